@@ -1,0 +1,210 @@
+// Package engine reads the logs of a microsandbox sandbox: a sorted snapshot
+// of what is on disk, and a live stream that survives rotation with nothing
+// lost or repeated. It knows nothing about how entries are displayed.
+//
+// This file is the public contract shared by the UI and the command line.
+// Implementation lives in the other files of the package.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Source says which stream of a sandbox produced an entry.
+type Source uint8
+
+const (
+	Stdout Source = iota // a session's standard output
+	Stderr               // a session's standard error
+	Output               // a PTY session: stdout and stderr merged
+	System               // runtime, kernel and lifecycle messages
+	numSources
+)
+
+// Sources is a set of Source values.
+type Sources uint8
+
+const (
+	// DefaultSources is what is read when no sources are requested.
+	DefaultSources = Sources(1<<Stdout | 1<<Stderr | 1<<Output)
+	// AllSources holds every source.
+	AllSources = Sources(1<<numSources - 1)
+)
+
+// Mark says what kind of entry an Entry is. Most are MarkNone: a log record.
+// The others are notices the engine inserts into a stream so a reader can see
+// where something happened; they carry no program output.
+type Mark uint8
+
+const (
+	MarkNone    Mark = iota // an ordinary log record
+	MarkGap                 // data was lost here (lenient resume after a missed rotation)
+	MarkRestart             // a non-rotating file was truncated or replaced and is read again from 0
+)
+
+// Position is where reading stopped in one file: the file's inode and the
+// byte just after the last consumed line.
+type Position struct {
+	Generation uint64
+	Offset     uint64
+}
+
+// Entry is one record from a log file.
+type Entry struct {
+	Time       time.Time // from the record, UTC
+	Source     Source
+	Session    uint64 // session id; meaningful only when HasSession
+	HasSession bool
+	// Data is the record's raw bytes (base64 bodies decoded). It is a chunk of
+	// program output, not a line: it may end mid-line or hold several lines.
+	// It belongs to the caller; the engine never reuses it.
+	Data []byte
+	// Truncated counts bytes dropped from Data because the record was larger
+	// than Options.MaxEntryBytes. The reader still advanced exactly past it.
+	Truncated int64
+	// Mark is MarkNone for log records; for notices, Data holds a plain-words
+	// description and File names the file concerned.
+	Mark Mark
+	// File is the file type ("exec.log", "runtime.log", "kernel.log").
+	File string
+	// Cursor is the state just after this entry: resuming from it continues
+	// with the next entry in every file.
+	Cursor Cursor
+}
+
+// StartKind says where a read begins.
+type StartKind uint8
+
+const (
+	StartBeginning StartKind = iota // oldest rotated file first
+	StartSince                      // skip entries with t < Since
+	StartCursor                     // exactly after a cursor (strict)
+	StartLenient                    // after a cursor; a rotated-away file resumes at its oldest retained rotation, with a MarkGap entry
+	StartEnd                        // the current end of every file: only what is written from now on
+)
+
+// Start is where a read begins. Build one with FromBeginning, Since,
+// FromCursor, ResumeLenient or FromEnd.
+type Start struct {
+	Kind   StartKind
+	Since  time.Time
+	Cursor Cursor
+}
+
+func FromBeginning() Start         { return Start{Kind: StartBeginning} }
+func Since(t time.Time) Start      { return Start{Kind: StartSince, Since: t} }
+func FromCursor(c Cursor) Start    { return Start{Kind: StartCursor, Cursor: c} }
+func ResumeLenient(c Cursor) Start { return Start{Kind: StartLenient, Cursor: c} }
+func FromEnd() Start               { return Start{Kind: StartEnd} }
+
+// Options configure a snapshot or a stream.
+type Options struct {
+	Sources Sources // zero means DefaultSources
+	Start   Start
+	Until   time.Time // non-zero: stop (without emitting it) at the first entry with t >= Until
+	Tail    int       // snapshots only: keep the last Tail entries after sorting; 0 keeps all
+	Follow  bool      // streams only: keep reading past the end of the live files
+	// PollInterval is the fallback poll for lost filesystem events; zero picks a default.
+	PollInterval time.Duration
+	// MaxEntryBytes caps one entry's Data; zero picks 8 MiB.
+	MaxEntryBytes int
+}
+
+// Snapshot is everything on disk, sorted by time (stable), with since, until
+// and tail applied after sorting.
+type Snapshot struct {
+	Entries []Entry
+	// End is the cursor after all consumed content, including content filtered
+	// away: a stream started FromCursor(End) loses and repeats nothing.
+	End Cursor
+	// Skipped counts malformed records that were passed over.
+	Skipped int64
+}
+
+// Errors a caller can tell apart with errors.Is and errors.As.
+var (
+	ErrInvalidName    = errors.New("invalid sandbox name")
+	ErrNotFound       = errors.New("sandbox not found")
+	ErrInvalidCursor  = errors.New("invalid cursor")
+	ErrMissedRotation = errors.New("missed rotation")
+)
+
+// InvalidCursorError says which file a cursor does not fit and why.
+// errors.Is(err, ErrInvalidCursor) holds for it.
+type InvalidCursorError struct {
+	File   string // file type, empty when the cursor could not be parsed at all
+	Reason string
+}
+
+func (e *InvalidCursorError) Error() string {
+	if e.File == "" {
+		return fmt.Sprintf("invalid cursor: %s", e.Reason)
+	}
+	return fmt.Sprintf("invalid cursor for %s: %s", e.File, e.Reason)
+}
+
+func (e *InvalidCursorError) Is(target error) bool { return target == ErrInvalidCursor }
+
+// MissedRotationError ends a stream whose reader fell behind retention: the
+// file it was reading rotated past exec.log.4 before it could be drained.
+// errors.Is(err, ErrMissedRotation) holds for it.
+type MissedRotationError struct {
+	File   string // file type
+	Offset uint64 // offset reached in the lost file
+	// LostBytes estimates how much was lost, as far as known (0 if unknown).
+	LostBytes int64
+	// Last is the cursor after the last entry handed over: resume from it
+	// with ResumeLenient.
+	Last Cursor
+}
+
+func (e *MissedRotationError) Error() string {
+	return fmt.Sprintf("missed rotation: %s rotated past retention while the reader was at offset %d", e.File, e.Offset)
+}
+
+func (e *MissedRotationError) Is(target error) bool { return target == ErrMissedRotation }
+
+// Stream is a live or bounded read of a sandbox's logs. Within one file,
+// entries come in file order; across files, as parsed. A Stream is used by
+// one goroutine at a time.
+//
+// Methods (implemented in stream.go):
+//
+//	func Open(ctx context.Context, dir string, opts Options) (*Stream, error)
+//	    Opens the whole chain up front. Errors: ErrNotFound, *InvalidCursorError.
+//	func (s *Stream) Next(ctx context.Context, max int) ([]Entry, error)
+//	    Blocks until at least one entry is available (or ctx is done), then
+//	    returns everything available now, up to max. io.EOF when a bounded
+//	    read is done or Until was reached; *MissedRotationError ends a follow.
+//	func (s *Stream) Skipped() int64   // malformed records passed over so far
+//	func (s *Stream) Close() error     // releases every descriptor and goroutine
+//
+// Snapshot and sandbox lookup (snapshot.go, dir.go):
+//
+//	func ReadSnapshot(ctx context.Context, dir string, opts Options) (*Snapshot, error)
+//	func Home() string                                  // $MSB_HOME, else ~/.microsandbox
+//	func ValidateName(name string) error                // ErrInvalidName, with why
+//	func LogDir(home, name string) (string, error)      // validates, then <home>/sandboxes/<name>/logs
+//	func ListSandboxes(home string) ([]Sandbox, error)  // sorted by name
+//	func ReadBootError(dir string) (*BootError, error)  // nil, nil when absent
+var _ = context.Background
+
+// Sandbox describes one sandbox found under a home directory.
+type Sandbox struct {
+	Name      string
+	LogDir    string
+	LastWrite time.Time // newest modification time among its log files
+	Size      int64     // total bytes of its log files
+	BootError bool      // boot-error.json is present
+}
+
+// BootError is the content of boot-error.json: a sandbox that failed to start.
+type BootError struct {
+	Time    time.Time `json:"t"`
+	Stage   string    `json:"stage"` // mount, build_vm, config, network, image, other
+	Errno   *int      `json:"errno"`
+	Message string    `json:"message"`
+}
