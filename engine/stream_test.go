@@ -108,7 +108,9 @@ func TestSnapshotEndAfterSinceFilterReplaysNothing(t *testing.T) {
 
 func TestSnapshotSortsAcrossFilesStably(t *testing.T) {
 	dir := logDir(t)
-	ts := func(ms int) string { return t0.Add(time.Duration(ms) * time.Millisecond).Format("2006-01-02T15:04:05.000Z") }
+	ts := func(ms int) string {
+		return t0.Add(time.Duration(ms) * time.Millisecond).Format("2006-01-02T15:04:05.000Z")
+	}
 	appendFile(t, dir, "exec.log", execLine(t0.Add(10*time.Millisecond), "stdout", 1, "line 1\n")+execLine(t0.Add(30*time.Millisecond), "stdout", 1, "line 4\n"))
 	appendFile(t, dir, "runtime.log", ts(10)+" line 2\n"+ts(20)+" line 3\n")
 	appendFile(t, dir, "kernel.log", ts(30)+" line 5\n"+ts(40)+" line 6\n")
