@@ -97,8 +97,11 @@ func ReadSnapshot(ctx context.Context, dir string, opts Options) (*Snapshot, err
 }
 
 // tailSnapshot reads only as much of the end of each file as the last
-// opts.Tail entries need, widening the window when malformed or
-// since-filtered lines leave too few.
+// opts.Tail entries need. Each file's window holds a margin beyond Tail
+// lines; the result is accepted when every narrowed window starts before
+// the result does (timestamps a little out of order within a file, or
+// malformed and filtered lines, cannot then change it), else the windows
+// are widened.
 func tailSnapshot(ctx context.Context, tracks []*snapTrack, opts Options, skipped *atomic.Int64) (*Snapshot, error) {
 	starts := make([][]int64, len(tracks))
 	for i, tr := range tracks {
@@ -106,25 +109,59 @@ func tailSnapshot(ctx context.Context, tracks []*snapTrack, opts Options, skippe
 			starts[i] = append(starts[i], sf.start)
 		}
 	}
-	for need := opts.Tail; ; need *= 2 {
+	for need := 2*opts.Tail + tailMargin; ; need *= 2 {
 		skipped.Store(0)
-		whole := true
+		narrowed := make([]bool, len(tracks))
 		for i, tr := range tracks {
-			w, err := narrowTrack(tr, starts[i], need)
+			if tr.ch.ft.Format != FormatJSONL {
+				// A text line without a timestamp takes its file's
+				// modification time, so it may sort anywhere: read these
+				// (small) files whole.
+				continue
+			}
+			whole, err := narrowTrack(tr, starts[i], need)
 			if err != nil {
 				return nil, err
 			}
-			whole = whole && w
+			narrowed[i] = !whole
 		}
 		entries, end, err := readTracks(ctx, tracks)
 		if err != nil {
 			return nil, err
 		}
+		firsts := firstTimes(entries, tracks)
 		entries = applyFilters(entries, opts)
-		if len(entries) >= opts.Tail || whole {
+		ok := true
+		for i := range tracks {
+			if narrowed[i] && (len(entries) < opts.Tail || firsts[i].IsZero() || !firsts[i].Before(entries[0].Time)) {
+				ok = false
+			}
+		}
+		if ok {
 			return &Snapshot{Entries: entries, End: end, Skipped: skipped.Load()}, nil
 		}
 	}
+}
+
+// tailMargin is how many lines beyond twice the tail each file's window
+// holds at first.
+const tailMargin = 64
+
+// firstTimes returns the earliest time of each file type's entries.
+func firstTimes(entries []Entry, tracks []*snapTrack) []time.Time {
+	firsts := make([]time.Time, len(tracks))
+	for i := range entries {
+		e := &entries[i]
+		for k, tr := range tracks {
+			if e.File == tr.ch.ft.Name {
+				if firsts[k].IsZero() || e.Time.Before(firsts[k]) {
+					firsts[k] = e.Time
+				}
+				break
+			}
+		}
+	}
+	return firsts
 }
 
 // narrowTrack sets the start of each file of tr so that only the last
