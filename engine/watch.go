@@ -106,20 +106,17 @@ func (w *watcher) run(fw *fsnotify.Watcher) {
 			// Coalesce a burst of events into one look, but only a short
 			// one: under a flood of writes, draining everything queued
 			// first would put off the look a rotation needs.
+		coalesce:
 			for n := 0; n < maxCoalesce; n++ {
-				more := true
 				select {
 				case ev, ok := <-events:
 					if !ok {
-						events, more = nil, false
-						break
+						events = nil
+						break coalesce
 					}
 					look = look || w.needsLook(ev)
 				default:
-					more = false
-				}
-				if !more {
-					break
+					break coalesce
 				}
 			}
 		case _, ok := <-errs:
