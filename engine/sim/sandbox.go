@@ -49,6 +49,7 @@ type Sandbox struct {
 	buf     []byte // buffered exec.log records, whole lines only
 	bufMax  int    // 0: one write per record
 	closed  bool
+	lastID  uint64 // last session id handed out by Run
 }
 
 // ErrClosed is returned by writes to a closed Sandbox.
@@ -249,6 +250,15 @@ func (s *Sandbox) Close() error {
 	err := s.flushLocked()
 	s.closed = true
 	return errors.Join(err, s.exec.close(), s.runtime.close(), s.kernel.close())
+}
+
+// newSessionID returns a session id no earlier Run on this sandbox used, so
+// runs one after another (or side by side) never mix their seq tokens.
+func (s *Sandbox) newSessionID() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lastID++
+	return s.lastID
 }
 
 // written returns the bytes written so far to exec.log, runtime.log and

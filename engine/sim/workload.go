@@ -102,7 +102,6 @@ type generator struct {
 	clock    clockText
 	sessions []*session
 	lastSeq  map[uint64]int64
-	nextID   uint64
 	weight   int // sum of the sessions' kind weights
 
 	max       int64       // record budget; 0 unlimited
@@ -288,8 +287,7 @@ var sessionCommands = [numKinds]string{
 
 // startSession starts a program of kind with a fresh id and announces it.
 func (g *generator) startSession(kind int) error {
-	g.nextID++
-	se := &session{id: g.nextID, kind: kind}
+	se := &session{id: g.s.newSessionID(), kind: kind}
 	se.out.source = "stdout"
 	se.err.source = "stderr"
 	if kind == kindPTY {
@@ -502,19 +500,33 @@ func (g *generator) cutAt(p []byte, pty bool) int {
 // written into a record: JSON-escaped, or base64 when they are not UTF-8.
 // At least one byte always fits.
 func escapedFit(p []byte, budget int) int {
-	n, cost := 0, 0
-	for n < len(p) {
-		c := 1
-		if needsEscape[p[n]] {
-			c = 6 // \u00XX; the short escapes cost less, so this is safe
-		}
-		if cost+c > budget {
+	end := min(len(p), budget)
+	n, extra := 0, 0 // bytes that fit, and what escapes cost beyond one each
+	high := false
+	for n < end {
+		n += plainRun(p[n:end])
+		if n+extra > budget {
+			n = budget - extra
 			break
 		}
-		cost += c
+		if n == end {
+			break
+		}
+		if byteClass[p[n]] == escClass {
+			// \u00XX; the short escapes cost less, so this is safe.
+			if n+extra+6 > budget {
+				break
+			}
+			extra += 5
+		} else {
+			if n+extra+1 > budget {
+				break
+			}
+			high = true
+		}
 		n++
 	}
-	if !utf8.Valid(p[:n]) {
+	if high && !utf8.Valid(p[:n]) {
 		n = min(n, (budget-16)*3/4) // base64 and the "e" field cost more
 	}
 	return max(n, 1)
