@@ -319,3 +319,30 @@ func appendKernelUptime(dst []byte, up float64) []byte {
 	dst = append(dst, s...)
 	return append(dst, "] "...)
 }
+
+// hostilePayloads are known attacks through displayed logs (SPEC §7), as an
+// untrusted program could print them. Each is followed on its line by the
+// seq token, so a test can also check that nothing after an attack is lost.
+var hostilePayloads = []string{
+	"\x1b]52;c;cm0gLXJmIC8K\x07clipboard write",       // OSC 52 (BEL)
+	"\x1b]52;c;ZWNobyBwd25lZAo=\x1b\\clipboard write", // OSC 52 (ST)
+	"\x1b]0;pwned title\x07\x1b[21ttitle set and report",
+	"\x1b]8;;https://evil.example/\x1b\\https://bank.example/\x1b]8;;\x1b\\ lying link",
+	"\x1bP+q544e\x1b\\\x1b_apc\x1b\\\x1b^pm\x1b\\\x1bXsos\x1b\\ DCS APC PM SOS",
+	"\x1b[2J\x1b[H\x1b[10A\x1b[K cursor moves and erases",
+	"\x1b[?1049h\x1b[?1000h\x1b[?2004h mode sets",
+	"\x1b[6n\x1b[c\x1b[>c device queries",
+	"\x9b31mraw C1 CSI",
+	"\u202egnp.exe bidi override\u202c",
+	"rm -rf /\rls -la",
+	"abc\b\b\bxyz backspace overstrike",
+	"\x1b]0;unterminated title with no end",
+	"wide 表示 emoji 👩‍💻 zero\u200bwidth combining e\u0301\u0301\u0301",
+	"\x1b[38;2;999;0;0m\x1b[38;5;300m\x1b[99999999999mbad SGR\x1b[0m",
+}
+
+// appendHostileLine appends one line carrying a terminal attack.
+func appendHostileLine(dst []byte, r *rand.Rand, seq int64, eol string) []byte {
+	dst = append(dst, pick(r, hostilePayloads)...)
+	return appendSeq(dst, seq, eol)
+}
