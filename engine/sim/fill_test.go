@@ -71,3 +71,13 @@ func TestFillWindow(t *testing.T) {
 		t.Fatal("no program lines")
 	}
 }
+
+func TestFillWindowRefusesUsedDir(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ExecLog), []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := FillWindow(dir, 1); err == nil {
+		t.Fatal("FillWindow over an existing exec.log: want an error")
+	}
+}

@@ -395,3 +395,39 @@ func TestConcurrentWriters(t *testing.T) {
 		t.Fatalf("runtime.log is %d bytes of mixed text", len(rt))
 	}
 }
+
+// TestRunTwice runs twice on one sandbox: the second run's sessions get new
+// ids, so every session's seq tokens stay contiguous across the files, and
+// the kernel boots once.
+func TestRunTwice(t *testing.T) {
+	dir := t.TempDir()
+	s, err := New(dir, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []uint64
+	for i := 0; i < 2; i++ {
+		st, err := s.Run(context.Background(), Workload{Seed: 5, MaxRecords: 3000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for id := range st.LastSeq {
+			ids = append(ids, id)
+		}
+	}
+	s.Close()
+	seen := map[uint64]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			t.Fatalf("session id %d used by both runs", id)
+		}
+		seen[id] = true
+	}
+	if last, records := checkSeq(t, dir); records != 6000 || len(last) != len(ids) {
+		t.Fatalf("%d records, %d sessions; want 6000 and %d", records, len(last), len(ids))
+	}
+	kern, _ := os.ReadFile(filepath.Join(dir, KernelLog))
+	if n := bytes.Count(kern, []byte("Linux version")); n != 1 {
+		t.Fatalf("kernel booted %d times", n)
+	}
+}
