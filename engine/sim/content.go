@@ -20,28 +20,42 @@ func appendSeq(dst []byte, seq int64, eol string) []byte {
 // pick returns one element of xs.
 func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
 
-// clockText caches the formatted forms of the current second or millisecond
-// that program lines embed; flat out, thousands of lines share one.
+// clockText formats the current time the ways program lines embed it, each
+// only when asked and at most once per second, millisecond or microsecond:
+// flat out, thousands of lines share one.
 type clockText struct {
-	sec, ms, us  int64
-	access       []byte // 29/Nov/2026:02:16:37 +0000
-	milli, micro []byte // RFC 3339 with milliseconds / microseconds, Z
+	t                       time.Time
+	sec, ms, us             int64 // what each cached text shows
+	accessB, milliB, microB []byte
 }
 
-func (c *clockText) set(t time.Time) {
-	t = t.UTC()
-	if s := t.Unix(); s != c.sec || c.access == nil {
+func (c *clockText) set(t time.Time) { c.t = t.UTC() }
+
+// access is the access-log form: 29/Nov/2026:02:16:37 +0000.
+func (c *clockText) access() []byte {
+	if s := c.t.Unix(); s != c.sec || c.accessB == nil {
 		c.sec = s
-		c.access = t.AppendFormat(c.access[:0], "02/Jan/2006:15:04:05 -0700")
+		c.accessB = c.t.AppendFormat(c.accessB[:0], "02/Jan/2006:15:04:05 -0700")
 	}
-	if ms := t.UnixMilli(); ms != c.ms || c.milli == nil {
+	return c.accessB
+}
+
+// milli is RFC 3339 with milliseconds and Z.
+func (c *clockText) milli() []byte {
+	if ms := c.t.UnixMilli(); ms != c.ms || c.milliB == nil {
 		c.ms = ms
-		c.milli = t.AppendFormat(c.milli[:0], "2006-01-02T15:04:05.000Z")
+		c.milliB = c.t.AppendFormat(c.milliB[:0], "2006-01-02T15:04:05.000Z")
 	}
-	if us := t.UnixMicro(); us != c.us || c.micro == nil {
+	return c.milliB
+}
+
+// micro is RFC 3339 with microseconds and Z, as tracing writes it.
+func (c *clockText) micro() []byte {
+	if us := c.t.UnixMicro(); us != c.us || c.microB == nil {
 		c.us = us
-		c.micro = t.AppendFormat(c.micro[:0], "2006-01-02T15:04:05.000000Z")
+		c.microB = c.t.AppendFormat(c.microB[:0], "2006-01-02T15:04:05.000000Z")
 	}
+	return c.microB
 }
 
 var (
@@ -59,7 +73,7 @@ func appendWebLine(dst []byte, r *rand.Rand, c *clockText, seq int64) []byte {
 	dst = append(dst, '.')
 	dst = strconv.AppendInt(dst, int64(2+r.IntN(250)), 10)
 	dst = append(dst, " - - ["...)
-	dst = append(dst, c.access...)
+	dst = append(dst, c.access()...)
 	dst = append(dst, `] "`...)
 	dst = append(dst, pick(r, httpMethods)...)
 	dst = append(dst, ' ')
@@ -101,7 +115,7 @@ var (
 // warn selects a stderr-style warning.
 func appendWorkerLine(dst []byte, r *rand.Rand, c *clockText, seq int64, warn bool) []byte {
 	dst = append(dst, "time="...)
-	dst = append(dst, c.milli...)
+	dst = append(dst, c.milli()...)
 	if warn {
 		if r.IntN(4) == 0 {
 			dst = append(dst, " level=ERROR "...)
@@ -259,14 +273,14 @@ func appendRuntimeLine(dst []byte, r *rand.Rand, c *clockText) []byte {
 	if n == 1 {
 		// tracing with ANSI on: dim timestamp, coloured level.
 		dst = append(dst, "\x1b[2m"...)
-		dst = append(dst, c.micro...)
+		dst = append(dst, c.micro()...)
 		dst = append(dst, "\x1b[0m \x1b[33m"...)
 		dst = append(dst, level...)
 		dst = append(dst, "\x1b[0m\x1b[2m"...)
 		dst = append(dst, pick(r, runtimeTargets)...)
 		dst = append(dst, ":\x1b[0m "...)
 	} else {
-		dst = append(dst, c.micro...)
+		dst = append(dst, c.micro()...)
 		dst = append(dst, ' ')
 		dst = append(dst, level...)
 		dst = append(dst, pick(r, runtimeTargets)...)

@@ -66,7 +66,7 @@ func (g *generator) boot() error {
 		g.bootUp = kernelBoot[len(kernelBoot)-1].up
 		for _, msg := range []string{"INFO msb_runtime::vm: starting microVM vcpus=2 memory_mib=1024", "INFO msb_runtime::vm: guest agent ready boot_ms=241"} {
 			g.now()
-			g.line = append(append(append(g.line[:0], g.clock.micro...), "  "...), msg...)
+			g.line = append(append(append(g.line[:0], g.clock.micro()...), "  "...), msg...)
 			if err := g.runtimeBytes(append(g.line, '\n')); err != nil {
 				return err
 			}
@@ -110,7 +110,7 @@ func (g *generator) system(msg string) error {
 	}
 	g.records++
 	g.now()
-	g.line = append(append(append(g.line[:0], g.clock.micro...), "  INFO msb_agent::session: "...), msg...)
+	g.line = append(append(append(g.line[:0], g.clock.micro()...), "  INFO msb_agent::session: "...), msg...)
 	return g.runtimeBytes(g.line)
 }
 
@@ -122,6 +122,7 @@ func (g *generator) exitSession(i int) error {
 	if err := g.system(msg); err != nil {
 		return err
 	}
+	g.ended = append(g.ended, se)
 	g.sessions = append(g.sessions[:i], g.sessions[i+1:]...)
 	g.weight -= kindWeight[se.kind]
 	return g.startSession(se.kind)
@@ -189,7 +190,6 @@ func (g *generator) produce(se *session, st *stream, mayEnd bool) {
 			}
 		}
 	}
-	g.lastSeq[se.id] = se.seq
 	se.cur = st
 }
 

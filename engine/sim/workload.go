@@ -47,8 +47,8 @@ type generator struct {
 	rng      *rand.Rand
 	clock    clockText
 	sessions []*session
-	lastSeq  map[uint64]int64
-	weight   int // sum of the sessions' kind weights
+	ended    []*session // sessions that exited, for Stats.LastSeq
+	weight   int        // sum of the sessions' kind weights
 
 	max       int64       // record budget; 0 unlimited
 	stop      func() bool // FillWindow's end condition, checked per step
@@ -79,7 +79,6 @@ func newGenerator(s *Sandbox, w Workload) *generator {
 		s:        s,
 		w:        w,
 		rng:      rand.New(rand.NewPCG(uint64(w.Seed), 0x5a4d7461696c)),
-		lastSeq:  make(map[uint64]int64),
 		max:      w.MaxRecords,
 		gatherRT: w.Rate <= 0,
 	}
@@ -110,7 +109,7 @@ func (g *generator) run(ctx context.Context) (Stats, error) {
 		Records:      g.records,
 		Bytes:        g.s.written() - startBytes,
 		Rotations:    g.s.Rotations() - startRot,
-		LastSeq:      g.lastSeq,
+		LastSeq:      g.lastSeqs(),
 		RuntimeLines: g.rtLines,
 		KernelLines:  g.kLines,
 	}
@@ -149,6 +148,19 @@ func (g *generator) loop(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// lastSeqs maps every session that wrote a program line to its last seq.
+func (g *generator) lastSeqs() map[uint64]int64 {
+	m := make(map[uint64]int64, len(g.sessions)+len(g.ended))
+	for _, list := range [][]*session{g.ended, g.sessions} {
+		for _, se := range list {
+			if se.seq > 0 {
+				m[se.id] = se.seq
+			}
+		}
+	}
+	return m
 }
 
 // pace sleeps until the next record is due at w.Rate, writing out anything
@@ -270,7 +282,6 @@ func (g *generator) closingRecord() error {
 			break
 		}
 	}
-	g.lastSeq[se.id] = se.seq
 	se.cur = &se.out
 	return g.emit(se, &se.out, len(se.out.buf))
 }
