@@ -16,7 +16,7 @@
 package sanitize
 
 import (
-	"strings"
+	"bytes"
 	"sync"
 
 	"github.com/charmbracelet/x/ansi"
@@ -62,7 +62,17 @@ const maxPooled = 64 << 10
 // Line makes one display line safe. text should not hold '\n'; if it does,
 // each is shown as ␤. Line is safe for concurrent use.
 func Line(text []byte, opt Options) Result {
-	if printableASCII(text) {
+	if !opt.Raw {
+		// A trailing \r (CRLF output from a PTY) changes nothing on screen.
+		trimmed := text
+		for len(trimmed) > 0 && trimmed[len(trimmed)-1] == '\r' {
+			trimmed = trimmed[:len(trimmed)-1]
+		}
+		if printableASCII(trimmed) {
+			s := string(trimmed)
+			return Result{Styled: s, Plain: s, Width: len(s)}
+		}
+	} else if printableASCII(text) {
 		s := string(text)
 		return Result{Styled: s, Plain: s, Width: len(s)}
 	}
@@ -70,7 +80,7 @@ func Line(text []byte, opt Options) Result {
 	b.reset(opt)
 	b.process(text)
 	res := b.result()
-	if cap(b.buf) <= maxPooled && cap(b.arena) <= maxPooled && cap(b.cells) <= maxPooled/16 {
+	if cap(b.buf) <= maxPooled && cap(b.arena) <= maxPooled && cap(b.out) <= maxPooled && cap(b.cells) <= maxPooled/16 {
 		builders.Put(b)
 	}
 	return res
@@ -124,17 +134,8 @@ func (b *builder) result() Result {
 	res.Overstruck = b.overstruck
 	res.Plain = string(text)
 	styled := b.opt.Color && hasStyle(b.styles, runs)
-	var out []byte
-	if styled {
-		out = make([]byte, 0, len(text)+16*len(runs)+8)
-	}
+	out := b.out[:0]
 	cur := plainIdx
-	emit := func(st uint32) {
-		if b.styles[st] != b.styles[cur] {
-			out = appendSGR(out, b.styles[st])
-			cur = st
-		}
-	}
 	if !b.nonASCII {
 		// Every byte is one cell.
 		res.Width = len(text)
@@ -144,7 +145,7 @@ func (b *builder) result() Result {
 				if i+1 < len(runs) {
 					end = runs[i+1].off
 				}
-				emit(r.st)
+				out, cur = b.emitStyle(out, cur, r.st)
 				out = append(out, text[r.off:end]...)
 			}
 		}
@@ -163,7 +164,7 @@ func (b *builder) result() Result {
 					ri++
 				}
 				if ri < len(runs) {
-					emit(runs[ri].st)
+					out, cur = b.emitStyle(out, cur, runs[ri].st)
 				}
 				out = append(out, g...)
 			}
@@ -174,11 +175,21 @@ func (b *builder) result() Result {
 		res.Styled = res.Plain
 		return res
 	}
-	if !strings.HasSuffix(string(out), "\x1b[m") {
+	if !bytes.HasSuffix(out, []byte("\x1b[m")) {
 		out = append(out, "\x1b[m"...)
 	}
 	res.Styled = string(out)
+	b.out = out
 	return res
+}
+
+// emitStyle appends the SGR that changes the style from cur to st, if they
+// differ, and returns the new current style.
+func (b *builder) emitStyle(out []byte, cur, st uint32) ([]byte, uint32) {
+	if b.styles[st] == b.styles[cur] {
+		return out, cur
+	}
+	return appendSGR(out, b.styles[st]), st
 }
 
 // hasStyle reports whether any run is drawn with a non-default style.
@@ -207,7 +218,7 @@ func (b *builder) flatten() ([]byte, []run) {
 		if len(runs) == 0 || b.styles[runs[len(runs)-1].st] != b.styles[c.st] {
 			runs = append(runs, run{off: len(text), st: c.st})
 		}
-		text = append(text, b.arena[c.off:c.off+c.n]...)
+		text = append(text, b.text(c)...)
 	}
 	b.buf, b.runs = text, runs
 	return text, runs
