@@ -55,7 +55,8 @@ type builder struct {
 	opt    Options
 	tab    int
 	styles []style // index plainIdx and visIdx are fixed
-	stIdx  uint32  // the program's current SGR state
+	sgr    style   // the program's SGR state, as a terminal would hold it
+	stIdx  uint32  // the style text is drawn with now (sgr.drawn())
 	params []sgrParam
 
 	pos      int // cursor column
@@ -90,7 +91,7 @@ func (b *builder) reset(opt Options) {
 		vs.attrs = attrDim
 	}
 	b.styles = append(b.styles[:0], style{}, vs)
-	b.stIdx = plainIdx
+	b.sgr, b.stIdx = style{}, plainIdx
 	b.pos, b.nonASCII = 0, false
 	b.buf, b.runs, b.col, b.lastMarks, b.lastRunes = b.buf[:0], b.runs[:0], 0, 0, 0
 	b.cellMode, b.cells, b.arena, b.blanks, b.overstruck = false, b.cells[:0], b.arena[:0], 0, false
@@ -216,7 +217,8 @@ func (b *builder) csi(seq []byte) bool {
 	if final == 'm' && isSGRParams(params) {
 		if b.opt.Color {
 			b.params = splitSGR(params, b.params)
-			b.setStyle(applySGR(b.styles[b.stIdx], b.params))
+			b.sgr = applySGR(b.sgr, b.params)
+			b.setStyle(b.sgr.drawn())
 		}
 		return !b.opt.Raw
 	}
@@ -273,7 +275,7 @@ func (b *builder) setStyle(st style) {
 		return
 	}
 	if st == (style{}) {
-		b.stIdx = plainIdx
+		b.sgr, b.stIdx = style{}, plainIdx
 		return
 	}
 	b.styles = append(b.styles, st)

@@ -40,6 +40,13 @@ func FuzzLine(f *testing.F) {
 		if strings.Contains(r.Plain, "\x1b") {
 			t.Fatalf("ESC in Plain %q", r.Plain)
 		}
+		for _, reset := range []string{"\x1b[m", "\x1b[0m", "\x1b[0;", ";0;", ";0m"} {
+			// Only what changes is named, so a style drawn around the line
+			// survives; a full reset would drop it.
+			if strings.Contains(r.Styled, reset) {
+				t.Fatalf("full reset in Styled %q", r.Styled)
+			}
+		}
 		if !opt.Color && r.Styled != r.Plain {
 			t.Fatalf("styled without colour: %q", r.Styled)
 		}

@@ -16,7 +16,6 @@
 package sanitize
 
 import (
-	"bytes"
 	"sync"
 
 	"github.com/charmbracelet/x/ansi"
@@ -39,8 +38,11 @@ type Options struct {
 // Result is one line made safe.
 type Result struct {
 	// Styled is the text with re-encoded SGR sequences (only when
-	// Options.Color) and nothing else that a terminal would interpret. When
-	// it holds any SGR it ends with a reset. Without colour it equals Plain.
+	// Options.Color) and nothing else that a terminal would interpret. Each
+	// sequence names only what changes (never a full reset, so a style drawn
+	// around the line survives where the program set none), and the last one
+	// returns everything the line set to the default. Without colour, or when
+	// the line sets no style, it equals Plain.
 	Styled string
 	// Plain is the same visible text with no escape sequence at all: for
 	// search, copy and measuring.
@@ -175,9 +177,7 @@ func (b *builder) result() Result {
 		res.Styled = res.Plain
 		return res
 	}
-	if !bytes.HasSuffix(out, []byte("\x1b[m")) {
-		out = append(out, "\x1b[m"...)
-	}
+	out = appendSGR(out, b.styles[cur], style{})
 	res.Styled = string(out)
 	b.out = out
 	return res
@@ -189,7 +189,7 @@ func (b *builder) emitStyle(out []byte, cur, st uint32) ([]byte, uint32) {
 	if b.styles[st] == b.styles[cur] {
 		return out, cur
 	}
-	return appendSGR(out, b.styles[st]), st
+	return appendSGR(out, b.styles[cur], b.styles[st]), st
 }
 
 // hasStyle reports whether any run is drawn with a non-default style.

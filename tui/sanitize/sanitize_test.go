@@ -104,7 +104,7 @@ func TestRaw(t *testing.T) {
 	}
 	// With colour, raw still applies SGR as well as showing it.
 	r := Line([]byte("\x1b[31mred"), Options{Raw: true, Color: true})
-	if want := "␛[31m\x1b[0;31mred\x1b[m"; r.Styled != want {
+	if want := "␛[31m\x1b[31mred\x1b[39m"; r.Styled != want {
 		t.Errorf("raw colour: %q, want %q", r.Styled, want)
 	}
 }
