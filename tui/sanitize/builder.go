@@ -59,8 +59,13 @@ type builder struct {
 	stIdx  uint32  // the style text is drawn with now (sgr.drawn())
 	params []sgrParam
 
-	pos      int // cursor column
-	nonASCII bool
+	pos int // cursor column
+	// resegment says the text must be split into graphemes again at the
+	// end: pieces that were measured apart may join (a mark after a colour
+	// change, a grapheme changed by a cap, any overstrike). Otherwise the
+	// columns counted while laying out are the width.
+	resegment bool
+	seam      bool // the next text appended was measured apart from the text before it
 	vis      []byte // scratch for visible forms
 	out      []byte // scratch for Styled
 
@@ -92,7 +97,7 @@ func (b *builder) reset(opt Options) {
 	}
 	b.styles = append(b.styles[:0], style{}, vs)
 	b.sgr, b.stIdx = style{}, plainIdx
-	b.pos, b.nonASCII = 0, false
+	b.pos, b.resegment, b.seam = 0, false, false
 	b.buf, b.runs, b.col, b.lastMarks, b.lastRunes = b.buf[:0], b.runs[:0], 0, 0, 0
 	b.cellMode, b.cells, b.arena, b.blanks, b.overstruck = false, b.cells[:0], b.arena[:0], 0, false
 }
@@ -284,6 +289,7 @@ func (b *builder) setStyle(st style) {
 
 // putText draws text, which holds no controls, grapheme by grapheme.
 func (b *builder) putText(text []byte, st uint32) {
+	b.seam = true
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < 0x80 && !b.cellMode && b.pos == b.col {
@@ -313,10 +319,10 @@ func (b *builder) putText(text []byte, st uint32) {
 			g = text[i : i+1]
 		}
 		i += len(g)
-		b.nonASCII = true
 		g, marks, runes := b.capCluster(g)
 		if w > 2 {
 			w = 2
+			b.resegment = true
 		}
 		b.put(g, w, marks, runes, st)
 	}
@@ -324,6 +330,7 @@ func (b *builder) putText(text []byte, st uint32) {
 
 // appendASCII appends printable ASCII at the end of the text in append mode.
 func (b *builder) appendASCII(text []byte, st uint32) {
+	b.checkSeam(text[0])
 	if len(b.runs) == 0 || b.styles[b.runs[len(b.runs)-1].st] != b.styles[st] {
 		b.runs = append(b.runs, run{off: len(b.buf), st: st})
 	}
@@ -353,6 +360,7 @@ func (b *builder) capCluster(g []byte) ([]byte, int, int) {
 	if !over {
 		return g, marks, runes
 	}
+	b.resegment = true
 	return limitCluster(nil, g, 0, 0)
 }
 
@@ -387,6 +395,7 @@ func (b *builder) put(g []byte, w, marks, runes int, st uint32) {
 	if !b.cellMode {
 		if b.pos >= b.col {
 			b.pad()
+			b.checkSeam(g[0])
 			if len(b.runs) == 0 || b.styles[b.runs[len(b.runs)-1].st] != b.styles[st] {
 				b.runs = append(b.runs, run{off: len(b.buf), st: st})
 			}
@@ -415,10 +424,22 @@ func (b *builder) pad() {
 	if len(b.runs) == 0 || b.styles[b.runs[len(b.runs)-1].st] != (style{}) {
 		b.runs = append(b.runs, run{off: len(b.buf), st: plainIdx})
 	}
+	b.checkSeam(' ')
 	for ; b.col < b.pos; b.col++ {
 		b.buf = append(b.buf, ' ')
 	}
 	b.lastMarks, b.lastRunes = 0, 1
+	b.seam = true
+}
+
+// checkSeam notes, when text starting with byte c is appended at a seam,
+// whether it might join the grapheme before it. Printable ASCII next to
+// printable ASCII never does; anything else might.
+func (b *builder) checkSeam(c byte) {
+	if b.seam && len(b.buf) > 0 && (c >= 0x80 || b.buf[len(b.buf)-1] >= 0x80) {
+		b.resegment = true
+	}
+	b.seam = false
 }
 
 // attach adds a zero-width grapheme (a stray combining mark, a zero-width
@@ -436,6 +457,9 @@ func (b *builder) attach(g []byte) {
 		if b.col == 0 {
 			return
 		}
+		// Joined to the grapheme before, a mark may change its width (a
+		// variation selector can widen an emoji).
+		b.resegment = true
 		b.buf, b.lastMarks, b.lastRunes = limitCluster(b.buf, g, b.lastMarks, b.lastRunes)
 		return
 	}
@@ -486,7 +510,7 @@ func (b *builder) text(c cell) []byte {
 
 // toCells switches to overstrike mode, turning the text so far into cells.
 func (b *builder) toCells() {
-	b.cellMode = true
+	b.cellMode, b.resegment = true, true
 	b.blanks = 0
 	b.arena = append(b.arena[:0], b.buf...)
 	b.cells = b.cells[:0]

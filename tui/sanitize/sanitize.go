@@ -138,9 +138,9 @@ func (b *builder) result() Result {
 	styled := b.opt.Color && hasStyle(b.styles, runs)
 	out := b.out[:0]
 	cur := plainIdx
-	if !b.nonASCII {
-		// Every byte is one cell.
-		res.Width = len(text)
+	if !b.resegment {
+		// The graphemes measured while laying out are the final ones.
+		res.Width = b.col
 		if styled {
 			for i, r := range runs {
 				end := len(text)
