@@ -65,9 +65,9 @@ type builder struct {
 	// change, a grapheme changed by a cap, any overstrike). Otherwise the
 	// columns counted while laying out are the width.
 	resegment bool
-	seam      bool // the next text appended was measured apart from the text before it
-	vis      []byte // scratch for visible forms
-	out      []byte // scratch for Styled
+	seam      bool   // the next text appended was measured apart from the text before it
+	vis       []byte // scratch for visible forms
+	out       []byte // scratch for Styled
 
 	// Append mode.
 	buf       []byte
