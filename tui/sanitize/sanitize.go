@@ -2,17 +2,41 @@
 // (SPEC §7).
 //
 // Sandboxes run untrusted code and its output reaches the user's terminal
-// through sandtail, so every byte is treated as hostile: escape sequences are
-// parsed with a real VT parser (charmbracelet/x/ansi), state is reset on
-// every call so an unterminated sequence never leaks into the next line, and
-// only SGR colours and attributes survive, re-encoded from parsed and bounded
-// values. Everything else (titles, clipboard writes, hyperlinks, device
-// queries, cursor movement, mode sets, raw C1 bytes, bidi overrides) is
-// dropped or shown as a visible escape such as ␛[2J, \x9b or <U+202E>.
+// through sandtail, so every byte is treated as hostile. Escape sequences are
+// found with a real VT parser (charmbracelet/x/ansi's DecodeSequence), and
+// its state is reset on every call, so an unterminated sequence never leaks
+// into the next line. What survives:
 //
-// A \r or \b inside a line is resolved the way a terminal would draw it,
-// cell by cell, and reported in Result.Overstruck so the viewer can show that
-// something was overwritten; the raw view shows every control instead.
+//   - SGR colours and attributes (basic, 256 and 24-bit colours; bold, dim,
+//     italic, underline, reverse, strike), only with Options.Color, parsed
+//     into bounded values and re-encoded. Blink, conceal and underline colour
+//     are dropped, and a background equal to the foreground is dropped so
+//     text cannot hide in its own colour.
+//
+// What is resolved the way a terminal draws it: \r, \b, erase in line
+// (CSI K) and cursor to column 1 (CSI G) overwrite the line cell by cell,
+// and Result.Overstruck reports that visible text was hidden; \t expands to
+// the next tab stop.
+//
+// What is dropped without a trace, because shells and progress bars emit it
+// constantly and it cannot harm: cursor show/hide and blink (CSI ?25, ?12),
+// bracketed paste (CSI ?2004), character set designations (ESC ( B), and
+// OSC 8 hyperlinks, whose text stays as plain text while the target never
+// reaches the terminal.
+//
+// Everything else is shown as a visible escape (dimmed with
+// Options.MarkStyle): other sequences as ␛ followed by their bytes, cut after
+// 48 bytes (␛]52;c;…, ␛[2J, ␛[?1049h, ␛P…); C0 controls as control pictures
+// (␇, ␀, ␤ for a newline); raw C1 bytes as \x9b; C1 code points, bidi
+// overrides, embeddings, isolates and marks, line separators and stray tag
+// characters as <U+202E>. Invalid UTF-8 becomes U+FFFD. The raw view
+// (Options.Raw) shows every control and sequence, SGR included, and resolves
+// nothing.
+//
+// Widths are measured as ansi.StringWidth measures them. Graphemes keep at
+// most four combining marks (Zalgo text), and emoji sequences that
+// ansi.StringWidthWc would measure differently are taken apart (see
+// width.go), so the layout and Bubble Tea's renderer agree even in tmux.
 package sanitize
 
 import (
