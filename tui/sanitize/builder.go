@@ -1,6 +1,7 @@
 package sanitize
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
@@ -105,6 +106,16 @@ func (b *builder) process(text []byte) {
 			seq, _, n, state := ansi.DecodeSequence(text[i:], ansi.NormalState, nil)
 			if n <= 0 {
 				seq, n = text[i:i+1], 1
+			}
+			if state != ansi.NormalState {
+				// Unterminated: a terminal would swallow the rest of the
+				// line. Show the introducer and read on as text, so nothing
+				// after it is hidden (or cut short with the sequence).
+				n = 1
+				if len(seq) > 1 && strings.IndexByte("[]PX^_", seq[1]) >= 0 {
+					n = 2
+				}
+				seq = seq[:n]
 			}
 			b.escape(seq, state != ansi.NormalState)
 			i += n

@@ -60,6 +60,8 @@ func TestAttacks(t *testing.T) {
 		{"CAN cancels a string", "\x1b]0;t\x18x", "␛]0;t␘x", false},
 		{"ESC inside a string cancels it", "\x1b]0;t\x1b[31mx", "␛]0;tx", false},
 		{"unterminated OSC", "x\x1b]52;c;AAAA", "x␛]52;c;AAAA", false},
+		{"unterminated OSC hides nothing after it", "\x1b]0;unterminated title with no end seq=123456789012\r",
+			"␛]0;unterminated title with no end seq=123456789012", false},
 		{"unterminated CSI", "x\x1b[12;", "x␛[12;", false},
 		{"lone ESC at end", "x\x1b", "x␛", false},
 		{"unterminated DCS", "x\x1bP1$r", "x␛P1$r", false},
@@ -189,6 +191,13 @@ func TestTabs(t *testing.T) {
 
 // TestNoLeakBetweenCalls checks that parser state never carries over: the
 // second half of a sequence split between two lines is plain text.
+func TestUnterminatedShowsIntroducerOnly(t *testing.T) {
+	r := Line([]byte("\x1b]0;ab\tc"), Options{Color: true, MarkStyle: true})
+	if want := "\x1b[2m␛]\x1b[22m0;ab     c"; r.Styled != want {
+		t.Errorf("Styled %q, want %q", r.Styled, want)
+	}
+}
+
 func TestNoLeakBetweenCalls(t *testing.T) {
 	opt := Options{Color: true}
 	first := Line([]byte("a\x1b]0;ti"), opt)
