@@ -193,7 +193,7 @@ func TestTabs(t *testing.T) {
 // second half of a sequence split between two lines is plain text.
 func TestUnterminatedShowsIntroducerOnly(t *testing.T) {
 	r := Line([]byte("\x1b]0;ab\tc"), Options{Color: true, MarkStyle: true})
-	if want := "\x1b[2m␛]\x1b[22m0;ab     c"; r.Styled != want {
+	if want := "\x1b[2m␛]\x1b[22m0;ab  c"; r.Styled != want {
 		t.Errorf("Styled %q, want %q", r.Styled, want)
 	}
 }
