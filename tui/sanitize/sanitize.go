@@ -109,7 +109,9 @@ func Line(text []byte, opt Options) Result {
 	b.reset(opt)
 	b.process(text)
 	res := b.result()
-	if cap(b.buf) <= maxPooled && cap(b.arena) <= maxPooled && cap(b.out) <= maxPooled && cap(b.norm) <= maxPooled && cap(b.cells) <= maxPooled/16 {
+	if cap(b.buf) <= maxPooled && cap(b.arena) <= maxPooled && cap(b.out) <= maxPooled &&
+		cap(b.norm) <= maxPooled && cap(b.vis) <= maxPooled && cap(b.cells) <= maxPooled/16 &&
+		cap(b.runs) <= maxPooled/16 && cap(b.styles) <= maxPooled/16 {
 		builders.Put(b)
 	}
 	return res
