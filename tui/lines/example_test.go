@@ -28,12 +28,12 @@ func ExampleJoiner() {
 func ExampleAssembler() {
 	var j lines.Joiner
 	a := lines.NewAssembler(0)
-	print := func(l lines.Line) { fmt.Printf("%q complete=%v\n", l.Text, l.Complete) }
+	show := func(l lines.Line) { fmt.Printf("%q complete=%v\n", l.Text, l.Complete) }
 	for _, d := range []string{"hel", "lo\nwor", "ld\nopen"} {
 		e := &engine.Entry{Source: engine.Stdout, Session: 1, HasSession: true, Data: []byte(d), File: "exec.log"}
-		j.Split(e, func(p lines.Piece) { a.Add(p, print) })
+		j.Split(e, func(p lines.Piece) { a.Add(p, show) })
 	}
-	a.Flush(print) // the end of a bounded read
+	a.Flush(show) // the end of a bounded read
 	// Output:
 	// "hello" complete=true
 	// "world" complete=true
