@@ -61,6 +61,9 @@ func FuzzLine(f *testing.F) {
 		if opt.Raw && !asciiSubsequence(in, r.Plain) {
 			t.Fatalf("raw view of %q lost printable text: %q", in, r.Plain)
 		}
+		if rs := LineString(string(in), opt); rs != r {
+			t.Fatalf("LineString %+v differs from Line %+v", rs, r)
+		}
 		if p := Plain(string(in)); checkTerminalSafe(p, false) != nil {
 			t.Fatalf("Plain(%q) = %q is not safe", in, p)
 		}

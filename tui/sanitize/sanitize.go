@@ -117,6 +117,24 @@ func Line(text []byte, opt Options) Result {
 	return res
 }
 
+// LineString is Line for text held as a string. For the common line of
+// printable ASCII (with at most a trailing \r) it returns text itself, or a
+// substring of it, without allocating.
+func LineString(text string, opt Options) Result {
+	trimmed := text
+	if !opt.Raw {
+		for len(trimmed) > 0 && trimmed[len(trimmed)-1] == '\r' {
+			trimmed = trimmed[:len(trimmed)-1]
+		}
+	}
+	for i := 0; i < len(trimmed); i++ {
+		if c := trimmed[i]; c < 0x20 || c >= 0x7f {
+			return Line([]byte(text), opt)
+		}
+	}
+	return Result{Styled: trimmed, Plain: trimmed, Width: len(trimmed)}
+}
+
 // printableASCII reports whether text is only printable ASCII, the common
 // case that needs no work at all.
 func printableASCII(text []byte) bool {
@@ -134,7 +152,7 @@ func printableASCII(text []byte) bool {
 func Plain(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] < 0x20 || s[i] >= 0x7f {
-			return Line([]byte(s), Options{Raw: true}).Plain
+			return LineString(s, Options{Raw: true}).Plain
 		}
 	}
 	return s

@@ -382,3 +382,17 @@ func TestTextAfterAttacksSurvives(t *testing.T) {
 		}
 	}
 }
+
+func TestLineStringSharesASCII(t *testing.T) {
+	s := "plain line\r"
+	r := LineString(s, Options{Color: true})
+	if r.Plain != "plain line" || r.Styled != r.Plain || r.Width != 10 {
+		t.Fatalf("%+v", r)
+	}
+	if allocs := testing.AllocsPerRun(100, func() { LineString(s, Options{}) }); allocs != 0 {
+		t.Errorf("%v allocations for an ASCII line", allocs)
+	}
+	if r := LineString("a\x1b[2Jb", Options{}); r.Plain != "a␛[2Jb" {
+		t.Errorf("slow path: %q", r.Plain)
+	}
+}
