@@ -53,7 +53,8 @@ type Options struct {
 	// (including SGR, which is still applied when Color is on) and does not
 	// resolve \r, \b or \t.
 	Raw bool
-	// TabWidth is the distance between tab stops; 0 means 8.
+	// TabWidth is the distance between tab stops; 0 means 8, and it is at
+	// most 32.
 	TabWidth int
 	// MarkStyle dims visible escapes with SGR 2. It only applies with Color.
 	MarkStyle bool
