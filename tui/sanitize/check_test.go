@@ -2,6 +2,7 @@ package sanitize
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
@@ -25,13 +26,29 @@ func checkSafe(r Result) error {
 	if s := ansi.Strip(r.Styled); s != r.Plain {
 		return fmt.Errorf("Styled without SGR %q differs from Plain %q", s, r.Plain)
 	}
+	return checkMethodsAgree(r.Plain)
+}
+
+// checkMethodsAgree checks that no grapheme the two width methods measure
+// differently holds an emoji joiner or is half a flag.
+func checkMethodsAgree(s string) error {
+	for len(s) > 0 {
+		g, w := ansi.FirstGraphemeCluster(s, ansi.GraphemeWidth)
+		if len(g) == 0 {
+			g = s[:1]
+		}
+		if wc := ansi.StringWidthWc(g); wc != w && (hasJoiner([]byte(g)) || loneRegional([]byte(g))) {
+			return fmt.Errorf("grapheme %q is %d cells, %d by runes", g, w, wc)
+		}
+		s = s[len(g):]
+	}
 	return nil
 }
 
 // checkTerminalSafe checks that s is valid UTF-8 without any control
 // character, C1 control, bidi control, or escape sequence other than
 // well-formed SGR (ESC [ digits and ';' m), and no SGR at all unless sgr.
-// An SGR-carrying string must end with a reset.
+// An SGR-carrying string must leave the terminal's style as it found it.
 func checkTerminalSafe(s string, sgr bool) error {
 	if !utf8.ValidString(s) {
 		return fmt.Errorf("invalid UTF-8")
@@ -55,6 +72,9 @@ func checkTerminalSafe(s string, sgr bool) error {
 				return fmt.Errorf("escape at %d is not SGR", i)
 			}
 			sawSGR = true
+			if j-i > 64 {
+				return fmt.Errorf("SGR of %d bytes", j-i)
+			}
 			i = j + 1
 			continue
 		}
@@ -67,8 +87,22 @@ func checkTerminalSafe(s string, sgr bool) error {
 		}
 		i += n
 	}
-	if sawSGR && len(s) >= 3 && s[len(s)-3:] != "\x1b[m" {
-		return fmt.Errorf("SGR without a final reset")
+	if sawSGR && endState(s) != (style{}) {
+		return fmt.Errorf("SGR state not back to the default at the end")
 	}
 	return nil
+}
+
+// endState replays the SGR sequences of s from the default style.
+func endState(s string) style {
+	var st style
+	for {
+		i := strings.Index(s, "\x1b[")
+		if i < 0 {
+			return st
+		}
+		j := strings.IndexByte(s[i:], 'm')
+		st = applySGR(st, splitSGR([]byte(s[i+2:i+j]), nil))
+		s = s[i+j+1:]
+	}
 }

@@ -3,6 +3,9 @@ package sanitize
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // TestAttacks covers every attack SPEC §7 names, in the normal view without
@@ -57,6 +60,8 @@ func TestAttacks(t *testing.T) {
 		{"CAN cancels a string", "\x1b]0;t\x18x", "␛]0;t␘x", false},
 		{"ESC inside a string cancels it", "\x1b]0;t\x1b[31mx", "␛]0;tx", false},
 		{"unterminated OSC", "x\x1b]52;c;AAAA", "x␛]52;c;AAAA", false},
+		{"unterminated OSC hides nothing after it", "\x1b]0;unterminated title with no end seq=123456789012\r",
+			"␛]0;unterminated title with no end seq=123456789012", false},
 		{"unterminated CSI", "x\x1b[12;", "x␛[12;", false},
 		{"lone ESC at end", "x\x1b", "x␛", false},
 		{"unterminated DCS", "x\x1bP1$r", "x␛P1$r", false},
@@ -103,7 +108,7 @@ func TestRaw(t *testing.T) {
 	}
 	// With colour, raw still applies SGR as well as showing it.
 	r := Line([]byte("\x1b[31mred"), Options{Raw: true, Color: true})
-	if want := "␛[31m\x1b[0;31mred\x1b[m"; r.Styled != want {
+	if want := "␛[31m\x1b[31mred\x1b[39m"; r.Styled != want {
 		t.Errorf("raw colour: %q, want %q", r.Styled, want)
 	}
 }
@@ -186,6 +191,13 @@ func TestTabs(t *testing.T) {
 
 // TestNoLeakBetweenCalls checks that parser state never carries over: the
 // second half of a sequence split between two lines is plain text.
+func TestUnterminatedShowsIntroducerOnly(t *testing.T) {
+	r := Line([]byte("\x1b]0;ab\tc"), Options{Color: true, MarkStyle: true})
+	if want := "\x1b[2m␛]\x1b[22m0;ab  c"; r.Styled != want {
+		t.Errorf("Styled %q, want %q", r.Styled, want)
+	}
+}
+
 func TestNoLeakBetweenCalls(t *testing.T) {
 	opt := Options{Color: true}
 	first := Line([]byte("a\x1b]0;ti"), opt)
@@ -204,7 +216,7 @@ func TestWidth(t *testing.T) {
 		{"ascii", "hello", 5},
 		{"CJK", "日本語", 6},
 		{"emoji", "👍", 2},
-		{"ZWJ family", "👨\u200d👩\u200d👧", 2},
+		{"ZWJ family is taken apart", "👨\u200d👩\u200d👧", 6},
 		{"flag", "🇺🇸", 2},
 		{"combining", "e\u0301", 1},
 		{"combining across a colour change", "e\x1b[31m\u0301", 1},
@@ -221,6 +233,56 @@ func TestWidth(t *testing.T) {
 			if r.Width != tt.width {
 				t.Errorf("%s: width %d (%q), want %d", tt.name, r.Width, r.Plain, tt.width)
 			}
+		}
+	}
+}
+
+// TestEmojiSequences checks that emoji sequences the renderer would measure
+// rune by rune are taken apart, so both width methods agree.
+func TestEmojiSequences(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		width          int
+	}{
+		{"VS16", "⚠️ careful", "⚠ careful", 9},
+		{"ZWJ family", "👨\u200d👩\u200d👧!", "👨👩👧!", 7},
+		{"ZWJ profession", "🧑\u200d💻", "🧑💻", 4},
+		{"skin tone", "👍🏽", "👍", 2},
+		{"keycap", "1️⃣", "1", 1},
+		{"VS16 across a colour change", "❤\x1b[31m\uFE0F", "❤", 1},
+		{"skin tone across a colour change", "👍\x1b[31m🏽x", "👍x", 3},
+		{"VS16 after overstrike", "abc\r❤\uFE0F", "❤bc", 3},
+		{"flag stays", "🇺🇸", "🇺🇸", 2},
+		{"half a flag is shown as a code", "a🇺b", "a<U+1F1FA>b", 11},
+		{"simple emoji stay", "✅ 🚀", "✅ 🚀", 5},
+		{"flag with tags stays", "🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F", "🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F", 2},
+		{"ZWJ between letters stays", "a\u200db", "a\u200db", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Line([]byte(tt.in), Options{Color: true})
+			if err := checkSafe(r); err != nil {
+				t.Fatal(err)
+			}
+			if r.Plain != tt.want || r.Width != tt.width {
+				t.Errorf("%q: %q width %d, want %q width %d", tt.in, r.Plain, r.Width, tt.want, tt.width)
+			}
+			if wc := ansi.StringWidthWc(r.Plain); wc != r.Width {
+				t.Errorf("%q: %d cells by runes, %d as graphemes", r.Plain, wc, r.Width)
+			}
+		})
+	}
+}
+
+func TestMayHaveJoiner(t *testing.T) {
+	for _, r := range []rune{0x200d, 0x20e3, 0xfe0e, 0xfe0f, 0x1f3fb, 0x1f3fc, 0x1f3fd, 0x1f3fe, 0x1f3ff} {
+		if !joiner(r) || !mayHaveJoiner([]byte("a"+string(r))) || !mayHaveJoiner([]byte(string(r)+"b")) {
+			t.Errorf("%U not found", r)
+		}
+	}
+	for _, s := range []string{"", "ab", "日本語", "👍", "\u200c", "\ufe0d", "\U0001F3FA"} {
+		if mayHaveJoiner([]byte(s)) {
+			t.Errorf("%q has no joiner", s)
 		}
 	}
 }
@@ -267,5 +329,83 @@ func TestPlain(t *testing.T) {
 	}
 	if got := PlainLimit("short", 8); got != "short" {
 		t.Errorf("PlainLimit = %q", got)
+	}
+}
+
+// TestHostileCost checks that inputs built to make the layout quadratic or
+// to amplify memory stay cheap: each is 400 KB of input.
+func TestHostileCost(t *testing.T) {
+	n := 100_000
+	tests := map[string]string{
+		"repeated erase to start":    strings.Repeat("A", n) + "\b\b" + strings.Repeat("\x1b[1K", n),
+		"repeated erase line":        strings.Repeat("A", n) + strings.Repeat("\r\x1b[2KA", n),
+		"marks onto a long grapheme": strings.Repeat("\u1100\x1b[m", n/4) + "\r" + strings.Repeat("\x1b[m\u0301", n),
+		"backspace storm":            strings.Repeat("AB\b\b", n),
+		"tab storm":                  strings.Repeat("\t", n),
+		"escape storm":               strings.Repeat("\x1b", n),
+		"unterminated strings":       strings.Repeat("\x1b]", n),
+	}
+	for name, in := range tests {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			r := Line([]byte(in), Options{Color: true, MarkStyle: true})
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("took %v", d)
+			}
+			if len(r.Styled) > 16*len(in) {
+				t.Errorf("output %d bytes for %d of input", len(r.Styled), len(in))
+			}
+			if err := checkSafe(r); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// TestTextAfterAttacksSurvives runs the simulator's hostile lines (engine/sim
+// hostilePayloads, each followed by a sequence token and CRLF) and checks
+// that the token after each attack is still shown.
+func TestTextAfterAttacksSurvives(t *testing.T) {
+	payloads := []string{
+		"\x1b]52;c;cm0gLXJmIC8K\x07clipboard write",
+		"\x1b]52;c;ZWNobyBwd25lZAo=\x1b\\clipboard write",
+		"\x1b]0;pwned title\x07\x1b[21ttitle set and report",
+		"\x1b]8;;https://evil.example/\x1b\\https://bank.example/\x1b]8;;\x1b\\ lying link",
+		"\x1bP+q544e\x1b\\\x1b_apc\x1b\\\x1b^pm\x1b\\\x1bXsos\x1b\\ DCS APC PM SOS",
+		"\x1b[2J\x1b[H\x1b[10A\x1b[K cursor moves and erases",
+		"\x1b[?1049h\x1b[?1000h\x1b[?2004h mode sets",
+		"\x1b[6n\x1b[c\x1b[>c device queries",
+		"\x9b31mraw C1 CSI",
+		"\u202egnp.exe bidi override\u202c",
+		"rm -rf /\rls -la",
+		"abc\b\b\bxyz backspace overstrike",
+		"\x1b]0;unterminated title with no end",
+		"wide 表示 emoji 👩‍💻 zero\u200bwidth combining e\u0301\u0301\u0301",
+		"\x1b[38;2;999;0;0m\x1b[38;5;300m\x1b[99999999999mbad SGR\x1b[0m",
+	}
+	for _, p := range payloads {
+		for _, opt := range []Options{{}, {Color: true, MarkStyle: true}, {Raw: true}} {
+			r := Line([]byte(p+" seq=123456789012\r"), opt)
+			if err := checkSafe(r); err != nil {
+				t.Fatalf("%q: %v", p, err)
+			}
+			if !strings.Contains(r.Plain, " seq=123456789012") {
+				t.Errorf("%q %+v: token lost in %q", p, opt, r.Plain)
+			}
+		}
+	}
+}
+
+func TestLineStringSharesASCII(t *testing.T) {
+	s := "plain line\r"
+	r := LineString(s, Options{Color: true})
+	if r.Plain != "plain line" || r.Styled != r.Plain || r.Width != 10 {
+		t.Fatalf("%+v", r)
+	}
+	if allocs := testing.AllocsPerRun(100, func() { LineString(s, Options{}) }); allocs != 0 {
+		t.Errorf("%v allocations for an ASCII line", allocs)
+	}
+	if r := LineString("a\x1b[2Jb", Options{}); r.Plain != "a␛[2Jb" {
+		t.Errorf("slow path: %q", r.Plain)
 	}
 }
