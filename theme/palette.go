@@ -19,7 +19,8 @@ type Palette struct {
 	Accent  color.Color // the sandbox name, prompts, keys in help
 	Good    color.Color // LIVE, healthy states
 	Warn    color.Color // PAUSED, marks, escapes shown in place of control characters
-	Bad     color.Color // ERROR, stderr badges, the boot error
+	Err     color.Color // ERROR, stderr badges, the boot error, error messages
+	Border  color.Color // borders of dialogs and panels
 	Match   color.Color // background of a search match
 	Current color.Color // background of the current search match
 	OnMatch color.Color // text drawn on Match and Current
@@ -36,7 +37,7 @@ func c(index string) color.Color { return lipgloss.Color(index) }
 func DarkPalette() Palette {
 	return Palette{
 		Fg: c("252"), Muted: c("244"), Surface: c("236"), Accent: c("75"),
-		Good: c("78"), Warn: c("179"), Bad: c("203"),
+		Good: c("78"), Warn: c("179"), Err: c("203"), Border: c("240"),
 		Match: c("178"), Current: c("208"), OnMatch: c("16"), Select: c("238"),
 		Sessions: []color.Color{c("75"), c("114"), c("176"), c("180"), c("80"), c("215"), c("147"), c("210")},
 	}
@@ -46,7 +47,7 @@ func DarkPalette() Palette {
 func LightPalette() Palette {
 	return Palette{
 		Fg: c("235"), Muted: c("243"), Surface: c("254"), Accent: c("25"),
-		Good: c("28"), Warn: c("130"), Bad: c("160"),
+		Good: c("28"), Warn: c("130"), Err: c("160"), Border: c("248"),
 		Match: c("222"), Current: c("214"), OnMatch: c("16"), Select: c("252"),
 		Sessions: []color.Color{c("25"), c("28"), c("90"), c("130"), c("30"), c("166"), c("61"), c("125")},
 	}
@@ -58,7 +59,7 @@ func LightPalette() Palette {
 func MonoPalette() Palette {
 	none := lipgloss.NoColor{}
 	return Palette{
-		Fg: none, Muted: none, Surface: none, Accent: none, Good: none, Warn: none, Bad: none,
+		Fg: none, Muted: none, Surface: none, Accent: none, Good: none, Warn: none, Err: none, Border: none,
 		Match: none, Current: none, OnMatch: none, Select: none,
 	}
 }

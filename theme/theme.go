@@ -80,7 +80,7 @@ func New(p Palette) Styles {
 		StateLive:    fg(p.Good).Bold(true),
 		StatePaused:  fg(p.Warn).Bold(true),
 		StateEnded:   fg(p.Muted).Bold(true),
-		StateError:   fg(p.Bad).Bold(true),
+		StateError:   fg(p.Err).Bold(true),
 		SourceOn:     fg(p.Fg),
 		SourceOff:    fg(p.Muted).Strikethrough(true),
 		Count:        fg(p.Muted),
@@ -89,14 +89,14 @@ func New(p Palette) Styles {
 
 		Footer:      fg(p.Muted),
 		Status:      fg(p.Accent),
-		StatusError: fg(p.Bad).Bold(true),
+		StatusError: fg(p.Err).Bold(true),
 		HelpKey:     fg(p.Accent),
 		HelpDesc:    fg(p.Muted),
 		HelpSep:     fg(p.Muted),
 
 		Timestamp:    fg(p.Muted),
 		BadgeStdout:  fg(p.Good),
-		BadgeStderr:  fg(p.Bad).Bold(true),
+		BadgeStderr:  fg(p.Err).Bold(true),
 		BadgeOutput:  fg(p.Accent),
 		BadgeSystem:  fg(p.Muted),
 		SystemText:   fg(p.Muted),
@@ -109,14 +109,14 @@ func New(p Palette) Styles {
 		Escape:       fg(p.Warn).Faint(true),
 		Continuation: fg(p.Muted),
 
-		BootError:     fg(p.Bad).Bold(true),
+		BootError:     fg(p.Err).Bold(true),
 		BootErrorText: fg(p.Fg),
 
 		Prompt:      fg(p.Accent).Bold(true),
 		PromptText:  fg(p.Fg),
-		PromptError: fg(p.Bad),
+		PromptError: fg(p.Err),
 
-		Panel: lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(p.Accent).Padding(0, 1),
+		Panel: lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(p.Border).Padding(0, 1),
 	}
 	for _, col := range p.Sessions {
 		s.Sessions = append(s.Sessions, fg(col))
