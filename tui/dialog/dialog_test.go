@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
@@ -15,7 +14,7 @@ import (
 )
 
 // noColor is the NoColor theme's dialog styles: no colour tokens at all.
-func noColor() theme.Dialog { return theme.NewDialog(theme.Palette{}) }
+func noColor() theme.Dialog { return theme.NewDialog(theme.MonoPalette()) }
 
 func press(s string) tea.KeyPressMsg {
 	switch s {
@@ -225,7 +224,7 @@ func TestOverlayStack(t *testing.T) {
 	if o.Active() || o.Front() != nil || o.HandleMsg(press("enter")) != nil {
 		t.Fatal("empty overlay is not inert")
 	}
-	h := NewHelp(fakeKeyMap(), keymap.DefaultHelpOverlay(), noColor())
+	h := newHelp()
 	o.Open(newRotation())
 	o.Open(h)
 	if o.Front() != h || !o.Has(RotationID) || !o.Has(HelpID) {
@@ -290,22 +289,5 @@ func TestHumanBytes(t *testing.T) {
 		if got := humanBytes(n); got != want {
 			t.Errorf("humanBytes(%d) = %q, want %q", n, got, want)
 		}
-	}
-}
-
-// fakeKeyMap stands in for the program's keymap: several groups of keys.
-type testKeyMap [][]key.Binding
-
-func (k testKeyMap) ShortHelp() []key.Binding  { return k[0] }
-func (k testKeyMap) FullHelp() [][]key.Binding { return k }
-
-func fakeKeyMap() testKeyMap {
-	b := func(k, h, d string) key.Binding { return key.NewBinding(key.WithKeys(k), key.WithHelp(h, d)) }
-	return testKeyMap{
-		{b("k", "↑/k", "up"), b("j", "↓/j", "down"), b("g", "g/home", "top"), b("G", "G/end", "bottom, follow")},
-		{b("1", "1", "stdout"), b("2", "2", "stderr"), b("3", "3", "output"), b("4", "4", "system")},
-		{b("/", "/", "search"), b("n", "n/N", "next/prev match"), b("&", "&", "filter"), b("!", "!", "exclude")},
-		{b("t", "t", "timestamps"), b("i", "i", "session ids"), b("w", "w", "wrap"), b("y", "y/Y", "copy line/command")},
-		{b("?", "?", "help"), b("q", "q", "quit")},
 	}
 }

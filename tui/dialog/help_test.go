@@ -10,7 +10,7 @@ import (
 	"sandtail/keymap"
 )
 
-func newHelp() *Help { return NewHelp(fakeKeyMap(), keymap.DefaultHelpOverlay(), noColor()) }
+func newHelp() *Help { return NewHelp(keymap.Default(), keymap.DefaultHelpOverlay(), noColor()) }
 
 func TestHelpGolden(t *testing.T) {
 	var o Overlay
@@ -31,7 +31,7 @@ func TestHelpGoldenNarrow(t *testing.T) {
 func TestHelpListsEveryKeyWhenWide(t *testing.T) {
 	h := newHelp()
 	plain := ansi.Strip(h.Render(200, 60))
-	for _, group := range fakeKeyMap() {
+	for _, group := range keymap.Default().FullHelp() {
 		for _, b := range group {
 			if !strings.Contains(plain, b.Help().Desc) {
 				t.Fatalf("%q missing from help:\n%s", b.Help().Desc, plain)
@@ -50,7 +50,7 @@ func TestHelpScrollsToEveryKeyWhenSmall(t *testing.T) {
 		h.HandleMsg(press("j"))
 	}
 	all := strings.Join(keysOf(seen), "\n")
-	for _, group := range fakeKeyMap() {
+	for _, group := range keymap.Default().FullHelp() {
 		for _, b := range group {
 			if !strings.Contains(all, b.Help().Desc) {
 				t.Fatalf("%q never shown while scrolling:\n%s", b.Help().Desc, all)
