@@ -21,4 +21,6 @@ func (engineBackend) Open(ctx context.Context, dir string, opts engine.Options) 
 	return s, nil
 }
 
-func (engineBackend) BootError(dir string) (*engine.BootError, error) { return engine.ReadBootError(dir) }
+func (engineBackend) BootError(dir string) (*engine.BootError, error) {
+	return engine.ReadBootError(dir)
+}

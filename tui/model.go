@@ -51,16 +51,16 @@ type Model struct {
 	prevCursor engine.Cursor
 
 	// What lines show.
-	show       engine.Sources
+	show engine.Sources
 	// readSources is what the streams read: every source, so toggling is
 	// instant, unless a cursor from the command line fixes the set.
 	readSources engine.Sources
-	timestamps bool
-	ids        bool
-	wrap       bool
-	color      bool // program colours and theme colours
-	raw        bool
-	solo       *soloSession
+	timestamps  bool
+	ids         bool
+	wrap        bool
+	color       bool // program colours and theme colours
+	raw         bool
+	solo        *soloSession
 
 	// Position: everything is a sequence number, so it stays put while
 	// lines arrive and are evicted.
@@ -89,7 +89,7 @@ type Model struct {
 	// pendingSel is the line the user had selected in the fast snapshot,
 	// to find again in the full one.
 	pendingSel *line
-	streamErr   string // sanitised reason the stream stopped (stateError)
+	streamErr  string // sanitised reason the stream stopped (stateError)
 	// fatal is an error that makes showing anything pointless (no such
 	// sandbox, a cursor that does not fit): Run returns it after quitting.
 	fatal error
@@ -126,25 +126,25 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 		cfg.Buffer = DefaultBuffer
 	}
 	m := &Model{
-		cfg:        cfg,
+		cfg:          cfg,
 		keys:         keymap.Default(),
 		rotationKeys: keymap.DefaultRotation(),
 		helpKeys:     keymap.DefaultHelpOverlay(),
-		help:       help.New(),
-		backend:    o.backend,
-		ctx:        ctx,
-		colorOK:    o.colorOK,
-		dark:       true,
-		ring:       NewRing(cfg.Buffer),
-		open:       map[lines.Key]uint64{},
-		show:       cfg.Sources,
-		timestamps: cfg.Timestamps,
-		ids:        cfg.ShowID,
-		wrap:       true,
-		color:      o.colorOK,
-		follow:     true,
-		width:      80,
-		height:     24,
+		help:         help.New(),
+		backend:      o.backend,
+		ctx:          ctx,
+		colorOK:      o.colorOK,
+		dark:         true,
+		ring:         NewRing(cfg.Buffer),
+		open:         map[lines.Key]uint64{},
+		show:         cfg.Sources,
+		timestamps:   cfg.Timestamps,
+		ids:          cfg.ShowID,
+		wrap:         true,
+		color:        o.colorOK,
+		follow:       true,
+		width:        80,
+		height:       24,
 	}
 	if m.show == 0 {
 		m.show = engine.DefaultSources
