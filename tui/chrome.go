@@ -120,18 +120,20 @@ func soloLabel(s *soloSession) string {
 	return fmt.Sprintf("[%d]", s.session)
 }
 
-// matchStatus is "i/N": the match the selection is on (or last passed),
-// and how many visible lines match.
+// matchStatus is "i/N" when the selection is on the i-th of N matching
+// lines, else how many lines match.
 func (m *Model) matchStatus() string {
 	n := m.matches.Len()
-	if n == 0 {
-		return "0/0"
-	}
 	i, ok := m.matches.Find(m.sel)
-	if ok {
-		i++
+	switch {
+	case n == 0:
+		return "no match"
+	case !ok && n == 1:
+		return "1 match"
+	case !ok:
+		return fmt.Sprintf("%d matches", n)
 	}
-	return fmt.Sprintf("%d/%d", i, n)
+	return fmt.Sprintf("%d/%d", i+1, n)
 }
 
 // joinParts renders parts over the header background and returns the
@@ -189,13 +191,18 @@ func (m *Model) bootRows() []string {
 	return rows
 }
 
-// footer draws the bottom row: the open prompt, else a status message,
-// else the stream's error, else the short help.
-func (m *Model) footer() string {
+// maxStatusRows bounds how many rows a long status message (the copied
+// resume command) may take, so it can be read out whole.
+const maxStatusRows = 3
+
+// footerRows draws the bottom rows: the open prompt, else a status
+// message (wrapped, so a copied command is shown whole), else the
+// stream's error, else the short help.
+func (m *Model) footerRows() []string {
 	if m.prompt != nil {
-		return m.promptRow()
+		return []string{m.promptRow()}
 	}
-	w := max(m.width-1, 0)
+	w := max(m.width-1, 1)
 	lead := ""
 	if !m.follow && m.newBelow > 0 {
 		lead = fmt.Sprintf("↓ %s new · ", humanCount(m.newBelow))
@@ -206,11 +213,31 @@ func (m *Model) footer() string {
 		if m.statusErr {
 			st = m.styles.StatusError
 		}
-		return " " + st.Render(ansi.Truncate(lead+m.status, w, "…")) + reset
+		return m.wrapRows(lead+m.status, w, st)
 	case m.streamErr != "":
-		return " " + m.styles.StatusError.Render(ansi.Truncate(lead+m.streamErr, w, "…")) + reset
+		return m.wrapRows(lead+m.streamErr, w, m.styles.StatusError)
 	}
 	m.help.SetWidth(max(w-ansi.StringWidth(lead), 0))
 	row := " " + m.styles.Footer.Render(lead) + m.help.ShortHelpView(m.keys.ShortHelp())
-	return ansi.Truncate(row, m.width, "") + reset
+	return []string{ansi.Truncate(row, m.width, "") + reset}
+}
+
+// wrapRows cuts plain text into rows of w cells, at most maxStatusRows
+// (and never more than leaves one body row), the last ending in "…" when
+// cut.
+func (m *Model) wrapRows(text string, w int, st lipgloss.Style) []string {
+	limit := min(maxStatusRows, max(m.height-2-len(m.bootRows())-1, 1))
+	total := ansi.StringWidth(text)
+	var rows []string
+	for i := 0; i < limit && i*w < total; i++ {
+		cut := ansi.Cut(text, i*w, (i+1)*w)
+		if i == limit-1 && total > (i+1)*w {
+			cut = ansi.Truncate(cut, w-1, "") + "…"
+		}
+		rows = append(rows, " "+st.Render(cut)+reset)
+	}
+	if len(rows) == 0 {
+		rows = []string{""}
+	}
+	return rows
 }

@@ -117,7 +117,7 @@ type harness struct {
 // an 80×24 screen, and runs its start-up until it waits for the stream.
 func newHarness(t *testing.T, cfg Config, b *fakeBackend) *harness {
 	t.Helper()
-	if cfg.Name == "" && cfg.Dir == "" {
+	if cfg.Name == "" && cfg.Dir == "" && cfg.Home == "" {
 		cfg.Name, cfg.Dir = "devbox", "/logs/devbox"
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -9,6 +9,7 @@ import (
 	"sandtail/keymap"
 	"sandtail/theme"
 	"sandtail/tui/dialog"
+	"sandtail/tui/picker"
 	"sandtail/tui/lines"
 )
 
@@ -99,6 +100,10 @@ type Model struct {
 
 	// overlay holds the open dialogs (missed rotation, full help); it gets
 	// keys first and is drawn last.
+	// picker is the sandbox picker, shown instead of the log view until a
+	// sandbox is chosen when neither a name nor a directory was given.
+	picker *picker.Picker
+
 	overlay      dialog.Overlay
 	dialogStyles theme.Dialog
 	rotationKeys keymap.Rotation
@@ -162,6 +167,9 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 	}
 	m.help.Styles = m.styles.Help()
 	m.dialogStyles = theme.NewDialog(m.styles.Palette)
+	if cfg.Dir == "" {
+		m.picker = picker.New(cfg.Home, keymap.DefaultPicker(), theme.NewPicker(m.styles.Palette))
+	}
 	return m
 }
 

@@ -3,7 +3,6 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -51,9 +50,6 @@ type Config struct {
 // returns the errors a user can act on (no such sandbox, a cursor that does
 // not fit) rather than showing them in an empty screen.
 func Run(ctx context.Context, cfg Config) error {
-	if cfg.Dir == "" {
-		return errors.New("no sandbox to show: give a sandbox name or --dir")
-	}
 	m := newModel(ctx, cfg, options{backend: engineBackend{}, colorOK: colorAllowed(cfg.Color)})
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	_, err := p.Run()

@@ -6,6 +6,7 @@ import (
 
 	"sandtail/engine"
 	"sandtail/tui/dialog"
+	"sandtail/tui/picker"
 	"sandtail/tui/sanitize"
 )
 
@@ -15,6 +16,9 @@ const mouseWheelLines = 3
 // Init reads boot-error.json, asks the terminal for its background colour
 // and starts the first stream generation.
 func (m *Model) Init() tea.Cmd {
+	if m.picker != nil {
+		return tea.Batch(tea.RequestBackgroundColor, picker.Load(m.cfg.Home))
+	}
 	return tea.Batch(
 		tea.RequestBackgroundColor,
 		bootErrorCmd(m.backend, m.cfg.Dir),
@@ -26,6 +30,9 @@ func (m *Model) Init() tea.Cmd {
 // commands, and every O(buffer) recomputation happens here once per event,
 // never in View.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.picker != nil {
+		return m, m.updatePicker(msg)
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = max(msg.Width, 1), max(msg.Height, 1)
@@ -292,4 +299,25 @@ func (m *Model) maxXOff() int {
 		longest = max(longest, m.lineWidth(l)+m.prefixWidth(l))
 	}
 	return max(longest-m.width, m.xOff, 0)
+}
+
+// updatePicker hands msg to the sandbox picker and opens the sandbox it
+// picks (directly when there is exactly one).
+func (m *Model) updatePicker(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = max(msg.Width, 1), max(msg.Height, 1)
+	case tea.BackgroundColorMsg:
+		m.dark = msg.IsDark()
+		m.applyTheme()
+	}
+	switch a := m.picker.HandleMsg(msg).(type) {
+	case picker.ActionQuit:
+		return tea.Quit
+	case picker.ActionOpen:
+		m.picker = nil
+		m.cfg.Name, m.cfg.Dir = a.Sandbox.Name, a.Sandbox.LogDir
+		return tea.Batch(bootErrorCmd(m.backend, m.cfg.Dir), m.startGeneration(m.cfg.Start, startInitial))
+	}
+	return nil
 }

@@ -9,6 +9,12 @@ import (
 // View draws the screen: header, boot error, the visible rows, footer, and
 // any open dialog on top. It only reads the model.
 func (m *Model) View() tea.View {
+	if m.picker != nil {
+		v := tea.NewView(m.picker.Render(m.width, m.height))
+		v.AltScreen = true
+		v.WindowTitle = "sandtail"
+		return v
+	}
 	v := tea.NewView(m.screen())
 	v.AltScreen = true
 	if m.cfg.Mouse {
@@ -33,6 +39,7 @@ func (m *Model) screen() string {
 	rows := make([]string, 0, m.height)
 	rows = append(rows, m.header())
 	rows = append(rows, m.bootRows()...)
-	rows = append(rows, bodyText, m.footer())
+	rows = append(rows, bodyText)
+	rows = append(rows, m.footerRows()...)
 	return strings.Join(rows, "\n")
 }
