@@ -226,7 +226,7 @@ func (m *Model) findPendingSel() {
 	}
 	for i := m.visible.Len() - 1; i >= 0; i-- {
 		seq := m.visible.At(i)
-		if l := m.ring.At(seq); l.after == want.after && l.plain == want.plain {
+		if l := m.ring.At(seq); l.from == want.from && l.unixNano == want.unixNano && l.plain == want.plain {
 			m.gotoSeq(seq)
 			m.paused = false
 			return
