@@ -115,10 +115,10 @@ func (s *fakeStream) isClosed() bool {
 type harness struct {
 	inflight atomic.Int64 // commands started and not yet returned
 	t        *testing.T
-	m       *Model
-	b       *fakeBackend
-	results chan tea.Msg
-	cancel  context.CancelFunc
+	m        *Model
+	b        *fakeBackend
+	results  chan tea.Msg
+	cancel   context.CancelFunc
 }
 
 // newHarness builds a model over a fake backend with the NoColor theme and
