@@ -3,10 +3,12 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"sandtail/engine"
@@ -496,4 +498,34 @@ func TestOverstrikeIsMarkedAndHostileTextStaysInert(t *testing.T) {
 	h.key("r")
 	mustNotContain(t, h.screenText(), "⟲")
 	mustContain(t, h.screenText(), "rm -rf /␍ls -la")
+}
+
+func TestBoundedReadEndsAndMouseWheelScrolls(t *testing.T) {
+	h := newHarness(t, Config{Mouse: true}, &fakeBackend{})
+	if h.m.View().MouseMode != tea.MouseModeCellMotion {
+		t.Error("--mouse did not turn on mouse reporting")
+	}
+	h.send(0, outLines(0, 40)...)
+	h.fail(0, io.EOF)
+	mustContain(t, h.screenText(), "■ ENDED")
+	h.update(tea.MouseWheelMsg{Button: tea.MouseWheelUp})
+	if h.selText() != "line 36" {
+		t.Errorf("wheel up selected %q, want line 36", h.selText())
+	}
+	h2 := newHarness(t, Config{}, &fakeBackend{})
+	if h2.m.View().MouseMode != tea.MouseModeNone {
+		t.Error("mouse captured without --mouse")
+	}
+}
+
+func TestLineCapKeepsTheStartAndMarksTheCut(t *testing.T) {
+	h := newHarness(t, Config{}, &fakeBackend{})
+	h.send(0, ent(engine.Stdout, 1, "start"+strings.Repeat("y", maxLineBytes)))
+	h.send(0, ent(engine.Stdout, 1, strings.Repeat("z", 100)+"\n"), ent(engine.Stdout, 1, "next\n"))
+	l := h.m.ring.At(h.m.ring.First())
+	if len(l.text) != maxLineBytes || !strings.HasPrefix(l.plain, "start") || l.truncated != 105 {
+		t.Fatalf("capped line: %d bytes, truncated %d", len(l.text), l.truncated)
+	}
+	h.key("k")
+	mustContain(t, h.screenText(), "✂ 105 B cut")
 }
