@@ -1,0 +1,122 @@
+package e2e
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+
+	"sandtail/engine/sim"
+)
+
+// newSandbox creates a simulated sandbox named name under home.
+func newSandbox(t *testing.T, home, name string) *sim.Sandbox {
+	t.Helper()
+	sb, err := sim.New(filepath.Join(home, "sandboxes", name, "logs"), sim.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	return sb
+}
+
+func write(t *testing.T, sb *sim.Sandbox, source string, session uint64, format string, args ...any) {
+	t.Helper()
+	if err := sb.Exec(source, session, []byte(fmt.Sprintf(format, args...))); err != nil {
+		t.Fatalf("sim exec: %v", err)
+	}
+}
+
+// TestLiveSession drives one sandtail session the way a user would: lines
+// arrive live, stderr is hidden and shown, a search finds a line, a missed
+// rotation opens the dialog by itself and resume continues the stream with
+// the gap marked, the pane shrinks to 40×10 and back, and q restores the
+// shell.
+func TestLiveSession(t *testing.T) {
+	t.Parallel()
+	p := newPane(t, 100, 30)
+	sb := newSandbox(t, p.home, "live")
+	for i := 1; i <= 3; i++ {
+		write(t, sb, "stdout", 1, "hello-out-%d\n", i)
+		write(t, sb, "stderr", 1, "oops-err-%d\n", i)
+	}
+	write(t, sb, "stdout", 2, "needle-in-the-haystack\n")
+
+	p.run(fmt.Sprintf("%s --home %s live", quote(binary), quote(p.home)))
+	p.waitText("hello-out-1", "oops-err-3", "needle-in-the-haystack")
+	header := regexp.MustCompile(`^\s*live\b`)
+	footer := regexp.MustCompile(`\S`)
+
+	// Live: a line written now shows up without a key press.
+	write(t, sb, "stdout", 1, "live-line-1\n")
+	p.waitText("live-line-1")
+
+	// 2 hides stderr and shows it again, without re-reading.
+	p.text("2")
+	p.waitFor("stderr hidden", func(s string) bool {
+		return !strings.Contains(s, "oops-err") && strings.Contains(s, "hello-out-3")
+	})
+	p.text("2")
+	p.waitText("oops-err-1", "oops-err-3")
+
+	// / finds a line and the header counts the match.
+	p.text("/needle")
+	p.keys("Enter")
+	p.waitMatch(`needle\S* 1/1`)
+	p.keys("Escape")
+
+	// A missed rotation: the reader is stopped while more than five
+	// rotations go by, so the file it was reading is gone when it wakes.
+	pid := p.sandtailPID()
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 {
+		write(t, sb, "stdout", 1, "rotated-away-%d\n", i)
+		if err := sb.Rotate(sim.ExecLog); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(t, sb, "stdout", 1, "kept-after-rotations\n")
+	if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	p.waitText("Fell behind log rotation", "Resume")
+
+	// The dialog fits a 40×10 pane with the frame intact, and comes back
+	// full size.
+	p.resize(40, 10)
+	p.waitText("Resume", "Reload", "Jump to now", "Close")
+	checkFrame(t, p.screen(), 40, 10, header, footer)
+	p.resize(100, 30)
+	p.waitText("Fell behind log rotation", "exec.log.4", "lost")
+
+	// Enter picks the highlighted action, resume: the dialog closes, the
+	// gap is marked in the buffer and new lines keep coming.
+	p.keys("Enter")
+	p.waitFor("the dialog to close", func(s string) bool { return !strings.Contains(s, "Fell behind log rotation") })
+	write(t, sb, "stdout", 1, "after-resume-1\n")
+	s := p.waitText("after-resume-1", "kept-after-rotations")
+	if !regexp.MustCompile(`(?i)\bgap\b|lost`).MatchString(s) {
+		t.Fatalf("no gap line after resume:\n%s", s)
+	}
+
+	// A 40×10 pane keeps the frame: header first, footer last, no row
+	// wider than the pane.
+	p.resize(40, 10)
+	write(t, sb, "stdout", 1, "narrow-%s\n", strings.Repeat("wide-", 30))
+	p.waitText("narrow-")
+	checkFrame(t, p.screen(), 40, 10, header, footer)
+	p.resize(100, 30)
+
+	// q quits, the alternate screen is gone, the shell is back.
+	p.text("q")
+	p.waitFor("the shell prompt after quitting", func(s string) bool {
+		rows := strings.Split(strings.TrimRight(s, "\n "), "\n")
+		return strings.HasPrefix(rows[len(rows)-1], strings.TrimSpace(prompt)) && !strings.Contains(s, "hello-out")
+	})
+	p.run("echo exit=$?")
+	p.waitText("exit=0")
+}
