@@ -110,10 +110,15 @@ func PlainLimit(s string, width int) string {
 
 // result renders the laid-out line.
 func (b *builder) result() Result {
-	b.pad()
-	text, runs := b.buf, b.runs
+	var text []byte
+	var runs []run
 	if b.cellMode {
+		// The cursor may have stopped past the text (after an erase or a
+		// tab); a terminal shows nothing there.
 		text, runs = b.flatten()
+	} else {
+		b.pad() // a trailing tab expands to spaces
+		text, runs = b.buf, b.runs
 	}
 	var res Result
 	res.Overstruck = b.overstruck

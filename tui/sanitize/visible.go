@@ -19,8 +19,11 @@ var pictures = func() (p [0x20]string) {
 
 // picture returns the visible form of a C0 control or DEL.
 func picture(c byte) string {
-	if c == 0x7f {
+	switch c {
+	case 0x7f:
 		return "␡"
+	case '\n':
+		return "␤" // clearer than the picture for LF, ␊
 	}
 	return pictures[c]
 }
