@@ -41,8 +41,8 @@ func writeHostile(t *testing.T, home, name string) {
 // then reset so the real check starts clean.
 func controls(t *testing.T, p *pane) {
 	t.Helper()
-	p.run(`printf '\033]2;control-title\033\\'; printf '\033]52;c;Y29udHJvbA==\a'; echo controls-done`)
-	p.waitText("controls-done")
+	p.run(`printf '\033]2;control-title\033\\'; printf '\033]52;c;Y29udHJvbA==\a'; echo controls-$((40+2))`)
+	p.waitText("controls-42")
 	if got := p.title(); got != "control-title" {
 		t.Fatalf("control: OSC 2 from the pane did not set the title (got %q); the title check would prove nothing", got)
 	}
