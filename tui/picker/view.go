@@ -16,10 +16,10 @@ import (
 // Column widths of the time, size and boot-error columns. "364d ago" and
 // "1023 KiB" are the widest values the formatters produce.
 const (
-	timeWidth     = 8
-	sizeWidth     = 8
-	flagWideText  = "boot error"
-	flagNarrowTxt = "!"
+	timeWidth      = 8
+	sizeWidth      = 8
+	flagWideText   = "boot error"
+	flagNarrowText = "!"
 	// wideAt is the screen width from which the boot-error flag is spelled
 	// out instead of shown as "!".
 	wideAt = 60
@@ -141,7 +141,7 @@ func (p *Picker) list(width, rows int) []string {
 		sb := p.all[p.matches[i]]
 		flag := ""
 		if sb.BootError {
-			flag = flagNarrowTxt
+			flag = flagNarrowText
 			if width >= wideAt {
 				flag = flagWideText
 			}
@@ -192,7 +192,7 @@ func (p *Picker) flagWidth(width int) int {
 	if width >= wideAt {
 		return len(flagWideText)
 	}
-	return len(flagNarrowTxt)
+	return len(flagNarrowText)
 }
 
 func (p *Picker) hint(width int) string {
