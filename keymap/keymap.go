@@ -63,6 +63,9 @@ type PromptKeyMap struct {
 	Cancel key.Binding // close the box and go back to where it opened
 	Regex  key.Binding // toggle regular-expression matching
 	Invert key.Binding // toggle excluding the matching lines (filter box)
+	Erase  key.Binding // delete the character before the cursor
+	Word   key.Binding // delete the word before the cursor
+	Empty  key.Binding // delete everything typed
 }
 
 // Default returns sandtail's bindings: vim keys and arrow keys both work.
@@ -110,6 +113,9 @@ func Default() KeyMap {
 			Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 			Regex:  key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "regex")),
 			Invert: key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "exclude")),
+			Erase:  key.NewBinding(key.WithKeys("backspace", "ctrl+h"), key.WithHelp("⌫", "erase")),
+			Word:   key.NewBinding(key.WithKeys("ctrl+w", "alt+backspace"), key.WithHelp("ctrl+w", "erase word")),
+			Empty:  key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "erase all")),
 		},
 	}
 }
