@@ -292,3 +292,16 @@ func TestHumanBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestRotationCompactSaysWhatWasLost(t *testing.T) {
+	r := newRotation()
+	// Room for the actions and one line: the shortest message, whole.
+	plain := ansi.Strip(r.Render(40, 7))
+	if !strings.Contains(plain, "Missed rotation: ~3 KiB lost.") || !strings.Contains(plain, "Close") {
+		t.Fatalf("one-line compact layout:\n%s", plain)
+	}
+	plain = ansi.Strip(r.Render(40, 10))
+	if !strings.Contains(plain, "~3 KiB of") || !strings.Contains(plain, "exec.log lost.") {
+		t.Fatalf("40×10 compact layout:\n%s", plain)
+	}
+}

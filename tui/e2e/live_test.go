@@ -65,7 +65,11 @@ func TestLiveSession(t *testing.T) {
 	p.text("/needle")
 	p.keys("Enter")
 	p.waitMatch(`needle\S* 1/1`)
+	// Esc clears the search. Wait for it: a lone Esc is held back briefly
+	// to tell it from an escape sequence, and a stop below must not delay
+	// it until after the dialog opens.
 	p.keys("Escape")
+	p.waitFor("the search to clear", func(s string) bool { return !strings.Contains(s, "1/1") })
 
 	// A missed rotation: the reader is stopped while more than five
 	// rotations go by, so the file it was reading is gone when it wakes.
@@ -89,7 +93,7 @@ func TestLiveSession(t *testing.T) {
 	// full size.
 	p.resize(40, 10)
 	p.waitText("Resume", "Reload", "Jump to now", "Close")
-	checkFrame(t, p.screen(), 40, 10, header, footer)
+	p.waitFrame(40, 10, header, footer)
 	p.resize(100, 30)
 	p.waitText("Fell behind log rotation", "exec.log.4", "lost")
 
@@ -108,7 +112,7 @@ func TestLiveSession(t *testing.T) {
 	p.resize(40, 10)
 	write(t, sb, "stdout", 1, "narrow-%s\n", strings.Repeat("wide-", 30))
 	p.waitText("narrow-")
-	checkFrame(t, p.screen(), 40, 10, header, footer)
+	p.waitFrame(40, 10, header, footer)
 	p.resize(100, 30)
 
 	// q quits, the alternate screen is gone, the shell is back.

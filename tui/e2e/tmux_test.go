@@ -58,7 +58,11 @@ func newPane(t *testing.T, w, h int) *pane {
 	// set-clipboard on: that is the setting under which a leak would show.
 	p.tmux("set-option", "-g", "set-clipboard", "on")
 	p.tmux("set-option", "-g", "history-limit", "0")
-	p.waitFor("the shell prompt", func(s string) bool { return strings.Contains(s, prompt) })
+	p.waitText(strings.TrimSpace(prompt))
+	// Without job control the shell does not take the terminal back when
+	// a test stops sandtail with SIGSTOP; it just keeps waiting for it.
+	p.run("set +m; echo ready-$((40+2))")
+	p.waitText("ready-42")
 	return p
 }
 
@@ -195,24 +199,32 @@ func quote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// checkFrame fails unless the screen is exactly h rows of at most w cells
+// waitFrame waits until the screen is exactly h rows of at most w cells
 // with sandtail's header on the first row and its footer on the last: a
-// line wider than the pane would wrap and push the header off the top.
-func checkFrame(t *testing.T, rows []string, w, h int, header, footer *regexp.Regexp) {
-	t.Helper()
-	all := strings.Join(rows, "\n")
+// line wider than the pane would wrap and push the header off the top. It
+// polls because a capture can land in the middle of a redraw.
+func (p *pane) waitFrame(w, h int, header, footer *regexp.Regexp) {
+	p.t.Helper()
+	p.waitFor(fmt.Sprintf("an intact %d×%d frame (header %s, footer %s)", w, h, header, footer), func(string) bool {
+		return frameProblem(p.screen(), w, h, header, footer) == ""
+	})
+}
+
+// frameProblem says what is wrong with the frame, or "" if nothing.
+func frameProblem(rows []string, w, h int, header, footer *regexp.Regexp) string {
 	if len(rows) != h {
-		t.Fatalf("screen has %d rows, want %d:\n%s", len(rows), h, all)
+		return fmt.Sprintf("%d rows, want %d", len(rows), h)
 	}
 	for i, r := range rows {
 		if n := ansi.StringWidth(r); n > w {
-			t.Fatalf("row %d has %d cells, pane is %d wide:\n%s", i, n, w, all)
+			return fmt.Sprintf("row %d has %d cells", i, n)
 		}
 	}
 	if !header.MatchString(rows[0]) {
-		t.Fatalf("first row is not the header (%s):\n%s", header, all)
+		return "the first row is not the header"
 	}
 	if !footer.MatchString(rows[h-1]) {
-		t.Fatalf("last row is not the footer (%s):\n%s", footer, all)
+		return "the last row is not the footer"
 	}
+	return ""
 }
