@@ -30,7 +30,7 @@ func write(t *testing.T, sb *sim.Sandbox, source string, session uint64, format 
 }
 
 // TestLiveSession drives one sandtail session the way a user would: lines
-// arrive live, stderr is hidden and shown, a search finds a line, a missed
+// arrive live, the help opens and closes, stderr is hidden and shown, a search finds a line, a missed
 // rotation opens the dialog by itself and resume continues the stream with
 // the gap marked, the pane shrinks to 40×10 and back, and q restores the
 // shell.
@@ -52,6 +52,14 @@ func TestLiveSession(t *testing.T) {
 	// Live: a line written now shows up without a key press.
 	write(t, sb, "stdout", 1, "live-line-1\n")
 	p.waitText("live-line-1")
+
+	// ? opens the full help over the view and ? closes it again.
+	p.text("?")
+	p.waitText("Keys", "close help", "copy resume command")
+	p.text("?")
+	p.waitFor("the help to close", func(s string) bool {
+		return !strings.Contains(s, "close help") && strings.Contains(s, "live-line-1")
+	})
 
 	// 2 hides stderr and shows it again, without re-reading.
 	p.text("2")
