@@ -86,6 +86,10 @@ func TestRotationMessage(t *testing.T) {
 		!strings.Contains(unknown.Message(), "runtime.log.4") {
 		t.Fatalf("unknown-loss message: %q", unknown.Message())
 	}
+	nameless := NewRotation(&engine.MissedRotationError{LostBytes: 5 << 20}, keymap.DefaultRotation(), noColor())
+	if got := nameless.Message(); strings.Contains(got, ".4") || !strings.Contains(got, "a log file") || !strings.Contains(got, "about 5 MiB lost") {
+		t.Fatalf("message without a file name: %q", got)
+	}
 }
 
 func TestRotationSanitisesFileName(t *testing.T) {
@@ -154,7 +158,13 @@ func TestRotationIgnoresOtherMessages(t *testing.T) {
 }
 
 func TestRotationFitsEverySize(t *testing.T) {
-	r := newRotation()
+	for _, styles := range []theme.Dialog{noColor(), theme.NewDialog(theme.DarkPalette())} {
+		testRotationFits(t, NewRotation(testErr(), keymap.DefaultRotation(), styles))
+	}
+}
+
+func testRotationFits(t *testing.T, r *Rotation) {
+	t.Helper()
 	for w := 20; w <= 300; w += 7 {
 		for h := 6; h <= 80; h += 5 {
 			box := r.Render(w, h)

@@ -117,13 +117,13 @@ func (r *Rotation) HandleMsg(msg tea.Msg) Action {
 
 // Message returns the plain-words explanation shown in the full layout.
 func (r *Rotation) Message() string {
-	file := sanitize.Plain(r.err.File)
-	if file == "" {
-		file = "a log file"
-	}
 	lost := "how much was lost is not known"
 	if r.err.LostBytes > 0 {
 		lost = "about " + humanBytes(r.err.LostBytes) + " lost"
+	}
+	file := sanitize.Plain(r.err.File)
+	if file == "" {
+		return fmt.Sprintf("sandtail fell behind log rotation: a log file rotated past its last kept rotation before it could be read; %s.", lost)
 	}
 	return fmt.Sprintf("sandtail fell behind log rotation: %s rotated past its last kept file (%s.%d) before it could be read; %s.",
 		file, file, lastKept, lost)

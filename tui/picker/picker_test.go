@@ -337,10 +337,14 @@ func TestPickerSanitisesNames(t *testing.T) {
 func TestPickerFitsEverySize(t *testing.T) {
 	for _, list := range [][]engine.Sandbox{nil, sandboxes()} {
 		for _, err := range []error{nil, errors.New("boom: a very long error message that must wrap somewhere sensible")} {
-			p := newPicker(list, err)
-			for w := 1; w <= 300; w += 13 {
-				for h := 1; h <= 80; h += 6 {
-					checkScreen(t, p.Render(w, h), w, h)
+			for _, pal := range []theme.Palette{theme.MonoPalette(), theme.DarkPalette()} {
+				p := New("/home/u/.microsandbox", keymap.DefaultPicker(), theme.NewPicker(pal))
+				p.SetClock(func() time.Time { return testNow })
+				p.SetSandboxes(list, err)
+				for w := 1; w <= 300; w += 13 {
+					for h := 1; h <= 80; h += 6 {
+						checkScreen(t, p.Render(w, h), w, h)
+					}
 				}
 			}
 		}
