@@ -9,8 +9,8 @@ import (
 	"sandtail/keymap"
 	"sandtail/theme"
 	"sandtail/tui/dialog"
-	"sandtail/tui/picker"
 	"sandtail/tui/lines"
+	"sandtail/tui/picker"
 )
 
 // streamState is what the header says about the stream.

@@ -24,6 +24,12 @@ type matcher struct {
 	// regexFlag is true when the regex toggle (not the query's prefix)
 	// made this a regular expression, so reopening the box restores it.
 	regexFlag bool
+	// lowerRe is the case-sensitive form of a folding regex, matched
+	// against ASCII lines lowered into buf: Go's (?i) matching cannot use
+	// its fast literal scan, and this keeps a filter over a full buffer
+	// interactive. It is nil when the pattern does not allow it.
+	lowerRe *regexp.Regexp
+	buf     []byte
 }
 
 // compileQuery builds a matcher from a query. Literal by default; a
@@ -54,6 +60,11 @@ func compileQuery(query string, regex bool) (*matcher, error) {
 			return nil, fmt.Errorf("invalid regex: %w", unwrapSyntax(err))
 		}
 		m.re = re
+		if m.fold && isASCII(pat) && !byteEscape.MatchString(pat) {
+			// The pattern holds no upper-case letter, so on a lowered
+			// line it matches exactly where (?i) matches the original.
+			m.lowerRe, _ = regexp.Compile(pat)
+		}
 		return m, nil
 	}
 	m.lit = pat
@@ -90,6 +101,10 @@ func (m *matcher) isRegex() bool { return m != nil && m.re != nil }
 func (m *matcher) Match(s string) bool {
 	if m == nil {
 		return false
+	}
+	if m.lowerRe != nil && isASCII(s) {
+		m.buf = appendLowerASCII(m.buf[:0], s)
+		return m.lowerRe.Match(m.buf)
 	}
 	if m.re != nil {
 		return m.re.MatchString(s)
@@ -215,4 +230,20 @@ func foldLen(s, lit string, fold bool) int {
 		n += size
 	}
 	return n
+}
+
+// byteEscape finds escapes that name a byte (\x41, \101): they can name
+// an upper-case letter, which a lowered line never holds.
+var byteEscape = regexp.MustCompile(`\\[x0-7]`)
+
+// appendLowerASCII appends s, lowered, to b; s is ASCII.
+func appendLowerASCII(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
 }
