@@ -44,6 +44,9 @@ type chain struct {
 	mu     sync.Mutex
 	files  []*chainFile
 	closed bool
+	// scanned is set after the first look: from then on, files found with
+	// nothing held may follow files that came and went unseen.
+	scanned bool
 }
 
 func newChain(dir string, ft *FileType) *chain {
@@ -127,6 +130,12 @@ func (c *chain) scanOnce() (added, retry bool, err error) {
 	}
 	top := len(obs) - 1
 	gap := false
+	if len(c.files) == 0 && c.scanned && c.ft.Rotates && obs[top] != 0 {
+		// Nothing was held and the chain is already full: files may have
+		// come and gone since the last look.
+		gap = true
+	}
+	c.scanned = true
 	if n := len(c.files); n > 0 {
 		newest := -1
 		for i := n - 1; i >= 0 && newest < 0; i-- {

@@ -18,14 +18,16 @@ type lineParser struct {
 	ft       *FileType
 	track    int // index of the file's position in a cursor
 	maxEntry int
+	want     Sources // entries of other sources are consumed but not kept
 	skipped  *atomic.Int64
 }
 
-func newLineParser(ft *FileType, track, maxEntry int, skipped *atomic.Int64) lineParser {
+func newLineParser(ft *FileType, track int, opts Options, skipped *atomic.Int64) lineParser {
+	maxEntry := opts.MaxEntryBytes
 	if maxEntry <= 0 {
 		maxEntry = defaultMaxEntryBytes
 	}
-	return lineParser{ft: ft, track: track, maxEntry: maxEntry, skipped: skipped}
+	return lineParser{ft: ft, track: track, maxEntry: maxEntry, want: opts.Sources.orDefault(), skipped: skipped}
 }
 
 // parseBlock parses the complete lines of buf[from:] and appends their
@@ -63,6 +65,9 @@ func (p *lineParser) appendLine(out []Entry, line []byte, withNL bool, pos Posit
 			p.skipped.Add(1)
 			return out[:len(out)-1]
 		}
+		if !p.want.Has(e.Source) {
+			return out[:len(out)-1]
+		}
 	} else {
 		parseText(line, withNL, mtime, e)
 	}
@@ -80,6 +85,9 @@ func (p *lineParser) appendTruncated(out []Entry, head, tail []byte, dropped int
 	if p.ft.Format == FormatJSONL {
 		if !parseJSONLTruncated(head, tail, e) {
 			p.skipped.Add(1)
+			return out[:len(out)-1]
+		}
+		if !p.want.Has(e.Source) {
 			return out[:len(out)-1]
 		}
 	} else {

@@ -70,7 +70,7 @@ func ReadSnapshot(ctx context.Context, dir string, opts Options) (*Snapshot, err
 	var skipped atomic.Int64
 	tracks := make([]*snapTrack, len(chains))
 	for i, c := range chains {
-		tr := &snapTrack{ch: c, p: newLineParser(c.ft, i, opts.MaxEntryBytes, &skipped), marks: pts[i].marks}
+		tr := &snapTrack{ch: c, p: newLineParser(c.ft, i, opts, &skipped), marks: pts[i].marks}
 		files := c.snapshotFiles()
 		for j, cf := range files {
 			fs, err := statFile(cf.f)

@@ -12,6 +12,11 @@ import (
 // ErrClosed is returned by Next after Close.
 var ErrClosed = errors.New("engine: stream closed")
 
+// consumerLookEvery is how often a busy consumer looks at the directory
+// itself (see watcher.tryLook): a fast producer rotating every 256 KiB
+// retires a file from retention within a few milliseconds.
+const consumerLookEvery = time.Millisecond
+
 // defaultBatch is the batch size Next uses when given max <= 0.
 const defaultBatch = 4096
 
@@ -24,8 +29,9 @@ type Stream struct {
 	w      *watcher // nil unless following
 	wake   <-chan struct{}
 
-	skipped atomic.Int64
-	rr      int // track to serve first, rotated for fairness
+	skipped  atomic.Int64
+	rr       int       // track to serve first, rotated for fairness
+	lastLook time.Time // when the consumer last looked at the directory itself
 
 	mu       sync.Mutex // guards everything below and the tracks
 	cur      Cursor     // state after the last entry handed over
@@ -60,7 +66,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Stream, error) {
 	s := &Stream{opts: opts, follow: opts.Follow, chains: chains, closedCh: make(chan struct{})}
 	s.cur.n = uint8(len(chains))
 	for i, c := range chains {
-		t := &track{idx: i, ch: c, p: newLineParser(c.ft, i, opts.MaxEntryBytes, &s.skipped)}
+		t := &track{idx: i, ch: c, p: newLineParser(c.ft, i, opts, &s.skipped)}
 		t.begin(pts[i])
 		s.cur.pos[i] = t.position()
 		s.tracks = append(s.tracks, t)
@@ -168,6 +174,12 @@ func (s *Stream) collect(max int) ([]Entry, error) {
 				}
 				progress = progress || changed
 				t.filter(s.opts)
+				if changed && s.w != nil {
+					if now := time.Now(); now.Sub(s.lastLook) >= consumerLookEvery {
+						s.lastLook = now
+						s.w.tryLook()
+					}
+				}
 			}
 			if t.ph < len(t.pending) {
 				progress = true

@@ -34,8 +34,8 @@ type track struct {
 
 	pending []Entry // parsed; pending[ph:] is not handed over yet
 	ph      int
-	done    bool    // nothing more will come (bounded read, Until, error)
-	err     error   // terminal error, returned once pending is handed over
+	done    bool  // nothing more will come (bounded read, Until, error)
+	err     error // terminal error, returned once pending is handed over
 }
 
 // truncState holds what is kept of an over-long line while the rest of it
@@ -83,13 +83,17 @@ func (t *track) advance(follow bool) (bool, error) {
 		return false, nil
 	}
 	if t.cur == nil {
-		t.cur = t.ch.first()
-		if t.cur == nil {
+		first := t.ch.first()
+		if first == nil {
 			if !follow {
 				t.done = true
 			}
 			return false, nil
 		}
+		if first.gapBefore {
+			return true, t.missed(first)
+		}
+		t.cur = first
 		t.off, t.readOff, t.base, t.blk, t.ps = 0, 0, 0, nil, 0
 	}
 	n, err := t.readChunk()
@@ -123,13 +127,7 @@ func (t *track) moveTo(succ *chainFile) error {
 		return nil
 	}
 	if succ.gapBefore {
-		lost := int64(0)
-		if fs, err := statFile(succ.f); err == nil {
-			lost = fs.size
-		}
-		t.done = true
-		t.err = &MissedRotationError{File: name, Offset: uint64(t.off), LostBytes: lost}
-		return nil
+		return t.missed(succ)
 	}
 	// A rotated file's unterminated last line continues in the next file:
 	// carry it over (or keep skipping it, when over the cap).
@@ -141,6 +139,18 @@ func (t *track) moveTo(succ *chainFile) error {
 		return nil
 	}
 	t.blk, t.ps, t.base = carry, 0, -int64(len(carry))
+	return nil
+}
+
+// missed ends the track: files between the current one and next rotated
+// away unseen. The loss is estimated as one file the size of next.
+func (t *track) missed(next *chainFile) error {
+	lost := int64(0)
+	if fs, err := statFile(next.f); err == nil {
+		lost = fs.size
+	}
+	t.done = true
+	t.err = &MissedRotationError{File: t.ch.ft.Name, Offset: uint64(t.off), LostBytes: lost}
 	return nil
 }
 

@@ -147,6 +147,20 @@ func (w *watcher) look() {
 	}
 }
 
+// tryLook scans unless the watcher is scanning already (or is paused). The
+// consumer calls it while it is busy reading: under load the watching
+// goroutine may wait for a processor longer than a fast producer takes to
+// rotate a file out of retention, while the consumer is running anyway.
+func (w *watcher) tryLook() {
+	if !w.gate.TryLock() {
+		return
+	}
+	defer w.gate.Unlock()
+	for _, c := range w.chains {
+		c.scan() //nolint:errcheck // retried on the next look
+	}
+}
+
 // signal wakes the consumer without blocking.
 func (w *watcher) signal() {
 	select {
