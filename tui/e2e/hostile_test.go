@@ -63,6 +63,10 @@ func checkTmux(t *testing.T, p *pane) {
 	if b := p.buffers(); b != "" {
 		t.Fatalf("a log line wrote tmux's clipboard (OSC 52): %s", b)
 	}
+	// mode-attack asks for mouse reporting; only sandtail's own --mouse may.
+	if m := p.format("mouse_any_flag"); m != "0" {
+		t.Fatalf("a log line turned on mouse reporting (mouse_any_flag=%s)", m)
+	}
 }
 
 // checkShown fails unless the fixture is on screen as inert text.
@@ -97,6 +101,10 @@ func TestHostileOutputUI(t *testing.T) {
 	screen := p.waitText("HOSTILE-END", "before-clear marker", "title-attack")
 	checkTmux(t, p)
 	checkShown(t, screen)
+	// mode-attack also asks to leave the alternate screen.
+	if got := p.format("alternate_on"); got != "1" {
+		t.Fatalf("a log line switched off the alternate screen (alternate_on=%s)", got)
+	}
 	rows := p.screen()
 	if !strings.Contains(rows[0], "LIVE") {
 		t.Fatalf("the header is not on the first row any more:\n%s", screen)

@@ -46,6 +46,14 @@ func TestLiveSession(t *testing.T) {
 
 	p.run(fmt.Sprintf("%s --home %s live", quote(binary), quote(p.home)))
 	p.waitText("hello-out-1", "oops-err-3", "needle-in-the-haystack")
+	// The viewer uses the alternate screen and, by default, leaves the
+	// mouse to tmux so text can be selected.
+	if got := p.format("alternate_on"); got != "1" {
+		t.Fatalf("alternate_on = %q while sandtail runs, want 1", got)
+	}
+	if got := p.format("mouse_any_flag"); got != "0" {
+		t.Fatalf("mouse_any_flag = %q, want 0: mouse capture is off by default", got)
+	}
 	header := regexp.MustCompile(`^\s*live\b`)
 	footer := regexp.MustCompile(`\S`)
 
@@ -150,6 +158,9 @@ func TestLiveSession(t *testing.T) {
 		rows := strings.Split(strings.TrimRight(s, "\n "), "\n")
 		return strings.HasPrefix(rows[len(rows)-1], strings.TrimSpace(prompt)) && !strings.Contains(s, "hello-out")
 	})
+	if got := p.format("alternate_on"); got != "0" {
+		t.Fatalf("alternate_on = %q after quitting, want 0", got)
+	}
 	p.run("echo exit=$?")
 	p.waitText("exit=0")
 }

@@ -139,10 +139,14 @@ func (p *pane) waitMatch(re string) string {
 	return p.waitFor("/"+re+"/", rx.MatchString)
 }
 
-// title is the pane's title as tmux keeps it (OSC 0/2 set it).
-func (p *pane) title() string {
-	return strings.TrimSpace(p.tmux("display-message", "-p", "-t", "e2e", "#{pane_title}"))
+// format returns one of tmux's pane variables, e.g. alternate_on.
+func (p *pane) format(name string) string {
+	p.t.Helper()
+	return strings.TrimSpace(p.tmux("display-message", "-p", "-t", "e2e", "#{"+name+"}"))
 }
+
+// title is the pane's title as tmux keeps it (OSC 0/2 set it).
+func (p *pane) title() string { return p.format("pane_title") }
 
 // buffers lists tmux's paste buffers (OSC 52 adds one).
 func (p *pane) buffers() string {
