@@ -109,6 +109,9 @@ func TestHostileOutputUI(t *testing.T) {
 	if !strings.Contains(rows[0], "LIVE") {
 		t.Fatalf("the header is not on the first row any more:\n%s", screen)
 	}
+	// Shown escapes are measured like any text: a 40×10 pane keeps its frame.
+	p.resize(40, 10)
+	p.waitFrame(40, 10, regexp.MustCompile(`^ /`), regexp.MustCompile(`\S`))
 	p.text("q")
 	p.waitFor("the shell after quitting", func(s string) bool { return !strings.Contains(s, "HOSTILE-END") })
 	checkTmux(t, p)

@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 
 	"sandtail/engine/sim"
@@ -94,9 +93,7 @@ func TestLiveSession(t *testing.T) {
 	// A missed rotation: the reader is stopped while more than five
 	// rotations go by, so the file it was reading is gone when it wakes.
 	pid := p.sandtailPID()
-	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
-		t.Fatal(err)
-	}
+	p.stop(pid)
 	for i := range 6 {
 		write(t, sb, "stdout", 1, "rotated-away-%d\n", i)
 		if err := sb.Rotate(sim.ExecLog); err != nil {
@@ -104,9 +101,7 @@ func TestLiveSession(t *testing.T) {
 		}
 	}
 	write(t, sb, "stdout", 1, "kept-after-rotations\n")
-	if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
-		t.Fatal(err)
-	}
+	p.cont(pid)
 	p.waitText("Fell behind log rotation", "Resume")
 
 	// The dialog fits a 40×10 pane with the frame intact, and comes back

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -196,6 +197,51 @@ func (p *pane) sandtailPID() int {
 	}
 	p.t.Fatalf("no sandtail process under the shell (pid %d)", parent)
 	return 0
+}
+
+// stop suspends pid with SIGSTOP and waits until every one of its threads
+// is stopped: kill returns before a thread running on another CPU has
+// noticed, and that thread could still read a file meant to be missed.
+func (p *pane) stop(pid int) {
+	p.t.Helper()
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		p.t.Fatalf("SIGSTOP %d: %v", pid, err)
+	}
+	deadline := time.Now().Add(waitLimit)
+	for !allStopped(pid) {
+		if time.Now().After(deadline) {
+			p.t.Fatalf("process %d did not stop", pid)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// allStopped reports whether every thread of pid is in state T.
+func allStopped(pid int) bool {
+	stats, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/stat", pid))
+	if len(stats) == 0 {
+		return false
+	}
+	for _, f := range stats {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return false
+		}
+		s := string(b)
+		end := strings.LastIndexByte(s, ')')
+		if end < 0 || end+2 >= len(s) || (s[end+2] != 'T' && s[end+2] != 't') {
+			return false
+		}
+	}
+	return true
+}
+
+// cont resumes a process stopped by stop.
+func (p *pane) cont(pid int) {
+	p.t.Helper()
+	if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
+		p.t.Fatalf("SIGCONT %d: %v", pid, err)
+	}
 }
 
 // quote single-quotes s for the shell.
