@@ -315,3 +315,28 @@ func TestRotationCompactSaysWhatWasLost(t *testing.T) {
 		t.Fatalf("40×10 compact layout:\n%s", plain)
 	}
 }
+
+func TestOverlayKeepsBackgroundColours(t *testing.T) {
+	var o Overlay
+	o.Open(newRotation())
+	rows := strings.Split(background(100, 30), "\n")
+	rows[0] = "\x1b[31mred-row\x1b[m " + rows[0]
+	screen := o.Render(strings.Join(rows, "\n"), 100, 30)
+	first := strings.Split(screen, "\n")[0]
+	if !strings.Contains(first, "31m") || !strings.HasPrefix(ansi.Strip(first), "red-row") {
+		t.Fatalf("background colour lost outside the dialog: %q", first)
+	}
+}
+
+func TestOverlayFillsTheScreen(t *testing.T) {
+	var o Overlay
+	o.Open(newRotation())
+	for _, size := range [][2]int{{40, 10}, {100, 30}, {300, 80}, {20, 5}} {
+		// An empty or oversized background still gives exactly the screen.
+		checkScreen(t, o.Render("", size[0], size[1]), size[0], size[1])
+		checkScreen(t, o.Render(background(size[0]+50, size[1]+20), size[0], size[1]), size[0], size[1])
+	}
+	if o.Render("x", 0, 10) != "" {
+		t.Fatal("a zero-width screen should render nothing")
+	}
+}
