@@ -1,0 +1,73 @@
+package sim
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestFillWindow(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "logs")
+	st, err := FillWindow(dir, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Rotations != maxRotated {
+		t.Fatalf("%d rotations, want %d", st.Rotations, maxRotated)
+	}
+	const mib = 1 << 20
+	for _, p := range chain(dir, ExecLog) {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Size() > DefaultRotateBytes || fi.Size() < DefaultRotateBytes-256<<10 {
+			t.Fatalf("%s is %.2f MiB, want just under 10 MiB", p, float64(fi.Size())/mib)
+		}
+	}
+	if len(chain(dir, ExecLog)) != maxRotated+1 {
+		t.Fatalf("chain %v, want exec.log.4 … exec.log", chain(dir, ExecLog))
+	}
+	// Every exec record is 20–300 bytes, valid, and later than the one
+	// before it across the whole chain.
+	for _, p := range chain(dir, ExecLog) {
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if n := len(sc.Bytes()) + 1; n < 20 || n > 300 {
+				t.Fatalf("%s: record of %d bytes: %q", p, n, sc.Text())
+			}
+		}
+		f.Close()
+	}
+	recs := readChain(t, dir)
+	var prev time.Time
+	for _, r := range recs {
+		ts, _ := time.Parse(time.RFC3339, *r.T)
+		if !ts.After(prev) {
+			t.Fatalf("time %s not after %s", ts, prev)
+		}
+		prev = ts
+	}
+	records := int64(len(recs))
+	if prev.After(time.Now()) {
+		t.Fatalf("last timestamp %s is in the future", prev)
+	}
+	if records != st.Records {
+		t.Fatalf("%d records on disk, Stats %d", records, st.Records)
+	}
+	rl, kl := checkTextFiles(t, dir)
+	total := records + rl + kl
+	if total < 280_000 || total > 340_000 {
+		t.Fatalf("%d entries (%d exec, %d runtime, %d kernel), want about 310k", total, records, rl, kl)
+	}
+	t.Logf("%d entries: %d exec, %d runtime, %d kernel; %d bytes", total, records, rl, kl, st.Bytes)
+	if last, _ := checkSeqRecords(t, recs); len(last) == 0 {
+		t.Fatal("no program lines")
+	}
+}

@@ -1,0 +1,74 @@
+package sanitize
+
+import (
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// checkSafe returns what is wrong with a result, or nil: the invariants that
+// hold whatever the input.
+func checkSafe(r Result) error {
+	if err := checkTerminalSafe(r.Styled, true); err != nil {
+		return fmt.Errorf("Styled %q: %w", r.Styled, err)
+	}
+	if err := checkTerminalSafe(r.Plain, false); err != nil {
+		return fmt.Errorf("Plain %q: %w", r.Plain, err)
+	}
+	if w := ansi.StringWidth(r.Plain); w != r.Width {
+		return fmt.Errorf("Width %d, ansi.StringWidth(Plain) %d for %q", r.Width, w, r.Plain)
+	}
+	if w := ansi.StringWidth(r.Styled); w != r.Width {
+		return fmt.Errorf("Width %d, ansi.StringWidth(Styled) %d for %q", r.Width, w, r.Styled)
+	}
+	if s := ansi.Strip(r.Styled); s != r.Plain {
+		return fmt.Errorf("Styled without SGR %q differs from Plain %q", s, r.Plain)
+	}
+	return nil
+}
+
+// checkTerminalSafe checks that s is valid UTF-8 without any control
+// character, C1 control, bidi control, or escape sequence other than
+// well-formed SGR (ESC [ digits and ';' m), and no SGR at all unless sgr.
+// An SGR-carrying string must end with a reset.
+func checkTerminalSafe(s string, sgr bool) error {
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("invalid UTF-8")
+	}
+	sawSGR := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c == 0x1b {
+			if !sgr {
+				return fmt.Errorf("ESC at %d", i)
+			}
+			j := i + 1
+			if j >= len(s) || s[j] != '[' {
+				return fmt.Errorf("ESC not followed by [ at %d", i)
+			}
+			j++
+			for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == ';') {
+				j++
+			}
+			if j >= len(s) || s[j] != 'm' {
+				return fmt.Errorf("escape at %d is not SGR", i)
+			}
+			sawSGR = true
+			i = j + 1
+			continue
+		}
+		if c < 0x20 || c == 0x7f {
+			return fmt.Errorf("control byte %#x at %d", c, i)
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r >= 0x80 && r <= 0x9f || dangerous(r, 0) && !(r >= 0xe0020 && r <= 0xe007f) {
+			return fmt.Errorf("control rune %U at %d", r, i)
+		}
+		i += n
+	}
+	if sawSGR && len(s) >= 3 && s[len(s)-3:] != "\x1b[m" {
+		return fmt.Errorf("SGR without a final reset")
+	}
+	return nil
+}
