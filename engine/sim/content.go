@@ -20,28 +20,43 @@ func appendSeq(dst []byte, seq int64, eol string) []byte {
 // pick returns one element of xs.
 func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
 
-// clockText caches the formatted forms of the current second or millisecond
-// that program lines embed; flat out, thousands of lines share one.
+// clockText formats the current time the ways program lines embed it, each
+// only when asked and at most once per second, millisecond or microsecond:
+// flat out, thousands of lines share one.
 type clockText struct {
-	sec, ms, us  int64
-	access       []byte // 29/Nov/2026:02:16:37 +0000
-	milli, micro []byte // RFC 3339 with milliseconds / microseconds, Z
+	t                       time.Time
+	sec, ms, us             int64 // what each cached text shows
+	accessB, milliB, microB []byte
 }
 
-func (c *clockText) set(t time.Time) {
-	t = t.UTC()
-	if s := t.Unix(); s != c.sec || c.access == nil {
+// set makes t the time the texts show.
+func (c *clockText) set(t time.Time) { c.t = t.UTC() }
+
+// access is the access-log form: 29/Nov/2026:02:16:37 +0000.
+func (c *clockText) access() []byte {
+	if s := c.t.Unix(); s != c.sec || c.accessB == nil {
 		c.sec = s
-		c.access = t.AppendFormat(c.access[:0], "02/Jan/2006:15:04:05 -0700")
+		c.accessB = c.t.AppendFormat(c.accessB[:0], "02/Jan/2006:15:04:05 -0700")
 	}
-	if ms := t.UnixMilli(); ms != c.ms || c.milli == nil {
+	return c.accessB
+}
+
+// milli is RFC 3339 with milliseconds and Z.
+func (c *clockText) milli() []byte {
+	if ms := c.t.UnixMilli(); ms != c.ms || c.milliB == nil {
 		c.ms = ms
-		c.milli = t.AppendFormat(c.milli[:0], "2006-01-02T15:04:05.000Z")
+		c.milliB = c.t.AppendFormat(c.milliB[:0], "2006-01-02T15:04:05.000Z")
 	}
-	if us := t.UnixMicro(); us != c.us || c.micro == nil {
+	return c.milliB
+}
+
+// micro is RFC 3339 with microseconds and Z, as tracing writes it.
+func (c *clockText) micro() []byte {
+	if us := c.t.UnixMicro(); us != c.us || c.microB == nil {
 		c.us = us
-		c.micro = t.AppendFormat(c.micro[:0], "2006-01-02T15:04:05.000000Z")
+		c.microB = c.t.AppendFormat(c.microB[:0], "2006-01-02T15:04:05.000000Z")
 	}
+	return c.microB
 }
 
 var (
@@ -59,7 +74,7 @@ func appendWebLine(dst []byte, r *rand.Rand, c *clockText, seq int64) []byte {
 	dst = append(dst, '.')
 	dst = strconv.AppendInt(dst, int64(2+r.IntN(250)), 10)
 	dst = append(dst, " - - ["...)
-	dst = append(dst, c.access...)
+	dst = append(dst, c.access()...)
 	dst = append(dst, `] "`...)
 	dst = append(dst, pick(r, httpMethods)...)
 	dst = append(dst, ' ')
@@ -101,7 +116,7 @@ var (
 // warn selects a stderr-style warning.
 func appendWorkerLine(dst []byte, r *rand.Rand, c *clockText, seq int64, warn bool) []byte {
 	dst = append(dst, "time="...)
-	dst = append(dst, c.milli...)
+	dst = append(dst, c.milli()...)
 	if warn {
 		if r.IntN(4) == 0 {
 			dst = append(dst, " level=ERROR "...)
@@ -259,14 +274,14 @@ func appendRuntimeLine(dst []byte, r *rand.Rand, c *clockText) []byte {
 	if n == 1 {
 		// tracing with ANSI on: dim timestamp, coloured level.
 		dst = append(dst, "\x1b[2m"...)
-		dst = append(dst, c.micro...)
+		dst = append(dst, c.micro()...)
 		dst = append(dst, "\x1b[0m \x1b[33m"...)
 		dst = append(dst, level...)
 		dst = append(dst, "\x1b[0m\x1b[2m"...)
 		dst = append(dst, pick(r, runtimeTargets)...)
 		dst = append(dst, ":\x1b[0m "...)
 	} else {
-		dst = append(dst, c.micro...)
+		dst = append(dst, c.micro()...)
 		dst = append(dst, ' ')
 		dst = append(dst, level...)
 		dst = append(dst, pick(r, runtimeTargets)...)
@@ -318,4 +333,31 @@ func appendKernelUptime(dst []byte, up float64) []byte {
 	}
 	dst = append(dst, s...)
 	return append(dst, "] "...)
+}
+
+// hostilePayloads are known attacks through displayed logs (SPEC §7), as an
+// untrusted program could print them. Each is followed on its line by the
+// seq token, so a test can also check that nothing after an attack is lost.
+var hostilePayloads = []string{
+	"\x1b]52;c;cm0gLXJmIC8K\x07clipboard write",       // OSC 52 (BEL)
+	"\x1b]52;c;ZWNobyBwd25lZAo=\x1b\\clipboard write", // OSC 52 (ST)
+	"\x1b]0;pwned title\x07\x1b[21ttitle set and report",
+	"\x1b]8;;https://evil.example/\x1b\\https://bank.example/\x1b]8;;\x1b\\ lying link",
+	"\x1bP+q544e\x1b\\\x1b_apc\x1b\\\x1b^pm\x1b\\\x1bXsos\x1b\\ DCS APC PM SOS",
+	"\x1b[2J\x1b[H\x1b[10A\x1b[K cursor moves and erases",
+	"\x1b[?1049h\x1b[?1000h\x1b[?2004h mode sets",
+	"\x1b[6n\x1b[c\x1b[>c device queries",
+	"\x9b31mraw C1 CSI",
+	"\u202egnp.exe bidi override\u202c",
+	"rm -rf /\rls -la",
+	"abc\b\b\bxyz backspace overstrike",
+	"\x1b]0;unterminated title with no end",
+	"wide 表示 emoji 👩‍💻 zero\u200bwidth combining e\u0301\u0301\u0301",
+	"\x1b[38;2;999;0;0m\x1b[38;5;300m\x1b[99999999999mbad SGR\x1b[0m",
+}
+
+// appendHostileLine appends one line carrying a terminal attack.
+func appendHostileLine(dst []byte, r *rand.Rand, seq int64, eol string) []byte {
+	dst = append(dst, pick(r, hostilePayloads)...)
+	return appendSeq(dst, seq, eol)
 }

@@ -3,6 +3,8 @@ package sim
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 )
@@ -15,9 +17,12 @@ const fillStep = 2 * time.Millisecond
 // benchmarks and tests: exec.log.4 … exec.log.1 at about 10 MiB each, a live
 // exec.log of about 10 MiB, runtime.log and kernel.log, about 310k entries
 // of 20–300 bytes with strictly increasing timestamps ending shortly before
-// now. Everything but the timestamps is determined by seed. dir should be
-// empty or absent.
+// now. Everything but the timestamps is determined by seed. dir must not
+// hold an exec.log with data already: the sizes could not be kept.
 func FillWindow(dir string, seed int64) (Stats, error) {
+	if fi, err := os.Stat(filepath.Join(dir, ExecLog)); err == nil && fi.Size() > 0 {
+		return Stats{}, fmt.Errorf("fill window %s: exec.log already holds %d bytes", dir, fi.Size())
+	}
 	var tick atomic.Int64
 	base := time.Now().Add(-30 * time.Minute).UTC().Truncate(time.Millisecond)
 	clock := func() time.Time { return base.Add(time.Duration(tick.Add(1)) * fillStep) }

@@ -58,7 +58,7 @@ func readRecords(t *testing.T, path string) []rec {
 	}
 	var out []rec
 	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(nil, 1<<20)
+	sc.Buffer(nil, 64<<20)
 	for sc.Scan() {
 		var r rec
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -17,6 +18,7 @@ type stamper struct {
 	text []byte
 }
 
+// append appends t in the writer's form.
 func (st *stamper) append(dst []byte, t time.Time) []byte {
 	ms := t.UnixMilli()
 	if st.text == nil || ms != st.ms {
@@ -36,13 +38,16 @@ func appendRecord(dst []byte, ts *stamper, t time.Time, source string, id uint64
 	dst = append(dst, `","s":"`...)
 	dst = append(dst, source...)
 	dst = append(dst, '"')
-	b64 := !utf8.Valid(data)
+	b64 := false
 	if len(data) > 0 {
 		dst = append(dst, `,"d":"`...)
-		if b64 {
-			dst = base64.StdEncoding.AppendEncode(dst, data)
-		} else {
-			dst = appendEscaped(dst, data)
+		mark := len(dst)
+		var ascii bool
+		dst, ascii = appendEscapedASCII(dst, data)
+		// Most output is ASCII; only other text pays for the UTF-8 check.
+		if !ascii && !utf8.Valid(data) {
+			b64 = true
+			dst = base64.StdEncoding.AppendEncode(dst[:mark], data)
 		}
 		dst = append(dst, '"')
 	}
@@ -56,13 +61,24 @@ func appendRecord(dst []byte, ts *stamper, t time.Time, source string, id uint64
 	return append(dst, "}\n"...)
 }
 
-// needsEscape marks the bytes serde_json escapes in a string: '"', '\\' and
-// the C0 controls. Everything else, DEL and non-ASCII included, is copied.
-var needsEscape = func() (t [256]bool) {
+// byteClass sorts bytes for the escaper: plain ASCII is copied, escClass
+// bytes are what serde_json escapes in a string ('"', '\\' and the C0
+// controls), highClass bytes are copied but mean the text is not ASCII.
+// DEL and non-ASCII are never escaped.
+const (
+	plainClass = iota
+	escClass
+	highClass
+)
+
+var byteClass = func() (t [256]uint8) {
 	for i := 0; i < 0x20; i++ {
-		t[i] = true
+		t[i] = escClass
 	}
-	t['"'], t['\\'] = true, true
+	t['"'], t['\\'] = escClass, escClass
+	for i := 0x80; i < 0x100; i++ {
+		t[i] = highClass
+	}
 	return t
 }()
 
@@ -71,10 +87,23 @@ const hexDigits = "0123456789abcdef"
 // appendEscaped appends s as the body of a JSON string, escaped the way
 // serde_json does it (short escapes where JSON has them, \u00XX otherwise).
 func appendEscaped(dst, s []byte) []byte {
+	dst, _ = appendEscapedASCII(dst, s)
+	return dst
+}
+
+// appendEscapedASCII is appendEscaped that also reports whether s was all
+// ASCII, so the caller can skip a UTF-8 validation.
+func appendEscapedASCII(dst, s []byte) ([]byte, bool) {
 	start := 0
+	var high bool
 	for i := 0; i < len(s); i++ {
+		i += plainRun(s[i:])
+		if i == len(s) {
+			break
+		}
 		c := s[i]
-		if !needsEscape[c] {
+		if byteClass[c] == highClass {
+			high = true
 			continue
 		}
 		dst = append(dst, s[start:i]...)
@@ -98,5 +127,32 @@ func appendEscaped(dst, s []byte) []byte {
 		}
 		start = i + 1
 	}
-	return append(dst, s[start:]...)
+	return append(dst, s[start:]...), !high
+}
+
+// SWAR constants: every byte 0x01, every byte 0x80.
+const (
+	swarLo = 0x0101010101010101
+	swarHi = 0x8080808080808080
+)
+
+// plainRun returns the length of s's leading run of plain ASCII bytes
+// (neither escaped nor non-ASCII), testing eight bytes at a time: output is
+// mostly plain text and the escaper runs on every record.
+func plainRun(s []byte) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64(s[i:])
+		ctl := (x - swarLo*0x20) &^ x         // a byte below 0x20
+		quote := x ^ (swarLo * '"')           // a zero byte where '"' was
+		bslash := x ^ (swarLo * '\\')         // a zero byte where '\\' was
+		quote = (quote - swarLo) &^ quote     // …made a high bit
+		bslash = (bslash - swarLo) &^ bslash  // …made a high bit
+		if (ctl|quote|bslash|x)&swarHi != 0 { // x's own high bits: non-ASCII
+			break
+		}
+	}
+	for ; i < len(s) && byteClass[s[i]] == plainClass; i++ {
+	}
+	return i
 }

@@ -154,3 +154,34 @@ func TestClosedSandboxRefusesWrites(t *testing.T) {
 		}
 	}
 }
+
+// TestHugeRecord writes one record far larger than the rotation size: it
+// lands whole in a fresh file, and its buffer is not kept.
+func TestHugeRecord(t *testing.T) {
+	dir := t.TempDir()
+	s, err := New(dir, Config{RotateBytes: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Exec("stdout", 1, []byte("small\n")); err != nil {
+		t.Fatal(err)
+	}
+	huge := make([]byte, 3<<20)
+	for i := range huge {
+		huge[i] = 'a' + byte(i%26)
+	}
+	if err := s.Exec("stdout", 1, huge); err != nil {
+		t.Fatal(err)
+	}
+	if s.Rotations() != 1 {
+		t.Fatalf("%d rotations, want 1 (the huge record goes to a fresh file)", s.Rotations())
+	}
+	recs := readRecords(t, filepath.Join(dir, ExecLog))
+	if len(recs) != 1 || len(recs[0].data(t)) != len(huge) {
+		t.Fatalf("live file: %d records", len(recs))
+	}
+	if cap(s.rec) > maxKeptScratch {
+		t.Fatalf("record buffer of %d bytes kept", cap(s.rec))
+	}
+}

@@ -19,6 +19,10 @@ const (
 // DefaultRotateBytes is microsandbox's rotation size.
 const DefaultRotateBytes = 10 << 20
 
+// maxKeptScratch bounds the record buffer kept between writes, so one huge
+// record does not pin its memory for the sandbox's lifetime.
+const maxKeptScratch = 1 << 20
+
 // runtimeWriteMax is the largest write the runtime makes to runtime.log;
 // rotation is checked per write, so a line can straddle two files.
 const runtimeWriteMax = 4 << 10
@@ -49,6 +53,8 @@ type Sandbox struct {
 	buf     []byte // buffered exec.log records, whole lines only
 	bufMax  int    // 0: one write per record
 	closed  bool
+	lastID  uint64    // last session id handed out by Run
+	bootAt  time.Time // clock time Run wrote the kernel's boot lines
 }
 
 // ErrClosed is returned by writes to a closed Sandbox.
@@ -112,6 +118,7 @@ func (s *Sandbox) ExecSystem(msg string) error {
 	return s.execLocked("system", 0, false, []byte(msg))
 }
 
+// execLocked encodes and writes (or gathers) one record; s.mu is held.
 func (s *Sandbox) execLocked(source string, id uint64, hasID bool, data []byte) error {
 	if s.closed {
 		return ErrClosed
@@ -119,7 +126,11 @@ func (s *Sandbox) execLocked(source string, id uint64, hasID bool, data []byte) 
 	now := s.clock()
 	if s.bufMax <= 0 {
 		s.rec = appendRecord(s.rec[:0], &s.stamp, now, source, id, hasID, data)
-		return s.exec.write(s.rec)
+		err := s.exec.write(s.rec)
+		if cap(s.rec) > maxKeptScratch {
+			s.rec = nil // a huge record's buffer is not kept for the next
+		}
+		return err
 	}
 	start := len(s.buf)
 	s.buf = appendRecord(s.buf, &s.stamp, now, source, id, hasID, data)
@@ -132,7 +143,11 @@ func (s *Sandbox) execLocked(source string, id uint64, hasID bool, data []byte) 
 		s.buf = s.buf[:copy(s.buf, s.buf[start:])]
 	}
 	if len(s.buf) >= s.bufMax {
-		return s.flushLocked()
+		err := s.flushLocked()
+		if cap(s.buf) > max(maxKeptScratch, s.bufMax+512) {
+			s.buf = make([]byte, 0, s.bufMax+512)
+		}
+		return err
 	}
 	return nil
 }
@@ -230,6 +245,7 @@ func (s *Sandbox) Flush() error {
 	return s.flushLocked()
 }
 
+// flushLocked writes the gathered records in one write; s.mu is held.
 func (s *Sandbox) flushLocked() error {
 	if len(s.buf) == 0 {
 		return nil
@@ -249,6 +265,15 @@ func (s *Sandbox) Close() error {
 	err := s.flushLocked()
 	s.closed = true
 	return errors.Join(err, s.exec.close(), s.runtime.close(), s.kernel.close())
+}
+
+// newSessionID returns a session id no earlier Run on this sandbox used, so
+// runs one after another (or side by side) never mix their seq tokens.
+func (s *Sandbox) newSessionID() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lastID++
+	return s.lastID
 }
 
 // written returns the bytes written so far to exec.log, runtime.log and

@@ -133,11 +133,13 @@ func TestRunSeqContiguous(t *testing.T) {
 		sessions int
 		max      int64
 		buffered int
+		hostile  bool
 	}{
-		{"default", 0, 30000, 0},
-		{"buffered-many-sessions", 8, 25000, 64 << 10},
-		{"one-session", 1, 500, 0},
-		{"tiny", 3, 10, 4 << 10},
+		{"default", 0, 30000, 0, false},
+		{"buffered-many-sessions", 8, 25000, 64 << 10, false},
+		{"one-session", 1, 500, 0, false},
+		{"tiny", 3, 10, 4 << 10, false},
+		{"hostile", 0, 20000, 0, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -146,7 +148,7 @@ func TestRunSeqContiguous(t *testing.T) {
 				t.Fatal(err)
 			}
 			s.SetBuffered(tc.buffered)
-			st, err := s.Run(context.Background(), Workload{Sessions: tc.sessions, Seed: 42, MaxRecords: tc.max})
+			st, err := s.Run(context.Background(), Workload{Sessions: tc.sessions, Seed: 42, MaxRecords: tc.max, Hostile: tc.hostile})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -167,6 +169,10 @@ func TestRunSeqContiguous(t *testing.T) {
 				if last[id] != n {
 					t.Fatalf("session %d: last seq in files %d, Stats %d", id, last[id], n)
 				}
+			}
+			exec, _ := os.ReadFile(filepath.Join(dir, ExecLog))
+			if got := bytes.Contains(exec, []byte(`\u001b]52;c;`)); got != tc.hostile {
+				t.Fatalf("OSC 52 in exec.log: %v, want %v", got, tc.hostile)
 			}
 			rl, kl := checkTextFiles(t, dir)
 			if rl != st.RuntimeLines || kl != st.KernelLines {
@@ -387,5 +393,65 @@ func TestConcurrentWriters(t *testing.T) {
 	rt, _ := os.ReadFile(filepath.Join(dir, RuntimeLog))
 	if string(rt) != strings.Repeat("runtime line\n", 2100) {
 		t.Fatalf("runtime.log is %d bytes of mixed text", len(rt))
+	}
+}
+
+// TestRunTwice runs twice on one sandbox: the second run's sessions get new
+// ids, so every session's seq tokens stay contiguous across the files, and
+// the kernel boots once.
+func TestRunTwice(t *testing.T) {
+	dir := t.TempDir()
+	s, err := New(dir, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []uint64
+	for i := 0; i < 2; i++ {
+		st, err := s.Run(context.Background(), Workload{Seed: 5, MaxRecords: 3000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for id := range st.LastSeq {
+			ids = append(ids, id)
+		}
+	}
+	s.Close()
+	seen := map[uint64]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			t.Fatalf("session id %d used by both runs", id)
+		}
+		seen[id] = true
+	}
+	if last, records := checkSeq(t, dir); records != 6000 || len(last) != len(ids) {
+		t.Fatalf("%d records, %d sessions; want 6000 and %d", records, len(last), len(ids))
+	}
+	kern, _ := os.ReadFile(filepath.Join(dir, KernelLog))
+	if n := bytes.Count(kern, []byte("Linux version")); n != 1 {
+		t.Fatalf("kernel booted %d times", n)
+	}
+}
+
+// TestRunExactBudget: over many seeds, shapes and budgets, Run writes
+// exactly MaxRecords records and leaves no partial line.
+func TestRunExactBudget(t *testing.T) {
+	for seed := int64(1); seed <= 40; seed++ {
+		dir := t.TempDir()
+		s, err := New(dir, Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := Workload{Seed: seed, Sessions: 1 + int(seed%6), MaxRecords: 6 + seed*seed*7, Hostile: seed%2 == 0}
+		st, err := s.Run(context.Background(), w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		if st.Records != w.MaxRecords {
+			t.Fatalf("%+v: %d records", w, st.Records)
+		}
+		if _, records := checkSeq(t, dir); records != w.MaxRecords {
+			t.Fatalf("%+v: %d records on disk", w, records)
+		}
 	}
 }

@@ -91,6 +91,17 @@ func TestAssembler(t *testing.T) {
 	}
 }
 
+func TestAssemblerKeepsFilesApart(t *testing.T) {
+	open := entry(engine.System, 0, "exec ", 1)
+	runtime := entry(engine.System, 0, "runtime\n", 2)
+	runtime.File = "runtime.log"
+	got := assemble(0, false, open, runtime, entry(engine.System, 0, "done\n", 3))
+	want := []string{`"runtime"✓@2/3:0`, `"exec done"✓@3/3:0`}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("lines:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 func TestAssemblerBoundedOnEndlessLine(t *testing.T) {
 	const maxLine = 1 << 10
 	var j Joiner

@@ -22,11 +22,15 @@ type Key struct {
 	Source     engine.Source
 	Session    uint64 // zero when !HasSession
 	HasSession bool
+	// File is the entry's file type ("exec.log", "runtime.log" …), so a
+	// system line left open in exec.log is never continued by a line of
+	// runtime.log, which shares its source.
+	File string
 }
 
 // KeyOf returns the key of an entry.
 func KeyOf(e *engine.Entry) Key {
-	k := Key{Source: e.Source, HasSession: e.HasSession}
+	k := Key{Source: e.Source, HasSession: e.HasSession, File: e.File}
 	if e.HasSession {
 		k.Session = e.Session
 	}

@@ -117,10 +117,23 @@ func TestJoinerSplit(t *testing.T) {
 	}
 }
 
+func TestJoinerKeepsFilesApart(t *testing.T) {
+	var j Joiner
+	open := entry(engine.System, 0, "exec.log system chunk ", 1)
+	runtime := entry(engine.System, 0, "runtime line\n", 2)
+	runtime.File = "runtime.log"
+	more := entry(engine.System, 0, "continued\n", 3)
+	got := split(&j, open, runtime, more)
+	want := []string{`["exec.log system chunk "@1/3:0`, `["runtime line"]@2/3:0`, `"continued"]@3/3:0`}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("pieces:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 func TestJoinerReset(t *testing.T) {
 	var j Joiner
 	split(&j, entry(engine.Stdout, 1, "open", 1))
-	if !j.Open(Key{Source: engine.Stdout, Session: 1, HasSession: true}) {
+	if !j.Open(Key{Source: engine.Stdout, Session: 1, HasSession: true, File: "exec.log"}) {
 		t.Fatal("line not open after a chunk without newline")
 	}
 	j.Reset()
@@ -139,10 +152,10 @@ func TestJoinerBoundsOpenKeys(t *testing.T) {
 		t.Fatalf("open keys = %d, want %d", len(j.open), maxOpen)
 	}
 	// The first-opened were forgotten, the last are still open.
-	if j.Open(Key{Source: engine.Stdout, Session: 0, HasSession: true}) {
+	if j.Open(Key{Source: engine.Stdout, Session: 0, HasSession: true, File: "exec.log"}) {
 		t.Error("oldest key still open")
 	}
-	if !j.Open(Key{Source: engine.Stdout, Session: maxOpen + 9, HasSession: true}) {
+	if !j.Open(Key{Source: engine.Stdout, Session: maxOpen + 9, HasSession: true, File: "exec.log"}) {
 		t.Error("newest key not open")
 	}
 }

@@ -17,6 +17,11 @@ const (
 	// visLimit caps how much of an uninterpreted sequence the normal view
 	// shows (a clipboard write can carry megabytes of base64).
 	visLimit = 48
+	// maxTabWidth bounds Options.TabWidth, and so what one tab can add.
+	maxTabWidth = 32
+	// maxAttach is the longest grapheme (in bytes) a stray mark is still
+	// attached to; longer ones are already past every cap.
+	maxAttach = 64
 )
 
 // Style indices every builder starts with.
@@ -32,7 +37,8 @@ type run struct {
 }
 
 // cell is one screen column in overstrike mode. A wide grapheme takes two:
-// its head (w == 2) and a right half (w == 0, no text).
+// its head (w == 2) and a right half (w == 0, no text). A blank cell (w == 1,
+// no text) shows a space.
 type cell struct {
 	off    uint32 // text in builder.arena
 	n      uint32
@@ -49,12 +55,19 @@ type builder struct {
 	opt    Options
 	tab    int
 	styles []style // index plainIdx and visIdx are fixed
-	stIdx  uint32  // the program's current SGR state
+	sgr    style   // the program's SGR state, as a terminal would hold it
+	stIdx  uint32  // the style text is drawn with now (sgr.drawn())
 	params []sgrParam
 
-	pos      int // cursor column
-	nonASCII bool
-	vis      []byte // scratch for visible forms
+	pos int // cursor column
+	// resegment says the text must be split into graphemes again at the
+	// end: pieces that were measured apart may join (a mark after a colour
+	// change, a grapheme changed by a cap, any overstrike). Otherwise the
+	// columns counted while laying out are the width.
+	resegment bool
+	seam      bool   // the next text appended was measured apart from the text before it
+	vis       []byte // scratch for visible forms
+	out       []byte // scratch for Styled
 
 	// Append mode.
 	buf       []byte
@@ -67,6 +80,7 @@ type builder struct {
 	cellMode   bool
 	cells      []cell
 	arena      []byte
+	blanks     int // cells[:blanks] are known to be erased, so erasing them again is free
 	overstruck bool
 }
 
@@ -76,15 +90,16 @@ func (b *builder) reset(opt Options) {
 	if b.tab <= 0 {
 		b.tab = 8
 	}
+	b.tab = min(b.tab, maxTabWidth)
 	vs := style{}
 	if opt.MarkStyle && opt.Color {
 		vs.attrs = attrDim
 	}
 	b.styles = append(b.styles[:0], style{}, vs)
-	b.stIdx = plainIdx
-	b.pos, b.nonASCII = 0, false
+	b.sgr, b.stIdx = style{}, plainIdx
+	b.pos, b.resegment, b.seam = 0, false, false
 	b.buf, b.runs, b.col, b.lastMarks, b.lastRunes = b.buf[:0], b.runs[:0], 0, 0, 0
-	b.cellMode, b.cells, b.arena, b.overstruck = false, b.cells[:0], b.arena[:0], false
+	b.cellMode, b.cells, b.arena, b.blanks, b.overstruck = false, b.cells[:0], b.arena[:0], 0, false
 }
 
 // process lays out text.
@@ -207,7 +222,8 @@ func (b *builder) csi(seq []byte) bool {
 	if final == 'm' && isSGRParams(params) {
 		if b.opt.Color {
 			b.params = splitSGR(params, b.params)
-			b.setStyle(applySGR(b.styles[b.stIdx], b.params))
+			b.sgr = applySGR(b.sgr, b.params)
+			b.setStyle(b.sgr.drawn())
 		}
 		return !b.opt.Raw
 	}
@@ -264,7 +280,7 @@ func (b *builder) setStyle(st style) {
 		return
 	}
 	if st == (style{}) {
-		b.stIdx = plainIdx
+		b.sgr, b.stIdx = style{}, plainIdx
 		return
 	}
 	b.styles = append(b.styles, st)
@@ -273,8 +289,26 @@ func (b *builder) setStyle(st style) {
 
 // putText draws text, which holds no controls, grapheme by grapheme.
 func (b *builder) putText(text []byte, st uint32) {
+	b.seam = true
 	for i := 0; i < len(text); {
 		c := text[i]
+		if c < 0x80 && !b.cellMode && b.pos == b.col {
+			// A span of ASCII goes in whole; its last byte is left for the
+			// grapheme path when a non-ASCII byte (maybe a combining mark)
+			// follows it.
+			j := i + 1
+			for j < len(text) && text[j] < 0x80 {
+				j++
+			}
+			if j < len(text) {
+				j--
+			}
+			if j > i {
+				b.appendASCII(text[i:j], st)
+				i = j
+				continue
+			}
+		}
 		if c < 0x80 && (i+1 == len(text) || text[i+1] < 0x80) {
 			b.put(text[i:i+1], 1, 0, 1, st)
 			i++
@@ -285,13 +319,25 @@ func (b *builder) putText(text []byte, st uint32) {
 			g = text[i : i+1]
 		}
 		i += len(g)
-		b.nonASCII = true
 		g, marks, runes := b.capCluster(g)
 		if w > 2 {
 			w = 2
+			b.resegment = true
 		}
 		b.put(g, w, marks, runes, st)
 	}
+}
+
+// appendASCII appends printable ASCII at the end of the text in append mode.
+func (b *builder) appendASCII(text []byte, st uint32) {
+	b.checkSeam(text[0])
+	if len(b.runs) == 0 || b.styles[b.runs[len(b.runs)-1].st] != b.styles[st] {
+		b.runs = append(b.runs, run{off: len(b.buf), st: st})
+	}
+	b.buf = append(b.buf, text...)
+	b.col += len(text)
+	b.pos = b.col
+	b.lastMarks, b.lastRunes = 0, 1
 }
 
 // capCluster drops combining marks beyond maxMarks and runes beyond
@@ -314,6 +360,7 @@ func (b *builder) capCluster(g []byte) ([]byte, int, int) {
 	if !over {
 		return g, marks, runes
 	}
+	b.resegment = true
 	return limitCluster(nil, g, 0, 0)
 }
 
@@ -348,6 +395,7 @@ func (b *builder) put(g []byte, w, marks, runes int, st uint32) {
 	if !b.cellMode {
 		if b.pos >= b.col {
 			b.pad()
+			b.checkSeam(g[0])
 			if len(b.runs) == 0 || b.styles[b.runs[len(b.runs)-1].st] != b.styles[st] {
 				b.runs = append(b.runs, run{off: len(b.buf), st: st})
 			}
@@ -366,7 +414,7 @@ func (b *builder) put(g []byte, w, marks, runes int, st uint32) {
 func (b *builder) pad() {
 	if b.cellMode {
 		for len(b.cells) < b.pos {
-			b.cells = append(b.cells, b.space(false))
+			b.cells = append(b.cells, cell{w: 1})
 		}
 		return
 	}
@@ -376,10 +424,22 @@ func (b *builder) pad() {
 	if len(b.runs) == 0 || b.styles[b.runs[len(b.runs)-1].st] != (style{}) {
 		b.runs = append(b.runs, run{off: len(b.buf), st: plainIdx})
 	}
+	b.checkSeam(' ')
 	for ; b.col < b.pos; b.col++ {
 		b.buf = append(b.buf, ' ')
 	}
 	b.lastMarks, b.lastRunes = 0, 1
+	b.seam = true
+}
+
+// checkSeam notes, when text starting with byte c is appended at a seam,
+// whether it might join the grapheme before it. Printable ASCII next to
+// printable ASCII never does; anything else might.
+func (b *builder) checkSeam(c byte) {
+	if b.seam && len(b.buf) > 0 && (c >= 0x80 || b.buf[len(b.buf)-1] >= 0x80) {
+		b.resegment = true
+	}
+	b.seam = false
 }
 
 // attach adds a zero-width grapheme (a stray combining mark, a zero-width
@@ -397,6 +457,9 @@ func (b *builder) attach(g []byte) {
 		if b.col == 0 {
 			return
 		}
+		// Joined to the grapheme before, a mark may change its width (a
+		// variation selector can widen an emoji).
+		b.resegment = true
 		b.buf, b.lastMarks, b.lastRunes = limitCluster(b.buf, g, b.lastMarks, b.lastRunes)
 		return
 	}
@@ -408,7 +471,10 @@ func (b *builder) attach(g []byte) {
 		k--
 	}
 	c := &b.cells[k]
-	old := b.arena[c.off : c.off+c.n]
+	if c.n > maxAttach {
+		return
+	}
+	old := b.text(*c)
 	marks, runes := 0, 0
 	for i := 0; i < len(old); {
 		r, n := utf8.DecodeRune(old[i:])
@@ -418,21 +484,34 @@ func (b *builder) attach(g []byte) {
 			marks++
 		}
 	}
+	if marks >= maxMarks || runes >= maxClusterRunes {
+		return
+	}
 	off := len(b.arena)
 	b.arena = append(b.arena, old...)
 	b.arena, _, _ = limitCluster(b.arena, g, marks, runes)
 	c.off, c.n, c.erased = uint32(off), uint32(len(b.arena)-off), false
+	b.blanks = min(b.blanks, k)
 }
 
-// space returns a blank cell.
-func (b *builder) space(erased bool) cell {
-	b.arena = append(b.arena, ' ')
-	return cell{off: uint32(len(b.arena) - 1), n: 1, w: 1, erased: erased, st: plainIdx}
+// space is the text of a blank cell.
+var space = []byte{' '}
+
+// text returns the text a cell shows.
+func (b *builder) text(c cell) []byte {
+	if c.n == 0 {
+		if c.w == 0 {
+			return nil
+		}
+		return space
+	}
+	return b.arena[c.off : c.off+c.n]
 }
 
 // toCells switches to overstrike mode, turning the text so far into cells.
 func (b *builder) toCells() {
-	b.cellMode = true
+	b.cellMode, b.resegment = true, true
+	b.blanks = 0
 	b.arena = append(b.arena[:0], b.buf...)
 	b.cells = b.cells[:0]
 	ri := 0
@@ -480,10 +559,10 @@ func (b *builder) cellPut(g []byte, w int, st uint32) {
 	end := b.pos + w
 	// A wide grapheme that is half overwritten leaves a blank in its other half.
 	if b.pos < len(b.cells) && b.cells[b.pos].w == 0 && b.pos > 0 {
-		b.overwrite(b.pos-1, b.space(false))
+		b.overwrite(b.pos-1, cell{w: 1})
 	}
 	if end < len(b.cells) && b.cells[end].w == 0 {
-		b.overwrite(end, b.space(false))
+		b.overwrite(end, cell{w: 1})
 	}
 	off := uint32(len(b.arena))
 	b.arena = append(b.arena, g...)
@@ -503,15 +582,16 @@ func (b *builder) overwrite(i int, c cell) {
 	}
 	old := b.cells[i]
 	if !b.blank(old) && (old.w != c.w || b.styles[old.st] != b.styles[c.st] ||
-		string(b.arena[old.off:old.off+old.n]) != string(b.arena[c.off:c.off+c.n])) {
+		string(b.text(old)) != string(b.text(c))) {
 		b.overstruck = true
 	}
 	b.cells[i] = c
+	b.blanks = min(b.blanks, i)
 }
 
 // blank reports whether a cell shows nothing that could be hidden.
 func (b *builder) blank(c cell) bool {
-	return c.erased || (c.w == 1 && c.n == 1 && b.arena[c.off] == ' ')
+	return c.erased || c.w == 1 && (c.n == 0 || c.n == 1 && b.arena[c.off] == ' ')
 }
 
 // erase handles erase in line: 0 from the cursor to the end, 1 from the
@@ -530,6 +610,10 @@ func (b *builder) erase(mode int) {
 	case 1:
 		to = min(b.pos+1, len(b.cells))
 	}
+	if to == len(b.cells) {
+		b.blanks = min(b.blanks, from)
+	}
+	from = max(from, b.blanks)
 	if from >= to {
 		return
 	}
@@ -549,6 +633,9 @@ func (b *builder) erase(mode int) {
 		return
 	}
 	for i := from; i < to; i++ {
-		b.cells[i] = b.space(true)
+		b.cells[i] = cell{w: 1, erased: true}
+	}
+	if from <= b.blanks {
+		b.blanks = to
 	}
 }

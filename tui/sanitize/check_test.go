@@ -2,6 +2,7 @@ package sanitize
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
@@ -31,7 +32,7 @@ func checkSafe(r Result) error {
 // checkTerminalSafe checks that s is valid UTF-8 without any control
 // character, C1 control, bidi control, or escape sequence other than
 // well-formed SGR (ESC [ digits and ';' m), and no SGR at all unless sgr.
-// An SGR-carrying string must end with a reset.
+// An SGR-carrying string must leave the terminal's style as it found it.
 func checkTerminalSafe(s string, sgr bool) error {
 	if !utf8.ValidString(s) {
 		return fmt.Errorf("invalid UTF-8")
@@ -55,6 +56,9 @@ func checkTerminalSafe(s string, sgr bool) error {
 				return fmt.Errorf("escape at %d is not SGR", i)
 			}
 			sawSGR = true
+			if j-i > 64 {
+				return fmt.Errorf("SGR of %d bytes", j-i)
+			}
 			i = j + 1
 			continue
 		}
@@ -67,8 +71,22 @@ func checkTerminalSafe(s string, sgr bool) error {
 		}
 		i += n
 	}
-	if sawSGR && len(s) >= 3 && s[len(s)-3:] != "\x1b[m" {
-		return fmt.Errorf("SGR without a final reset")
+	if sawSGR && endState(s) != (style{}) {
+		return fmt.Errorf("SGR state not back to the default at the end")
 	}
 	return nil
+}
+
+// endState replays the SGR sequences of s from the default style.
+func endState(s string) style {
+	var st style
+	for {
+		i := strings.Index(s, "\x1b[")
+		if i < 0 {
+			return st
+		}
+		j := strings.IndexByte(s[i:], 'm')
+		st = applySGR(st, splitSGR([]byte(s[i+2:i+j]), nil))
+		s = s[i+j+1:]
+	}
 }

@@ -3,6 +3,7 @@ package sanitize
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzLine checks, whatever the input and options, that Styled holds no
@@ -33,12 +34,23 @@ func FuzzLine(f *testing.F) {
 			TabWidth:  int(flags>>4) % 9,
 			MarkStyle: flags&4 != 0,
 		}
+		start := time.Now()
 		r := Line(in, opt)
+		if d := time.Since(start); d > time.Second {
+			t.Fatalf("%v for %d bytes", d, len(in))
+		}
 		if err := checkSafe(r); err != nil {
 			t.Fatalf("%+v %q: %v", opt, in, err)
 		}
 		if strings.Contains(r.Plain, "\x1b") {
 			t.Fatalf("ESC in Plain %q", r.Plain)
+		}
+		for _, reset := range []string{"\x1b[m", "\x1b[0m", "\x1b[0;"} {
+			// Only what changes is named, so a style drawn around the line
+			// survives; a full reset would drop it.
+			if strings.Contains(r.Styled, reset) {
+				t.Fatalf("full reset in Styled %q", r.Styled)
+			}
 		}
 		if !opt.Color && r.Styled != r.Plain {
 			t.Fatalf("styled without colour: %q", r.Styled)

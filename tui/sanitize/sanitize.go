@@ -16,7 +16,6 @@
 package sanitize
 
 import (
-	"strings"
 	"sync"
 
 	"github.com/charmbracelet/x/ansi"
@@ -39,8 +38,11 @@ type Options struct {
 // Result is one line made safe.
 type Result struct {
 	// Styled is the text with re-encoded SGR sequences (only when
-	// Options.Color) and nothing else that a terminal would interpret. When
-	// it holds any SGR it ends with a reset. Without colour it equals Plain.
+	// Options.Color) and nothing else that a terminal would interpret. Each
+	// sequence names only what changes (never a full reset, so a style drawn
+	// around the line survives where the program set none), and the last one
+	// returns everything the line set to the default. Without colour, or when
+	// the line sets no style, it equals Plain.
 	Styled string
 	// Plain is the same visible text with no escape sequence at all: for
 	// search, copy and measuring.
@@ -62,7 +64,17 @@ const maxPooled = 64 << 10
 // Line makes one display line safe. text should not hold '\n'; if it does,
 // each is shown as ␤. Line is safe for concurrent use.
 func Line(text []byte, opt Options) Result {
-	if printableASCII(text) {
+	if !opt.Raw {
+		// A trailing \r (CRLF output from a PTY) changes nothing on screen.
+		trimmed := text
+		for len(trimmed) > 0 && trimmed[len(trimmed)-1] == '\r' {
+			trimmed = trimmed[:len(trimmed)-1]
+		}
+		if printableASCII(trimmed) {
+			s := string(trimmed)
+			return Result{Styled: s, Plain: s, Width: len(s)}
+		}
+	} else if printableASCII(text) {
 		s := string(text)
 		return Result{Styled: s, Plain: s, Width: len(s)}
 	}
@@ -70,7 +82,7 @@ func Line(text []byte, opt Options) Result {
 	b.reset(opt)
 	b.process(text)
 	res := b.result()
-	if cap(b.buf) <= maxPooled && cap(b.arena) <= maxPooled && cap(b.cells) <= maxPooled/16 {
+	if cap(b.buf) <= maxPooled && cap(b.arena) <= maxPooled && cap(b.out) <= maxPooled && cap(b.cells) <= maxPooled/16 {
 		builders.Put(b)
 	}
 	return res
@@ -124,27 +136,18 @@ func (b *builder) result() Result {
 	res.Overstruck = b.overstruck
 	res.Plain = string(text)
 	styled := b.opt.Color && hasStyle(b.styles, runs)
-	var out []byte
-	if styled {
-		out = make([]byte, 0, len(text)+16*len(runs)+8)
-	}
+	out := b.out[:0]
 	cur := plainIdx
-	emit := func(st uint32) {
-		if b.styles[st] != b.styles[cur] {
-			out = appendSGR(out, b.styles[st])
-			cur = st
-		}
-	}
-	if !b.nonASCII {
-		// Every byte is one cell.
-		res.Width = len(text)
+	if !b.resegment {
+		// The graphemes measured while laying out are the final ones.
+		res.Width = b.col
 		if styled {
 			for i, r := range runs {
 				end := len(text)
 				if i+1 < len(runs) {
 					end = runs[i+1].off
 				}
-				emit(r.st)
+				out, cur = b.emitStyle(out, cur, r.st)
 				out = append(out, text[r.off:end]...)
 			}
 		}
@@ -163,7 +166,7 @@ func (b *builder) result() Result {
 					ri++
 				}
 				if ri < len(runs) {
-					emit(runs[ri].st)
+					out, cur = b.emitStyle(out, cur, runs[ri].st)
 				}
 				out = append(out, g...)
 			}
@@ -174,11 +177,19 @@ func (b *builder) result() Result {
 		res.Styled = res.Plain
 		return res
 	}
-	if !strings.HasSuffix(string(out), "\x1b[m") {
-		out = append(out, "\x1b[m"...)
-	}
+	out = appendSGR(out, b.styles[cur], style{})
 	res.Styled = string(out)
+	b.out = out
 	return res
+}
+
+// emitStyle appends the SGR that changes the style from cur to st, if they
+// differ, and returns the new current style.
+func (b *builder) emitStyle(out []byte, cur, st uint32) ([]byte, uint32) {
+	if b.styles[st] == b.styles[cur] {
+		return out, cur
+	}
+	return appendSGR(out, b.styles[cur], b.styles[st]), st
 }
 
 // hasStyle reports whether any run is drawn with a non-default style.
@@ -207,7 +218,7 @@ func (b *builder) flatten() ([]byte, []run) {
 		if len(runs) == 0 || b.styles[runs[len(runs)-1].st] != b.styles[c.st] {
 			runs = append(runs, run{off: len(text), st: c.st})
 		}
-		text = append(text, b.arena[c.off:c.off+c.n]...)
+		text = append(text, b.text(c)...)
 	}
 	b.buf, b.runs = text, runs
 	return text, runs

@@ -3,6 +3,7 @@ package sanitize
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestAttacks covers every attack SPEC §7 names, in the normal view without
@@ -103,7 +104,7 @@ func TestRaw(t *testing.T) {
 	}
 	// With colour, raw still applies SGR as well as showing it.
 	r := Line([]byte("\x1b[31mred"), Options{Raw: true, Color: true})
-	if want := "␛[31m\x1b[0;31mred\x1b[m"; r.Styled != want {
+	if want := "␛[31m\x1b[31mred\x1b[39m"; r.Styled != want {
 		t.Errorf("raw colour: %q, want %q", r.Styled, want)
 	}
 }
@@ -267,5 +268,35 @@ func TestPlain(t *testing.T) {
 	}
 	if got := PlainLimit("short", 8); got != "short" {
 		t.Errorf("PlainLimit = %q", got)
+	}
+}
+
+// TestHostileCost checks that inputs built to make the layout quadratic or
+// to amplify memory stay cheap: each is 400 KB of input.
+func TestHostileCost(t *testing.T) {
+	n := 100_000
+	tests := map[string]string{
+		"repeated erase to start":    strings.Repeat("A", n) + "\b\b" + strings.Repeat("\x1b[1K", n),
+		"repeated erase line":        strings.Repeat("A", n) + strings.Repeat("\r\x1b[2KA", n),
+		"marks onto a long grapheme": strings.Repeat("\u1100\x1b[m", n/4) + "\r" + strings.Repeat("\x1b[m\u0301", n),
+		"backspace storm":            strings.Repeat("AB\b\b", n),
+		"tab storm":                  strings.Repeat("\t", n),
+		"escape storm":               strings.Repeat("\x1b", n),
+		"unterminated strings":       strings.Repeat("\x1b]", n),
+	}
+	for name, in := range tests {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			r := Line([]byte(in), Options{Color: true, MarkStyle: true})
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("took %v", d)
+			}
+			if len(r.Styled) > 16*len(in) {
+				t.Errorf("output %d bytes for %d of input", len(r.Styled), len(in))
+			}
+			if err := checkSafe(r); err != nil {
+				t.Error(err)
+			}
+		})
 	}
 }

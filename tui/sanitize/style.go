@@ -216,46 +216,83 @@ func rgbColor(r, g, b int) (color, bool) {
 	return color{kind: colorRGB, r: uint8(r), g: uint8(g), b: uint8(b)}, true
 }
 
-// appendSGR appends the SGR sequence that sets exactly st, from any previous
-// state: a reset followed by st's attributes and colours.
-func appendSGR(out []byte, st style) []byte {
-	if st == (style{}) {
-		return append(out, "\x1b[m"...)
+// drawn returns the style text is drawn with: st, except that a background
+// equal to the foreground is dropped, since text drawn in its own background
+// colour is invisible.
+func (st style) drawn() style {
+	if st.fg.kind != colorNone && st.bg == st.fg {
+		st.bg = color{}
 	}
-	out = append(out, "\x1b[0"...)
-	for _, a := range [...]struct {
-		bit  attr
-		code string
-	}{{attrBold, ";1"}, {attrDim, ";2"}, {attrItalic, ";3"}, {attrUnderline, ";4"}, {attrReverse, ";7"}, {attrStrike, ";9"}} {
-		if st.attrs&a.bit != 0 {
-			out = append(out, a.code...)
+	return st
+}
+
+// attrCodes lists every attribute with the SGR codes that set and unset it.
+var attrCodes = [...]struct {
+	bit     attr
+	on, off string
+}{
+	{attrBold, "1", "22"}, {attrDim, "2", "22"}, {attrItalic, "3", "23"},
+	{attrUnderline, "4", "24"}, {attrReverse, "7", "27"}, {attrStrike, "9", "29"},
+}
+
+// appendSGR appends the SGR sequence that changes the style from to to. It
+// only names what changes (no full reset), so a style the viewer draws around
+// the line, such as the selection's background, survives where the program
+// did not set its own. It appends nothing when the styles are equal.
+func appendSGR(out []byte, from, to style) []byte {
+	if from == to {
+		return out
+	}
+	out = append(out, "\x1b["...)
+	start := len(out)
+	sep := func(out []byte) []byte {
+		if len(out) > start {
+			return append(out, ';')
+		}
+		return out
+	}
+	off := from.attrs &^ to.attrs
+	on := to.attrs &^ from.attrs
+	if off&(attrBold|attrDim) != 0 {
+		// One code unsets both bold and dim: set again the one that stays.
+		on |= to.attrs & (attrBold | attrDim)
+	}
+	for _, a := range attrCodes {
+		if off&a.bit != 0 && (a.bit != attrDim || off&attrBold == 0) {
+			out = append(sep(out), a.off...)
 		}
 	}
-	out = appendColor(out, st.fg, 30, 90, "38")
-	// Text drawn in its own background colour is invisible: drop the
-	// background so the text can always be read.
-	if st.bg != st.fg {
-		out = appendColor(out, st.bg, 40, 100, "48")
+	for _, a := range attrCodes {
+		if on&a.bit != 0 {
+			out = append(sep(out), a.on...)
+		}
+	}
+	if to.fg != from.fg {
+		out = appendColor(sep(out), to.fg, 30, 90, "38")
+	}
+	if to.bg != from.bg {
+		out = appendColor(sep(out), to.bg, 40, 100, "48")
 	}
 	return append(out, 'm')
 }
 
+// appendColor appends the parameters that select c as the foreground (base
+// 30, bright 90, extended "38") or background (40, 100, "48").
 func appendColor(out []byte, c color, base, bright int, ext string) []byte {
 	switch c.kind {
+	case colorNone:
+		out = strconv.AppendInt(out, int64(base+9), 10)
 	case colorBasic:
 		code := base + int(c.r)
 		if c.r >= 8 {
 			code = bright + int(c.r) - 8
 		}
-		out = append(out, ';')
 		out = strconv.AppendInt(out, int64(code), 10)
 	case color256:
-		out = append(out, ';')
 		out = append(out, ext...)
 		out = append(out, ";5;"...)
 		out = strconv.AppendInt(out, int64(c.r), 10)
 	case colorRGB:
-		out = append(out, ';')
 		out = append(out, ext...)
 		out = append(out, ";2;"...)
 		out = strconv.AppendInt(out, int64(c.r), 10)

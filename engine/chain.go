@@ -1,0 +1,274 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+
+	"golang.org/x/sys/unix"
+)
+
+// maxHeldFiles bounds how many descriptors one chain holds. The directory
+// watcher opens every chain file as soon as it appears, so a slow consumer
+// still reads files that were renamed and then replaced; each held file also
+// keeps its disk space until read. Past this many unread files the watcher
+// stops opening new ones, and if the producer then rotates them away the
+// stream reports a MissedRotationError instead of growing without bound.
+const maxHeldFiles = 4096
+
+// scanAttempts bounds how often a directory scan is repeated while a
+// rotation keeps changing it underneath.
+const scanAttempts = 8
+
+// chainFile is one held file of a chain.
+type chainFile struct {
+	f    *os.File
+	ino  uint64
+	slot int // rotation slot where it was first seen (0 is the live file)
+	// gapBefore is set when the file before it in the chain may have
+	// rotated away unseen: data between the two may be lost.
+	gapBefore bool
+}
+
+// chain holds the files of one file type, oldest first. files[0] is the
+// file being read; the watcher appends files as they appear, the reader pops
+// them when done. The mutex guards files and closed.
+type chain struct {
+	ft    *FileType
+	paths []string // index = rotation slot: Name, Name.1, …, Name.4
+
+	mu     sync.Mutex
+	files  []*chainFile
+	closed bool
+	// scanned is set after the first look: from then on, files found with
+	// nothing held may follow files that came and went unseen.
+	scanned bool
+}
+
+func newChain(dir string, ft *FileType) *chain {
+	c := &chain{ft: ft}
+	slots := 1
+	if ft.Rotates {
+		slots += maxRotations
+	}
+	for k := 0; k < slots; k++ {
+		name := ft.Name
+		if k > 0 {
+			name += "." + strconv.Itoa(k)
+		}
+		c.paths = append(c.paths, filepath.Join(dir, name))
+	}
+	return c
+}
+
+// slotName is the file name at a rotation slot, for messages.
+func (c *chain) slotName(k int) string { return filepath.Base(c.paths[k]) }
+
+// observe stats every slot, newest first (a rotation moves files to higher
+// slots, so a file moving during the walk is still seen). 0 = absent.
+func (c *chain) observe() []uint64 {
+	obs := make([]uint64, len(c.paths))
+	var st unix.Stat_t
+	for k, p := range c.paths {
+		if unix.Stat(p, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG {
+			obs[k] = st.Ino
+		}
+	}
+	return obs
+}
+
+// stableObserve repeats observe until two walks agree, so the slot order of
+// new files is trustworthy even while a rotation is under way.
+func (c *chain) stableObserve() []uint64 {
+	prev := c.observe()
+	for a := 0; a < scanAttempts; a++ {
+		cur := c.observe()
+		if equalInos(prev, cur) {
+			return cur
+		}
+		prev = cur
+	}
+	return prev
+}
+
+func equalInos(a, b []uint64) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// scan looks at the directory and opens every chain file not held yet,
+// oldest first. It reports whether it added a file.
+//
+// Files are ordered by slot: whatever sits in a slot below the newest held
+// file is newer than everything held. When no held file is in any slot any
+// more, at least a whole retention's worth of rotations went by unseen: the
+// first new file is marked gapBefore.
+func (c *chain) scan() (bool, error) {
+	for attempt := 0; attempt < scanAttempts; attempt++ {
+		added, retry, err := c.scanOnce()
+		if err != nil || !retry {
+			return added, err
+		}
+	}
+	return false, nil
+}
+
+func (c *chain) scanOnce() (added, retry bool, err error) {
+	obs := c.stableObserve()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return false, false, nil
+	}
+	top := len(obs) - 1
+	gap := false
+	if len(c.files) == 0 && c.scanned && c.ft.Rotates && obs[top] != 0 {
+		// Nothing was held and the chain is already full: files may have
+		// come and gone since the last look.
+		gap = true
+	}
+	c.scanned = true
+	if n := len(c.files); n > 0 {
+		newest := -1
+		for i := n - 1; i >= 0 && newest < 0; i-- {
+			for k, ino := range obs {
+				if ino == c.files[i].ino {
+					newest = k
+					break
+				}
+			}
+		}
+		if newest >= 0 {
+			top = newest - 1
+		} else {
+			gap = c.ft.Rotates
+		}
+	}
+	for k := top; k >= 0; k-- {
+		if obs[k] == 0 || c.holds(obs[k]) {
+			continue
+		}
+		if len(c.files) >= maxHeldFiles {
+			return added, false, nil
+		}
+		f, err := os.Open(c.paths[k])
+		if errors.Is(err, fs.ErrNotExist) {
+			return added, true, nil
+		}
+		if err != nil {
+			return added, false, fmt.Errorf("open %s: %w", c.paths[k], err)
+		}
+		ino, err := inodeOf(f)
+		if err != nil {
+			f.Close()
+			return added, false, err
+		}
+		if ino != obs[k] {
+			// Rotated between the stat and the open: look again.
+			f.Close()
+			return added, true, nil
+		}
+		c.files = append(c.files, &chainFile{f: f, ino: ino, slot: k, gapBefore: gap})
+		gap = false
+		added = true
+	}
+	return added, false, nil
+}
+
+func (c *chain) holds(ino uint64) bool {
+	for _, cf := range c.files {
+		if cf.ino == ino {
+			return true
+		}
+	}
+	return false
+}
+
+// first returns the file being read (nil when none is held yet).
+func (c *chain) first() *chainFile {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.files) == 0 {
+		return nil
+	}
+	return c.files[0]
+}
+
+// next returns the file after files[0], nil when there is none yet.
+func (c *chain) next() *chainFile {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.files) < 2 {
+		return nil
+	}
+	return c.files[1]
+}
+
+// pop closes and forgets files[0].
+func (c *chain) pop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.files) == 0 {
+		return
+	}
+	c.files[0].f.Close()
+	c.files[0] = nil
+	c.files = c.files[1:]
+}
+
+// dropBefore closes and forgets the files before index i.
+func (c *chain) dropBefore(i int) {
+	for ; i > 0; i-- {
+		c.pop()
+	}
+}
+
+// snapshotFiles returns the held files, oldest first.
+func (c *chain) snapshotFiles() []*chainFile {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]*chainFile(nil), c.files...)
+}
+
+// closeAll releases every descriptor; later scans do nothing.
+func (c *chain) closeAll() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	for _, cf := range c.files {
+		cf.f.Close()
+	}
+	c.files = nil
+}
+
+// inodeOf returns the inode of an open file.
+func inodeOf(f *os.File) (uint64, error) {
+	var st unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+		return 0, fmt.Errorf("stat %s: %w", f.Name(), err)
+	}
+	return st.Ino, nil
+}
+
+// fileState is what one fstat tells a reader.
+type fileState struct {
+	size  int64
+	mtime int64 // nanoseconds since the epoch
+}
+
+// statFile fstats an open file.
+func statFile(f *os.File) (fileState, error) {
+	var st unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+		return fileState{}, fmt.Errorf("stat %s: %w", f.Name(), err)
+	}
+	return fileState{size: st.Size, mtime: st.Mtim.Nano()}, nil
+}

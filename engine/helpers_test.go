@@ -1,0 +1,156 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// These helpers write log files the way microsandbox does (whole JSON lines,
+// rotation by rename), for tests that need exact control over the bytes.
+
+var t0 = time.Date(2026, 4, 30, 20, 32, 59, 688_000_000, time.UTC)
+
+// logDir makes an empty log directory.
+func logDir(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "logs")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// execLine is one exec.log record as the writer formats it.
+func execLine(ts time.Time, src string, id int, data string) string {
+	d, _ := json.Marshal(data)
+	if src == "system" {
+		return fmt.Sprintf(`{"t":"%s","s":"%s","d":%s}`+"\n", ts.UTC().Format("2006-01-02T15:04:05.000Z"), src, d)
+	}
+	return fmt.Sprintf(`{"t":"%s","s":"%s","d":%s,"id":%d}`+"\n", ts.UTC().Format("2006-01-02T15:04:05.000Z"), src, d, id)
+}
+
+// appendFile appends s to dir/name, creating it.
+func appendFile(t testing.TB, dir, name, s string) {
+	t.Helper()
+	f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(s); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeExec appends n stdout records numbered from first ("line N\n").
+func writeExec(t testing.TB, dir string, first, n int) {
+	t.Helper()
+	var b strings.Builder
+	for i := first; i < first+n; i++ {
+		b.WriteString(execLine(t0.Add(time.Duration(i)*time.Millisecond), "stdout", 1, fmt.Sprintf("line %d\n", i)))
+	}
+	appendFile(t, dir, "exec.log", b.String())
+}
+
+// rotate renames name.3→.4 … name→name.1 and creates an empty name, as the
+// producer does.
+func rotate(t testing.TB, dir, name string) {
+	t.Helper()
+	for k := maxRotations - 1; k >= 1; k-- {
+		from := filepath.Join(dir, fmt.Sprintf("%s.%d", name, k))
+		if _, err := os.Stat(from); err == nil {
+			if err := os.Rename(from, filepath.Join(dir, fmt.Sprintf("%s.%d", name, k+1))); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := os.Rename(filepath.Join(dir, name), filepath.Join(dir, name+".1")); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+}
+
+// readAll drains a bounded stream.
+func readAll(t testing.TB, s *Stream) []Entry {
+	t.Helper()
+	var all []Entry
+	for {
+		batch, err := s.Next(context.Background(), 1000)
+		all = append(all, batch...)
+		if errors.Is(err, io.EOF) {
+			return all
+		}
+		if err != nil {
+			t.Fatalf("Next: %v", err)
+		}
+	}
+}
+
+// readN reads from a follow stream until it has n entries, or fails after
+// the timeout.
+func readN(t testing.TB, s *Stream, n int, timeout time.Duration) []Entry {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var all []Entry
+	for len(all) < n {
+		batch, err := s.Next(ctx, n-len(all))
+		all = append(all, batch...)
+		if err != nil {
+			t.Fatalf("Next after %d of %d entries: %v", len(all), n, err)
+		}
+	}
+	return all
+}
+
+// lineNumbers extracts N from entries whose Data is "line N\n".
+func lineNumbers(t testing.TB, es []Entry) []int {
+	t.Helper()
+	var out []int
+	for _, e := range es {
+		if e.Mark != MarkNone {
+			continue
+		}
+		var n int
+		if _, err := fmt.Sscanf(string(e.Data), "line %d\n", &n); err != nil {
+			t.Fatalf("unexpected data %q", e.Data)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// wantSeq checks that got is first, first+1, … first+n-1.
+func wantSeq(t testing.TB, got []int, first, n int) {
+	t.Helper()
+	if len(got) != n {
+		t.Fatalf("got %d entries, want %d", len(got), n)
+	}
+	for i, v := range got {
+		if v != first+i {
+			t.Fatalf("entry %d is line %d, want %d", i, v, first+i)
+		}
+	}
+}
+
+func mustOpen(t testing.TB, dir string, opts Options) *Stream {
+	t.Helper()
+	s, err := Open(context.Background(), dir, opts)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}

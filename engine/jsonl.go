@@ -1,0 +1,593 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/base64"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// This file decodes exec.log records. A general JSON decoder spends most of
+// a snapshot on reflection, allocation and time.Parse; this one knows the
+// schema ({"t":…,"s":…,"d":…,"id":…,"e":…}), slices "d" straight out of the
+// line when it has no escapes, and unescapes it in place when it does.
+
+// jsonRecord is what a line decodes to before it becomes an Entry.
+type jsonRecord struct {
+	hasT, hasS bool
+	timeOK     bool
+	sourceOK   bool
+	b64        bool
+	hasID      bool
+	entry      Entry
+}
+
+// parseJSONL decodes one exec.log line (without its '\n') into e. It reports
+// false for a line that must be skipped: empty, malformed, unknown source,
+// unparseable time. It may rewrite line in place while unescaping, so line
+// must be bytes nobody else has been given yet; e.Data may alias line.
+func parseJSONL(line []byte, e *Entry) bool {
+	d := jsonDecoder{buf: line}
+	var rec jsonRecord
+	if !d.object(&rec, false) {
+		return false
+	}
+	d.ws()
+	if d.pos != len(d.buf) {
+		return false
+	}
+	return rec.finish(e)
+}
+
+// parseJSONLTruncated decodes a record longer than the entry cap from the
+// first part of its line (head, cut inside the "d" string) and the last part
+// (tail, which holds the fields after "d"). Fields before "d" come from head;
+// fields after it are recovered from tail when they can be found.
+func parseJSONLTruncated(head, tail []byte, e *Entry) bool {
+	d := jsonDecoder{buf: head}
+	var rec jsonRecord
+	if d.object(&rec, true) {
+		// The whole object fit in head: the cut fell in trailing junk.
+		return rec.finish(e)
+	}
+	if !d.cutInData {
+		return false
+	}
+	parseTailFields(tail, &rec)
+	return rec.finish(e)
+}
+
+// finish checks the required fields and fills e.
+func (r *jsonRecord) finish(e *Entry) bool {
+	if !r.hasT || !r.timeOK || !r.hasS || !r.sourceOK {
+		return false
+	}
+	if r.b64 && len(r.entry.Data) > 0 {
+		if dec, ok := decodeBase64(r.entry.Data); ok {
+			r.entry.Data = dec
+		}
+	}
+	r.entry.HasSession = r.hasID
+	*e = r.entry
+	return true
+}
+
+// decodeBase64 decodes standard base64 into fresh memory (in-place decoding
+// is not safe with encoding/base64). A body cut by truncation is decoded up
+// to its last whole quantum.
+func decodeBase64(src []byte) ([]byte, bool) {
+	dst := make([]byte, base64.StdEncoding.DecodedLen(len(src)))
+	n, err := base64.StdEncoding.Decode(dst, src)
+	if err != nil {
+		cut := len(src) &^ 3
+		if cut == len(src) || cut == 0 {
+			return nil, false
+		}
+		n, err = base64.StdEncoding.Decode(dst, src[:cut])
+		if err != nil {
+			return nil, false
+		}
+	}
+	return dst[:n:n], true
+}
+
+// jsonDecoder walks one line.
+type jsonDecoder struct {
+	buf []byte
+	pos int
+	// cutInData is set when the buffer ended inside the "d" string of a
+	// truncated record.
+	cutInData bool
+}
+
+func (d *jsonDecoder) ws() {
+	for d.pos < len(d.buf) {
+		switch d.buf[d.pos] {
+		case ' ', '\t', '\r', '\n':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+// object decodes the record's object. With truncated set, running out of
+// bytes inside the "d" string stops decoding with cutInData set (and the
+// function reports false, the object being incomplete).
+func (d *jsonDecoder) object(r *jsonRecord, truncated bool) bool {
+	d.ws()
+	if d.pos >= len(d.buf) || d.buf[d.pos] != '{' {
+		return false
+	}
+	d.pos++
+	d.ws()
+	if d.pos < len(d.buf) && d.buf[d.pos] == '}' {
+		d.pos++
+		return true
+	}
+	for {
+		d.ws()
+		key, ok := d.str()
+		if !ok {
+			return false
+		}
+		d.ws()
+		if d.pos >= len(d.buf) || d.buf[d.pos] != ':' {
+			return false
+		}
+		d.pos++
+		d.ws()
+		if !d.field(key, r, truncated) {
+			return false
+		}
+		d.ws()
+		if d.pos >= len(d.buf) {
+			return false
+		}
+		switch d.buf[d.pos] {
+		case ',':
+			d.pos++
+		case '}':
+			d.pos++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// field decodes the value of one key into r.
+func (d *jsonDecoder) field(key []byte, r *jsonRecord, truncated bool) bool {
+	if len(key) == 1 {
+		switch key[0] {
+		case 't':
+			if d.isNull() {
+				r.hasT, r.timeOK = true, false
+				return true
+			}
+			v, ok := d.str()
+			if !ok {
+				return false
+			}
+			r.hasT = true
+			r.entry.Time, r.timeOK = parseTime(v)
+			return true
+		case 's':
+			if d.isNull() {
+				r.hasS, r.sourceOK = true, false
+				return true
+			}
+			v, ok := d.str()
+			if !ok {
+				return false
+			}
+			r.hasS = true
+			r.entry.Source, r.sourceOK = sourceOf(v)
+			return true
+		case 'd':
+			if d.isNull() {
+				r.entry.Data = nil
+				return true
+			}
+			if truncated && d.cutInString(d.pos) {
+				r.entry.Data = d.unescapeCut(d.pos)
+				d.cutInData = true
+				return false
+			}
+			v, ok := d.str()
+			if !ok {
+				return false
+			}
+			r.entry.Data = v
+			return true
+		case 'e':
+			if d.isNull() {
+				r.b64 = false
+				return true
+			}
+			v, ok := d.str()
+			if !ok {
+				return false
+			}
+			r.b64 = string(v) == "b64"
+			return true
+		}
+	}
+	if len(key) == 2 && key[0] == 'i' && key[1] == 'd' {
+		if d.isNull() {
+			r.hasID = false
+			return true
+		}
+		n, ok := d.uint()
+		if !ok {
+			return false
+		}
+		r.entry.Session, r.hasID = n, true
+		return true
+	}
+	return d.skipValue(0)
+}
+
+// sourceOf maps the "s" value to a Source without allocating.
+func sourceOf(v []byte) (Source, bool) {
+	switch string(v) {
+	case "stdout":
+		return Stdout, true
+	case "stderr":
+		return Stderr, true
+	case "output":
+		return Output, true
+	case "system":
+		return System, true
+	}
+	return 0, false
+}
+
+func (d *jsonDecoder) isNull() bool {
+	if bytes.HasPrefix(d.buf[d.pos:], []byte("null")) {
+		d.pos += 4
+		return true
+	}
+	return false
+}
+
+// uint decodes a JSON number that must be an unsigned integer.
+func (d *jsonDecoder) uint() (uint64, bool) {
+	start := d.pos
+	var n uint64
+	for d.pos < len(d.buf) {
+		c := d.buf[d.pos]
+		if c < '0' || c > '9' {
+			break
+		}
+		if n > (1<<64-1-uint64(c-'0'))/10 {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+		d.pos++
+	}
+	if d.pos == start || (d.buf[start] == '0' && d.pos-start > 1) {
+		return 0, false
+	}
+	return n, true
+}
+
+// str decodes a string at d.pos. The result aliases buf: unescaped in place
+// when the string holds escapes.
+func (d *jsonDecoder) str() ([]byte, bool) {
+	if d.pos >= len(d.buf) || d.buf[d.pos] != '"' {
+		return nil, false
+	}
+	start := d.pos + 1
+	rest := d.buf[start:]
+	q := bytes.IndexByte(rest, '"')
+	if q < 0 {
+		return nil, false
+	}
+	if bytes.IndexByte(rest[:q], '\\') < 0 {
+		d.pos = start + q + 1
+		return rest[:q:q], true
+	}
+	// Slow path: find the real closing quote, unescaping in place as we go.
+	w := start
+	i := start
+	for i < len(d.buf) {
+		c := d.buf[i]
+		switch {
+		case c == '"':
+			d.pos = i + 1
+			return d.buf[start:w:w], true
+		case c != '\\':
+			d.buf[w] = c
+			w++
+			i++
+			continue
+		}
+		n, adv, ok := unescapeAt(d.buf, i, w)
+		if !ok {
+			return nil, false
+		}
+		w += n
+		i += adv
+	}
+	return nil, false
+}
+
+// cutInString reports whether the string starting at start runs to the end
+// of buf without a closing quote (the record was cut inside it).
+func (d *jsonDecoder) cutInString(start int) bool {
+	if start >= len(d.buf) || d.buf[start] != '"' {
+		return false
+	}
+	for i := start + 1; i < len(d.buf); i++ {
+		switch d.buf[i] {
+		case '"':
+			return false
+		case '\\':
+			i++
+		}
+	}
+	return true
+}
+
+// unescapeCut unescapes the cut string starting at start up to the end of
+// buf, dropping an escape that the cut split.
+func (d *jsonDecoder) unescapeCut(start int) []byte {
+	w := start + 1
+	i := start + 1
+	for i < len(d.buf) {
+		c := d.buf[i]
+		if c != '\\' {
+			d.buf[w] = c
+			w++
+			i++
+			continue
+		}
+		n, adv, ok := unescapeAt(d.buf, i, w)
+		if !ok {
+			break
+		}
+		w += n
+		i += adv
+	}
+	d.pos = len(d.buf)
+	return d.buf[start+1 : w : w]
+}
+
+// unescapeAt decodes the escape at buf[i] (a backslash), writing the result
+// at buf[w] (w <= i: output never overtakes input). It returns the bytes
+// written and the bytes consumed.
+func unescapeAt(buf []byte, i, w int) (written, consumed int, ok bool) {
+	if i+1 >= len(buf) {
+		return 0, 0, false
+	}
+	var c byte
+	switch buf[i+1] {
+	case '"', '\\', '/':
+		c = buf[i+1]
+	case 'b':
+		c = '\b'
+	case 'f':
+		c = '\f'
+	case 'n':
+		c = '\n'
+	case 'r':
+		c = '\r'
+	case 't':
+		c = '\t'
+	case 'u':
+		r, ok := hex4(buf, i+2)
+		if !ok {
+			return 0, 0, false
+		}
+		consumed = 6
+		if utf16.IsSurrogate(r) {
+			r2 := rune(-1)
+			if i+7 < len(buf) && buf[i+6] == '\\' && buf[i+7] == 'u' {
+				r2, ok = hex4(buf, i+8)
+				if !ok {
+					r2 = -1
+				}
+			}
+			if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+				r, consumed = dec, 12
+			} else {
+				r = utf8.RuneError
+			}
+		}
+		return utf8.EncodeRune(buf[w:], r), consumed, true
+	default:
+		return 0, 0, false
+	}
+	buf[w] = c
+	return 1, 2, true
+}
+
+func hex4(buf []byte, i int) (rune, bool) {
+	if i+4 > len(buf) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range buf[i : i+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
+
+// maxJSONDepth bounds nesting in values of unknown keys, so hostile input
+// cannot recurse without limit.
+const maxJSONDepth = 64
+
+// skipValue passes over any JSON value (for keys the schema does not know).
+func (d *jsonDecoder) skipValue(depth int) bool {
+	if depth > maxJSONDepth || d.pos >= len(d.buf) {
+		return false
+	}
+	switch c := d.buf[d.pos]; {
+	case c == '"':
+		return d.skipString()
+	case c == '{' || c == '[':
+		end := byte('}')
+		if c == '[' {
+			end = ']'
+		}
+		d.pos++
+		d.ws()
+		if d.pos < len(d.buf) && d.buf[d.pos] == end {
+			d.pos++
+			return true
+		}
+		for {
+			d.ws()
+			if c == '{' {
+				if !d.skipString() {
+					return false
+				}
+				d.ws()
+				if d.pos >= len(d.buf) || d.buf[d.pos] != ':' {
+					return false
+				}
+				d.pos++
+				d.ws()
+			}
+			if !d.skipValue(depth + 1) {
+				return false
+			}
+			d.ws()
+			if d.pos >= len(d.buf) {
+				return false
+			}
+			switch d.buf[d.pos] {
+			case ',':
+				d.pos++
+			case end:
+				d.pos++
+				return true
+			default:
+				return false
+			}
+		}
+	case c == 't':
+		return d.literal("true")
+	case c == 'f':
+		return d.literal("false")
+	case c == 'n':
+		return d.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		start := d.pos
+		for d.pos < len(d.buf) {
+			switch c := d.buf[d.pos]; {
+			case c >= '0' && c <= '9', c == '-', c == '+', c == '.', c == 'e', c == 'E':
+				d.pos++
+				continue
+			}
+			break
+		}
+		return d.pos > start
+	}
+	return false
+}
+
+func (d *jsonDecoder) literal(s string) bool {
+	if bytes.HasPrefix(d.buf[d.pos:], []byte(s)) {
+		d.pos += len(s)
+		return true
+	}
+	return false
+}
+
+// skipString passes over a string without decoding it.
+func (d *jsonDecoder) skipString() bool {
+	if d.pos >= len(d.buf) || d.buf[d.pos] != '"' {
+		return false
+	}
+	for i := d.pos + 1; i < len(d.buf); i++ {
+		switch d.buf[i] {
+		case '"':
+			d.pos = i + 1
+			return true
+		case '\\':
+			i++
+		}
+	}
+	return false
+}
+
+// parseTailFields recovers the fields that follow a cut "d" string from the
+// last bytes of the record: the first unescaped quote in tail that is
+// followed by a parseable run of `,"key":value …}` ends the string.
+func parseTailFields(tail []byte, r *jsonRecord) {
+	for i := 0; i < len(tail); i++ {
+		if tail[i] != '"' || escapedQuote(tail, i) {
+			continue
+		}
+		cp := append([]byte(nil), tail[i+1:]...)
+		d := jsonDecoder{buf: cp}
+		saved := *r
+		if d.continuation(r) {
+			return
+		}
+		*r = saved
+	}
+}
+
+// escapedQuote reports whether the quote at tail[i] is preceded by an odd
+// run of backslashes. A run reaching the start of tail is undecidable and
+// treated as escaped.
+func escapedQuote(tail []byte, i int) bool {
+	n := 0
+	for j := i - 1; j >= 0; j-- {
+		if tail[j] != '\\' {
+			return n%2 == 1
+		}
+		n++
+	}
+	return n > 0
+}
+
+// continuation parses `(,"key":value)* }` with nothing after it.
+func (d *jsonDecoder) continuation(r *jsonRecord) bool {
+	for {
+		d.ws()
+		if d.pos >= len(d.buf) {
+			return false
+		}
+		switch d.buf[d.pos] {
+		case '}':
+			d.pos++
+			d.ws()
+			return d.pos == len(d.buf)
+		case ',':
+			d.pos++
+		default:
+			return false
+		}
+		d.ws()
+		key, ok := d.str()
+		if !ok {
+			return false
+		}
+		d.ws()
+		if d.pos >= len(d.buf) || d.buf[d.pos] != ':' {
+			return false
+		}
+		d.pos++
+		d.ws()
+		if len(key) == 1 && key[0] == 'd' {
+			return false // a second "d" cannot follow the cut one
+		}
+		if !d.field(key, r, false) {
+			return false
+		}
+	}
+}

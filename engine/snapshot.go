@@ -1,0 +1,470 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// A snapshot reads each file with one read into a block sized from fstat
+// (no buffered copying), counts its lines to give it an exact region of the
+// result, and parses files two at a time straight into their regions.
+// Entries alias the blocks, which are never reused. Files of one type are
+// already in time order, so sorting is a check, plus a merge when several
+// file types are read.
+
+// snapFile is one file of a snapshot plan.
+type snapFile struct {
+	track   int
+	cf      *chainFile
+	start   int64 // first byte read
+	size    int64 // bytes on disk when planned
+	mtime   time.Time
+	rotated bool // not the newest file of its chain: an unterminated last line continues in the next file
+
+	block    []byte
+	lines    int  // '\n' count in block
+	joinHead bool // the first line continues the previous file's last line
+	headEnd  int  // index just after the first '\n' (joinHead), 0 when none
+	region   []Entry
+	written  int
+	tailFrom int // index after the last '\n' in block
+}
+
+// snapTrack is one file type of a snapshot plan.
+type snapTrack struct {
+	ch    *chain
+	p     lineParser
+	marks []Entry
+	files []*snapFile
+}
+
+// ReadSnapshot reads everything currently on disk (per opts.Start and
+// opts.Sources), sorts it by time (stable: ties keep file-table and file
+// order), then applies Since, Until and Tail. End is the cursor after all
+// consumed content, filtered or not. With a Tail and no Until, only the end
+// of each file is read.
+func ReadSnapshot(ctx context.Context, dir string, opts Options) (*Snapshot, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkDir(dir); err != nil {
+		return nil, err
+	}
+	chains, err := openChains(dir, opts.Sources)
+	if err != nil {
+		return nil, err
+	}
+	defer closeChains(chains)
+	pts, err := resolveStart(chains, opts)
+	if err != nil {
+		return nil, err
+	}
+	var skipped atomic.Int64
+	tracks := make([]*snapTrack, len(chains))
+	for i, c := range chains {
+		tr := &snapTrack{ch: c, p: newLineParser(c.ft, i, opts, &skipped), marks: pts[i].marks}
+		files := c.snapshotFiles()
+		for j, cf := range files {
+			fs, err := statFile(cf.f)
+			if err != nil {
+				return nil, err
+			}
+			sf := &snapFile{track: i, cf: cf, size: fs.size, mtime: time.Unix(0, fs.mtime).UTC(), rotated: j < len(files)-1}
+			if j == 0 {
+				sf.start = min(pts[i].off, fs.size)
+			}
+			tr.files = append(tr.files, sf)
+		}
+		tracks[i] = tr
+	}
+	if opts.Tail > 0 && opts.Until.IsZero() {
+		return tailSnapshot(ctx, tracks, opts, &skipped)
+	}
+	entries, end, err := readTracks(ctx, tracks)
+	if err != nil {
+		return nil, err
+	}
+	entries = applyFilters(entries, opts)
+	return &Snapshot{Entries: entries, End: end, Skipped: skipped.Load()}, nil
+}
+
+// tailSnapshot reads only as much of the end of each file as the last
+// opts.Tail entries need, widening the window when malformed or
+// since-filtered lines leave too few.
+func tailSnapshot(ctx context.Context, tracks []*snapTrack, opts Options, skipped *atomic.Int64) (*Snapshot, error) {
+	starts := make([][]int64, len(tracks))
+	for i, tr := range tracks {
+		for _, sf := range tr.files {
+			starts[i] = append(starts[i], sf.start)
+		}
+	}
+	for need := opts.Tail; ; need *= 2 {
+		skipped.Store(0)
+		whole := true
+		for i, tr := range tracks {
+			w, err := narrowTrack(tr, starts[i], need)
+			if err != nil {
+				return nil, err
+			}
+			whole = whole && w
+		}
+		entries, end, err := readTracks(ctx, tracks)
+		if err != nil {
+			return nil, err
+		}
+		entries = applyFilters(entries, opts)
+		if len(entries) >= opts.Tail || whole {
+			return &Snapshot{Entries: entries, End: end, Skipped: skipped.Load()}, nil
+		}
+	}
+}
+
+// narrowTrack sets the start of each file of tr so that only the last
+// `need` lines of the chain are read (files before them get an empty
+// range). orig holds the starts of the full read. It reports whether the
+// whole chain is read anyway.
+func narrowTrack(tr *snapTrack, orig []int64, need int) (bool, error) {
+	left := need + 1 // one more: a cut first line would be a fragment
+	first := len(tr.files)
+	for j := len(tr.files) - 1; j >= 0 && left > 0; j-- {
+		sf := tr.files[j]
+		off, found, err := backLines(sf, orig[j], &left)
+		if err != nil {
+			return false, err
+		}
+		sf.start, first = off, j
+		if found {
+			break
+		}
+	}
+	whole := first == 0 && tr.files != nil && tr.files[0].start == orig[0]
+	if len(tr.files) == 0 {
+		whole = true
+	}
+	for j := 0; j < first; j++ {
+		tr.files[j].start = tr.files[j].size // nothing from the older files
+	}
+	// Starting at 0 of a file whose predecessor ends mid-line would cut the
+	// joined line: begin at that predecessor's last line instead.
+	if first > 0 && first < len(tr.files) && tr.files[first].start == 0 {
+		prev := tr.files[first-1]
+		end, err := lastLineEnd(prev.cf.f, prev.size)
+		if err != nil {
+			return false, err
+		}
+		prev.start = max(end, orig[first-1])
+	}
+	return whole, nil
+}
+
+// backLines walks sf backwards from its end, counting '\n' against *left.
+// When *left reaches 0 it returns the offset just after that newline and
+// found; otherwise it returns lo (the whole file is needed).
+func backLines(sf *snapFile, lo int64, left *int) (int64, bool, error) {
+	buf := make([]byte, backChunk)
+	for end := sf.size; end > lo; {
+		start := max(end-backChunk, lo)
+		b := buf[:end-start]
+		if _, err := sf.cf.f.ReadAt(b, start); err != nil && err != io.EOF {
+			return 0, false, fmt.Errorf("read %s: %w", sf.cf.f.Name(), err)
+		}
+		for i := len(b) - 1; i >= 0; i-- {
+			if b[i] != '\n' {
+				continue
+			}
+			*left--
+			if *left == 0 {
+				return start + int64(i) + 1, true, nil
+			}
+		}
+		end = start
+	}
+	return lo, false, nil
+}
+
+// readTracks reads and parses every planned file and returns the entries
+// sorted by time with their cursors, and the end cursor.
+func readTracks(ctx context.Context, tracks []*snapTrack) ([]Entry, Cursor, error) {
+	var files []*snapFile
+	for _, tr := range tracks {
+		files = append(files, tr.files...)
+	}
+	// Phase 1: read and count lines, two files at a time.
+	if err := parallel(ctx, files, readFile); err != nil {
+		return nil, Cursor{}, err
+	}
+	// Phase 2: give every file a region sized by its line count.
+	total := 0
+	for _, tr := range tracks {
+		total += len(tr.marks)
+		carrying := false
+		for _, sf := range tr.files {
+			total += sf.lines
+			sf.joinHead = carrying
+			carrying = nextCarrying(sf, carrying)
+		}
+	}
+	all := make([]Entry, total)
+	at := 0
+	runs := make([][]Entry, len(tracks))
+	for i, tr := range tracks {
+		runStart := at
+		at += copy(all[at:], tr.marks)
+		for _, sf := range tr.files {
+			sf.region = all[at : at+sf.lines : at+sf.lines]
+			at += sf.lines
+		}
+		runs[i] = all[runStart:at]
+	}
+	// Phase 3: parse every file into its region.
+	if err := parallel(ctx, files, func(sf *snapFile) error {
+		tracks[sf.track].parseFile(sf)
+		return nil
+	}); err != nil {
+		return nil, Cursor{}, err
+	}
+	// Phase 4: joined lines, holes left by skipped lines, order.
+	var end Cursor
+	end.n = uint8(len(tracks))
+	init := end
+	for i, tr := range tracks {
+		init.pos[i], end.pos[i] = tr.joinAndEnd()
+		runs[i] = compactRun(tr, runs[i])
+		sortRun(runs[i])
+	}
+	entries := mergeRuns(runs, init)
+	return entries, end, nil
+}
+
+// parallel runs fn over files on up to GOMAXPROCS goroutines.
+func parallel(ctx context.Context, files []*snapFile, fn func(*snapFile) error) error {
+	workers := min(runtime.GOMAXPROCS(0), len(files))
+	var next atomic.Int64
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(files) || ctx.Err() != nil {
+					return
+				}
+				errs[i] = fn(files[i])
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readFile reads sf's range in one read and counts its lines.
+func readFile(sf *snapFile) error {
+	n := sf.size - sf.start
+	if n <= 0 {
+		sf.block, sf.lines, sf.tailFrom = nil, 0, 0
+		return nil
+	}
+	sf.block = make([]byte, n)
+	got, err := sf.cf.f.ReadAt(sf.block, sf.start)
+	if err != nil && err != io.EOF {
+		return fmt.Errorf("read %s: %w", sf.cf.f.Name(), err)
+	}
+	sf.block = sf.block[:got]
+	sf.lines = bytes.Count(sf.block, []byte{'\n'})
+	sf.tailFrom = bytes.LastIndexByte(sf.block, '\n') + 1
+	return nil
+}
+
+// parseFile parses sf's block into its region. A joined first line is left
+// for joinAndEnd (its slot stays empty).
+func (tr *snapTrack) parseFile(sf *snapFile) {
+	from := 0
+	out := sf.region[:0]
+	if sf.joinHead {
+		if i := bytes.IndexByte(sf.block, '\n'); i >= 0 {
+			from, sf.headEnd = i+1, i+1
+			out = sf.region[:1]
+		}
+	}
+	out, _ = tr.p.parseBlock(sf.block, from, sf.start, sf.cf.ino, sf.mtime, out, len(sf.region))
+	sf.written = len(out)
+}
+
+// nextCarrying says whether a split line is still open after sf, given
+// whether one was open before it: a rotated file ending without '\n'
+// opens one (or keeps it open, when it holds no '\n' at all).
+func nextCarrying(sf *snapFile, carrying bool) bool {
+	if !sf.rotated {
+		return false
+	}
+	if sf.lines == 0 {
+		return carrying || len(sf.block) > 0
+	}
+	return len(sf.block) > sf.tailFrom
+}
+
+// joinAndEnd builds the lines a rotation split (filling the slot their
+// second half's file reserved) and returns the track's starting position
+// and its position after everything read.
+func (tr *snapTrack) joinAndEnd() (first, end Position) {
+	if len(tr.files) == 0 {
+		return Position{}, Position{}
+	}
+	first = Position{Generation: tr.files[0].cf.ino, Offset: uint64(tr.files[0].start)}
+	end = first
+	var carry []byte
+	for _, sf := range tr.files {
+		if !sf.joinHead {
+			end = Position{Generation: sf.cf.ino, Offset: uint64(sf.start)}
+		}
+		if sf.joinHead && sf.headEnd > 0 {
+			line := append(carry, sf.block[:sf.headEnd-1]...)
+			pos := Position{Generation: sf.cf.ino, Offset: uint64(sf.start) + uint64(sf.headEnd)}
+			if one := tr.p.appendLine(sf.region[:0], line, false, pos, sf.mtime); len(one) == 0 {
+				sf.region[0].Mark = markHole
+			}
+			carry = nil
+		} else if sf.joinHead {
+			carry = append(carry, sf.block...)
+		}
+		if sf.tailFrom > 0 {
+			end = Position{Generation: sf.cf.ino, Offset: uint64(sf.start) + uint64(sf.tailFrom)}
+		}
+		if nextCarrying(sf, sf.joinHead) && sf.lines > 0 {
+			carry = append([]byte(nil), sf.block[sf.tailFrom:]...)
+		} else if nextCarrying(sf, sf.joinHead) && !sf.joinHead {
+			carry = append([]byte(nil), sf.block...)
+		}
+	}
+	return first, end
+}
+
+// markHole flags a region slot whose line was skipped; compactRun removes it.
+const markHole Mark = 255
+
+// compactRun closes the holes skipped lines left in a track's run and gives
+// its notices the time of its first entry, so they sort at its start.
+func compactRun(tr *snapTrack, run []Entry) []Entry {
+	holes := false
+	for _, sf := range tr.files {
+		if sf.written < len(sf.region) {
+			clear(sf.region[sf.written:])
+			for k := sf.written; k < len(sf.region); k++ {
+				sf.region[k].Mark = markHole
+			}
+			holes = true
+		}
+		if len(sf.region) > 0 && sf.region[0].Mark == markHole {
+			holes = true
+		}
+	}
+	if holes {
+		w := 0
+		for _, e := range run {
+			if e.Mark != markHole {
+				run[w] = e
+				w++
+			}
+		}
+		clear(run[w:])
+		for k := w; k < len(run); k++ {
+			run[k].Mark = markHole
+		}
+		run = run[:w]
+	}
+	if m := len(tr.marks); m > 0 {
+		t := time.Now().UTC()
+		if len(run) > m {
+			t = run[m].Time
+		}
+		for k := 0; k < m; k++ {
+			run[k].Time = t
+		}
+	}
+	return run
+}
+
+// sortRun stably sorts a run by time unless it already is (the usual case).
+func sortRun(run []Entry) {
+	for k := 1; k < len(run); k++ {
+		if run[k].Time.Before(run[k-1].Time) {
+			slices.SortStableFunc(run, func(a, b Entry) int { return a.Time.Compare(b.Time) })
+			return
+		}
+	}
+}
+
+// mergeRuns merges sorted runs (stable: ties go to the earlier run) and
+// gives every entry the cursor of everything up to it; run i holds the
+// entries of position i. A single non-empty run is used in place.
+func mergeRuns(runs [][]Entry, cur Cursor) []Entry {
+	n, nonEmpty, only := 0, 0, 0
+	for i, r := range runs {
+		n += len(r)
+		if len(r) > 0 {
+			nonEmpty, only = nonEmpty+1, i
+		}
+	}
+	switch nonEmpty {
+	case 0:
+		return nil
+	case 1:
+		out := runs[only]
+		for k := range out {
+			cur.pos[only] = out[k].Cursor.pos[only]
+			out[k].Cursor = cur
+		}
+		return out
+	}
+	out := make([]Entry, n)
+	heads := make([]int, len(runs))
+	for k := range out {
+		best := -1
+		for i, r := range runs {
+			if heads[i] < len(r) && (best < 0 || r[heads[i]].Time.Before(runs[best][heads[best]].Time)) {
+				best = i
+			}
+		}
+		e := runs[best][heads[best]]
+		heads[best]++
+		cur.pos[best] = e.Cursor.pos[best]
+		e.Cursor = cur
+		out[k] = e
+	}
+	return out
+}
+
+// applyFilters applies Since, Until and Tail to sorted entries. Notices
+// carry the time of their file type's first entry and go with it.
+func applyFilters(entries []Entry, opts Options) []Entry {
+	if opts.Start.Kind == StartSince && !opts.Start.Since.IsZero() {
+		i := sort.Search(len(entries), func(k int) bool { return !entries[k].Time.Before(opts.Start.Since) })
+		entries = entries[i:]
+	}
+	if !opts.Until.IsZero() {
+		i := sort.Search(len(entries), func(k int) bool { return !entries[k].Time.Before(opts.Until) })
+		entries = entries[:i]
+	}
+	if opts.Tail > 0 && len(entries) > opts.Tail {
+		entries = slices.Clone(entries[len(entries)-opts.Tail:])
+	}
+	return entries
+}

@@ -1,0 +1,263 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"time"
+)
+
+// chunkMax bounds one read of a stream: how much is parsed ahead of the
+// consumer per file, and so the memory a stream holds beyond what it hands
+// over.
+const chunkMax = 1 << 20
+
+// track reads one file type's chain for a Stream: files[0] of its chain,
+// from off, then each successor. It is used by the consumer goroutine only.
+type track struct {
+	idx int // index of its position in a cursor
+	ch  *chain
+	p   lineParser
+
+	cur     *chainFile
+	off     int64 // just after the last consumed line of cur
+	readOff int64 // bytes of cur read so far
+	// blk is the current read block; blk[ps:] is a line still missing its
+	// '\n' (pend). blk[0] lies at file offset base, negative when the block
+	// starts with bytes carried over from the rotated file before cur.
+	blk  []byte
+	ps   int
+	base int64
+	// trunc is set while a line longer than the cap is being skipped over.
+	trunc   *truncState
+	scratch []byte
+
+	pending []Entry // parsed; pending[ph:] is not handed over yet
+	ph      int
+	done    bool  // nothing more will come (bounded read, Until, error)
+	err     error // terminal error, returned once pending is handed over
+}
+
+// truncState holds what is kept of an over-long line while the rest of it
+// is read and dropped.
+type truncState struct {
+	head    []byte
+	tail    []byte // last truncTailBytes bytes seen
+	dropped int64
+}
+
+func (ts *truncState) addTail(b []byte) {
+	if len(b) >= truncTailBytes {
+		ts.tail = append(ts.tail[:0], b[len(b)-truncTailBytes:]...)
+		return
+	}
+	ts.tail = append(ts.tail, b...)
+	if over := len(ts.tail) - truncTailBytes; over > 0 {
+		ts.tail = append(ts.tail[:0], ts.tail[over:]...)
+	}
+}
+
+// pend returns the unterminated bytes at the end of the block.
+func (t *track) pend() []byte { return t.blk[t.ps:] }
+
+// position is the track's cursor position: just after the last consumed line.
+func (t *track) position() Position {
+	if t.cur == nil {
+		return Position{}
+	}
+	return Position{Generation: t.cur.ino, Offset: uint64(t.off)}
+}
+
+// begin sets the track at the start resolved for it.
+func (t *track) begin(pt startPoint) {
+	t.cur = t.ch.first()
+	t.off, t.readOff, t.base = pt.off, pt.off, pt.off
+	t.pending = append(t.pending, pt.marks...)
+}
+
+// advance parses what is available now into pending: it reads one chunk, or
+// moves to the next file of the chain. It reports whether anything changed,
+// so the caller knows whether asking again can help.
+func (t *track) advance(follow bool) (bool, error) {
+	if t.done {
+		return false, nil
+	}
+	if t.cur == nil {
+		first := t.ch.first()
+		if first == nil {
+			if !follow {
+				t.done = true
+			}
+			return false, nil
+		}
+		if first.gapBefore {
+			return true, t.missed(first)
+		}
+		t.cur = first
+		t.off, t.readOff, t.base, t.blk, t.ps = 0, 0, 0, nil, 0
+	}
+	n, err := t.readChunk()
+	if err != nil || n > 0 {
+		return n > 0, err
+	}
+	// End of cur. A successor means cur was rotated or replaced; it was
+	// seen before this read, so one more read drains anything written
+	// between our last read and the rename.
+	succ := t.ch.next()
+	if succ == nil {
+		if !follow {
+			t.done = true
+			return false, nil
+		}
+		return t.checkTruncated()
+	}
+	if n, err := t.readChunk(); err != nil || n > 0 {
+		return n > 0, err
+	}
+	return true, t.moveTo(succ)
+}
+
+// moveTo continues with the next file of the chain.
+func (t *track) moveTo(succ *chainFile) error {
+	name := t.ch.ft.Name
+	if !t.ch.ft.Rotates {
+		t.ch.pop()
+		t.cur, t.off, t.readOff, t.base, t.blk, t.ps, t.trunc = succ, 0, 0, 0, nil, 0, nil
+		t.pending = append(t.pending, restartMark(name, t.idx, t.position(), "was replaced; reading the new file from the start"))
+		return nil
+	}
+	if succ.gapBefore {
+		return t.missed(succ)
+	}
+	// A rotated file's unterminated last line continues in the next file:
+	// carry it over (or keep skipping it, when over the cap).
+	carry := t.pend()
+	t.ch.pop()
+	t.cur, t.readOff = succ, 0
+	if len(carry) == 0 && t.trunc == nil {
+		t.off, t.base, t.blk, t.ps = 0, 0, nil, 0
+		return nil
+	}
+	t.blk, t.ps, t.base = carry, 0, -int64(len(carry))
+	return nil
+}
+
+// missed ends the track: files between the current one and next rotated
+// away unseen. The loss is estimated as one file the size of next.
+func (t *track) missed(next *chainFile) error {
+	lost := int64(0)
+	if fs, err := statFile(next.f); err == nil {
+		lost = fs.size
+	}
+	t.done = true
+	t.err = &MissedRotationError{File: t.ch.ft.Name, Offset: uint64(t.off), LostBytes: lost}
+	return nil
+}
+
+// checkTruncated restarts a file that shrank below what was read: it was
+// truncated in place (kernel.log) and is read again from 0, marked.
+func (t *track) checkTruncated() (bool, error) {
+	fs, err := statFile(t.cur.f)
+	if err != nil {
+		return false, err
+	}
+	if fs.size >= t.readOff {
+		return false, nil
+	}
+	t.off, t.readOff, t.base, t.blk, t.ps, t.trunc = 0, 0, 0, nil, 0, nil
+	t.pending = append(t.pending, restartMark(t.ch.ft.Name, t.idx, t.position(), "was truncated; reading it again from the start"))
+	return true, nil
+}
+
+// readChunk reads up to chunkMax new bytes of cur and parses the lines they
+// complete. It returns the number of bytes read (0 at the end of the file).
+func (t *track) readChunk() (int, error) {
+	fs, err := statFile(t.cur.f)
+	if err != nil {
+		return 0, err
+	}
+	avail := fs.size - t.readOff
+	if avail <= 0 {
+		return 0, nil
+	}
+	n := int(min(avail, chunkMax))
+	mtime := time.Unix(0, fs.mtime).UTC()
+	if t.trunc != nil {
+		return t.skipLong(n, mtime)
+	}
+	pend := t.pend()
+	var blk []byte
+	if t.ps+len(pend) == len(t.blk) && cap(t.blk)-len(t.blk) >= n {
+		// Room after the pending line: nothing handed over lives there.
+		blk = t.blk[:len(t.blk)+n]
+	} else {
+		extra := 0
+		if len(pend) > 64<<10 {
+			extra = len(pend) // a long line: grow geometrically
+		}
+		blk = make([]byte, len(pend)+n, len(pend)+n+extra)
+		copy(blk, pend)
+		t.base += int64(t.ps)
+		t.ps = 0
+	}
+	got, err := t.cur.f.ReadAt(blk[len(blk)-n:], t.readOff)
+	if err != nil && err != io.EOF {
+		return 0, fmt.Errorf("read %s: %w", t.cur.f.Name(), err)
+	}
+	blk = blk[:len(blk)-n+got]
+	t.readOff += int64(got)
+	// Parse from the first new '\n': the pending bytes hold none.
+	from := t.ps
+	if i := bytes.IndexByte(blk[len(blk)-got:], '\n'); i < 0 {
+		from = len(blk)
+	}
+	var next int
+	if from < len(blk) {
+		t.pending, next = t.p.parseBlock(blk, t.ps, t.base, t.cur.ino, mtime, t.pending, 1<<62)
+	} else {
+		next = t.ps
+	}
+	if next > t.ps {
+		t.off = t.base + int64(next)
+	}
+	t.blk, t.ps = blk, next
+	if len(blk)-next > t.p.maxEntry {
+		// The line is over the cap: keep its head, skip the rest.
+		p := blk[next:]
+		ts := &truncState{head: p[:t.p.maxEntry], dropped: int64(len(p) - t.p.maxEntry)}
+		ts.addTail(p[t.p.maxEntry:])
+		t.trunc = ts
+		t.blk, t.ps, t.base = nil, 0, t.readOff
+	}
+	return got, nil
+}
+
+// skipLong reads past the rest of an over-long line without keeping it.
+func (t *track) skipLong(n int, mtime time.Time) (int, error) {
+	if cap(t.scratch) < n {
+		t.scratch = make([]byte, n)
+	}
+	b := t.scratch[:n]
+	got, err := t.cur.f.ReadAt(b, t.readOff)
+	if err != nil && err != io.EOF {
+		return 0, fmt.Errorf("read %s: %w", t.cur.f.Name(), err)
+	}
+	b = b[:got]
+	ts := t.trunc
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		ts.dropped += int64(got)
+		ts.addTail(b)
+		t.readOff += int64(got)
+		return got, nil
+	}
+	ts.dropped += int64(i)
+	ts.addTail(b[:i])
+	t.readOff += int64(i) + 1
+	t.off = t.readOff
+	t.trunc = nil
+	t.blk, t.ps, t.base = nil, 0, t.readOff
+	pos := Position{Generation: t.cur.ino, Offset: uint64(t.off)}
+	t.pending = t.p.appendTruncated(t.pending, ts.head, ts.tail, ts.dropped, pos, mtime)
+	return i + 1, nil
+}
