@@ -34,6 +34,7 @@ func (g *generator) cut(p []byte, pty bool) int {
 	return n
 }
 
+// cutAt is cut before the base64 bound.
 func (g *generator) cutAt(p []byte, pty bool) int {
 	limit := escapedFit(p, maxEscaped)
 	if g.rng.IntN(100) < wholeLines {

@@ -29,6 +29,7 @@ type clockText struct {
 	accessB, milliB, microB []byte
 }
 
+// set makes t the time the texts show.
 func (c *clockText) set(t time.Time) { c.t = t.UTC() }
 
 // access is the access-log form: 29/Nov/2026:02:16:37 +0000.

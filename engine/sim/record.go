@@ -18,6 +18,7 @@ type stamper struct {
 	text []byte
 }
 
+// append appends t in the writer's form.
 func (st *stamper) append(dst []byte, t time.Time) []byte {
 	ms := t.UnixMilli()
 	if st.text == nil || ms != st.ms {

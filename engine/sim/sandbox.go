@@ -53,7 +53,8 @@ type Sandbox struct {
 	buf     []byte // buffered exec.log records, whole lines only
 	bufMax  int    // 0: one write per record
 	closed  bool
-	lastID  uint64 // last session id handed out by Run
+	lastID  uint64    // last session id handed out by Run
+	bootAt  time.Time // clock time Run wrote the kernel's boot lines
 }
 
 // ErrClosed is returned by writes to a closed Sandbox.
@@ -117,6 +118,7 @@ func (s *Sandbox) ExecSystem(msg string) error {
 	return s.execLocked("system", 0, false, []byte(msg))
 }
 
+// execLocked encodes and writes (or gathers) one record; s.mu is held.
 func (s *Sandbox) execLocked(source string, id uint64, hasID bool, data []byte) error {
 	if s.closed {
 		return ErrClosed
@@ -243,6 +245,7 @@ func (s *Sandbox) Flush() error {
 	return s.flushLocked()
 }
 
+// flushLocked writes the gathered records in one write; s.mu is held.
 func (s *Sandbox) flushLocked() error {
 	if len(s.buf) == 0 {
 		return nil

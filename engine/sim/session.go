@@ -27,8 +27,10 @@ type stream struct {
 	off    int
 }
 
+// pending is what the program wrote that no record carried yet.
 func (st *stream) pending() []byte { return st.buf[st.off:] }
 
+// consume marks n pending bytes as carried by a record.
 func (st *stream) consume(n int) {
 	st.off += n
 	if st.off == len(st.buf) {
@@ -55,15 +57,19 @@ type session struct {
 // console and the runtime's start-up lines first.
 func (g *generator) boot() error {
 	g.s.mu.Lock()
-	fresh := g.s.kernel.size == 0
+	fresh, bootAt := g.s.kernel.size == 0, g.s.bootAt
 	g.s.mu.Unlock()
-	if fresh {
+	switch {
+	case fresh:
 		for _, l := range kernelBoot {
 			if err := g.kernelLine(l.up, l.text); err != nil {
 				return err
 			}
 		}
 		g.bootUp = kernelBoot[len(kernelBoot)-1].up
+		g.s.mu.Lock()
+		g.s.bootAt = g.started
+		g.s.mu.Unlock()
 		for _, msg := range []string{"INFO msb_runtime::vm: starting microVM vcpus=2 memory_mib=1024", "INFO msb_runtime::vm: guest agent ready boot_ms=241"} {
 			g.now()
 			g.line = append(append(append(g.line[:0], g.clock.micro()...), "  "...), msg...)
@@ -71,7 +77,11 @@ func (g *generator) boot() error {
 				return err
 			}
 		}
-	} else {
+	case !bootAt.IsZero():
+		// An earlier Run booted this guest: its uptime goes on.
+		g.bootUp = kernelBoot[len(kernelBoot)-1].up + g.started.Sub(bootAt).Seconds()
+	default:
+		// A guest booted before this process opened the directory.
 		g.bootUp = 1 + float64(g.rng.IntN(600))
 	}
 	for i := 0; i < g.w.Sessions; i++ {
@@ -128,6 +138,7 @@ func (g *generator) exitSession(i int) error {
 	return g.startSession(se.kind)
 }
 
+// pickSession picks the session that writes next, weighted by kind.
 func (g *generator) pickSession() int {
 	n := g.rng.IntN(g.weight)
 	for i, se := range g.sessions {
@@ -149,6 +160,8 @@ func (g *generator) pickLive() int {
 	}
 }
 
+// chooseStream picks the stream a session's next lines go to: a worker
+// writes a warning to stderr now and then.
 func (g *generator) chooseStream(se *session) *stream {
 	if se.kind == kindWorker && g.rng.IntN(100) < 12 {
 		return &se.err
@@ -193,6 +206,7 @@ func (g *generator) produce(se *session, st *stream, mayEnd bool) {
 	se.cur = st
 }
 
+// runtimeLine writes one runtime diagnostic.
 func (g *generator) runtimeLine() error {
 	g.now()
 	g.line = appendRuntimeLine(g.line[:0], g.rng, &g.clock)
@@ -217,6 +231,7 @@ func (g *generator) runtimeBytes(p []byte) error {
 	return nil
 }
 
+// kernelLine writes one kernel console line at uptime up seconds.
 func (g *generator) kernelLine(up float64, text string) error {
 	g.line = appendKernelUptime(g.line[:0], up)
 	g.line = append(g.line, text...)

@@ -71,6 +71,7 @@ func (s *Sandbox) Run(ctx context.Context, w Workload) (Stats, error) {
 	return g.run(ctx)
 }
 
+// newGenerator prepares a run of w on s.
 func newGenerator(s *Sandbox, w Workload) *generator {
 	if w.Sessions <= 0 {
 		w.Sessions = 3
@@ -96,6 +97,7 @@ func (g *generator) now() time.Time {
 	return t
 }
 
+// run boots, loops and finishes, and reports what was written.
 func (g *generator) run(ctx context.Context) (Stats, error) {
 	startBytes := g.s.written()
 	startRot := g.s.Rotations()
@@ -116,6 +118,8 @@ func (g *generator) run(ctx context.Context) (Stats, error) {
 	return st, err
 }
 
+// loop writes step after step until ctx ends, the budget is spent or
+// FillWindow's stop condition holds.
 func (g *generator) loop(ctx context.Context) error {
 	if err := g.boot(); err != nil {
 		return err

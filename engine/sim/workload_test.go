@@ -431,3 +431,27 @@ func TestRunTwice(t *testing.T) {
 		t.Fatalf("kernel booted %d times", n)
 	}
 }
+
+// TestRunExactBudget: over many seeds, shapes and budgets, Run writes
+// exactly MaxRecords records and leaves no partial line.
+func TestRunExactBudget(t *testing.T) {
+	for seed := int64(1); seed <= 40; seed++ {
+		dir := t.TempDir()
+		s, err := New(dir, Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := Workload{Seed: seed, Sessions: 1 + int(seed%6), MaxRecords: 6 + seed*seed*7, Hostile: seed%2 == 0}
+		st, err := s.Run(context.Background(), w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		if st.Records != w.MaxRecords {
+			t.Fatalf("%+v: %d records", w, st.Records)
+		}
+		if _, records := checkSeq(t, dir); records != w.MaxRecords {
+			t.Fatalf("%+v: %d records on disk", w, records)
+		}
+	}
+}
