@@ -49,8 +49,9 @@ type KeyMap struct {
 	CopyCommand key.Binding // copy a command that opens this spot
 
 	// The program.
-	Help key.Binding // toggle the full help
-	Quit key.Binding // leave sandtail
+	Help      key.Binding // toggle the full help
+	Quit      key.Binding // leave sandtail
+	ForceQuit key.Binding // leave sandtail from anywhere, even the search box
 
 	// Prompt holds the keys of the open search or filter box.
 	Prompt PromptKeyMap
@@ -105,8 +106,9 @@ func Default() KeyMap {
 		CopyLine:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy")),
 		CopyCommand: key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy resume command")),
 
-		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit from anywhere")),
 
 		Prompt: PromptKeyMap{
 			Accept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep")),
@@ -127,7 +129,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 }
 
 // FullHelp returns every binding in columns: moving, sources and search,
-// display toggles, copying and the program.
+// display toggles, copying and the program. ForceQuit (ctrl+c) is left
+// out: everyone knows it, and the column is long enough.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom, k.Left, k.Right},

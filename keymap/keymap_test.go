@@ -18,7 +18,7 @@ func normalBindings(k KeyMap) map[string]key.Binding {
 		"Search": k.Search, "Filter": k.Filter, "Next": k.Next, "Prev": k.Prev, "Clear": k.Clear,
 		"Timestamps": k.Timestamps, "Sessions": k.Sessions, "Wrap": k.Wrap, "Color": k.Color,
 		"Raw": k.Raw, "Solo": k.Solo, "CopyLine": k.CopyLine, "CopyCommand": k.CopyCommand,
-		"Help": k.Help, "Quit": k.Quit,
+		"Help": k.Help, "Quit": k.Quit, "ForceQuit": k.ForceQuit,
 	}
 }
 
@@ -53,7 +53,8 @@ func TestVimAndArrowKeysBothMove(t *testing.T) {
 		{tea.KeyPressMsg{Code: ' ', Text: " "}, k.PageDown},
 		{tea.KeyPressMsg{Code: 'G', ShiftedCode: 'G', Text: "G"}, k.Bottom},
 		{tea.KeyPressMsg{Code: tea.KeyEnd}, k.Bottom},
-		{tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}, k.Quit},
+		{tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}, k.ForceQuit},
+		{tea.KeyPressMsg{Code: 'q', Text: "q"}, k.Quit},
 	}
 	for _, c := range cases {
 		if !key.Matches(c.msg, c.want) {
@@ -71,6 +72,9 @@ func TestHelpCoversEveryNormalBinding(t *testing.T) {
 		}
 	}
 	for name, b := range normalBindings(k) {
+		if name == "ForceQuit" {
+			continue // ctrl+c: deliberately not listed
+		}
 		if !inHelp[b.Help().Key+" "+b.Help().Desc] {
 			t.Errorf("%s is missing from the full help", name)
 		}

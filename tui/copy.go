@@ -28,7 +28,7 @@ func (m *Model) copyCommand() tea.Cmd {
 		m.setStatus("nothing selected", true)
 		return nil
 	}
-	cmd, ok := m.resumeCommand(l)
+	cmd, ok := m.resumeCommand(m.sel, l)
 	if !ok {
 		m.setStatus("no cursor for this line", true)
 		return nil
@@ -37,16 +37,17 @@ func (m *Model) copyCommand() tea.Cmd {
 	return tea.SetClipboard(cmd)
 }
 
-// resumeCommand builds "sandtail NAME --from CURSOR --source …" for l. The
-// cursor is the one just before the entry that started l, so the command
-// opens with l itself; when that is unknown (the first line of a tail) it
-// is l's own cursor, which opens just after it. --source names exactly the
-// sources this viewer reads, because a cursor holds one position per file
-// read and only fits a read of the same sources.
-func (m *Model) resumeCommand(l *line) (string, bool) {
+// resumeCommand builds "sandtail NAME --from CURSOR --source …" for line
+// seq. The cursor is the one just before the entry that started it, so the
+// command opens with the line itself; when that is unknown (the first line
+// of a snapshot's tail) it is the next line's, which opens just after it.
+// --source names exactly the sources this viewer reads, because a cursor
+// holds one position per file read and only fits a read of the same
+// sources.
+func (m *Model) resumeCommand(seq uint64, l *line) (string, bool) {
 	cur := l.from
-	if cur.IsZero() {
-		cur = l.after
+	for next := seq + 1; cur.IsZero() && next < m.ring.End(); next++ {
+		cur = m.ring.At(next).from
 	}
 	if cur.IsZero() {
 		return "", false

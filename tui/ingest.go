@@ -57,9 +57,8 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor) (evicted bool, added
 		}
 	}
 	l := line{
-		time:       p.Time,
+		unixNano:   p.Time.UnixNano(),
 		from:       from,
-		after:      p.Cursor,
 		session:    p.Key.Session,
 		source:     p.Key.Source,
 		hasSession: p.Key.HasSession,
@@ -67,7 +66,7 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor) (evicted bool, added
 		open:       !p.End,
 		truncated:  p.Truncated,
 	}
-	l.setText(appendCapped(nil, p.Text, &l.truncated))
+	l.setText(appendCapped("", p.Text, &l.truncated))
 	if oldest := m.ring.At(m.ring.First()); m.ring.Len() == m.ring.size && oldest != nil {
 		m.forget(m.ring.First(), oldest)
 	}
@@ -94,7 +93,6 @@ func (m *Model) extend(seq uint64, l *line, p lines.Piece) int {
 	wasVisible := m.isVisible(l)
 	l.setText(appendCapped(l.text, p.Text, &l.truncated))
 	l.truncated += p.Truncated
-	l.after = p.Cursor
 	l.open = !p.End
 	if !l.open {
 		delete(m.open, p.Key)
@@ -156,32 +154,29 @@ func (m *Model) afterEviction() {
 	}
 }
 
-// setText stores the line's bytes and the sanitised plain text and width
+// setText stores the line's text and the sanitised plain text and width
 // that search, copy and layout use.
-func (l *line) setText(text []byte) {
+func (l *line) setText(text string) {
 	l.text = text
-	r := sanitize.Line(text, sanitize.Options{TabWidth: 8})
+	r := sanitize.Line([]byte(text), sanitize.Options{TabWidth: 8})
 	l.plain = r.Plain
-	l.width = r.Width
+	if r.Plain == text {
+		l.plain = text // share the memory
+	}
+	l.width = int32(r.Width)
 	l.overstruck = r.Overstruck
 }
 
-// appendCapped appends add to b up to maxLineBytes, counting what does not
+// appendCapped appends add to s up to maxLineBytes, counting what does not
 // fit in *dropped. A line at the cap stops growing but keeps its start.
-func appendCapped(b, add []byte, dropped *int64) []byte {
-	room := maxLineBytes - len(b)
-	if room < 0 {
-		room = 0
-	}
+// The result never aliases add, which may be the entry's data.
+func appendCapped(s string, add []byte, dropped *int64) string {
+	room := max(maxLineBytes-len(s), 0)
 	if len(add) > room {
 		*dropped += int64(len(add) - room)
 		add = add[:room]
 	}
-	if b == nil {
-		// Own the bytes: a piece may alias the entry's data.
-		return append(make([]byte, 0, len(add)), add...)
-	}
-	return append(b, add...)
+	return s + string(add)
 }
 
 // isVisible reports whether l passes the source toggles, the session solo
@@ -269,8 +264,8 @@ func (m *Model) reselect() {
 // styled like the engine's marks.
 func (m *Model) addNote(mark engine.Mark, text string) {
 	m.closeOpenLines()
-	l := line{time: time.Now().UTC(), source: engine.System, mark: mark, from: m.prevCursor, after: m.prevCursor}
-	l.setText([]byte(text))
+	l := line{unixNano: time.Now().UnixNano(), source: engine.System, mark: mark, from: m.prevCursor}
+	l.setText(text)
 	if oldest := m.ring.At(m.ring.First()); m.ring.Len() == m.ring.size && oldest != nil {
 		m.forget(m.ring.First(), oldest)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -325,8 +326,9 @@ func TestCopyCommandWithDirQuotes(t *testing.T) {
 
 func TestMissedRotationDialogResumesWithNewGeneration(t *testing.T) {
 	h := newHarness(t, Config{}, &fakeBackend{})
-	h.send(0, outLines(0, 10)...)
-	last := h.m.ring.At(h.m.sel).after
+	first := outLines(0, 10)
+	h.send(0, first...)
+	last := first[9].Cursor
 	h.fail(0, &engine.MissedRotationError{File: "exec.log", Offset: 4096, LostBytes: 3 << 20, Last: last})
 	s := h.screenText()
 	mustContain(t, s, "Fell behind log rotation")
@@ -361,7 +363,7 @@ func TestStaleMessagesOfAReplacedStreamAreDropped(t *testing.T) {
 	h := newHarness(t, Config{}, &fakeBackend{})
 	h.send(0, outLines(0, 5)...)
 	oldStream := h.m.gen.stream
-	h.fail(0, &engine.MissedRotationError{File: "exec.log", Last: h.m.ring.At(h.m.sel).after})
+	h.fail(0, &engine.MissedRotationError{File: "exec.log", Last: h.m.ring.At(h.m.sel).from})
 	h.key("n") // jump to now
 	if h.b.opens[1].Start != engine.FromEnd() {
 		t.Fatalf("jump to now opened %+v", h.b.opens[1].Start)
@@ -440,7 +442,7 @@ func TestTogglesTimestampsIdsWrapRaw(t *testing.T) {
 	h.key("w", "i")
 	mustContain(t, h.screenText(), "[3] tab")
 	h.key("t")
-	mustContain(t, h.screenText(), h.m.ring.At(h.m.sel).time.Local().Format("15:04:05.000")+" out")
+	mustContain(t, h.screenText(), h.m.ring.At(h.m.sel).time().Local().Format("15:04:05.000")+" out")
 	h.key("r")
 	mustContain(t, h.screenText(), "␛[2J")
 }
@@ -467,4 +469,27 @@ func TestEveryFrameFitsThePane(t *testing.T) {
 		}
 		h.key("esc", "t", "i")
 	}
+}
+
+func TestOverstrikeIsMarkedAndHostileTextStaysInert(t *testing.T) {
+	h := newHarness(t, Config{}, &fakeBackend{})
+	h.send(0, ent(engine.Stdout, 1, "rm -rf /\rls -la\n"),
+		ent(engine.Stdout, 1, "title\x1b]0;pwned\x07 clip\x1b]52;c;ZXZpbA==\x07 csi\x9b2J end\n"))
+	s := h.screenText()
+	mustContain(t, s, "⟲ ls -la")
+	raw := h.m.View().Content
+	for _, bad := range []string{"\x1b]", "\x07", "\u009b"} {
+		if strings.Contains(raw, bad) {
+			t.Errorf("frame carries %q from the log", bad)
+		}
+	}
+	if !utf8.ValidString(raw) {
+		t.Error("frame is not valid UTF-8: a raw C1 byte got through")
+	}
+	if title := h.m.View().WindowTitle; title != "sandtail: devbox" {
+		t.Errorf("window title %q", title)
+	}
+	h.key("r")
+	mustNotContain(t, h.screenText(), "⟲")
+	mustContain(t, h.screenText(), "rm -rf /␍ls -la")
 }

@@ -23,7 +23,7 @@ const reset = "\x1b[m"
 // sanitized runs the line's bytes through the sanitiser with the view's
 // options. It is called only for lines being drawn.
 func (m *Model) sanitized(l *line, color bool) sanitize.Result {
-	return sanitize.Line(l.text, sanitize.Options{
+	return sanitize.Line([]byte(l.text), sanitize.Options{
 		Color:     color,
 		Raw:       m.raw,
 		TabWidth:  8,
@@ -77,7 +77,7 @@ func (m *Model) prefix(l *line, selected bool) string {
 		b.WriteByte(' ')
 	}
 	if m.timestamps {
-		b.WriteString(m.styles.Timestamp.Render(l.time.Local().Format(timeLayout)))
+		b.WriteString(m.styles.Timestamp.Render(l.time().Local().Format(timeLayout)))
 		b.WriteByte(' ')
 	}
 	name, st := m.badge(l)
@@ -89,6 +89,10 @@ func (m *Model) prefix(l *line, selected bool) string {
 	}
 	return b.String()
 }
+
+// overstrikeMarker is shown in front of a line where a \r or \b hid text,
+// so "rm -rf /\rls -la" cannot pass for "ls -la"; r shows the raw bytes.
+const overstrikeMarker = "⟲ "
 
 // truncMarker is shown at the end of a line that was cut.
 func truncMarker(n int64) string {
@@ -140,6 +144,9 @@ func (m *Model) lineText(seq uint64, l *line, selected bool) string {
 	}
 	if l.truncated > 0 {
 		text += m.styles.Truncated.Render(truncMarker(l.truncated))
+	}
+	if l.overstruck && !m.raw {
+		text = m.styles.Truncated.Render(overstrikeMarker) + text
 	}
 	return text
 }

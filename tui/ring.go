@@ -12,36 +12,38 @@ import (
 const maxLineBytes = 16 << 10
 
 // line is one display line: everything needed to filter it and draw it
-// fast, without the engine entry it came from.
+// fast, without the engine entry it came from. It is kept small: a full
+// buffer holds hundreds of thousands of them.
 type line struct {
 	// text is the line's bytes as the program wrote them (capped at
 	// maxLineBytes), without the trailing newline. It is kept so toggling
 	// colour or the raw view redraws from the original.
-	text []byte
+	text string
 	// plain is the sanitised text without styles: what search and filter
-	// match and what y copies.
+	// match and what y copies. For the common line that needs no
+	// sanitising it shares text's memory.
 	plain string
-	// width is plain's width in cells.
-	width int
-
-	time time.Time
 	// from is the cursor just before the entry that started this line
-	// (zero when unknown); after is the cursor after the last entry that
-	// added to it. Y copies a command built from them.
-	from, after engine.Cursor
-	session     uint64
-	source      engine.Source
-	hasSession  bool
-	mark        engine.Mark
+	// (zero when unknown): Y copies a command that resumes from it.
+	from engine.Cursor
+	// unixNano is the time of the line's first chunk.
+	unixNano  int64
+	session   uint64
+	truncated int64 // bytes dropped (by the engine's entry cap or maxLineBytes)
+	width     int32 // plain's width in cells
+	source    engine.Source
+	mark      engine.Mark
+	// hasSession is false for system lines, which belong to no session.
+	hasSession bool
 	// open is true while the line's last chunk had no newline: more
 	// chunks of the same source and session may still extend it.
 	open bool
-	// overstruck is true when a \r overwrote part of the line.
+	// overstruck is true when a \r or \b hid text the line had drawn.
 	overstruck bool
-	// truncated counts bytes dropped from the line (by the engine's entry
-	// cap or by maxLineBytes).
-	truncated int64
 }
+
+// time returns the time of the line's first chunk.
+func (l *line) time() time.Time { return time.Unix(0, l.unixNano) }
 
 // Ring is a bounded buffer of display lines. Every line gets a sequence
 // number that never changes, so positions held as sequence numbers stay put

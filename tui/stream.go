@@ -127,7 +127,7 @@ func (m *Model) onOpened(msg openedMsg) tea.Cmd {
 	}
 	m.gen.stream = gs
 	m.state = stateLive
-	return nextCmd(m.gen)
+	return nextCmd(m.gen, 0)
 }
 
 // onBatch adds a batch and re-arms the read; an error ends the stream.
@@ -141,7 +141,11 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 		m.ingest(msg.entries)
 	}
 	if msg.err == nil {
-		return nextCmd(m.gen)
+		delay := batchInterval
+		if len(msg.entries) >= batchMax {
+			delay = 0 // a burst: keep up
+		}
+		return nextCmd(m.gen, delay)
 	}
 	cmd := closeCmd(msg.stream)
 	var missed *engine.MissedRotationError
@@ -226,7 +230,7 @@ func (m *Model) findPendingSel() {
 	}
 	for i := m.visible.Len() - 1; i >= 0; i-- {
 		seq := m.visible.At(i)
-		if l := m.ring.At(seq); l.after == want.after && l.plain == want.plain {
+		if l := m.ring.At(seq); l.from == want.from && l.unixNano == want.unixNano && l.plain == want.plain {
 			m.gotoSeq(seq)
 			m.paused = false
 			return

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -15,6 +16,14 @@ import (
 // burst of output costs a handful of messages rather than one per entry,
 // small enough that one Update stays well under a frame.
 const batchMax = 4096
+
+// batchInterval is the pause before asking for more after a batch that
+// did not fill up. Entries arriving one by one would otherwise cost one
+// message and one frame each; waiting about a frame (60 fps) lets them
+// gather into one batch, and a full batch is followed at once, so a burst
+// is never slowed. The engine keeps reading into its own buffers (and
+// holds its files open) meanwhile, so nothing is lost by waiting.
+const batchInterval = 16 * time.Millisecond
 
 // fastTail is how many entries the first, quick snapshot reads: about a
 // screenful, so the first paint is immediate even with a large log.
@@ -134,9 +143,17 @@ func openCmd(b backend, g *generation, dir string, opts engine.Options) tea.Cmd 
 // goroutine, never in Update, and the model re-arms it after each batch,
 // so the engine reads at its own pace while the screen draws at its own.
 // When the generation is cancelled the command closes the stream itself.
-func nextCmd(g *generation) tea.Cmd {
+func nextCmd(g *generation, delay time.Duration) tea.Cmd {
 	ctx, id, s := g.ctx, g.id, g.stream
 	return func() tea.Msg {
+		if delay > 0 {
+			t := time.NewTimer(delay)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+			}
+		}
 		entries, skipped, err := s.next(ctx)
 		if ctx.Err() != nil {
 			s.close()

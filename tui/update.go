@@ -36,7 +36,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = max(msg.Width, 1), max(msg.Height, 1)
-		m.clampTopRow()
+		// Line heights change with the width: start the top line whole.
+		m.topRow = 0
 		m.ensureSelVisible()
 	case tea.BackgroundColorMsg:
 		m.dark = msg.IsDark()
@@ -95,6 +96,9 @@ func (m *Model) onWheel(msg tea.MouseWheelMsg) {
 // onKey routes a key press: the open dialog first, then the open search
 // or filter box, then the viewer's own keys.
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(msg, m.keys.ForceQuit) {
+		return m.quit()
+	}
 	if m.overlay.Active() {
 		return m.onDialogAction(m.overlay.HandleMsg(msg))
 	}
