@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -96,7 +97,7 @@ func TestHostileOutputUI(t *testing.T) {
 	p := newPane(t, 160, 30)
 	controls(t, p)
 	writeHostile(t, p.home, "hostile")
-	dir := p.home + "/sandboxes/hostile/logs"
+	dir := filepath.Join(p.home, "sandboxes", "hostile", "logs")
 	p.run(fmt.Sprintf("%s --dir %s", quote(binary), quote(dir)))
 	screen := p.waitText("HOSTILE-END", "before-clear marker", "title-attack")
 	checkTmux(t, p)
