@@ -3,8 +3,11 @@ package tui
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"os"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"sandtail/engine"
 )
@@ -43,7 +46,33 @@ type Config struct {
 	Demo bool
 }
 
-// Run opens the viewer and blocks until the user quits or ctx is done.
+// Run opens the viewer and blocks until the user quits or ctx is done. It
+// returns the errors a user can act on (no such sandbox, a cursor that does
+// not fit) rather than showing them in an empty screen.
 func Run(ctx context.Context, cfg Config) error {
-	return errors.New("tui: the viewer is not built yet")
+	m := newModel(ctx, cfg, options{backend: engineBackend{}, colorOK: colorAllowed(cfg.Color)})
+	p := tea.NewProgram(m, tea.WithContext(ctx))
+	_, err := p.Run()
+	m.shutdown()
+	switch {
+	case m.fatal != nil:
+		return m.fatal
+	case err != nil && ctx.Err() != nil:
+		// Interrupted from outside: not an error of the viewer.
+		return nil
+	case err != nil:
+		return fmt.Errorf("terminal: %w", err)
+	}
+	return nil
+}
+
+// colorAllowed applies --color and NO_COLOR (https://no-color.org).
+func colorAllowed(c ColorMode) bool {
+	switch c {
+	case ColorNever:
+		return false
+	case ColorAlways:
+		return true
+	}
+	return os.Getenv("NO_COLOR") == ""
 }

@@ -185,3 +185,32 @@ func TestHugeRecord(t *testing.T) {
 		t.Fatalf("record buffer of %d bytes kept", cap(s.rec))
 	}
 }
+
+func TestExecAtAndRaw(t *testing.T) {
+	dir := t.TempDir()
+	s, err := New(dir, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetBuffered(1 << 10)
+	at := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+	if err := s.ExecAt(at, "stderr", 4, []byte("old\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ExecAt(at, "system", 4, []byte("x")); err == nil {
+		t.Fatal("ExecAt with source system: want an error")
+	}
+	raw := "not json\n\n{\"t\":\"yesterday\",\"s\":\"stdout\",\"d\":\"x\"}\n"
+	if err := s.ExecRaw([]byte(raw)); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	b, err := os.ReadFile(filepath.Join(dir, ExecLog))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"t":"2020-01-02T03:04:05.000Z","s":"stderr","d":"old\n","id":4}` + "\n" + raw
+	if string(b) != want {
+		t.Fatalf("exec.log\n got %q\nwant %q", b, want)
+	}
+}

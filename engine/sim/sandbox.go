@@ -110,6 +110,33 @@ func (s *Sandbox) Exec(source string, session uint64, data []byte) error {
 	return s.execLocked(source, session, true, data)
 }
 
+// ExecAt is Exec with the record stamped t instead of the clock's time, for
+// tests of since, until and sorting (t may go backwards).
+func (s *Sandbox) ExecAt(t time.Time, source string, session uint64, data []byte) error {
+	if !validSource(source) {
+		return fmt.Errorf("sim: exec record source %q: want stdout, stderr or output", source)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.recordLocked(t, source, session, true, data)
+}
+
+// ExecRaw writes p to exec.log as it is, in one write through the rotating
+// writer (after any gathered records), for tests of what a reader must
+// skip: malformed JSON, unknown sources, bad timestamps, empty lines. The
+// caller includes the newline, or leaves it out to make a partial line.
+func (s *Sandbox) ExecRaw(p []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	if err := s.flushLocked(); err != nil {
+		return err
+	}
+	return s.exec.write(p)
+}
+
 // ExecSystem writes an exec.log system record (a session lifecycle marker)
 // carrying msg verbatim, with no session id.
 func (s *Sandbox) ExecSystem(msg string) error {
@@ -118,12 +145,21 @@ func (s *Sandbox) ExecSystem(msg string) error {
 	return s.execLocked("system", 0, false, []byte(msg))
 }
 
-// execLocked encodes and writes (or gathers) one record; s.mu is held.
+// execLocked writes (or gathers) one record stamped by the clock; s.mu is
+// held.
 func (s *Sandbox) execLocked(source string, id uint64, hasID bool, data []byte) error {
 	if s.closed {
 		return ErrClosed
 	}
-	now := s.clock()
+	return s.recordLocked(s.clock(), source, id, hasID, data)
+}
+
+// recordLocked encodes and writes (or gathers) one record stamped now; s.mu
+// is held.
+func (s *Sandbox) recordLocked(now time.Time, source string, id uint64, hasID bool, data []byte) error {
+	if s.closed {
+		return ErrClosed
+	}
 	if s.bufMax <= 0 {
 		s.rec = appendRecord(s.rec[:0], &s.stamp, now, source, id, hasID, data)
 		err := s.exec.write(s.rec)

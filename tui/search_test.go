@@ -1,0 +1,82 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestMatcherLiteralSmartCaseAndRegex(t *testing.T) {
+	cases := []struct {
+		query string
+		regex bool
+		line  string
+		want  bool
+	}{
+		{"panic", false, "PANIC: boom", true},
+		{"Panic", false, "PANIC: boom", false},
+		{"Panic", false, "Panic: boom", true},
+		{"a(b", false, "x a(b y", true},
+		{"re:error \\d+", false, "ERROR 42", true},
+		{"re:Error \\d+", false, "ERROR 42", false},
+		{"/err(or)?$/", false, "an err", true},
+		{"x.y", true, "xzy", true},
+		{"x.y", false, "xzy", false},
+		{"re:\\x41", false, "a", true}, // (?i) on a byte escape: not lowered
+		{"straße", false, "STRASSE STRAßE", true},
+		{"ǅ", false, "ǆ", true},
+		{"", false, "anything", false},
+	}
+	for _, c := range cases {
+		m, err := compileQuery(c.query, c.regex)
+		if err != nil {
+			t.Fatalf("%q: %v", c.query, err)
+		}
+		if got := m.Match(c.line); got != c.want {
+			t.Errorf("%q (regex %v) on %q = %v, want %v", c.query, c.regex, c.line, got, c.want)
+		}
+		if c.want && len(m.Find(c.line, 10)) == 0 {
+			t.Errorf("%q matched %q but Find found nothing", c.query, c.line)
+		}
+	}
+}
+
+func TestMatcherFindRanges(t *testing.T) {
+	m, _ := compileQuery("ab", false)
+	got := m.Find("xABxabAb", 10)
+	if len(got) != 3 || got[0] != [2]int{1, 3} || got[2] != [2]int{6, 8} {
+		t.Errorf("Find = %v", got)
+	}
+	if got := m.Find(strings.Repeat("ab", 1000), 5); len(got) != 5 {
+		t.Errorf("Find ignored its limit: %d", len(got))
+	}
+}
+
+func TestInvalidRegexIsAnError(t *testing.T) {
+	if _, err := compileQuery("re:a(", false); err == nil || !strings.Contains(err.Error(), "missing closing )") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestRingAndSeqList(t *testing.T) {
+	r := NewRing(3)
+	for i := 0; i < 5; i++ {
+		r.Push(line{plain: string(rune('a' + i))})
+	}
+	if r.Len() != 3 || r.First() != 2 || r.At(1) != nil || r.At(2).plain != "c" || r.At(4).plain != "e" || r.At(5) != nil {
+		t.Fatalf("ring after wrap: len %d first %d", r.Len(), r.First())
+	}
+	var l seqList
+	for _, s := range []uint64{1, 3, 5, 7} {
+		l.Add(s)
+	}
+	l.Add(4)
+	l.Remove(5)
+	l.TrimBefore(3)
+	var got []uint64
+	for i := 0; i < l.Len(); i++ {
+		got = append(got, l.At(i))
+	}
+	if len(got) != 3 || got[0] != 3 || got[1] != 4 || got[2] != 7 {
+		t.Errorf("seqList = %v, want [3 4 7]", got)
+	}
+}
