@@ -131,11 +131,24 @@ func homeSource(flagHome string) string {
 
 // resolveName returns a sandbox's log directory. The name is already valid.
 func resolveName(name, flagHome string) (string, error) {
-	dir, err := engine.LogDir(homeOf(flagHome), name)
-	if err != nil {
+	home := homeOf(flagHome)
+	dir, err := engine.LogDir(home, name)
+	switch {
+	case err == nil:
+		return dir, nil
+	case errors.Is(err, engine.ErrInvalidName):
 		return "", usagef("%q is not a sandbox name: %v", name, err)
+	case errors.Is(err, engine.ErrNotFound):
+		return "", noSandbox(name, flagHome)
+	default:
+		return "", fmt.Errorf("open sandbox %s: %w", name, err)
 	}
-	return dir, nil
+}
+
+// noSandbox says that a sandbox does not exist, and which ones do.
+func noSandbox(name, flagHome string) error {
+	home := homeOf(flagHome)
+	return &notFoundError{msg: fmt.Sprintf("no sandbox named %s under %s (%s)%s", name, home, homeSource(flagHome), knownHint(home))}
 }
 
 // checkDir makes sure the log directory exists, and otherwise says which
@@ -153,17 +166,16 @@ func checkDir(t target, flagHome string) error {
 	if t.name == "" {
 		return &notFoundError{msg: fmt.Sprintf("no log directory at %s (--dir): check the path; a sandbox's logs are in HOME/sandboxes/NAME/logs", t.dir)}
 	}
-	home := homeOf(flagHome)
-	return &notFoundError{msg: fmt.Sprintf("no sandbox named %s under %s (%s)%s", t.name, home, homeSource(flagHome), knownHint(home))}
+	return noSandbox(t.name, flagHome)
 }
 
 // knownHint lists the sandboxes under home, for "not found" messages.
 func knownHint(home string) string {
+	if _, err := os.Stat(home); errors.Is(err, fs.ErrNotExist) {
+		return "; " + home + " does not exist (is microsandbox installed? try sandtail --demo)"
+	}
 	boxes, err := engine.ListSandboxes(home)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, engine.ErrNotFound) {
-			return "; " + home + " does not exist (is microsandbox installed? try sandtail --demo)"
-		}
 		return ""
 	}
 	if len(boxes) == 0 {

@@ -38,7 +38,7 @@ func (p *jsonPrinter) Write(es []engine.Entry) error {
 	for i := range es {
 		e := &es[i]
 		if e.Mark != engine.MarkNone {
-			p.notes.mark(e)
+			p.notes.mark(e.Mark, e.File, e.Time, e.Data)
 		} else if e.Truncated > 0 {
 			p.notes.truncated(e)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"sandtail/engine"
 )
@@ -28,17 +29,13 @@ func (n *notifier) say(format string, args ...any) {
 	writeSafe(n.w, "sandtail: "+fmt.Sprintf(format, args...))
 }
 
-// mark reports an engine notice entry (gap or restart).
-func (n *notifier) mark(e *engine.Entry) {
-	kind := "notice"
-	switch e.Mark {
-	case engine.MarkGap:
-		kind = "gap"
-	case engine.MarkRestart:
-		kind = "restart"
+// mark reports an engine notice (gap or restart) with its description.
+func (n *notifier) mark(m engine.Mark, file string, t time.Time, desc []byte) {
+	kind, ok := markNames[m]
+	if !ok {
+		kind = "notice"
 	}
-	desc := strings.TrimSpace(string(e.Data))
-	n.say("%s in %s at %s: %s", kind, e.File, e.Time.UTC().Format(timeLayout), desc)
+	n.say("%s in %s at %s: %s", kind, file, t.UTC().Format(timeLayout), strings.TrimSpace(string(desc)))
 }
 
 // truncated reports a record the engine cut because it was too large.

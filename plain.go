@@ -37,15 +37,10 @@ func newPlainPrinter(w *bufio.Writer, notes *notifier, opts printOptions) *plain
 func (p *plainPrinter) Write(es []engine.Entry) error {
 	for i := range es {
 		e := &es[i]
-		if e.Mark != engine.MarkNone {
-			// Notices are not program output: they go to stderr, after what
-			// was printed before them.
-			p.notes.mark(e)
-			continue
-		}
 		if e.Truncated > 0 {
 			p.notes.truncated(e)
 		}
+		// Notices go through the joiner too: a gap closes every open line.
 		p.split.Split(e, func(pc lines.Piece) { p.asm.Add(pc, p.line) })
 		if p.err != nil {
 			return p.err
@@ -74,7 +69,13 @@ func (p *plainPrinter) line(l lines.Line) {
 	if p.err != nil {
 		return
 	}
-	if l.Truncated {
+	if l.Mark != engine.MarkNone {
+		// Notices are not program output: they go to stderr, after what
+		// was printed before them.
+		p.notes.mark(l.Mark, l.Key.File, l.Time, l.Text)
+		return
+	}
+	if l.Cont {
 		p.notes.lineCut(l.Key.Source, maxPrintLine)
 	}
 	b := p.buf[:0]
@@ -87,9 +88,9 @@ func (p *plainPrinter) line(l lines.Line) {
 		b = strconv.AppendUint(b, l.Key.Session, 10)
 		b = append(b, "] "...)
 	}
-	text := []byte(l.Text)
+	text := l.Text
 	if p.opts.sanitize {
-		r := sanitize.Line(text, sanitize.Options{Color: p.opts.color, TabWidth: 8})
+		r := sanitize.Line(text, sanitize.Options{Color: p.opts.color, TabWidth: 8, MarkStyle: p.opts.color})
 		if p.opts.color {
 			b = append(b, r.Styled...)
 		} else {

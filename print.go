@@ -57,28 +57,33 @@ func runPrint(ctx context.Context, o *options, t target, stdout, stderr *os.File
 	if err != nil {
 		return wrapOpen(err)
 	}
+	var s *engine.Stream
+	if o.follow {
+		// Open the stream before printing anything: it holds every file of
+		// the chain from here on, so however slow the reader of our output
+		// is, nothing between the snapshot and the stream can rotate away.
+		fopts := opts
+		fopts.Start = engine.FromCursor(snap.End)
+		fopts.Tail = 0
+		fopts.Follow = true
+		if s, err = engine.Open(ctx, t.dir, fopts); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return wrapOpen(err)
+		}
+		defer s.Close()
+	}
 	if err := p.Write(snap.Entries); err != nil {
 		return err
 	}
 	notes.skipped(snap.Skipped)
-	if !o.follow {
+	if s == nil {
 		return p.Finish()
 	}
 	if err := p.Flush(); err != nil {
 		return err
 	}
-
-	opts.Start = engine.FromCursor(snap.End)
-	opts.Tail = 0
-	opts.Follow = true
-	s, err := engine.Open(ctx, t.dir, opts)
-	if err != nil {
-		if ctx.Err() != nil {
-			return p.Finish()
-		}
-		return wrapOpen(err)
-	}
-	defer s.Close()
 	last := snap.End
 	for {
 		es, err := s.Next(ctx, batchMax)
