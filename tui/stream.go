@@ -56,7 +56,14 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 	case mode == startSnapshot:
 		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, m.cfg.Buffer), phaseFull)
 	default:
-		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, min(fastTail, m.cfg.Buffer)), phaseFast)
+		// The fast snapshot only paints the first screen, and its end
+		// cursor is never used, so it reads just the sources shown: a
+		// screenful of hidden system lines would paint an empty screen.
+		fast := m.snapshotOptions(start, min(fastTail, m.cfg.Buffer))
+		if m.show&m.readSources != 0 {
+			fast.Sources = m.show & m.readSources
+		}
+		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, fast, phaseFast)
 	}
 }
 
