@@ -68,6 +68,7 @@ type builder struct {
 	seam      bool   // the next text appended was measured apart from the text before it
 	vis       []byte // scratch for visible forms
 	out       []byte // scratch for Styled
+	norm      []byte // scratch for normalize
 
 	// Append mode.
 	buf       []byte
@@ -319,6 +320,20 @@ func (b *builder) putText(text []byte, st uint32) {
 			g = text[i : i+1]
 		}
 		i += len(g)
+		if loneRegional(g) {
+			// Half a flag: measured 2 cells or 1 depending on the method.
+			r, _ := utf8.DecodeRune(g)
+			b.putText(appendRuneEscape(nil, r), visIdx)
+			b.seam = true
+			continue
+		}
+		if len(g) > 4 && hasJoiner(g) && ansi.StringWidthWc(string(g)) != w {
+			// An emoji sequence the two width methods disagree on is
+			// taken apart (see width.go).
+			b.putText(stripJoiners(g), st)
+			b.seam = true
+			continue
+		}
 		g, marks, runes := b.capCluster(g)
 		if w > 2 {
 			w = 2

@@ -47,8 +47,11 @@ type Result struct {
 	// Plain is the same visible text with no escape sequence at all: for
 	// search, copy and measuring.
 	Plain string
-	// Width is the display width of Plain in cells, as the renderer
-	// (ansi.StringWidth) measures it; ansi.StringWidth(Styled) is the same.
+	// Width is the display width of Plain in cells, as ansi.StringWidth
+	// measures it; ansi.StringWidth(Styled) is the same. Emoji sequences
+	// that ansi.StringWidthWc (Bubble Tea's renderer in a terminal without
+	// grapheme support, such as tmux) would measure differently are taken
+	// apart first, so the two agree except for a few scripts (see width.go).
 	Width int
 	// Overstruck reports that a \r, \b or erase hid text that was already
 	// drawn, so the view can mark the line.
@@ -82,7 +85,7 @@ func Line(text []byte, opt Options) Result {
 	b.reset(opt)
 	b.process(text)
 	res := b.result()
-	if cap(b.buf) <= maxPooled && cap(b.arena) <= maxPooled && cap(b.out) <= maxPooled && cap(b.cells) <= maxPooled/16 {
+	if cap(b.buf) <= maxPooled && cap(b.arena) <= maxPooled && cap(b.out) <= maxPooled && cap(b.norm) <= maxPooled && cap(b.cells) <= maxPooled/16 {
 		builders.Put(b)
 	}
 	return res
@@ -131,6 +134,9 @@ func (b *builder) result() Result {
 	} else {
 		b.pad() // a trailing tab expands to spaces
 		text, runs = b.buf, b.runs
+	}
+	if b.resegment {
+		text = b.normalize(text, runs)
 	}
 	var res Result
 	res.Overstruck = b.overstruck

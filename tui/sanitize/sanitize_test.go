@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // TestAttacks covers every attack SPEC §7 names, in the normal view without
@@ -205,7 +207,7 @@ func TestWidth(t *testing.T) {
 		{"ascii", "hello", 5},
 		{"CJK", "日本語", 6},
 		{"emoji", "👍", 2},
-		{"ZWJ family", "👨\u200d👩\u200d👧", 2},
+		{"ZWJ family is taken apart", "👨\u200d👩\u200d👧", 6},
 		{"flag", "🇺🇸", 2},
 		{"combining", "e\u0301", 1},
 		{"combining across a colour change", "e\x1b[31m\u0301", 1},
@@ -223,6 +225,43 @@ func TestWidth(t *testing.T) {
 				t.Errorf("%s: width %d (%q), want %d", tt.name, r.Width, r.Plain, tt.width)
 			}
 		}
+	}
+}
+
+// TestEmojiSequences checks that emoji sequences the renderer would measure
+// rune by rune are taken apart, so both width methods agree.
+func TestEmojiSequences(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		width          int
+	}{
+		{"VS16", "⚠️ careful", "⚠ careful", 9},
+		{"ZWJ family", "👨\u200d👩\u200d👧!", "👨👩👧!", 7},
+		{"ZWJ profession", "🧑\u200d💻", "🧑💻", 4},
+		{"skin tone", "👍🏽", "👍", 2},
+		{"keycap", "1️⃣", "1", 1},
+		{"VS16 across a colour change", "❤\x1b[31m\uFE0F", "❤", 1},
+		{"skin tone across a colour change", "👍\x1b[31m🏽x", "👍x", 3},
+		{"VS16 after overstrike", "abc\r❤\uFE0F", "❤bc", 3},
+		{"flag stays", "🇺🇸", "🇺🇸", 2},
+		{"half a flag is shown as a code", "a🇺b", "a<U+1F1FA>b", 11},
+		{"simple emoji stay", "✅ 🚀", "✅ 🚀", 5},
+		{"flag with tags stays", "🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F", "🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F", 2},
+		{"ZWJ between letters stays", "a\u200db", "a\u200db", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Line([]byte(tt.in), Options{Color: true})
+			if err := checkSafe(r); err != nil {
+				t.Fatal(err)
+			}
+			if r.Plain != tt.want || r.Width != tt.width {
+				t.Errorf("%q: %q width %d, want %q width %d", tt.in, r.Plain, r.Width, tt.want, tt.width)
+			}
+			if wc := ansi.StringWidthWc(r.Plain); wc != r.Width {
+				t.Errorf("%q: %d cells by runes, %d as graphemes", r.Plain, wc, r.Width)
+			}
+		})
 	}
 }
 
