@@ -49,6 +49,9 @@ func TestStartupReadsFastThenFullSnapshotThenFollowsFromItsEnd(t *testing.T) {
 	if h.m.ring.Len() != 1000 || h.m.visible.Len() != 1000 {
 		t.Fatalf("ring holds %d lines, %d visible; want 1000 (fast snapshot replaced, not repeated)", h.m.ring.Len(), h.m.visible.Len())
 	}
+	if b.snaps[0].Sources != engine.DefaultSources || b.snaps[1].Sources != engine.AllSources {
+		t.Errorf("fast snapshot read %v, full %v; want the shown sources, then all", b.snaps[0].Sources, b.snaps[1].Sources)
+	}
 	if len(b.opens) != 1 || b.opens[0].Start != engine.FromCursor(b.log[999].Cursor) || !b.opens[0].Follow {
 		t.Fatalf("stream opened with %+v, want a follow from the snapshot's end", b.opens)
 	}
@@ -150,6 +153,7 @@ func TestEvictionKeepsTheViewStillThenClampsToOldest(t *testing.T) {
 
 func TestSourceTogglesAreInstantWithCounts(t *testing.T) {
 	h := newHarness(t, Config{}, &fakeBackend{})
+	snaps := len(h.b.snaps)
 	h.send(0, ent(engine.Stdout, 1, "to out\n"), ent(engine.Stderr, 1, "to err\n"),
 		ent(engine.Output, 2, "to pty\n"), ent(engine.System, 0, "to sys\n"))
 	s := h.screenText()
@@ -165,7 +169,7 @@ func TestSourceTogglesAreInstantWithCounts(t *testing.T) {
 	s = h.screenText()
 	mustContain(t, s, "to sys")
 	mustContain(t, s, "to err")
-	if len(h.b.snaps) != 1 || len(h.b.opens) != 1 {
+	if len(h.b.snaps) != snaps || len(h.b.opens) != 1 {
 		t.Errorf("toggling re-read the logs: %d snapshots, %d streams", len(h.b.snaps), len(h.b.opens))
 	}
 }
