@@ -35,6 +35,7 @@ type options struct {
 	tail         int
 	from         engine.Cursor
 	fromGiven    bool
+	lenient      bool // --from's file rotated away: resume at the oldest data kept
 
 	follow, print, json bool
 	timestamps, showID  bool

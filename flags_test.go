@@ -64,8 +64,12 @@ func TestParseArgsSinceUntilFrom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := startOf(o); s.Kind != engine.StartLenient || s.Cursor != c {
+	if s := startOf(o); s.Kind != engine.StartCursor || s.Cursor != c {
 		t.Fatalf("start = %+v", s)
+	}
+	o.lenient = true
+	if s := startOf(o); s.Kind != engine.StartLenient || s.Cursor != c {
+		t.Fatalf("lenient start = %+v", s)
 	}
 }
 

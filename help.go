@@ -42,8 +42,8 @@ What to read:
   --until T            stop before the first entry at or after T
   --tail N             print mode: only the last N entries of what is on disk
   --from CURSOR        continue just after CURSOR (from --json output or the
-                       viewer's Y key); a file that has rotated away since
-                       resumes at its oldest kept part, with a gap notice
+                       viewer's Y key); if its file has rotated away since,
+                       continue with the oldest data kept, with a gap notice
 
 Print mode:
   --print              print instead of opening the viewer

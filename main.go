@@ -89,6 +89,11 @@ func run(args []string, stdout, stderr *os.File) int {
 		return report(stderr, err)
 	}
 
+	if t.dir != "" && o.fromGiven {
+		if err := checkCursor(ctx, t.dir, o, stderr); err != nil {
+			return report(stderr, err)
+		}
+	}
 	if printMode {
 		err = runPrint(ctx, o, t, stdout, stderr, outTerm)
 	} else {
@@ -138,18 +143,43 @@ func colorMode(c tui.ColorMode) tui.ColorMode {
 	return c
 }
 
-// startOf is where reading begins. --from resumes leniently: the command
-// sandtail prints after a missed rotation must work even though the file the
-// cursor points into has rotated away (the lost part is marked as a gap).
+// startOf is where reading begins.
 func startOf(o *options) engine.Start {
 	switch {
-	case o.fromGiven:
+	case o.fromGiven && o.lenient:
 		return engine.ResumeLenient(o.from)
+	case o.fromGiven:
+		return engine.FromCursor(o.from)
 	case !o.since.IsZero():
 		return engine.Since(o.since)
 	default:
 		return engine.FromBeginning()
 	}
+}
+
+// checkCursor makes sure the --from cursor fits the logs before anything is
+// shown, so a bad one exits 1 even in the viewer. A cursor whose file has
+// rotated out of retention still resumes, at the oldest data kept, with the
+// gap marked: that is what the command printed after a missed rotation
+// needs. (The engine cannot tell that case from a cursor of another sandbox
+// whose inode is nowhere here; the notice names both.)
+func checkCursor(ctx context.Context, dir string, o *options, stderr io.Writer) error {
+	opts := engine.Options{Sources: o.sources, Start: engine.FromCursor(o.from)}
+	s, err := engine.Open(ctx, dir, opts)
+	if err == nil {
+		return s.Close()
+	}
+	if !errors.Is(err, engine.ErrInvalidCursor) {
+		return err
+	}
+	opts.Start = engine.ResumeLenient(o.from)
+	s, lerr := engine.Open(ctx, dir, opts)
+	if lerr != nil {
+		return &cursorError{err: err}
+	}
+	o.lenient = true
+	writeSafe(stderr, "sandtail: the --from cursor points into a log file that is no longer on disk (it rotated out of retention, or the cursor is from another sandbox); continuing with the oldest data kept")
+	return s.Close()
 }
 
 // report prints err (if any) on stderr in plain words and returns the exit status.
