@@ -86,13 +86,18 @@ func TestRotationMessage(t *testing.T) {
 		!strings.Contains(unknown.Message(), "runtime.log.4") {
 		t.Fatalf("unknown-loss message: %q", unknown.Message())
 	}
+	nameless := NewRotation(&engine.MissedRotationError{LostBytes: 5 << 20}, keymap.DefaultRotation(), noColor())
+	if got := nameless.Message(); strings.Contains(got, ".4") || !strings.Contains(got, "a log file") || !strings.Contains(got, "about 5 MiB lost") {
+		t.Fatalf("message without a file name: %q", got)
+	}
 }
 
 func TestRotationSanitisesFileName(t *testing.T) {
 	err := &engine.MissedRotationError{File: "exec.log\x1b]52;c;aGk=\x07\x1b[2J"}
 	r := NewRotation(err, keymap.DefaultRotation(), noColor())
 	for _, s := range []string{r.Message(), r.Render(100, 30), r.Render(40, 10)} {
-		if strings.ContainsAny(ansi.Strip(s), "\x1b\x07") || strings.Contains(s, "]52;") {
+		// Only the theme's own SGR may be escapes; the name's show as text.
+		if strings.ContainsAny(ansi.Strip(s), "\x1b\x07") || strings.Contains(s, "\x1b]") || !strings.Contains(s, "␛") {
 			t.Fatalf("escape reached the screen: %q", s)
 		}
 	}
@@ -153,9 +158,16 @@ func TestRotationIgnoresOtherMessages(t *testing.T) {
 }
 
 func TestRotationFitsEverySize(t *testing.T) {
-	r := newRotation()
-	for w := 20; w <= 300; w += 7 {
-		for h := 6; h <= 80; h += 5 {
+	for _, styles := range []theme.Dialog{noColor(), theme.NewDialog(theme.DarkPalette())} {
+		testRotationFits(t, NewRotation(testErr(), keymap.DefaultRotation(), styles))
+	}
+}
+
+func testRotationFits(t *testing.T, r *Rotation) {
+	t.Helper()
+	// The edges of each layout, and the sizes the issue names.
+	for _, w := range []int{20, 27, 35, 39, 40, 41, 44, 45, 60, 68, 69, 100, 200, 300} {
+		for _, h := range []int{6, 7, 8, 9, 10, 11, 13, 14, 15, 30, 80} {
 			box := r.Render(w, h)
 			bw, bh := 0, len(strings.Split(box, "\n"))
 			for _, row := range strings.Split(box, "\n") {
@@ -289,5 +301,43 @@ func TestHumanBytes(t *testing.T) {
 		if got := humanBytes(n); got != want {
 			t.Errorf("humanBytes(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+func TestRotationCompactSaysWhatWasLost(t *testing.T) {
+	r := newRotation()
+	// Room for the actions and one line: the shortest message, whole.
+	plain := ansi.Strip(r.Render(40, 7))
+	if !strings.Contains(plain, "Missed rotation: ~3 KiB lost.") || !strings.Contains(plain, "Close") {
+		t.Fatalf("one-line compact layout:\n%s", plain)
+	}
+	plain = ansi.Strip(r.Render(40, 10))
+	if !strings.Contains(plain, "~3 KiB of") || !strings.Contains(plain, "exec.log lost.") {
+		t.Fatalf("40×10 compact layout:\n%s", plain)
+	}
+}
+
+func TestOverlayKeepsBackgroundColours(t *testing.T) {
+	var o Overlay
+	o.Open(newRotation())
+	rows := strings.Split(background(100, 30), "\n")
+	rows[0] = "\x1b[31mred-row\x1b[m " + rows[0]
+	screen := o.Render(strings.Join(rows, "\n"), 100, 30)
+	first := strings.Split(screen, "\n")[0]
+	if !strings.Contains(first, "31m") || !strings.HasPrefix(ansi.Strip(first), "red-row") {
+		t.Fatalf("background colour lost outside the dialog: %q", first)
+	}
+}
+
+func TestOverlayFillsTheScreen(t *testing.T) {
+	var o Overlay
+	o.Open(newRotation())
+	for _, size := range [][2]int{{40, 10}, {100, 30}, {300, 80}, {20, 5}} {
+		// An empty or oversized background still gives exactly the screen.
+		checkScreen(t, o.Render("", size[0], size[1]), size[0], size[1])
+		checkScreen(t, o.Render(background(size[0]+50, size[1]+20), size[0], size[1]), size[0], size[1])
+	}
+	if o.Render("x", 0, 10) != "" {
+		t.Fatal("a zero-width screen should render nothing")
 	}
 }

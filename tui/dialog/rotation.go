@@ -117,28 +117,33 @@ func (r *Rotation) HandleMsg(msg tea.Msg) Action {
 
 // Message returns the plain-words explanation shown in the full layout.
 func (r *Rotation) Message() string {
-	file := sanitize.Plain(r.err.File)
-	if file == "" {
-		file = "a log file"
-	}
 	lost := "how much was lost is not known"
 	if r.err.LostBytes > 0 {
 		lost = "about " + humanBytes(r.err.LostBytes) + " lost"
+	}
+	file := sanitize.Plain(r.err.File)
+	if file == "" {
+		return fmt.Sprintf("sandtail fell behind log rotation: a log file rotated past its last kept rotation before it could be read; %s.", lost)
 	}
 	return fmt.Sprintf("sandtail fell behind log rotation: %s rotated past its last kept file (%s.%d) before it could be read; %s.",
 		file, file, lastKept, lost)
 }
 
-// shortMessage is the explanation in the compact layout.
-func (r *Rotation) shortMessage() string {
+// shortMessages are the explanation for the compact layout, longest
+// first: the first that fits the room left above the actions is used.
+func (r *Rotation) shortMessages() []string {
 	file := sanitize.Plain(r.err.File)
 	if file == "" {
 		file = "a log file"
 	}
+	amount := "part"
 	if r.err.LostBytes > 0 {
-		return fmt.Sprintf("Fell behind log rotation: ~%s of %s lost.", humanBytes(r.err.LostBytes), file)
+		amount = "~" + humanBytes(r.err.LostBytes)
 	}
-	return fmt.Sprintf("Fell behind log rotation: part of %s lost.", file)
+	return []string{
+		fmt.Sprintf("Fell behind log rotation: %s of %s lost.", amount, file),
+		fmt.Sprintf("Missed rotation: %s lost.", amount),
+	}
 }
 
 // Render implements Dialog. It tries the full layout, then a compact one,
@@ -183,11 +188,16 @@ func (r *Rotation) full(w int) string {
 // compact fits the dialog in a 40×10 pane: a short explanation, the actions
 // with short labels, and the key reminder only if there is room.
 func (r *Rotation) compact(w, rows int) string {
-	msg := r.wrap(r.shortMessage(), w)
 	actions := r.actionLines(w, false)
 	room := rows - len(actions)
 	if room <= 0 {
 		return strings.Join(actions, "\n")
+	}
+	var msg []string
+	for _, m := range r.shortMessages() {
+		if msg = r.wrap(m, w); len(msg) <= room {
+			break
+		}
 	}
 	if len(msg) > room {
 		msg = msg[:room]
