@@ -29,7 +29,7 @@ func (m *Model) header() string {
 	name := m.displayName()
 	left := []part{{" " + name + " ", m.styles.HeaderName}}
 	if m.cfg.Demo {
-		left = append(left, part{"demo ", m.styles.HeaderDemo})
+		left = append(left, part{"simulated ", m.styles.HeaderDemo})
 	}
 	left = append(left, m.statePart())
 	right := m.statusParts()

@@ -529,3 +529,12 @@ func TestLineCapKeepsTheStartAndMarksTheCut(t *testing.T) {
 	h.key("k")
 	mustContain(t, h.screenText(), "✂ 105 B cut")
 }
+
+func TestDemoCopiesTheCursorOnly(t *testing.T) {
+	h := newHarness(t, Config{Demo: true}, &fakeBackend{})
+	entries := outLines(0, 2)
+	h.send(0, entries...)
+	mustContain(t, h.screenText(), "devbox simulated ● LIVE")
+	h.key("Y")
+	mustContain(t, h.m.status, "copied cursor "+entries[0].Cursor.String())
+}
