@@ -1,9 +1,12 @@
 package tui
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -537,4 +540,53 @@ func TestDemoCopiesTheCursorOnly(t *testing.T) {
 	mustContain(t, h.screenText(), "devbox simulated ● LIVE")
 	h.key("Y")
 	mustContain(t, h.m.status, "copied cursor "+entries[0].Cursor.String())
+}
+
+func TestSkippedCountShowsInTheHeader(t *testing.T) {
+	h := newHarness(t, Config{}, &fakeBackend{})
+	mustNotContain(t, h.screenText(), "skipped")
+	h.b.stream(t, 0).skipped = 3
+	h.send(0, outLines(0, 1)...)
+	mustContain(t, h.screenText(), "skipped 3")
+}
+
+func TestMatchesAreHighlighted(t *testing.T) {
+	h := newHarness(t, Config{}, &fakeBackend{})
+	h.send(0, ent(engine.Stdout, 1, "alpha needle omega\n"), ent(engine.Stdout, 1, "last\n"))
+	h.key("/")
+	h.typeText("needle")
+	h.key("enter", "G")
+	if !strings.Contains(h.m.View().Content, "\x1b[7mneedle\x1b[m") {
+		t.Errorf("match not highlighted: %q", h.m.View().Content)
+	}
+}
+
+func TestColourToggleTurnsEveryColourOff(t *testing.T) {
+	ctx := context.Background()
+	m := newModel(ctx, Config{Name: "devbox", Dir: "/x"}, options{backend: &fakeBackend{}, colorOK: true})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 10})
+	m.gen = &generation{id: 1, cancel: func() {}}
+	m.ingest([]engine.Entry{ent(engine.Stderr, 1, "\x1b[31mred\x1b[0m text\n"), ent(engine.Stdout, 1, "x\n")})
+	if !hasColourSGR(m.View().Content) {
+		t.Fatal("no colour with colour on")
+	}
+	m.Update(keyPress("c"))
+	if hasColourSGR(m.View().Content) {
+		t.Errorf("colour left after c: %q", m.View().Content)
+	}
+	m.Update(keyPress("c"))
+	m.Update(tea.BackgroundColorMsg{Color: color.White})
+	if m.dark || !hasColourSGR(m.View().Content) {
+		t.Error("light background not picked up")
+	}
+	mono := newModel(ctx, Config{Name: "devbox", Dir: "/x", Color: ColorNever}, options{backend: &fakeBackend{}, colorOK: colorAllowed(ColorNever)})
+	mono.Update(keyPress("c"))
+	if !mono.styles.Mono || !strings.Contains(mono.status, "colour is off") {
+		t.Errorf("--color never: c turned colour on (status %q)", mono.status)
+	}
+}
+
+// hasColourSGR reports whether s sets a foreground or background colour.
+func hasColourSGR(s string) bool {
+	return regexp.MustCompile(`\x1b\[[0-9;]*(3[0-8]|4[0-8]|9[0-7])(;[0-9;]*)?m`).MatchString(s)
 }
