@@ -129,14 +129,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.gotoTop()
 	case key.Matches(msg, k.Bottom):
 		m.resumeFollow()
-	case key.Matches(msg, k.Left):
-		if !m.wrap {
-			m.xOff = max(m.xOff-m.hStep(), 0)
-		}
-	case key.Matches(msg, k.Right):
-		if !m.wrap {
-			m.xOff = min(m.xOff+m.hStep(), m.maxXOff())
-		}
+	case key.Matches(msg, k.Left), key.Matches(msg, k.Right):
+		m.scrollSideways(key.Matches(msg, k.Right))
 	case key.Matches(msg, k.Follow):
 		m.toggleFollow()
 	case key.Matches(msg, k.Stdout):
@@ -201,6 +195,19 @@ func (m *Model) quit() tea.Cmd {
 		m.gen.cancel()
 	}
 	return tea.Quit
+}
+
+// scrollSideways scrolls long lines when wrap is off; with wrap on there is
+// nothing to the side, and the status line says how to get there.
+func (m *Model) scrollSideways(right bool) {
+	switch {
+	case m.wrap:
+		m.setStatus("lines are wrapped: w turns wrapping off to scroll sideways", false)
+	case right:
+		m.xOff = min(m.xOff+m.hStep(), m.maxXOff())
+	default:
+		m.xOff = max(m.xOff-m.hStep(), 0)
+	}
 }
 
 // hStep is how far left/right scrolls: a quarter of the pane.
