@@ -102,6 +102,8 @@ type Model struct {
 	// picker is the sandbox picker, shown instead of the log view until a
 	// sandbox is chosen when neither a name nor a directory was given.
 	picker *picker.Picker
+	// pickerList is the picker's last list, kept to restyle the picker.
+	pickerList *picker.LoadedMsg
 
 	// overlay holds the open dialogs (missed rotation, full help); it gets
 	// keys first and is drawn last.

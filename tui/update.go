@@ -5,6 +5,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"sandtail/engine"
+	"sandtail/keymap"
+	"sandtail/theme"
 	"sandtail/tui/dialog"
 	"sandtail/tui/picker"
 	"sandtail/tui/sanitize"
@@ -318,9 +320,13 @@ func (m *Model) updatePicker(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = max(msg.Width, 1), max(msg.Height, 1)
+	case picker.LoadedMsg:
+		m.pickerList = &msg
 	case tea.BackgroundColorMsg:
 		m.dark = msg.IsDark()
 		m.applyTheme()
+		m.restylePicker()
+		return nil
 	}
 	switch a := m.picker.HandleMsg(msg).(type) {
 	case picker.ActionQuit:
@@ -331,4 +337,18 @@ func (m *Model) updatePicker(msg tea.Msg) tea.Cmd {
 		return tea.Batch(bootErrorCmd(m.backend, m.cfg.Dir), m.startGeneration(m.cfg.Start, startInitial))
 	}
 	return nil
+}
+
+// restylePicker rebuilds the picker with the theme of the terminal's
+// background, which is known only after start. The answer comes before
+// anyone types, so nothing but the list (kept) is lost.
+func (m *Model) restylePicker() {
+	if m.picker.Filter() != "" {
+		return
+	}
+	m.picker = picker.New(m.cfg.Home, keymap.DefaultPicker(), theme.NewPicker(m.styles.Palette))
+	m.picker.HandleMsg(tea.WindowSizeMsg{Width: m.width, Height: m.height})
+	if l := m.pickerList; l != nil {
+		m.picker.SetSandboxes(l.Sandboxes, l.Err)
+	}
 }
