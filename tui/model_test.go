@@ -460,7 +460,7 @@ func TestEveryFrameFitsThePane(t *testing.T) {
 	h := newHarness(t, Config{}, &fakeBackend{})
 	h.send(0, ent(engine.Stdout, 1, strings.Repeat("宽字符", 60)+"\n"), ent(engine.Stderr, 2, "emoji 👩‍👩‍👧 and \u202e bidi\n"))
 	h.send(0, outLines(0, 30)...)
-	for _, size := range [][2]int{{40, 10}, {300, 80}, {80, 24}, {41, 11}} {
+	for _, size := range [][2]int{{40, 10}, {300, 80}, {80, 24}, {41, 11}, {12, 3}, {1, 1}} {
 		h.update(tea_WindowSize(size[0], size[1]))
 		for _, k := range []string{"", "t", "i", "/"} {
 			if k != "" {
