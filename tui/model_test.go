@@ -590,3 +590,28 @@ func TestColourToggleTurnsEveryColourOff(t *testing.T) {
 func hasColourSGR(s string) bool {
 	return regexp.MustCompile(`\x1b\[[0-9;]*(3[0-8]|4[0-8]|9[0-7])(;[0-9;]*)?m`).MatchString(s)
 }
+
+func TestDialogReloadReadsFromTheBeginningAndKeepsTheBuffer(t *testing.T) {
+	b := &fakeBackend{}
+	h := newHarness(t, Config{}, b)
+	h.send(0, outLines(0, 4)...)
+	b.mu.Lock()
+	b.log = outLines(100, 3)
+	b.mu.Unlock()
+	h.fail(0, &engine.MissedRotationError{File: "exec.log"})
+	h.key("b")
+	last := b.snaps[len(b.snaps)-1]
+	if last.Start != engine.FromBeginning() || last.Tail != DefaultBuffer || h.m.gen.id != 2 {
+		t.Fatalf("reload read %+v in generation %d", last, h.m.gen.id)
+	}
+	if got := b.opens[len(b.opens)-1].Start; got != engine.FromCursor(b.log[2].Cursor) {
+		t.Errorf("after the reload the stream starts at %+v, want the snapshot's end", got)
+	}
+	s := h.screenText()
+	mustContain(t, s, "line 3")
+	mustContain(t, s, "new reloaded from the beginning")
+	mustContain(t, s, "line 102")
+	if h.m.ring.Len() != 4+1+3 {
+		t.Errorf("buffer holds %d lines, want 4 kept + note + 3 reloaded", h.m.ring.Len())
+	}
+}
