@@ -1,10 +1,31 @@
 // Package tui is sandtail's interactive log viewer, built on Bubble Tea.
+//
+// How it fits together:
+//
+//   - Data reaches the Model only as messages from re-armed commands
+//     (subscription.go): a quick snapshot of a screenful, the full snapshot,
+//     then a follow stream opened at the snapshot's end cursor, in batches.
+//     Each message names its stream generation; a restart after a missed
+//     rotation starts a new one and late messages of the old are dropped.
+//   - Entries are joined into display lines (lines.Joiner) and kept in a
+//     bounded Ring (ring.go). Positions are sequence numbers, so what the
+//     user reads stays put while lines arrive and old ones are evicted.
+//   - Which lines show (sources, session solo, filter) and which match the
+//     search are sorted lists of sequence numbers, recomputed once per event
+//     (ingest.go); View draws only the rows on screen (render.go), so a frame
+//     costs the same with a thousand lines buffered or a million.
+//   - Every key is in package keymap and every style in package theme; the
+//     dialogs and the sandbox picker are components from tui/dialog and
+//     tui/picker.
 package tui
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"os"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"sandtail/engine"
 )
@@ -43,7 +64,33 @@ type Config struct {
 	Demo bool
 }
 
-// Run opens the viewer and blocks until the user quits or ctx is done.
+// Run opens the viewer and blocks until the user quits or ctx is done. It
+// returns the errors a user can act on (no such sandbox, a cursor that does
+// not fit) rather than showing them in an empty screen.
 func Run(ctx context.Context, cfg Config) error {
-	return errors.New("tui: the viewer is not built yet")
+	m := newModel(ctx, cfg, options{backend: engineBackend{}, colorOK: colorAllowed(cfg.Color)})
+	p := tea.NewProgram(m, tea.WithContext(ctx))
+	_, err := p.Run()
+	m.shutdown()
+	switch {
+	case m.fatal != nil:
+		return m.fatal
+	case err != nil && ctx.Err() != nil:
+		// Interrupted from outside: not an error of the viewer.
+		return nil
+	case err != nil:
+		return fmt.Errorf("terminal: %w", err)
+	}
+	return nil
+}
+
+// colorAllowed applies --color and NO_COLOR (https://no-color.org).
+func colorAllowed(c ColorMode) bool {
+	switch c {
+	case ColorNever:
+		return false
+	case ColorAlways:
+		return true
+	}
+	return os.Getenv("NO_COLOR") == ""
 }

@@ -1,0 +1,305 @@
+package main
+
+import (
+	"encoding/base64"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"sandtail/engine"
+	"sandtail/engine/sim"
+)
+
+// liveTimeout bounds each wait for output from a running sandtail.
+const liveTimeout = 20 * time.Second
+
+func execRecord(t time.Time, src string, id int, d string) string {
+	return fmt.Sprintf(`{"t":%q,"s":%q,"d":%s,"id":%d}`+"\n", t.UTC().Format(timeLayout), src, strconv.Quote(d), id)
+}
+
+func TestFollowPicksUpAppendsAndExitsOnSignal(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dir := copyDir(t, alphaDir)
+			r := start(t, nil, "--dir", dir, "--follow")
+			want := strings.Split(strings.TrimSuffix(alphaPlain, "\n"), "\n")
+			for i, w := range want {
+				if got, _ := r.next(liveTimeout); got != w {
+					t.Fatalf("snapshot line %d = %q, want %q", i, got, w)
+				}
+			}
+			now := time.Now()
+			log := filepath.Join(dir, "exec.log")
+			appendFile(t, log, execRecord(now, "stdout", 1, "appended one\n"))
+			if got, _ := r.next(liveTimeout); got != "appended one" {
+				t.Fatalf("after append: %q", got)
+			}
+			// A line written in two chunks comes out whole, once.
+			appendFile(t, log, execRecord(now, "stdout", 4, "half "))
+			appendFile(t, log, execRecord(now, "stderr", 2, "other session\n"))
+			appendFile(t, log, execRecord(now, "stdout", 4, "and half\n"))
+			got1, _ := r.next(liveTimeout)
+			got2, _ := r.next(liveTimeout)
+			if got1 != "other session" || got2 != "half and half" {
+				t.Fatalf("after chunked append: %q, %q", got1, got2)
+			}
+			r.signal(sig)
+			rest, code := r.wait(liveTimeout)
+			if code != 0 || len(rest) != 0 {
+				t.Fatalf("after %v: exit %d, extra output %q, stderr %q", sig, code, rest, r.Stderr())
+			}
+		})
+	}
+}
+
+func TestFollowStopsAtUntil(t *testing.T) {
+	dir := copyDir(t, alphaDir)
+	until := time.Now().Add(time.Hour).Truncate(time.Second)
+	r := start(t, nil, "--dir", dir, "--follow", "--json", "--until", until.Format(time.RFC3339Nano))
+	for range 11 {
+		r.next(liveTimeout)
+	}
+	log := filepath.Join(dir, "exec.log")
+	appendFile(t, log, execRecord(until.Add(-time.Minute), "stdout", 1, "before until\n"))
+	if l, _ := r.next(liveTimeout); !strings.Contains(l, "before until") {
+		t.Fatalf("got %q", l)
+	}
+	appendFile(t, log, execRecord(until, "stdout", 1, "at until\n"))
+	rest, code := r.wait(liveTimeout)
+	if code != 0 || len(rest) != 0 {
+		t.Fatalf("exit %d, output %q, stderr %q", code, rest, r.Stderr())
+	}
+}
+
+func TestMissedRotationExit3(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "logs")
+	sb, err := sim.New(dir, sim.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	for i := 1; i <= 3; i++ {
+		mustExec(t, sb, i)
+	}
+	r := start(t, nil, "--dir", dir, "--follow", "--json")
+	var last jsonEntry
+	for range 3 {
+		l, _ := r.next(liveTimeout)
+		last = parseJSONLine(t, l)
+	}
+	// Suspend the follower while exec.log rotates six times: the file it
+	// was reading goes past exec.log.4 before it can look at the directory.
+	r.signal(syscall.SIGSTOP)
+	for i := 4; i <= 10; i++ {
+		mustExec(t, sb, i)
+		if i < 10 {
+			if err := sb.Rotate("exec.log"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	r.signal(syscall.SIGCONT)
+	rest, code := r.wait(liveTimeout)
+	if len(rest) > 0 {
+		last = parseJSONLine(t, rest[len(rest)-1])
+	}
+	stderr := r.Stderr()
+	if code != 3 {
+		t.Fatalf("exit %d, want 3; stderr %q", code, stderr)
+	}
+	m := regexp.MustCompile(`last good cursor: (\S+)`).FindStringSubmatch(stderr)
+	if m == nil || !strings.Contains(stderr, "fell behind log rotation") {
+		t.Fatalf("stderr does not explain the missed rotation with a cursor: %q", stderr)
+	}
+	if m[1] != last.Cursor {
+		t.Fatalf("last good cursor %s, want the last printed entry's %s", m[1], last.Cursor)
+	}
+	resume := "sandtail --dir " + dir + " --from " + m[1] + " --follow --json"
+	if !strings.Contains(stderr, resume) {
+		t.Fatalf("stderr lacks the resume command %q: %q", resume, stderr)
+	}
+	// The printed command works: it continues with what is still on disk,
+	// and marks the gap.
+	res := sandtail(t, nil, "--dir", dir, "--from", m[1], "--json")
+	if res.code != 0 {
+		t.Fatalf("resume: exit %d %q", res.code, res.stderr)
+	}
+	es := parseJSONLines(t, res.stdout)
+	if len(es) == 0 || !strings.Contains(es[len(es)-1].D, "line 10") {
+		t.Fatalf("resume output %q", res.stdout)
+	}
+	if !strings.Contains(res.stdout, `"mark":"gap"`) || !strings.Contains(res.stderr, "gap") {
+		t.Errorf("resume does not mark the gap: stdout %q stderr %q", res.stdout, res.stderr)
+	}
+}
+
+func mustExec(t *testing.T, sb *sim.Sandbox, i int) {
+	t.Helper()
+	if err := sb.Exec("stdout", 1, []byte(fmt.Sprintf("line %d\n", i))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPipeIntoHeadEndsCleanly(t *testing.T) {
+	// A snapshot much larger than a pipe's buffer.
+	dir := t.TempDir()
+	var b strings.Builder
+	ts := time.Date(2026, 4, 30, 20, 0, 0, 0, time.UTC)
+	for i := range 20000 {
+		b.WriteString(execRecord(ts.Add(time.Duration(i)*time.Millisecond), "stdout", 1, fmt.Sprintf("line %d of a long log\n", i)))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "exec.log"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	for _, args := range []string{
+		"--dir " + dir,
+		"--dir " + dir + " --json",
+		"--demo --follow --demo-rate 2000",
+	} {
+		res := runCmd(t, []string{"TMPDIR=" + tmp}, "bash", "-c", "set -o pipefail; "+binPath+" "+args+" | head -1")
+		if res.code != 0 || res.stderr != "" || strings.Count(res.stdout, "\n") != 1 {
+			t.Errorf("%s | head -1: exit %d stdout %q stderr %q", args, res.code, res.stdout, res.stderr)
+		}
+	}
+	assertEmptyDir(t, tmp)
+}
+
+// assertEmptyDir checks that the demo left nothing behind in TMPDIR.
+func assertEmptyDir(t *testing.T, dir string) {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ents) != 0 {
+		t.Fatalf("demo left %d entries in %s (first %s)", len(ents), dir, ents[0].Name())
+	}
+}
+
+func TestDemoPrintsASnapshot(t *testing.T) {
+	tmp := t.TempDir()
+	r := sandtail(t, []string{"TMPDIR=" + tmp}, "--demo", "--print", "--show-id")
+	if r.code != 0 || strings.Count(r.stdout, "\n") < 20 || !strings.Contains(r.stdout, "seq=") || !strings.HasPrefix(r.stdout, "[") {
+		t.Fatalf("exit %d stderr %q stdout %q", r.code, r.stderr, r.stdout)
+	}
+	assertEmptyDir(t, tmp)
+}
+
+func TestDemoJSONFollowThroughRotations(t *testing.T) {
+	tmp := t.TempDir()
+	r := start(t, []string{"TMPDIR=" + tmp}, "--demo", "--json", "--follow", "--demo-rate", "4000")
+	var es []jsonEntry
+	gens := map[uint64]bool{}
+	deadline := time.Now().Add(45 * time.Second)
+	// Several rotations: the exec.log position's generation changes with each.
+	for len(gens) < 5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d exec.log generations after 45s (%d entries); stderr %q", len(gens), len(es), r.Stderr())
+		}
+		l, ok := r.next(liveTimeout)
+		if !ok {
+			t.Fatalf("output ended early; stderr %q", r.Stderr())
+		}
+		e := parseJSONLine(t, l)
+		es = append(es, e)
+		c, err := engine.ParseCursor(e.Cursor)
+		if err != nil || c.Len() != 1 {
+			t.Fatalf("cursor %q: %v", e.Cursor, err)
+		}
+		gens[c.At(0).Generation] = true
+	}
+	r.signal(syscall.SIGINT)
+	rest, code := r.wait(liveTimeout)
+	if code != 0 {
+		t.Fatalf("exit %d after SIGINT; stderr %q", code, r.Stderr())
+	}
+	for _, l := range rest {
+		es = append(es, parseJSONLine(t, l))
+	}
+	checkSeqContiguous(t, es)
+	assertEmptyDir(t, tmp)
+}
+
+var seqToken = regexp.MustCompile(`seq=(\d+)`)
+
+// checkSeqContiguous joins each session's chunks into lines and checks that
+// the "seq=N" tokens of every session run 1, 2, 3, … with no repeat, and
+// with no gap except for lines still open when the output stopped (their
+// token comes at the end of the line).
+func checkSeqContiguous(t *testing.T, es []jsonEntry) {
+	t.Helper()
+	type key struct {
+		s  string
+		id uint64
+	}
+	open := map[key][]byte{}
+	seen := map[uint64]map[int64]bool{}
+	total := 0
+	for _, e := range es {
+		if e.Mark != "" {
+			t.Fatalf("unexpected notice in the demo stream: %+v", e)
+		}
+		if e.ID == nil {
+			continue
+		}
+		d := []byte(e.D)
+		if e.E == "b64" {
+			var err error
+			if d, err = base64.StdEncoding.DecodeString(e.D); err != nil {
+				t.Fatalf("bad b64 %q", e.D)
+			}
+		}
+		k := key{e.S, *e.ID}
+		buf := append(open[k], d...)
+		for {
+			i := strings.IndexByte(string(buf), '\n')
+			if i < 0 {
+				break
+			}
+			for _, m := range seqToken.FindAllSubmatch(buf[:i], -1) {
+				n, _ := strconv.ParseInt(string(m[1]), 10, 64)
+				if seen[k.id] == nil {
+					seen[k.id] = map[int64]bool{}
+				}
+				if seen[k.id][n] {
+					t.Fatalf("session %d: seq=%d repeated", k.id, n)
+				}
+				seen[k.id][n] = true
+				total++
+			}
+			buf = buf[i+1:]
+		}
+		open[k] = buf
+	}
+	if total < 1000 {
+		t.Fatalf("only %d seq tokens: the demo was not lively", total)
+	}
+	for id, set := range seen {
+		var hi int64
+		for n := range set {
+			hi = max(hi, n)
+		}
+		openLines := 0
+		for k, b := range open {
+			if k.id == id && len(b) > 0 {
+				openLines++
+			}
+		}
+		var missing []int64
+		for n := int64(1); n <= hi; n++ {
+			if !set[n] {
+				missing = append(missing, n)
+			}
+		}
+		if len(missing) > openLines {
+			t.Fatalf("session %d: seq tokens missing %v (of 1…%d, %d lines still open)", id, missing, hi, openLines)
+		}
+	}
+}

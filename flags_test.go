@@ -1,0 +1,231 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"strings"
+	"testing"
+	"time"
+
+	"sandtail/engine"
+	"sandtail/tui"
+)
+
+var testNow = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+
+func TestParseArgsFlagsAfterName(t *testing.T) {
+	o, err := parseArgs([]string{"devbox", "-f", "--json", "--source", "stderr,system", "--tail", "5", "--show-id", "--timestamps", "--color=never"}, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.name != "devbox" || !o.follow || !o.json || !o.print || o.tail != 5 || !o.showID || !o.timestamps {
+		t.Fatalf("parsed %+v", o)
+	}
+	if o.sources != engine.Sources(0).With(engine.Stderr).With(engine.System) {
+		t.Fatalf("sources = %b", o.sources)
+	}
+	if o.color != tui.ColorNever || !o.colorGiven {
+		t.Fatalf("color = %v given %v", o.color, o.colorGiven)
+	}
+	if o.buffer != defaultBuffer {
+		t.Fatalf("buffer = %d", o.buffer)
+	}
+}
+
+func TestParseArgsDefaultsAndAliases(t *testing.T) {
+	o, err := parseArgs([]string{"--follow", "--buffer", "10", "--mouse", "--", "x1"}, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.follow || o.buffer != 10 || !o.mouse || o.name != "x1" || o.print || o.sources != 0 {
+		t.Fatalf("parsed %+v", o)
+	}
+	if o.color != tui.ColorAuto || o.colorGiven {
+		t.Fatalf("color %v given %v", o.color, o.colorGiven)
+	}
+}
+
+func TestParseArgsSinceUntilFrom(t *testing.T) {
+	o, err := parseArgs([]string{"b", "--since", "90m", "--until", "2026-05-01T11:59:00.5Z"}, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := testNow.Add(-90 * time.Minute); !o.since.Equal(want) {
+		t.Fatalf("since = %v, want %v", o.since, want)
+	}
+	if want := time.Date(2026, 5, 1, 11, 59, 0, 5e8, time.UTC); !o.until.Equal(want) {
+		t.Fatalf("until = %v, want %v", o.until, want)
+	}
+	if s := startOf(o); s.Kind != engine.StartSince || !s.Since.Equal(o.since) {
+		t.Fatalf("start = %+v", s)
+	}
+	c := engine.NewCursor(engine.Position{Generation: 42, Offset: 7})
+	o, err = parseArgs([]string{"b", "--from", c.String()}, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := startOf(o); s.Kind != engine.StartCursor || s.Cursor != c {
+		t.Fatalf("start = %+v", s)
+	}
+	o.lenient = true
+	if s := startOf(o); s.Kind != engine.StartLenient || s.Cursor != c {
+		t.Fatalf("lenient start = %+v", s)
+	}
+}
+
+func TestParseAgo(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"30s": 30 * time.Second, "5m": 5 * time.Minute, "2h": 2 * time.Hour,
+		"1d": 24 * time.Hour, "2d12h": 60 * time.Hour, "1h30m": 90 * time.Minute, "5m ago": 5 * time.Minute,
+	} {
+		got, ok := parseAgo(in)
+		if !ok || got != want {
+			t.Errorf("parseAgo(%q) = %v, %v; want %v", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "0s", "-5m", "d", "xd", "5", "yesterday", "1d-1h"} {
+		if got, ok := parseAgo(in); ok {
+			t.Errorf("parseAgo(%q) = %v, want failure", in, got)
+		}
+	}
+}
+
+func TestParseArgsUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--bogus"}, "unknown flag --bogus"},
+		{[]string{"-x"}, "unknown flag -x"},
+		{[]string{"--dir"}, "--dir needs a value"},
+		{[]string{"--follow=maybe"}, "want true or false"},
+		{[]string{"a", "b"}, "one sandbox at a time"},
+		{[]string{"a", "--dir", "/tmp"}, "not both"},
+		{[]string{"--demo", "a"}, "--demo runs its own"},
+		{[]string{"a", "--demo-rate", "5"}, "only applies with --demo"},
+		{[]string{"--demo", "--demo-rate", "-1"}, "--demo-rate"},
+		{[]string{"a", "--source", "stdout,nope"}, `unknown source "nope"`},
+		{[]string{"a", "--source", ","}, "at least one"},
+		{[]string{"a", "--since", "yesterday"}, "RFC 3339"},
+		{[]string{"a", "--until", "2026-13-01"}, "--until"},
+		{[]string{"a", "--since", "1h", "--until", "2h"}, "not after --since"},
+		{[]string{"a", "--tail", "-1"}, "--tail"},
+		{[]string{"a", "--tail", "ten"}, "--tail"},
+		{[]string{"a", "--from", "AQ==", "--since", "1h"}, "give one"},
+		{[]string{"a", "--color", "sometimes"}, "auto, always or never"},
+		{[]string{"a", "--buffer", "0"}, "--buffer"},
+		{[]string{"../etc"}, "not a sandbox name"},
+		{[]string{".hidden"}, "not a sandbox name"},
+		{[]string{strings.Repeat("a", 129)}, "not a sandbox name"},
+		{[]string{"--dir="}, "--dir needs a path"},
+	} {
+		_, err := parseArgs(tc.args, testNow)
+		var ue *usageError
+		if !errors.As(err, &ue) {
+			t.Errorf("%q: err = %v, want a usage error", tc.args, err)
+			continue
+		}
+		if !strings.Contains(ue.msg, tc.want) || strings.Contains(ue.msg, "\n") {
+			t.Errorf("%q: message %q, want one line containing %q", tc.args, ue.msg, tc.want)
+		}
+		if code, _ := explain(err); code != exitUsage {
+			t.Errorf("%q: exit %d, want %d", tc.args, code, exitUsage)
+		}
+	}
+}
+
+func TestParseArgsBadCursorIsExit1(t *testing.T) {
+	for _, c := range []string{"not base64!", "AQID", ""} {
+		_, err := parseArgs([]string{"a", "--from", c}, testNow)
+		var ce *cursorError
+		if !errors.As(err, &ce) {
+			t.Fatalf("--from %q: err = %v, want a cursor error", c, err)
+		}
+		if code, msg := explain(err); code != exitError || !strings.Contains(msg, "cursor") {
+			t.Fatalf("--from %q: exit %d %q", c, code, msg)
+		}
+	}
+}
+
+func TestParseArgsHelp(t *testing.T) {
+	for _, a := range []string{"-h", "--help", "-help"} {
+		o, err := parseArgs([]string{a}, testNow)
+		if errors.Is(err, flag.ErrHelp) {
+			continue
+		}
+		if err != nil || !o.help {
+			t.Fatalf("%s: %v %+v", a, err, o)
+		}
+	}
+}
+
+func TestUIConfig(t *testing.T) {
+	t.Setenv("NO_COLOR", "")
+	o, err := parseArgs([]string{"devbox", "--buffer", "500", "--mouse", "--timestamps", "--show-id", "--source", "all", "--color", "always", "--until", "1h"}, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := uiConfig(o, target{name: "devbox", dir: "/h/sandboxes/devbox/logs", home: "/h"})
+	want := tui.Config{
+		Name: "devbox", Dir: "/h/sandboxes/devbox/logs", Home: "/h",
+		Sources: engine.AllSources, Start: engine.FromBeginning(), Until: o.until,
+		Buffer: 500, Color: tui.ColorAlways, Timestamps: true, ShowID: true, Mouse: true,
+	}
+	if cfg != want {
+		t.Fatalf("config\n got %+v\nwant %+v", cfg, want)
+	}
+	t.Setenv("NO_COLOR", "1")
+	o.color = tui.ColorAuto
+	if c := uiConfig(o, target{}).Color; c != tui.ColorNever {
+		t.Fatalf("NO_COLOR: color %v", c)
+	}
+}
+
+func TestPlainOptions(t *testing.T) {
+	t.Setenv("NO_COLOR", "")
+	t.Setenv("TERM", "xterm-256color")
+	for _, tc := range []struct {
+		args      []string
+		term      bool
+		san, colr bool
+	}{
+		{nil, false, false, false},                        // pipe: bytes as written
+		{nil, true, true, true},                           // terminal: sanitised, colour
+		{[]string{"--color", "never"}, true, true, false}, // terminal, no colour
+		{[]string{"--color", "never"}, false, true, false},
+		{[]string{"--color", "always"}, false, true, true},
+		{[]string{"--color", "auto"}, false, false, false},
+	} {
+		o, err := parseArgs(append([]string{"x"}, tc.args...), testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		po := plainOptions(o, tc.term)
+		if po.sanitize != tc.san || po.color != tc.colr {
+			t.Errorf("%q term=%v: sanitize %v colour %v, want %v %v", tc.args, tc.term, po.sanitize, po.color, tc.san, tc.colr)
+		}
+	}
+	t.Setenv("NO_COLOR", "1")
+	o, _ := parseArgs([]string{"x"}, testNow)
+	if po := plainOptions(o, true); !po.sanitize || po.color {
+		t.Errorf("NO_COLOR on a terminal: %+v", po)
+	}
+}
+
+func TestResumeCommand(t *testing.T) {
+	c := engine.NewCursor(engine.Position{Generation: 1, Offset: 2})
+	o, _ := parseArgs([]string{"devbox", "-f", "--json", "--source", "stdout,system"}, testNow)
+	got := resumeCommand(o, target{name: "devbox"}, c)
+	want := "sandtail devbox --from " + c.String() + " --source stdout,system --follow --json"
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	o, _ = parseArgs([]string{"--dir", "/tmp/my logs", "--print"}, testNow)
+	got = resumeCommand(o, target{dir: "/tmp/my logs"}, c)
+	if want := "sandtail --dir '/tmp/my logs' --from " + c.String() + " --print"; got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	if got := shellQuote("it's"); got != `'it'\''s'` {
+		t.Fatalf("shellQuote = %s", got)
+	}
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+)
+
+// version is set at build time with -ldflags "-X main.version=…"; otherwise
+// the module version or VCS revision from the build info is shown.
+var version = ""
+
+const helpText = `sandtail — watch the logs of microsandbox sandboxes.
+
+Usage:
+  sandtail [flags] [NAME]
+
+With no NAME in a terminal, a picker lists the sandboxes under the home
+directory. When stdout is not a terminal, or with --print or --json, sandtail
+prints instead of opening the viewer.
+
+Examples:
+  sandtail devbox                      open the viewer on sandbox devbox
+  sandtail --demo                      try it on a simulated sandbox
+  sandtail devbox --print --tail 100   the last 100 entries, then exit
+  sandtail devbox -f --since 5m | grep ERROR
+  sandtail devbox --json --source all > devbox.jsonl
+  sandtail devbox --from 'AQ…'         continue exactly after a copied cursor
+  sandtail --dir ./logs --until 2026-04-30T21:00:00Z
+
+Where to read:
+  NAME                 a sandbox: its logs are in HOME/sandboxes/NAME/logs
+  --dir PATH           read this log directory instead of a sandbox by name
+  --home PATH          microsandbox home (default $MSB_HOME, else ~/.microsandbox)
+  --source LIST        comma list of stdout,stderr,output,system,all
+                       (default stdout,stderr,output)
+  --demo               a built-in simulated sandbox, removed on exit
+
+What to read:
+  --since T            start at time T: RFC 3339, or a duration ago (30s, 5m, 2h, 1d)
+  --until T            stop before the first entry at or after T
+  --tail N             print mode: only the last N entries of what is on disk
+  --from CURSOR        continue just after CURSOR (from --json output or the
+                       viewer's Y key); if its file has rotated away since,
+                       continue with the oldest data kept, with a gap notice
+
+Print mode:
+  --print              print instead of opening the viewer
+  --json               one JSON object per entry (implies --print)
+  -f, --follow         keep printing new entries until Ctrl-C
+  --timestamps         prefix each line with its time (UTC, RFC 3339)
+  --show-id            prefix each line with its session id, as [7]
+  --color WHEN         auto, always or never (NO_COLOR is honoured); to a pipe,
+                       auto writes the bytes as the program wrote them
+
+Viewer:
+  --buffer N           lines kept for scrolling back (default 200000)
+  --mouse              turn on mouse support (off so tmux can select text)
+
+  --version            print the version
+  -h, --help           this help
+
+Exit status: 0 done, 1 error (not found, invalid cursor, I/O), 2 usage,
+3 missed rotation (fell behind log rotation; stderr has the resume command).
+`
+
+func printHelp(w io.Writer) {
+	fmt.Fprint(w, helpText)
+}
+
+// versionString is what --version prints.
+func versionString() string {
+	v := version
+	rev := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				rev = s.Value[:12]
+			}
+		}
+	}
+	if v == "" {
+		v = "devel"
+	}
+	out := "sandtail " + v
+	if rev != "" {
+		out += " (" + rev + ")"
+	}
+	return out + " " + runtime.Version()
+}

@@ -1,0 +1,151 @@
+// Package keymap holds every key binding of sandtail's viewer. Nothing else
+// in the program defines a key: the model matches key presses against the
+// bindings built here, and the help views render their help text.
+package keymap
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is the viewer's bindings, grouped the way the full help shows them.
+// Build one with Default; it is a value, so a caller that wants to change a
+// binding changes its own copy.
+type KeyMap struct {
+	// Moving the selected row and the view.
+	Up       key.Binding // select the previous line
+	Down     key.Binding // select the next line
+	PageUp   key.Binding // one screen up
+	PageDown key.Binding // one screen down
+	HalfUp   key.Binding // half a screen up
+	HalfDown key.Binding // half a screen down
+	Top      key.Binding // the oldest buffered line
+	Bottom   key.Binding // the newest line, and follow again
+	Left     key.Binding // scroll left when wrap is off
+	Right    key.Binding // scroll right when wrap is off
+	Follow   key.Binding // toggle following new lines
+
+	// Sources, toggled independently.
+	Stdout  key.Binding // show or hide stdout
+	Stderr  key.Binding // show or hide stderr
+	Output  key.Binding // show or hide output (PTY sessions)
+	System  key.Binding // show or hide system messages
+	Sources key.Binding // help-only summary of the four source keys
+
+	// Search and filter.
+	Search key.Binding // open the search box
+	Filter key.Binding // open the filter box (show only matching lines)
+	Next   key.Binding // next match
+	Prev   key.Binding // previous match
+	Clear  key.Binding // clear search and filter
+
+	// What each line shows.
+	Timestamps key.Binding // toggle timestamps
+	Sessions   key.Binding // toggle session ids
+	Wrap       key.Binding // toggle wrapping long lines
+	Color      key.Binding // toggle program colours
+	Raw        key.Binding // toggle the raw view (control characters as escapes)
+	Solo       key.Binding // show only the selected line's session, and back
+
+	// Copying, for pairing.
+	CopyLine    key.Binding // copy the selected line's text
+	CopyCommand key.Binding // copy a command that opens this spot
+
+	// The program.
+	Help      key.Binding // toggle the full help
+	Quit      key.Binding // leave sandtail
+	ForceQuit key.Binding // leave sandtail from anywhere, even the search box
+
+	// Prompt holds the keys of the open search or filter box.
+	Prompt PromptKeyMap
+}
+
+// PromptKeyMap is the bindings active while the search or filter box is
+// open; every other key types into the box.
+type PromptKeyMap struct {
+	Accept key.Binding // close the box and keep the result
+	Cancel key.Binding // close the box and go back to where it opened
+	Regex  key.Binding // toggle regular-expression matching
+	Invert key.Binding // toggle excluding the matching lines (filter box)
+	Erase  key.Binding // delete the character before the cursor
+	Word   key.Binding // delete the word before the cursor
+	Empty  key.Binding // delete everything typed
+}
+
+// Default returns sandtail's bindings: vim keys and arrow keys both work.
+func Default() KeyMap {
+	return KeyMap{
+		Up:       key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b", "b"), key.WithHelp("pgup/b", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f", "space"), key.WithHelp("pgdn/space", "page down")),
+		HalfUp:   key.NewBinding(key.WithKeys("ctrl+u", "u"), key.WithHelp("ctrl+u", "half page up")),
+		HalfDown: key.NewBinding(key.WithKeys("ctrl+d", "d"), key.WithHelp("ctrl+d", "half page down")),
+		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "oldest line")),
+		Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "newest, follow")),
+		Left:     key.NewBinding(key.WithKeys("h", "left"), key.WithHelp("←/h", "scroll left")),
+		Right:    key.NewBinding(key.WithKeys("l", "right"), key.WithHelp("→/l", "scroll right")),
+		Follow:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "follow")),
+
+		Stdout:  key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "stdout")),
+		Stderr:  key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "stderr")),
+		Output:  key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "output")),
+		System:  key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "system")),
+		Sources: key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp("1-4", "sources")),
+
+		Search: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		Filter: key.NewBinding(key.WithKeys("&"), key.WithHelp("&", "filter")),
+		Next:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
+		Prev:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
+		Clear:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search/filter")),
+
+		Timestamps: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "time")),
+		Sessions:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "session ids")),
+		Wrap:       key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap")),
+		Color:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "colour")),
+		Raw:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "raw view")),
+		Solo:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "solo session")),
+
+		CopyLine:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy")),
+		CopyCommand: key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy resume command")),
+
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit from anywhere")),
+
+		Prompt: PromptKeyMap{
+			Accept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep")),
+			Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+			Regex:  key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "regex")),
+			Invert: key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "exclude")),
+			Erase:  key.NewBinding(key.WithKeys("backspace", "ctrl+h"), key.WithHelp("⌫", "erase")),
+			Word:   key.NewBinding(key.WithKeys("ctrl+w", "alt+backspace"), key.WithHelp("ctrl+w", "erase word")),
+			Empty:  key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "erase all")),
+		},
+	}
+}
+
+// ShortHelp returns the bindings of the one-line footer, most useful first,
+// so a narrow pane still shows the ones that matter.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Help, k.Search, k.Sources, k.Timestamps, k.Follow, k.CopyLine, k.Quit}
+}
+
+// FullHelp returns every binding in columns: moving, sources and search,
+// display toggles, copying and the program. ForceQuit (ctrl+c) is left
+// out: everyone knows it, and the column is long enough.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom, k.Left, k.Right},
+		{k.Stdout, k.Stderr, k.Output, k.System, k.Search, k.Filter, k.Next, k.Prev, k.Clear},
+		{k.Follow, k.Timestamps, k.Sessions, k.Wrap, k.Color, k.Raw, k.Solo},
+		{k.CopyLine, k.CopyCommand, k.Prompt.Regex, k.Prompt.Invert, k.Help, k.Quit},
+	}
+}
+
+// ShortHelp returns the prompt's bindings for the footer while it is open.
+func (p PromptKeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{p.Accept, p.Cancel, p.Regex, p.Invert}
+}
+
+// FullHelp returns the prompt's bindings as one column.
+func (p PromptKeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{p.ShortHelp()}
+}

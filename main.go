@@ -1,0 +1,195 @@
+// Command sandtail shows the logs of microsandbox sandboxes: a terminal
+// viewer for live tailing, post-mortem scrolling and pairing in tmux, and a
+// print mode for scripts and pipes.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+
+	"sandtail/engine"
+	"sandtail/tui"
+)
+
+// Exit statuses (SPEC §8).
+const (
+	exitOK             = 0
+	exitError          = 1
+	exitUsage          = 2
+	exitMissedRotation = 3
+)
+
+func main() {
+	// A closed pipe (sandtail … | head -1) must surface as EPIPE from Write so
+	// the output is cut short quietly, not as a SIGPIPE death.
+	signal.Ignore(syscall.SIGPIPE)
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is the whole program; it returns the exit status.
+func run(args []string, stdout, stderr *os.File) int {
+	o, err := parseArgs(args, time.Now())
+	if err != nil {
+		return report(stderr, err)
+	}
+	if o.help {
+		printHelp(stdout)
+		return exitOK
+	}
+	if o.version {
+		fmt.Fprintln(stdout, versionString())
+		return exitOK
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		// After the first signal the default action is back: a second Ctrl-C
+		// ends a shutdown that hangs.
+		<-ctx.Done()
+		stop()
+	}()
+
+	outTerm := term.IsTerminal(stdout.Fd())
+	printMode := o.print || !outTerm
+	if o.tail > 0 && !printMode {
+		return report(stderr, usagef("--tail works in print mode: add --print (the viewer keeps the last --buffer lines)"))
+	}
+
+	t := target{name: o.name, dir: o.dir, home: o.home}
+	if o.demo {
+		d, err := startDemo(ctx, o.demoRate)
+		if err != nil {
+			return report(stderr, err)
+		}
+		defer d.Close()
+		t = target{name: "demo", dir: d.Dir(), home: d.Home(), demo: true}
+		if printMode && !o.follow {
+			d.warmUp(ctx)
+		}
+	}
+	if t.dir == "" && t.name != "" {
+		if t.dir, err = resolveName(t.name, o.home); err != nil {
+			return report(stderr, err)
+		}
+	}
+	if t.dir == "" {
+		if printMode {
+			return report(stderr, usagef("print mode needs a sandbox: give NAME, --dir PATH or --demo%s", knownHint(homeOf(o.home))))
+		}
+	} else if err := checkDir(t, o.home); err != nil {
+		return report(stderr, err)
+	}
+
+	if t.dir != "" && o.fromGiven {
+		if err := checkCursor(ctx, t.dir, o, stderr); err != nil {
+			return report(stderr, err)
+		}
+	}
+	if printMode {
+		err = runPrint(ctx, o, t, stdout, stderr, outTerm)
+	} else {
+		err = tui.Run(ctx, uiConfig(o, t))
+	}
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		err = nil // interrupted: a normal end
+	}
+	return report(stderr, err)
+}
+
+// target is the log directory being read and how the user named it.
+type target struct {
+	name string // sandbox name ("demo" for --demo); empty with --dir
+	dir  string // log directory; empty: the viewer's picker
+	home string // --home as given
+	demo bool
+}
+
+// uiConfig builds the viewer's configuration from the command line.
+func uiConfig(o *options, t target) tui.Config {
+	home := t.home
+	if home == "" {
+		home = engine.Home()
+	}
+	return tui.Config{
+		Name:       t.name,
+		Dir:        t.dir,
+		Home:       home,
+		Sources:    o.sources,
+		Start:      startOf(o),
+		Until:      o.until,
+		Buffer:     o.buffer,
+		Color:      colorMode(o.color),
+		Timestamps: o.timestamps,
+		ShowID:     o.showID,
+		Mouse:      o.mouse,
+		Demo:       t.demo,
+	}
+}
+
+// colorMode applies NO_COLOR (https://no-color.org) to --color auto.
+func colorMode(c tui.ColorMode) tui.ColorMode {
+	if c == tui.ColorAuto && os.Getenv("NO_COLOR") != "" {
+		return tui.ColorNever
+	}
+	return c
+}
+
+// startOf is where reading begins.
+func startOf(o *options) engine.Start {
+	switch {
+	case o.fromGiven && o.lenient:
+		return engine.ResumeLenient(o.from)
+	case o.fromGiven:
+		return engine.FromCursor(o.from)
+	case !o.since.IsZero():
+		return engine.Since(o.since)
+	default:
+		return engine.FromBeginning()
+	}
+}
+
+// checkCursor makes sure the --from cursor fits the logs before anything is
+// shown, so a bad one exits 1 even in the viewer. A cursor whose file has
+// rotated out of retention still resumes, at the oldest data kept, with the
+// gap marked: that is what the command printed after a missed rotation
+// needs. (The engine cannot tell that case from a cursor of another sandbox
+// whose inode is nowhere here; the notice names both.)
+func checkCursor(ctx context.Context, dir string, o *options, stderr io.Writer) error {
+	opts := engine.Options{Sources: o.sources, Start: engine.FromCursor(o.from)}
+	s, err := engine.Open(ctx, dir, opts)
+	if err == nil {
+		return s.Close()
+	}
+	if !errors.Is(err, engine.ErrInvalidCursor) {
+		return err
+	}
+	opts.Start = engine.ResumeLenient(o.from)
+	s, lerr := engine.Open(ctx, dir, opts)
+	if lerr != nil {
+		return &cursorError{err: err}
+	}
+	o.lenient = true
+	writeSafe(stderr, "sandtail: the --from cursor points into a log file that is no longer on disk (it rotated out of retention, or the cursor is from another sandbox); continuing with the oldest data kept")
+	return s.Close()
+}
+
+// report prints err (if any) on stderr in plain words and returns the exit status.
+func report(stderr io.Writer, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	code, msg := explain(err)
+	if msg != "" {
+		writeSafe(stderr, msg)
+	}
+	return code
+}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"sandtail/engine"
+)
+
+// notifier writes notices about the log (gaps, restarts, cut records,
+// skipped lines, a failed boot) on stderr, so they are visible without
+// mixing into the program's output on stdout.
+type notifier struct {
+	w io.Writer
+	// flushFirst is stdout's buffer: flushed before each notice so that on a
+	// terminal the notice appears where it happened in the output.
+	flushFirst *bufio.Writer
+	// lastSkipped is the skipped count already reported.
+	lastSkipped int64
+}
+
+func (n *notifier) say(format string, args ...any) {
+	if n.flushFirst != nil {
+		n.flushFirst.Flush()
+	}
+	writeSafe(n.w, "sandtail: "+fmt.Sprintf(format, args...))
+}
+
+// mark reports an engine notice (gap or restart) with its description.
+func (n *notifier) mark(m engine.Mark, file string, t time.Time, desc []byte) {
+	kind, ok := markNames[m]
+	if !ok {
+		kind = "notice"
+	}
+	n.say("%s in %s at %s: %s", kind, file, t.UTC().Format(timeLayout), strings.TrimSpace(string(desc)))
+}
+
+// truncated reports a record the engine cut because it was too large.
+func (n *notifier) truncated(e *engine.Entry) {
+	n.say("a %s record in %s at %s was too large: %d bytes of it were dropped", e.Source, e.File, e.Time.UTC().Format(timeLayout), e.Truncated)
+}
+
+// lineCut reports a printed line cut at the print mode's line cap.
+func (n *notifier) lineCut(src engine.Source, limit int) {
+	n.say("a %s line longer than %s was cut into parts", src, humanBytes(int64(limit)))
+}
+
+// skipped reports malformed records passed over, once per new total.
+func (n *notifier) skipped(total int64) {
+	if total <= n.lastSkipped {
+		return
+	}
+	n.say("skipped %d malformed log line(s) so far (bad JSON, unknown source or time)", total)
+	n.lastSkipped = total
+}
+
+// bootError shows that the sandbox failed to start.
+func (n *notifier) bootError(name string, b *engine.BootError) {
+	who := "this sandbox"
+	if name != "" {
+		who = "sandbox " + name
+	}
+	errno := ""
+	if b.Errno != nil {
+		errno = fmt.Sprintf(", errno %d", *b.Errno)
+	}
+	n.say("%s failed to start at %s (stage %s%s): %s; add --source all to see runtime and kernel messages",
+		who, b.Time.UTC().Format(timeLayout), b.Stage, errno, strings.TrimSpace(b.Message))
+}
+
+// shellJoin quotes args for a POSIX shell, leaving plain words as they are.
+func shellJoin(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		q[i] = shellQuote(a)
+	}
+	return strings.Join(q, " ")
+}
+
+func shellQuote(s string) string {
+	if s == "" {
+		return "''"
+	}
+	safe := true
+	for _, c := range []byte(s) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case strings.IndexByte("-_./:=+,@%", c) >= 0:
+		default:
+			safe = false
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,23 @@
+package tui
+
+import (
+	"context"
+
+	"sandtail/engine"
+)
+
+// entryStream is what the viewer needs of an *engine.Stream. Tests hand the
+// model scripted streams through it.
+type entryStream interface {
+	Next(ctx context.Context, max int) ([]engine.Entry, error)
+	Skipped() int64
+	Close() error
+}
+
+// backend is the viewer's only way to the logs on disk: the engine in the
+// program, a fake in tests.
+type backend interface {
+	Snapshot(ctx context.Context, dir string, opts engine.Options) (*engine.Snapshot, error)
+	Open(ctx context.Context, dir string, opts engine.Options) (entryStream, error)
+	BootError(dir string) (*engine.BootError, error)
+}

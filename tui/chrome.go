@@ -1,0 +1,243 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"sandtail/engine"
+	"sandtail/tui/sanitize"
+)
+
+// sourceLabels are the header's names for the sources, long and short.
+var sourceLabels = [4][2]string{
+	{"stdout", "out"}, {"stderr", "err"}, {"output", "pty"}, {"system", "sys"},
+}
+
+// part is one piece of the header: its text and style.
+type part struct {
+	text string
+	st   lipgloss.Style
+}
+
+// header draws the top row: name, state, source toggles and counts,
+// skipped records, solo, filter and search status. On a narrow pane it
+// falls back to short labels, then cuts the end.
+func (m *Model) header() string {
+	name := m.displayName()
+	left := []part{{" " + name + " ", m.styles.HeaderName}}
+	if m.cfg.Demo {
+		left = append(left, part{"simulated ", m.styles.HeaderDemo})
+	}
+	left = append(left, m.statePart())
+	right := m.statusParts()
+	for _, short := range []bool{false, true} {
+		parts := append(append(append([]part{}, left...), m.sourceParts(short)...), right...)
+		if s, w := m.joinParts(parts); w <= m.width || short {
+			return m.fitRow(s, w, m.styles.Header)
+		}
+	}
+	return ""
+}
+
+// displayName is the sanitised sandbox name, or the directory's.
+func (m *Model) displayName() string {
+	if m.cfg.Name != "" {
+		return sanitize.Plain(m.cfg.Name)
+	}
+	if m.cfg.Dir != "" {
+		return sanitize.Plain(m.cfg.Dir)
+	}
+	return "sandtail"
+}
+
+// statePart is LIVE, PAUSED with the count of new lines, ENDED or ERROR.
+func (m *Model) statePart() part {
+	below := ""
+	if !m.follow && m.newBelow > 0 {
+		below = fmt.Sprintf(" ↓%s new", humanCount(m.newBelow))
+	}
+	switch {
+	case m.state == stateError:
+		return part{"✗ ERROR" + below, m.styles.StateError}
+	case m.state == stateEnded:
+		return part{"■ ENDED" + below, m.styles.StateEnded}
+	case m.state == stateLoading:
+		return part{"… LOADING", m.styles.StateEnded}
+	case !m.follow:
+		return part{"‖ PAUSED" + below, m.styles.StatePaused}
+	default:
+		return part{"● LIVE", m.styles.StateLive}
+	}
+}
+
+// sourceParts are the four toggles with their counts.
+func (m *Model) sourceParts(short bool) []part {
+	var out []part
+	for i, src := range engine.AllSourceList() {
+		on, st, mark := m.show.Has(src), m.styles.SourceOn, "✓"
+		if !on {
+			st, mark = m.styles.SourceOff, "✗"
+		}
+		label := sourceLabels[i][0] + " " + mark + " "
+		if short {
+			label = sourceLabels[i][1] + mark
+		}
+		out = append(out, part{"  " + label, st}, part{humanCount(m.counts[src]), m.styles.Count})
+	}
+	return out
+}
+
+// statusParts are skipped records, solo, filter and search status.
+func (m *Model) statusParts() []part {
+	var out []part
+	if n := m.skippedBase + m.skippedLive; n > 0 {
+		out = append(out, part{fmt.Sprintf("  skipped %s", humanCount(int(n))), m.styles.Skipped})
+	}
+	if m.solo != nil {
+		out = append(out, part{"  solo " + soloLabel(m.solo), m.styles.SearchStatus})
+	}
+	if m.filter != nil {
+		op := "&"
+		if m.filterInvert {
+			op = "&!"
+		}
+		out = append(out, part{"  " + op + sanitize.Plain(m.filter.query), m.styles.SearchStatus})
+	}
+	if m.search != nil {
+		out = append(out, part{"  /" + sanitize.Plain(m.search.query) + " " + m.matchStatus(), m.styles.SearchStatus})
+	}
+	return out
+}
+
+// soloLabel names the solo session.
+func soloLabel(s *soloSession) string {
+	if !s.has {
+		return s.source.String() + " (no session)"
+	}
+	return fmt.Sprintf("[%d]", s.session)
+}
+
+// matchStatus is "i/N" when the selection is on the i-th of N matching
+// lines, else how many lines match.
+func (m *Model) matchStatus() string {
+	n := m.matches.Len()
+	i, ok := m.matches.Find(m.sel)
+	switch {
+	case n == 0:
+		return "no match"
+	case !ok && n == 1:
+		return "1 match"
+	case !ok:
+		return fmt.Sprintf("%d matches", n)
+	}
+	return fmt.Sprintf("%d/%d", i+1, n)
+}
+
+// joinParts renders parts over the header background and returns the
+// result and its width.
+func (m *Model) joinParts(parts []part) (string, int) {
+	var b strings.Builder
+	w := 0
+	for _, p := range parts {
+		b.WriteString(p.st.Inherit(m.styles.Header).Render(p.text))
+		w += ansi.StringWidth(p.text)
+	}
+	return b.String(), w
+}
+
+// fitRow cuts or pads a rendered row of width w to exactly the pane width.
+func (m *Model) fitRow(s string, w int, pad lipgloss.Style) string {
+	if w > m.width {
+		return ansi.Truncate(s, m.width-1, "") + pad.Render("…") + reset
+	}
+	if w < m.width {
+		s += pad.Render(strings.Repeat(" ", m.width-w))
+	}
+	return s + reset
+}
+
+// bootRows draws boot-error.json's content, at most three rows.
+func (m *Model) bootRows() []string {
+	b := m.boot
+	if b == nil {
+		return nil
+	}
+	title := "✗ sandbox failed to start"
+	detail := "stage " + sanitize.Plain(b.Stage)
+	if b.Errno != nil {
+		detail += fmt.Sprintf(", errno %d", *b.Errno)
+	}
+	msg := sanitize.Plain(b.Message)
+	text := title + " (" + detail + "): " + msg
+	w := max(m.width-1, 1)
+	var rows []string
+	for i := 0; i < 3; i++ {
+		cut := ansi.Cut(text, i*w, (i+1)*w)
+		if cut == "" {
+			break
+		}
+		if i == 2 && ansi.StringWidth(text) > 3*w {
+			cut = ansi.Truncate(cut, w-1, "") + "…"
+		}
+		st := m.styles.BootErrorText
+		if i == 0 {
+			st = m.styles.BootError
+		}
+		rows = append(rows, " "+st.Render(cut)+reset)
+	}
+	return rows
+}
+
+// maxStatusRows bounds how many rows a long status message (the copied
+// resume command) may take, so it can be read out whole.
+const maxStatusRows = 4
+
+// footerRows draws the bottom rows: the open prompt, else a status
+// message (wrapped, so a copied command is shown whole), else the
+// stream's error, else the short help.
+func (m *Model) footerRows() []string {
+	if m.prompt != nil {
+		return []string{m.promptRow()}
+	}
+	w := max(m.width-1, 1)
+	lead := ""
+	if !m.follow && m.newBelow > 0 {
+		lead = fmt.Sprintf("↓ %s new · ", humanCount(m.newBelow))
+	}
+	switch {
+	case m.status != "":
+		st := m.styles.Status
+		if m.statusErr {
+			st = m.styles.StatusError
+		}
+		return m.wrapRows(lead+m.status, w, st)
+	case m.streamErr != "":
+		return m.wrapRows(lead+m.streamErr, w, m.styles.StatusError)
+	}
+	m.help.SetWidth(max(w-ansi.StringWidth(lead), 0))
+	row := " " + m.styles.Footer.Render(lead) + m.help.ShortHelpView(m.keys.ShortHelp())
+	return []string{ansi.Truncate(row, m.width, "") + reset}
+}
+
+// wrapRows cuts plain text into rows of w cells, at most maxStatusRows
+// (and never more than leaves one body row), the last ending in "…" when
+// cut.
+func (m *Model) wrapRows(text string, w int, st lipgloss.Style) []string {
+	limit := min(maxStatusRows, max(m.height-2-len(m.bootRows())-1, 1))
+	total := ansi.StringWidth(text)
+	var rows []string
+	for i := 0; i < limit && i*w < total; i++ {
+		cut := ansi.Cut(text, i*w, (i+1)*w)
+		if i == limit-1 && total > (i+1)*w {
+			cut = ansi.Truncate(cut, w-1, "") + "…"
+		}
+		rows = append(rows, " "+st.Render(cut)+reset)
+	}
+	if len(rows) == 0 {
+		rows = []string{""}
+	}
+	return rows
+}

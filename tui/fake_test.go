@@ -1,0 +1,289 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"sandtail/engine"
+	"sandtail/theme"
+)
+
+// fakeBackend is a scripted engine: a fixed log for snapshots and streams
+// the test feeds by hand.
+type fakeBackend struct {
+	mu      sync.Mutex
+	log     []engine.Entry // what is "on disk" for snapshots
+	boot    *engine.BootError
+	snapErr error
+	snaps   []engine.Options // every snapshot asked for
+	opens   []engine.Options // every stream opened
+	streams []*fakeStream
+}
+
+func (b *fakeBackend) Snapshot(ctx context.Context, dir string, opts engine.Options) (*engine.Snapshot, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.snaps = append(b.snaps, opts)
+	if b.snapErr != nil {
+		return nil, b.snapErr
+	}
+	entries := b.log
+	if opts.Tail > 0 && len(entries) > opts.Tail {
+		entries = entries[len(entries)-opts.Tail:]
+	}
+	snap := &engine.Snapshot{Entries: append([]engine.Entry(nil), entries...)}
+	if n := len(b.log); n > 0 {
+		snap.End = b.log[n-1].Cursor
+	}
+	return snap, nil
+}
+
+func (b *fakeBackend) Open(ctx context.Context, dir string, opts engine.Options) (entryStream, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.opens = append(b.opens, opts)
+	s := &fakeStream{ch: make(chan fakeBatch, 16)}
+	b.streams = append(b.streams, s)
+	return s, nil
+}
+
+func (b *fakeBackend) BootError(dir string) (*engine.BootError, error) { return b.boot, nil }
+
+// stream returns the i-th opened stream.
+func (b *fakeBackend) stream(t *testing.T, i int) *fakeStream {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if i >= len(b.streams) {
+		t.Fatalf("stream %d was never opened (%d opened)", i, len(b.streams))
+	}
+	return b.streams[i]
+}
+
+type fakeBatch struct {
+	entries []engine.Entry
+	err     error
+}
+
+// fakeStream hands out what the test sends on ch.
+type fakeStream struct {
+	ch      chan fakeBatch
+	mu      sync.Mutex
+	closed  bool
+	skipped int64
+}
+
+// waiting counts commands blocked in a fake stream's Next, so the harness
+// knows when everything else has finished.
+var waiting atomic.Int64
+
+func (s *fakeStream) Next(ctx context.Context, max int) ([]engine.Entry, error) {
+	waiting.Add(1)
+	defer waiting.Add(-1)
+	select {
+	case b := <-s.ch:
+		return b.entries, b.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (s *fakeStream) Skipped() int64 { return s.skipped }
+
+func (s *fakeStream) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	return nil
+}
+
+func (s *fakeStream) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+// harness runs a model the way the program does: commands run in their
+// own goroutines and their messages come back through Update, but the test
+// decides when to wait for them.
+type harness struct {
+	inflight atomic.Int64 // commands started and not yet returned
+	t        *testing.T
+	m        *Model
+	b        *fakeBackend
+	results  chan tea.Msg
+	cancel   context.CancelFunc
+}
+
+// newHarness builds a model over a fake backend with the NoColor theme and
+// an 80×24 screen, and runs its start-up until it waits for the stream.
+func newHarness(t *testing.T, cfg Config, b *fakeBackend) *harness {
+	t.Helper()
+	if cfg.Name == "" && cfg.Dir == "" && cfg.Home == "" {
+		cfg.Name, cfg.Dir = "devbox", "/logs/devbox"
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	st := theme.NoColor()
+	m := newModel(ctx, cfg, options{backend: b, styles: &st})
+	h := &harness{t: t, m: m, b: b, results: make(chan tea.Msg, 64), cancel: cancel}
+	t.Cleanup(func() { m.shutdown(); cancel() })
+	h.update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.do(m.Init())
+	h.settle()
+	return h
+}
+
+// do runs cmd in the background, like the program would.
+func (h *harness) do(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	h.inflight.Add(1)
+	go func() {
+		msg := cmd()
+		h.inflight.Add(-1)
+		h.results <- msg
+	}()
+}
+
+// update gives msg to the model and runs the command it returns.
+func (h *harness) update(msg tea.Msg) {
+	_, cmd := h.m.Update(msg)
+	h.do(cmd)
+}
+
+// settle delivers command results until every command still running is
+// blocked in a stream's Next, waiting for the test to feed it. (Tests do
+// not run in parallel, so the global count is this harness's.)
+func (h *harness) settle() {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		select {
+		case msg := <-h.results:
+			switch msg := msg.(type) {
+			case nil:
+			case tea.BatchMsg:
+				for _, c := range msg {
+					h.do(c)
+				}
+			default:
+				if fmt.Sprintf("%T", msg) == "tea.backgroundColorMsg" {
+					continue
+				}
+				h.update(msg)
+			}
+		case <-time.After(2 * time.Millisecond):
+			if h.inflight.Load() <= waiting.Load() && len(h.results) == 0 {
+				return
+			}
+			if time.Now().After(deadline) {
+				h.t.Fatalf("commands still running after 10s")
+			}
+		}
+	}
+}
+
+// send feeds a batch to stream i and lets the model take it.
+func (h *harness) send(i int, entries ...engine.Entry) {
+	h.b.stream(h.t, i).ch <- fakeBatch{entries: entries}
+	h.settle()
+}
+
+// fail ends stream i with err.
+func (h *harness) fail(i int, err error) {
+	h.b.stream(h.t, i).ch <- fakeBatch{err: err}
+	h.settle()
+}
+
+// key presses a key given as msg.String() would spell it.
+func (h *harness) key(keys ...string) {
+	for _, k := range keys {
+		h.press(keyPress(k))
+	}
+}
+
+// press gives a key press to the model, waiting for its command only when
+// it returned one.
+func (h *harness) press(msg tea.KeyPressMsg) {
+	_, cmd := h.m.Update(msg)
+	if cmd != nil {
+		h.do(cmd)
+		h.settle()
+	}
+}
+
+// typeText types s into whatever has focus, one key per character.
+func (h *harness) typeText(s string) {
+	for _, r := range s {
+		h.press(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+// keyPress builds the key press that msg.String() spells as k.
+func keyPress(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "ctrl+r":
+		return tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl}
+	case "ctrl+x":
+		return tea.KeyPressMsg{Code: 'x', Mod: tea.ModCtrl}
+	case "space":
+		return tea.KeyPressMsg{Code: ' ', Text: " "}
+	}
+	r := []rune(k)
+	if len(r) != 1 {
+		panic("keyPress: unknown key " + k)
+	}
+	return tea.KeyPressMsg{Code: r[0], Text: k}
+}
+
+// t0 is the time of the first test entry.
+var t0 = time.Date(2026, 4, 30, 20, 32, 59, 0, time.UTC)
+
+// offset numbers test entries so each has its own cursor.
+var offset uint64
+
+// ent builds an exec.log entry with its own cursor.
+func ent(src engine.Source, session uint64, data string) engine.Entry {
+	offset += uint64(len(data)) + 40
+	e := engine.Entry{
+		Time: t0.Add(time.Duration(offset) * time.Millisecond), Source: src,
+		Data: []byte(data), File: "exec.log",
+		Cursor: engine.NewCursor(engine.Position{Generation: 7, Offset: offset}, engine.Position{}, engine.Position{}),
+	}
+	if src != engine.System {
+		e.Session, e.HasSession = session, true
+	}
+	return e
+}
+
+// outLines builds n stdout lines "line 0" … of session 1.
+func outLines(from, n int) []engine.Entry {
+	var out []engine.Entry
+	for i := from; i < from+n; i++ {
+		out = append(out, ent(engine.Stdout, 1, fmt.Sprintf("line %d\n", i)))
+	}
+	return out
+}
+
+// tea_WindowSize is a resize message.
+func tea_WindowSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }

@@ -1,0 +1,194 @@
+package tui
+
+import (
+	"context"
+
+	"charm.land/bubbles/v2/help"
+
+	"sandtail/engine"
+	"sandtail/keymap"
+	"sandtail/theme"
+	"sandtail/tui/dialog"
+	"sandtail/tui/lines"
+	"sandtail/tui/picker"
+)
+
+// streamState is what the header says about the stream.
+type streamState uint8
+
+const (
+	stateLoading streamState = iota // the first snapshot is being read
+	stateLive                       // following the live files
+	stateEnded                      // a bounded read is done
+	stateError                      // the stream stopped on an error
+)
+
+// Model is the viewer: a ring of display lines fed by the engine, and the
+// view over it. It is used through a pointer; Update never blocks.
+type Model struct {
+	cfg     Config
+	keys    keymap.KeyMap
+	styles  theme.Styles
+	help    help.Model
+	backend backend
+	ctx     context.Context // the program's; each generation derives from it
+
+	// colorOK is false when NO_COLOR or --color never forbid colour: the
+	// theme then stays NoColor whatever the user toggles.
+	colorOK bool
+	dark    bool // the terminal's background is dark
+
+	width, height int
+
+	// Lines.
+	ring    *Ring
+	joiner  lines.Joiner
+	open    map[lines.Key]uint64 // the open (unterminated) line of each source and session
+	visible seqList              // lines that pass sources, solo and filter
+	matches seqList              // visible lines that match the search
+	counts  [4]int               // lines held per source
+	// prevCursor is the cursor after the last entry ingested: the "from"
+	// cursor of a line that the next entry starts.
+	prevCursor engine.Cursor
+
+	// What lines show.
+	show engine.Sources
+	// readSources is what the streams read: every source, so toggling is
+	// instant, unless a cursor from the command line fixes the set.
+	readSources engine.Sources
+	timestamps  bool
+	ids         bool
+	wrap        bool
+	color       bool // program colours and theme colours
+	raw         bool
+	solo        *soloSession
+
+	// Position: everything is a sequence number, so it stays put while
+	// lines arrive and are evicted.
+	follow   bool   // sticky bottom: the newest line is selected and shown
+	paused   bool   // following was turned off with the follow key
+	sel      uint64 // the selected line
+	top      uint64 // the line drawn on the first body row (when not following)
+	topRow   int    // rows of top hidden above the body (wrapped lines)
+	xOff     int    // horizontal scroll, in cells, when wrap is off
+	newBelow int    // visible lines that arrived while not following
+
+	// Search and filter.
+	search       *matcher
+	filter       *matcher
+	filterInvert bool
+	prompt       *prompt
+
+	// Stream.
+	gen         *generation
+	state       streamState
+	skippedBase int64 // skipped records counted by snapshots and ended streams
+	skippedLive int64 // skipped records counted by the current stream
+	boot        *engine.BootError
+	snapStart   engine.Start   // where the generation's snapshots start
+	fastShown   bool           // the fast snapshot's lines are in the ring
+	fastSources engine.Sources // what the fast snapshot read
+	// pendingSel is the line the user had selected in the fast snapshot,
+	// to find again in the full one.
+	pendingSel *line
+	streamErr  string // sanitised reason the stream stopped (stateError)
+	// fatal is an error that makes showing anything pointless (no such
+	// sandbox, a cursor that does not fit): Run returns it after quitting.
+	fatal error
+
+	status    string // message under the view until the next key (sanitised)
+	statusErr bool
+
+	// picker is the sandbox picker, shown instead of the log view until a
+	// sandbox is chosen when neither a name nor a directory was given.
+	picker *picker.Picker
+	// pickerList is the picker's last list, kept to restyle the picker.
+	pickerList *picker.LoadedMsg
+
+	// overlay holds the open dialogs (missed rotation, full help); it gets
+	// keys first and is drawn last.
+	overlay      dialog.Overlay
+	dialogStyles theme.Dialog
+	rotationKeys keymap.Rotation
+	helpKeys     keymap.HelpOverlay
+}
+
+// soloSession is the session shown alone.
+type soloSession struct {
+	source  engine.Source
+	session uint64
+	has     bool
+}
+
+// options configure a model beyond Config; tests use them.
+type options struct {
+	backend backend
+	styles  *theme.Styles
+	colorOK bool
+}
+
+// newModel builds the viewer for cfg. It does not touch the disk: Init
+// returns the commands that do.
+func newModel(ctx context.Context, cfg Config, o options) *Model {
+	if cfg.Buffer <= 0 {
+		cfg.Buffer = DefaultBuffer
+	}
+	m := &Model{
+		cfg:          cfg,
+		keys:         keymap.Default(),
+		rotationKeys: keymap.DefaultRotation(),
+		helpKeys:     keymap.DefaultHelpOverlay(),
+		help:         help.New(),
+		backend:      o.backend,
+		ctx:          ctx,
+		colorOK:      o.colorOK,
+		dark:         true,
+		ring:         NewRing(cfg.Buffer),
+		open:         map[lines.Key]uint64{},
+		show:         cfg.Sources,
+		timestamps:   cfg.Timestamps,
+		ids:          cfg.ShowID,
+		wrap:         true,
+		color:        o.colorOK,
+		follow:       true,
+		width:        80,
+		height:       24,
+	}
+	if m.show == 0 {
+		m.show = engine.DefaultSources
+	}
+	m.readSources = engine.AllSources
+	if k := cfg.Start.Kind; k == engine.StartCursor || k == engine.StartLenient {
+		// A cursor has one position per file of the sources it was made
+		// with; reading other sources would not fit it.
+		m.readSources = m.show
+	}
+	if o.styles != nil {
+		m.styles = *o.styles
+	} else {
+		m.styles = theme.Pick(m.color, m.dark)
+	}
+	m.help.Styles = m.styles.Help()
+	m.dialogStyles = theme.NewDialog(m.styles.Palette)
+	if cfg.Dir == "" {
+		m.picker = picker.New(cfg.Home, keymap.DefaultPicker(), theme.NewPicker(m.styles.Palette))
+	}
+	return m
+}
+
+// DefaultBuffer is the ring size when Config.Buffer is zero.
+const DefaultBuffer = 200000
+
+// applyTheme rebuilds the styles after a colour or background change.
+func (m *Model) applyTheme() {
+	m.styles = theme.Pick(m.color && m.colorOK, m.dark)
+	m.help.Styles = m.styles.Help()
+	m.dialogStyles = theme.NewDialog(m.styles.Palette)
+}
+
+// shutdown ends the running generation once the program has exited.
+func (m *Model) shutdown() {
+	if m.gen != nil {
+		m.gen.stop()
+	}
+}

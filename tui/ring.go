@@ -1,0 +1,104 @@
+package tui
+
+import (
+	"time"
+
+	"sandtail/engine"
+)
+
+// maxLineBytes caps the bytes kept for one display line. A program that
+// prints megabytes without a newline must not make one line eat the memory
+// meant for the whole buffer; the rest is counted and the line is marked.
+const maxLineBytes = 16 << 10
+
+// line is one display line: everything needed to filter it and draw it
+// fast, without the engine entry it came from. It is kept small: a full
+// buffer holds hundreds of thousands of them.
+type line struct {
+	// text is the line's bytes as the program wrote them (capped at
+	// maxLineBytes), without the trailing newline. It is kept so toggling
+	// colour or the raw view redraws from the original.
+	text string
+	// plain is the sanitised text without styles: what search and filter
+	// match and what y copies. For the common line that needs no
+	// sanitising it shares text's memory.
+	plain string
+	// from is the cursor just before the entry that started this line
+	// (zero when unknown): Y copies a command that resumes from it.
+	from engine.Cursor
+	// unixNano is the time of the line's first chunk.
+	unixNano  int64
+	session   uint64
+	truncated int64 // bytes dropped (by the engine's entry cap or maxLineBytes)
+	width     int32 // plain's width in cells
+	source    engine.Source
+	mark      engine.Mark
+	// hasSession is false for system lines, which belong to no session.
+	hasSession bool
+	// open is true while the line's last chunk had no newline: more
+	// chunks of the same source and session may still extend it.
+	open bool
+	// overstruck is true when a \r or \b hid text the line had drawn.
+	overstruck bool
+}
+
+// time returns the time of the line's first chunk.
+func (l *line) time() time.Time { return time.Unix(0, l.unixNano) }
+
+// Ring is a bounded buffer of display lines. Every line gets a sequence
+// number that never changes, so positions held as sequence numbers stay put
+// while lines are added and old ones evicted.
+type Ring struct {
+	lines []line
+	head  int    // index in lines of the oldest line
+	first uint64 // sequence number of the oldest line
+	size  int    // capacity in lines
+}
+
+// NewRing returns an empty ring that holds at most size lines. Its storage
+// grows with use, so a large size costs nothing until it is filled.
+func NewRing(size int) *Ring {
+	if size < 1 {
+		size = 1
+	}
+	return &Ring{size: size}
+}
+
+// Len is the number of lines held.
+func (r *Ring) Len() int { return len(r.lines) }
+
+// First is the sequence number of the oldest line held.
+func (r *Ring) First() uint64 { return r.first }
+
+// End is the sequence number the next pushed line will get.
+func (r *Ring) End() uint64 { return r.first + uint64(len(r.lines)) }
+
+// Push adds l as the newest line and returns its sequence number. When the
+// ring is full the oldest line is evicted; evicted reports whether one was.
+func (r *Ring) Push(l line) (seq uint64, evicted bool) {
+	if len(r.lines) < r.size {
+		r.lines = append(r.lines, l)
+		return r.End() - 1, false
+	}
+	r.lines[r.head] = l
+	r.head = (r.head + 1) % r.size
+	r.first++
+	return r.End() - 1, true
+}
+
+// At returns the line with sequence number seq, or nil when it was evicted
+// or does not exist yet. The pointer is valid until the next Push.
+func (r *Ring) At(seq uint64) *line {
+	if seq < r.first || seq >= r.End() {
+		return nil
+	}
+	return &r.lines[(r.head+int(seq-r.first))%len(r.lines)]
+}
+
+// Reset empties the ring; sequence numbers keep increasing, so positions
+// taken before the reset never name a line added after it.
+func (r *Ring) Reset() {
+	r.first = r.End()
+	r.lines = r.lines[:0]
+	r.head = 0
+}

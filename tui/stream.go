@@ -1,0 +1,249 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+
+	"sandtail/engine"
+	"sandtail/tui/dialog"
+	"sandtail/tui/lines"
+	"sandtail/tui/sanitize"
+)
+
+// startMode says how a generation begins.
+type startMode uint8
+
+const (
+	// startInitial reads a screenful first for an immediate first paint,
+	// replaces it with a whole buffer's worth, then follows.
+	startInitial startMode = iota
+	// startSnapshot appends a whole buffer's worth after what is held,
+	// then follows (reload from the beginning).
+	startSnapshot
+	// startStream opens a follow stream at the start directly (resume,
+	// jump to now).
+	startStream
+)
+
+// startGeneration cancels the running generation, if any, and starts a new
+// one at start. Each snapshot's end cursor is where the next step reads
+// from, so nothing is lost or repeated between the steps.
+func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
+	id := 1
+	if g := m.gen; g != nil {
+		id = g.id + 1
+		// The old generation's pending command sees the cancellation and
+		// closes its stream; its late messages are dropped by number.
+		g.cancel()
+		m.skippedBase += m.skippedLive
+		m.skippedLive = 0
+	}
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.gen = &generation{id: id, ctx: ctx, cancel: cancel}
+	m.snapStart = start
+	m.streamErr = ""
+	if mode == startInitial && m.ring.Len() == 0 {
+		m.state = stateLoading
+	} else {
+		m.state = stateLive
+	}
+	switch {
+	case mode == startStream || start.Kind == engine.StartEnd:
+		return openCmd(m.backend, m.gen, m.cfg.Dir, m.streamOptions(start))
+	case mode == startSnapshot:
+		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, m.cfg.Buffer), phaseFull)
+	default:
+		// The fast snapshot only paints the first screen, and its end
+		// cursor is never used, so it reads just the sources shown: a
+		// screenful of hidden system lines would paint an empty screen.
+		fast := m.snapshotOptions(start, min(fastTail, m.cfg.Buffer))
+		if m.show&m.readSources != 0 {
+			fast.Sources = m.show & m.readSources
+		}
+		m.fastSources = fast.Sources
+		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, fast, phaseFast)
+	}
+}
+
+// snapshotOptions are the options of a snapshot of the last tail entries.
+func (m *Model) snapshotOptions(start engine.Start, tail int) engine.Options {
+	return engine.Options{Sources: m.readSources, Start: start, Until: m.cfg.Until, Tail: tail}
+}
+
+// streamOptions are the options of the follow stream.
+func (m *Model) streamOptions(start engine.Start) engine.Options {
+	return engine.Options{Sources: m.readSources, Start: start, Until: m.cfg.Until, Follow: true}
+}
+
+// current reports whether a message belongs to the running generation.
+func (m *Model) current(gen int) bool { return m.gen != nil && gen == m.gen.id }
+
+// onSnapshot handles a snapshot: the fast one is drawn at once and then
+// replaced by the full one, after which the stream follows from the full
+// snapshot's end cursor, so nothing is lost or repeated in between.
+func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
+	if !m.current(msg.gen) {
+		return nil
+	}
+	if msg.err != nil {
+		return m.fail(msg.err)
+	}
+	snap := msg.snap
+	if msg.phase == phaseFast {
+		m.ingest(snap.Entries)
+		m.fastShown = true
+		m.state = stateLive
+		if len(snap.Entries) < fastTail && m.fastSources == m.readSources {
+			// The fast snapshot already holds everything on disk, and its
+			// end cursor fits the stream (same sources).
+			return m.afterFullSnapshot(snap)
+		}
+		full := m.snapshotOptions(m.snapStart, m.cfg.Buffer)
+		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, full, phaseFull)
+	}
+	if m.fastShown {
+		m.dropFastSnapshot()
+	}
+	m.ingest(snap.Entries)
+	m.findPendingSel()
+	return m.afterFullSnapshot(snap)
+}
+
+// afterFullSnapshot counts the snapshot's skipped records and opens the
+// follow stream exactly at its end.
+func (m *Model) afterFullSnapshot(snap *engine.Snapshot) tea.Cmd {
+	m.fastShown = false
+	m.skippedBase += snap.Skipped
+	m.skippedLive = 0
+	m.state = stateLive
+	return openCmd(m.backend, m.gen, m.cfg.Dir, m.streamOptions(engine.FromCursor(snap.End)))
+}
+
+// onOpened arms the first read of a new stream.
+func (m *Model) onOpened(msg openedMsg) tea.Cmd {
+	var gs *guardedStream
+	if msg.stream != nil {
+		gs = &guardedStream{s: msg.stream}
+	}
+	if !m.current(msg.gen) {
+		return closeCmd(gs)
+	}
+	if msg.err != nil {
+		return m.fail(msg.err)
+	}
+	m.gen.stream = gs
+	m.state = stateLive
+	return nextCmd(m.gen, 0)
+}
+
+// onBatch adds a batch and re-arms the read; an error ends the stream.
+func (m *Model) onBatch(msg batchMsg) tea.Cmd {
+	if !m.current(msg.gen) {
+		// A replaced stream: its data must not mix with the new one.
+		return closeCmd(msg.stream)
+	}
+	m.skippedLive = msg.skipped
+	if len(msg.entries) > 0 {
+		m.ingest(msg.entries)
+	}
+	if msg.err == nil {
+		delay := batchInterval
+		if len(msg.entries) >= batchMax {
+			delay = 0 // a burst: keep up
+		}
+		return nextCmd(m.gen, delay)
+	}
+	cmd := closeCmd(msg.stream)
+	var missed *engine.MissedRotationError
+	switch {
+	case isEnd(msg.err):
+		m.state = stateEnded
+	case errors.As(msg.err, &missed):
+		m.state = stateError
+		m.streamErr = "missed rotation: log data was lost"
+		m.overlay.Open(dialog.NewRotation(missed, m.rotationKeys, m.dialogStyles))
+	case errors.Is(msg.err, context.Canceled):
+		// The program is quitting.
+	default:
+		return tea.Batch(cmd, m.fail(msg.err))
+	}
+	return cmd
+}
+
+// fail shows an error that stopped the stream; the buffer stays. Before
+// anything was shown, an error the user must fix on the command line (no
+// such sandbox, a cursor that does not fit) quits and Run returns it.
+func (m *Model) fail(err error) tea.Cmd {
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	if m.gen.id == 1 && m.ring.Len() == 0 &&
+		(errors.Is(err, engine.ErrNotFound) || errors.Is(err, engine.ErrInvalidCursor) || errors.Is(err, engine.ErrInvalidName)) {
+		m.fatal = err
+		return m.quit()
+	}
+	m.state = stateError
+	m.streamErr = sanitize.Plain(fmt.Sprintf("stream stopped: %v", err))
+	return nil
+}
+
+// onRestart applies a choice of the missed-rotation dialog: the stream
+// restarts as a new generation and the buffer keeps what it had.
+func (m *Model) onRestart(a dialog.ActionRestart) tea.Cmd {
+	m.setStatus(a.Choice.String(), false)
+	switch a.Choice {
+	case dialog.ChoiceResume:
+		// The engine inserts the gap line itself.
+		return m.startGeneration(a.Start, startStream)
+	case dialog.ChoiceReload:
+		m.addNote(engine.MarkRestart, "reloaded from the beginning: the lines below repeat what was read before")
+		return m.startGeneration(a.Start, startSnapshot)
+	default:
+		m.addNote(engine.MarkGap, "jumped to now: lines written before this point were skipped")
+		return m.startGeneration(a.Start, startStream)
+	}
+}
+
+// dropFastSnapshot removes the fast snapshot's lines before the full
+// snapshot, which holds them too, is added. The selection is carried over
+// by cursor when the user already moved away from the bottom.
+func (m *Model) dropFastSnapshot() {
+	m.fastShown = false
+	var keep *line
+	if !m.follow {
+		if l := m.ring.At(m.sel); l != nil {
+			c := *l
+			keep = &c
+		}
+	}
+	m.ring.Reset()
+	m.visible.Reset()
+	m.matches.Reset()
+	m.counts = [4]int{}
+	m.open = map[lines.Key]uint64{}
+	m.joiner = lines.Joiner{}
+	m.prevCursor = engine.Cursor{}
+	m.pendingSel = keep
+}
+
+// findPendingSel selects again, in the full snapshot, the line the user
+// selected in the fast one; if it cannot be found the view follows.
+func (m *Model) findPendingSel() {
+	want := m.pendingSel
+	m.pendingSel = nil
+	if want == nil {
+		return
+	}
+	for i := m.visible.Len() - 1; i >= 0; i-- {
+		seq := m.visible.At(i)
+		if l := m.ring.At(seq); l.from == want.from && l.unixNano == want.unixNano && l.plain == want.plain {
+			m.gotoSeq(seq)
+			m.paused = false
+			return
+		}
+	}
+	m.resumeFollow()
+}

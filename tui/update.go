@@ -1,0 +1,354 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"sandtail/engine"
+	"sandtail/keymap"
+	"sandtail/theme"
+	"sandtail/tui/dialog"
+	"sandtail/tui/picker"
+	"sandtail/tui/sanitize"
+)
+
+// mouseWheelLines is how far one wheel notch scrolls.
+const mouseWheelLines = 3
+
+// Init reads boot-error.json, asks the terminal for its background colour
+// and starts the first stream generation.
+func (m *Model) Init() tea.Cmd {
+	if m.picker != nil {
+		return tea.Batch(tea.RequestBackgroundColor, picker.Load(m.cfg.Home))
+	}
+	return tea.Batch(
+		tea.RequestBackgroundColor,
+		bootErrorCmd(m.backend, m.cfg.Dir),
+		m.startGeneration(m.cfg.Start, startInitial),
+	)
+}
+
+// Update handles one message. It never blocks: reading happens in
+// commands, and every O(buffer) recomputation happens here once per event,
+// never in View.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.picker != nil {
+		return m, m.updatePicker(msg)
+	}
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = max(msg.Width, 1), max(msg.Height, 1)
+		// Line heights change with the width: start the top line whole.
+		m.topRow = 0
+		m.ensureSelVisible()
+	case tea.BackgroundColorMsg:
+		m.dark = msg.IsDark()
+		m.applyTheme()
+	case snapshotMsg:
+		return m, m.onSnapshot(msg)
+	case openedMsg:
+		return m, m.onOpened(msg)
+	case batchMsg:
+		return m, m.onBatch(msg)
+	case bootErrorMsg:
+		m.onBootError(msg)
+	case tea.PasteMsg:
+		if m.prompt != nil && !m.overlay.Active() {
+			m.typeIntoPrompt(msg.Content)
+			m.applyPrompt()
+		}
+	case tea.MouseWheelMsg:
+		if !m.overlay.Active() {
+			m.onWheel(msg)
+		}
+	case tea.KeyPressMsg:
+		return m, m.onKey(msg)
+	}
+	return m, nil
+}
+
+// onBootError shows boot-error.json and switches system lines on (unless
+// the command line chose the sources), since they explain the failure.
+func (m *Model) onBootError(msg bootErrorMsg) {
+	if msg.err != nil {
+		m.setStatus(sanitize.Plain("boot-error.json: "+msg.err.Error()), true)
+		return
+	}
+	if msg.boot == nil {
+		return
+	}
+	m.boot = msg.boot
+	if m.cfg.Sources == 0 && !m.show.Has(engine.System) {
+		m.show = m.show.With(engine.System)
+		m.rebuild()
+	}
+	m.clampTopRow()
+}
+
+// onWheel scrolls with the mouse wheel (only when --mouse turned it on).
+func (m *Model) onWheel(msg tea.MouseWheelMsg) {
+	switch msg.Button {
+	case tea.MouseWheelUp:
+		m.moveSel(-mouseWheelLines)
+	case tea.MouseWheelDown:
+		m.moveSel(mouseWheelLines)
+	}
+}
+
+// onKey routes a key press: the open dialog first, then the open search
+// or filter box, then the viewer's own keys.
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(msg, m.keys.ForceQuit) {
+		return m.quit()
+	}
+	if m.overlay.Active() {
+		return m.onDialogAction(m.overlay.HandleMsg(msg))
+	}
+	if m.prompt != nil {
+		m.updatePrompt(msg)
+		return nil
+	}
+	m.status, m.statusErr = "", false
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Help):
+		m.overlay.Open(dialog.NewHelp(m.keys, m.helpKeys, m.dialogStyles))
+	case key.Matches(msg, k.Up):
+		m.moveSel(-1)
+	case key.Matches(msg, k.Down):
+		m.moveSel(1)
+	case key.Matches(msg, k.PageUp):
+		m.scrollPage(-m.bodyHeight())
+	case key.Matches(msg, k.PageDown):
+		m.scrollPage(m.bodyHeight())
+	case key.Matches(msg, k.HalfUp):
+		m.scrollPage(-max(m.bodyHeight()/2, 1))
+	case key.Matches(msg, k.HalfDown):
+		m.scrollPage(max(m.bodyHeight()/2, 1))
+	case key.Matches(msg, k.Top):
+		m.gotoTop()
+	case key.Matches(msg, k.Bottom):
+		m.resumeFollow()
+	case key.Matches(msg, k.Left), key.Matches(msg, k.Right):
+		m.scrollSideways(key.Matches(msg, k.Right))
+	case key.Matches(msg, k.Follow):
+		m.toggleFollow()
+	case key.Matches(msg, k.Stdout):
+		m.toggleSource(engine.Stdout)
+	case key.Matches(msg, k.Stderr):
+		m.toggleSource(engine.Stderr)
+	case key.Matches(msg, k.Output):
+		m.toggleSource(engine.Output)
+	case key.Matches(msg, k.System):
+		m.toggleSource(engine.System)
+	case key.Matches(msg, k.Search):
+		m.openPrompt(promptSearch)
+	case key.Matches(msg, k.Filter):
+		m.openPrompt(promptFilter)
+	case key.Matches(msg, k.Next):
+		m.jumpMatch(1)
+	case key.Matches(msg, k.Prev):
+		m.jumpMatch(-1)
+	case key.Matches(msg, k.Clear):
+		m.clearAll()
+	case key.Matches(msg, k.Timestamps):
+		m.timestamps = !m.timestamps
+		m.relayout()
+	case key.Matches(msg, k.Sessions):
+		m.ids = !m.ids
+		m.relayout()
+	case key.Matches(msg, k.Wrap):
+		m.wrap = !m.wrap
+		m.xOff = 0
+		m.relayout()
+	case key.Matches(msg, k.Color):
+		m.toggleColor()
+	case key.Matches(msg, k.Raw):
+		m.raw = !m.raw
+		m.relayout()
+	case key.Matches(msg, k.Solo):
+		m.toggleSolo()
+	case key.Matches(msg, k.CopyLine):
+		return m.copyLine()
+	case key.Matches(msg, k.CopyCommand):
+		return m.copyCommand()
+	}
+	return nil
+}
+
+// onDialogAction carries out what a dialog asked for.
+func (m *Model) onDialogAction(a dialog.Action) tea.Cmd {
+	switch a := a.(type) {
+	case dialog.ActionQuit:
+		return m.quit()
+	case dialog.ActionRestart:
+		return m.onRestart(a)
+	case dialog.ActionClose:
+		// The frozen buffer stays, to be scrolled.
+	}
+	return nil
+}
+
+// quit ends the running generation and the program.
+func (m *Model) quit() tea.Cmd {
+	if m.gen != nil {
+		m.gen.cancel()
+	}
+	return tea.Quit
+}
+
+// scrollSideways scrolls long lines when wrap is off; with wrap on there is
+// nothing to the side, and the status line says how to get there.
+func (m *Model) scrollSideways(right bool) {
+	switch {
+	case m.wrap:
+		m.setStatus("lines are wrapped: w turns wrapping off to scroll sideways", false)
+	case right:
+		m.xOff = min(m.xOff+m.hStep(), m.maxXOff())
+	default:
+		m.xOff = max(m.xOff-m.hStep(), 0)
+	}
+}
+
+// hStep is how far left/right scrolls: a quarter of the pane.
+func (m *Model) hStep() int { return max(m.width/4, 1) }
+
+// toggleFollow pauses following, or jumps to the newest line and follows.
+func (m *Model) toggleFollow() {
+	if m.follow {
+		m.unfollow()
+		m.paused = true
+		return
+	}
+	m.resumeFollow()
+}
+
+// toggleSource shows or hides a source. Only what is shown changes: every
+// source is always read, so this is instant and needs no re-read.
+func (m *Model) toggleSource(src engine.Source) {
+	if !m.readSources.Has(src) {
+		m.setStatus(src.String()+" is not read when resuming from a cursor made without it; add --source "+src.String(), true)
+		return
+	}
+	if m.show.Has(src) {
+		m.show = m.show.Without(src)
+	} else {
+		m.show = m.show.With(src)
+	}
+	m.rebuild()
+}
+
+// toggleSolo shows only the selected line's session, or everything again.
+func (m *Model) toggleSolo() {
+	if m.solo != nil {
+		m.solo = nil
+		m.rebuild()
+		return
+	}
+	l := m.ring.At(m.sel)
+	if l == nil || l.mark != engine.MarkNone || l.source == engine.System {
+		m.setStatus("select a line of a session to show it alone", true)
+		return
+	}
+	m.solo = &soloSession{source: l.source, session: l.session, has: l.hasSession}
+	m.rebuild()
+}
+
+// toggleColor turns colour off or on everywhere: program colours and the
+// theme. NO_COLOR and --color never keep it off.
+func (m *Model) toggleColor() {
+	if !m.colorOK {
+		m.setStatus("colour is off (NO_COLOR or --color never)", true)
+		return
+	}
+	m.color = !m.color
+	m.applyTheme()
+}
+
+// clearAll removes the search, the filter and the solo.
+func (m *Model) clearAll() {
+	changed := m.filter != nil || m.solo != nil
+	m.search, m.filter, m.filterInvert, m.solo = nil, nil, false, nil
+	m.matches.Reset()
+	if changed {
+		m.rebuild()
+	}
+}
+
+// relayout keeps the position valid after a change of line heights.
+func (m *Model) relayout() {
+	m.clampTopRow()
+	m.ensureSelVisible()
+}
+
+// clampTopRow keeps the rows hidden above the body within the top line.
+func (m *Model) clampTopRow() {
+	if r := m.rowsOf(m.top); m.topRow >= r {
+		m.topRow = r - 1
+	}
+	if m.topRow < 0 {
+		m.topRow = 0
+	}
+}
+
+// setStatus shows a one-line message under the view until the next key.
+func (m *Model) setStatus(s string, isErr bool) {
+	m.status, m.statusErr = sanitize.Plain(s), isErr
+}
+
+// maxXOff is the horizontal scroll that shows the end of the longest line
+// on screen: scrolling further would only show blank rows.
+func (m *Model) maxXOff() int {
+	top := m.top
+	if m.follow {
+		top, _ = m.bottomTop()
+	}
+	longest := 0
+	h := m.bodyHeight()
+	for i := m.visibleIndex(top); i < m.visible.Len() && h > 0; i, h = i+1, h-1 {
+		l := m.ring.At(m.visible.At(i))
+		longest = max(longest, m.lineWidth(l)+m.prefixWidth(l))
+	}
+	return max(longest-m.width, m.xOff, 0)
+}
+
+// updatePicker hands msg to the sandbox picker and opens the sandbox it
+// picks (directly when there is exactly one).
+func (m *Model) updatePicker(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = max(msg.Width, 1), max(msg.Height, 1)
+	case picker.LoadedMsg:
+		m.pickerList = &msg
+	case tea.BackgroundColorMsg:
+		m.dark = msg.IsDark()
+		m.applyTheme()
+		m.restylePicker()
+		return nil
+	}
+	switch a := m.picker.HandleMsg(msg).(type) {
+	case picker.ActionQuit:
+		return tea.Quit
+	case picker.ActionOpen:
+		m.picker = nil
+		m.cfg.Name, m.cfg.Dir = a.Sandbox.Name, a.Sandbox.LogDir
+		return tea.Batch(bootErrorCmd(m.backend, m.cfg.Dir), m.startGeneration(m.cfg.Start, startInitial))
+	}
+	return nil
+}
+
+// restylePicker rebuilds the picker with the theme of the terminal's
+// background, which is known only after start. The answer comes before
+// anyone types, so nothing but the list (kept) is lost.
+func (m *Model) restylePicker() {
+	if m.picker.Filter() != "" {
+		return
+	}
+	m.picker = picker.New(m.cfg.Home, keymap.DefaultPicker(), theme.NewPicker(m.styles.Palette))
+	m.picker.HandleMsg(tea.WindowSizeMsg{Width: m.width, Height: m.height})
+	if l := m.pickerList; l != nil {
+		m.picker.SetSandboxes(l.Sandboxes, l.Err)
+	}
+}

@@ -1,0 +1,50 @@
+package tui
+
+import (
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// View draws the screen: header, boot error, the visible rows, footer, and
+// any open dialog on top. It only reads the model.
+func (m *Model) View() tea.View {
+	if m.picker != nil {
+		v := tea.NewView(m.picker.Render(m.width, m.height))
+		v.AltScreen = true
+		v.WindowTitle = "sandtail"
+		return v
+	}
+	v := tea.NewView(m.screen())
+	v.AltScreen = true
+	if m.cfg.Mouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
+	v.WindowTitle = "sandtail: " + m.displayName()
+	return v
+}
+
+// screen is the frame as text: exactly m.height rows, none wider than
+// m.width.
+func (m *Model) screen() string {
+	h := m.bodyHeight()
+	body := m.bodyRows()
+	for len(body) < h {
+		body = append(body, "")
+	}
+	bodyText := strings.Join(body, "\n")
+	if m.overlay.Active() {
+		bodyText = m.overlay.Render(bodyText, m.width, h)
+	}
+	rows := make([]string, 0, m.height)
+	rows = append(rows, m.header())
+	rows = append(rows, m.bootRows()...)
+	rows = append(rows, strings.Split(bodyText, "\n")...)
+	rows = append(rows, m.footerRows()...)
+	if len(rows) > m.height {
+		// A pane too short for all the parts: the top ones win, and the
+		// frame never scrolls the terminal.
+		rows = rows[:m.height]
+	}
+	return strings.Join(rows, "\n")
+}
