@@ -61,7 +61,7 @@ func TestFollowPicksUpAppendsAndExitsOnSignal(t *testing.T) {
 func TestFollowStopsAtUntil(t *testing.T) {
 	dir := copyDir(t, alphaDir)
 	until := time.Now().Add(time.Hour).Truncate(time.Second)
-	r := start(t, nil, "--dir", dir, "--follow", "--json", "--until", until.Format(time.RFC3339Nano))
+	r := start(t, nil, "--dir", dir, "-f", "--json", "--until", until.Format(time.RFC3339Nano))
 	for range 11 {
 		r.next(liveTimeout)
 	}
@@ -74,6 +74,36 @@ func TestFollowStopsAtUntil(t *testing.T) {
 	rest, code := r.wait(liveTimeout)
 	if code != 0 || len(rest) != 0 {
 		t.Fatalf("exit %d, output %q, stderr %q", code, rest, r.Stderr())
+	}
+}
+
+func TestFollowReportsKernelRestart(t *testing.T) {
+	for _, mode := range []string{"--print", "--json"} {
+		dir := copyDir(t, alphaDir)
+		r := start(t, nil, "--dir", dir, "--follow", "--source", "system", mode)
+		for range 7 {
+			r.next(liveTimeout)
+		}
+		// kernel.log truncated in place: read again from 0, and said so.
+		kernel := filepath.Join(dir, "kernel.log")
+		if err := os.WriteFile(kernel, []byte("2026-04-30T20:01:00.000Z rebooted\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for len(got) == 0 || !strings.Contains(got[len(got)-1], "rebooted") {
+			l, _ := r.next(liveTimeout)
+			got = append(got, l)
+		}
+		waitFor(t, liveTimeout, "a restart notice on stderr", func() bool {
+			return strings.Contains(r.Stderr(), "sandtail: restart in kernel.log")
+		})
+		if mode == "--json" && !strings.Contains(strings.Join(got, "\n"), `"mark":"restart","file":"kernel.log"`) {
+			t.Errorf("--json: no restart object in %q", got)
+		}
+		r.signal(syscall.SIGINT)
+		if _, code := r.wait(liveTimeout); code != 0 {
+			t.Fatalf("%s: exit %d", mode, code)
+		}
 	}
 }
 
