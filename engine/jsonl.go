@@ -19,7 +19,7 @@ type jsonRecord struct {
 	sourceOK   bool
 	b64        bool
 	hasID      bool
-	entry      Entry
+	entry      *Entry
 }
 
 // parseJSONL decodes one exec.log line (without its '\n') into e. It reports
@@ -27,8 +27,14 @@ type jsonRecord struct {
 // unparseable time. It may rewrite line in place while unescaping, so line
 // must be bytes nobody else has been given yet; e.Data may alias line.
 func parseJSONL(line []byte, e *Entry) bool {
-	d := jsonDecoder{buf: line}
-	var rec jsonRecord
+	return parseJSONLCached(line, e, nil)
+}
+
+// parseJSONLCached is parseJSONL with a cache for the timestamps of
+// consecutive records (nil for none).
+func parseJSONLCached(line []byte, e *Entry, tc *timeCache) bool {
+	d := jsonDecoder{buf: line, tc: tc}
+	rec := jsonRecord{entry: e}
 	if !d.object(&rec, false) {
 		return false
 	}
@@ -45,7 +51,7 @@ func parseJSONL(line []byte, e *Entry) bool {
 // fields after it are recovered from tail when they can be found.
 func parseJSONLTruncated(head, tail []byte, e *Entry) bool {
 	d := jsonDecoder{buf: head}
-	var rec jsonRecord
+	rec := jsonRecord{entry: e}
 	if d.object(&rec, true) {
 		// The whole object fit in head: the cut fell in trailing junk.
 		return rec.finish(e)
@@ -68,7 +74,6 @@ func (r *jsonRecord) finish(e *Entry) bool {
 		}
 	}
 	r.entry.HasSession = r.hasID
-	*e = r.entry
 	return true
 }
 
@@ -98,6 +103,7 @@ type jsonDecoder struct {
 	// cutInData is set when the buffer ended inside the "d" string of a
 	// truncated record.
 	cutInData bool
+	tc        *timeCache
 }
 
 func (d *jsonDecoder) ws() {
@@ -120,12 +126,33 @@ func (d *jsonDecoder) object(r *jsonRecord, truncated bool) bool {
 		return false
 	}
 	d.pos++
-	d.ws()
-	if d.pos < len(d.buf) && d.buf[d.pos] == '}' {
-		d.pos++
-		return true
+	afterValue, ok := d.writerFields(r, truncated)
+	if !ok {
+		return false
+	}
+	if !afterValue {
+		d.ws()
+		if d.pos < len(d.buf) && d.buf[d.pos] == '}' {
+			d.pos++
+			return true
+		}
 	}
 	for {
+		if afterValue {
+			d.ws()
+			if d.pos >= len(d.buf) {
+				return false
+			}
+			switch d.buf[d.pos] {
+			case ',':
+				d.pos++
+			case '}':
+				d.pos++
+				return true
+			default:
+				return false
+			}
+		}
 		d.ws()
 		key, ok := d.str()
 		if !ok {
@@ -140,20 +167,76 @@ func (d *jsonDecoder) object(r *jsonRecord, truncated bool) bool {
 		if !d.field(key, r, truncated) {
 			return false
 		}
-		d.ws()
-		if d.pos >= len(d.buf) {
-			return false
-		}
-		switch d.buf[d.pos] {
-		case ',':
-			d.pos++
-		case '}':
-			d.pos++
-			return true
-		default:
-			return false
+		afterValue = true
+	}
+}
+
+// writerFields decodes the writer's own layout, `"t":"…","s":"…","d":"…",
+// "id":N`, with fixed-pattern checks instead of the general loop. It stops
+// at the first deviation with d.pos just after the last value it decoded
+// (afterValue set when it decoded any), and the general loop carries on
+// from there; ok is false for a malformed record.
+func (d *jsonDecoder) writerFields(r *jsonRecord, truncated bool) (afterValue, ok bool) {
+	b := d.buf
+	p := d.pos
+	q, found := shortString(b, p, `"t":"`)
+	if !found {
+		return false, true
+	}
+	r.hasT = true
+	r.entry.Time, r.timeOK = d.tc.parse(b[p+5 : q])
+	p = q + 1
+	d.pos = p
+	if q, found = shortString(b, p, `,"s":"`); !found {
+		return true, true
+	}
+	r.hasS = true
+	r.entry.Source, r.sourceOK = sourceOf(b[p+6 : q])
+	p = q + 1
+	d.pos = p
+	if truncated || !hasAt(b, p, `,"d":"`) {
+		return true, true
+	}
+	d.pos = p + 5
+	v, ok := d.str()
+	if !ok {
+		return false, false
+	}
+	r.entry.Data = v
+	p = d.pos
+	if !hasAt(b, p, `,"id":`) {
+		return true, true
+	}
+	d.pos = p + 6
+	n, ok := d.uint()
+	if !ok {
+		return false, false
+	}
+	r.entry.Session, r.hasID = n, true
+	return true, true
+}
+
+// hasAt reports whether b holds s at p.
+func hasAt(b []byte, p int, s string) bool {
+	return len(b)-p >= len(s) && string(b[p:p+len(s)]) == s
+}
+
+// shortString matches prefix at p followed by a short string without
+// escapes, returning the index of its closing quote.
+func shortString(b []byte, p int, prefix string) (int, bool) {
+	if !hasAt(b, p, prefix) {
+		return 0, false
+	}
+	end := min(len(b), p+len(prefix)+40)
+	for q := p + len(prefix); q < end; q++ {
+		switch b[q] {
+		case '"':
+			return q, true
+		case '\\':
+			return 0, false
 		}
 	}
+	return 0, false
 }
 
 // field decodes the value of one key into r.
@@ -170,7 +253,7 @@ func (d *jsonDecoder) field(key []byte, r *jsonRecord, truncated bool) bool {
 				return false
 			}
 			r.hasT = true
-			r.entry.Time, r.timeOK = parseTime(v)
+			r.entry.Time, r.timeOK = d.tc.parse(v)
 			return true
 		case 's':
 			if d.isNull() {
@@ -284,33 +367,41 @@ func (d *jsonDecoder) str() ([]byte, bool) {
 	if q < 0 {
 		return nil, false
 	}
-	if bytes.IndexByte(rest[:q], '\\') < 0 {
+	b := bytes.IndexByte(rest[:q], '\\')
+	if b < 0 {
 		d.pos = start + q + 1
 		return rest[:q:q], true
 	}
-	// Slow path: find the real closing quote, unescaping in place as we go.
-	w := start
-	i := start
-	for i < len(d.buf) {
-		c := d.buf[i]
-		switch {
-		case c == '"':
-			d.pos = i + 1
-			return d.buf[start:w:w], true
-		case c != '\\':
-			d.buf[w] = c
-			w++
-			i++
-			continue
-		}
-		n, adv, ok := unescapeAt(d.buf, i, w)
+	// Slow path: unescape in place, copying the runs between escapes in
+	// bulk. Output never overtakes input, so the bytes not yet read are
+	// intact. quote is the first '"' at or after i, once known.
+	buf := d.buf
+	i, w := start+b, start+b
+	quote := start + q
+	for {
+		n, adv, ok := unescapeAt(buf, i, w)
 		if !ok {
 			return nil, false
 		}
 		w += n
 		i += adv
+		if quote < i {
+			j := bytes.IndexByte(buf[i:], '"')
+			if j < 0 {
+				return nil, false
+			}
+			quote = i + j
+		}
+		run := buf[i:quote]
+		k := bytes.IndexByte(run, '\\')
+		if k < 0 {
+			w += copy(buf[w:], run)
+			d.pos = quote + 1
+			return buf[start:w:w], true
+		}
+		w += copy(buf[w:], run[:k])
+		i += k
 	}
-	return nil, false
 }
 
 // cutInString reports whether the string starting at start runs to the end
@@ -533,11 +624,11 @@ func parseTailFields(tail []byte, r *jsonRecord) {
 		}
 		cp := append([]byte(nil), tail[i+1:]...)
 		d := jsonDecoder{buf: cp}
-		saved := *r
+		saved, savedEntry := *r, *r.entry
 		if d.continuation(r) {
 			return
 		}
-		*r = saved
+		*r, *r.entry = saved, savedEntry
 	}
 }
 

@@ -20,6 +20,9 @@ type lineParser struct {
 	maxEntry int
 	want     Sources // entries of other sources are consumed but not kept
 	skipped  *atomic.Int64
+	// init is the cursor each entry starts from (a snapshot sets it to where
+	// every file's reading begins); the entry's own position is set on it.
+	init Cursor
 }
 
 func newLineParser(ft *FileType, track int, opts Options, skipped *atomic.Int64) lineParser {
@@ -37,6 +40,7 @@ func newLineParser(ft *FileType, track int, opts Options, skipped *atomic.Int64)
 // last '\n' consumed (from, when none). Lines may be rewritten in place, and
 // entries alias buf: buf must never be reused.
 func (p *lineParser) parseBlock(buf []byte, from int, base int64, ino uint64, mtime time.Time, out []Entry, limit int) ([]Entry, int) {
+	var tc timeCache
 	start := from
 	for start < len(buf) && len(out) < limit {
 		i := bytes.IndexByte(buf[start:], '\n')
@@ -44,7 +48,7 @@ func (p *lineParser) parseBlock(buf []byte, from int, base int64, ino uint64, mt
 			break
 		}
 		end := start + i
-		out = p.appendLine(out, buf[start:end:end+1], true, Position{Generation: ino, Offset: uint64(base + int64(end) + 1)}, mtime)
+		out = p.appendLineCached(out, buf[start:end:end+1], true, Position{Generation: ino, Offset: uint64(base + int64(end) + 1)}, mtime, &tc)
 		start = end + 1
 	}
 	return out, start
@@ -53,6 +57,11 @@ func (p *lineParser) parseBlock(buf []byte, from int, base int64, ino uint64, mt
 // appendLine appends the entry of one complete line (without its '\n') at
 // pos, or counts it as skipped. withNL says the byte after line is its '\n'.
 func (p *lineParser) appendLine(out []Entry, line []byte, withNL bool, pos Position, mtime time.Time) []Entry {
+	return p.appendLineCached(out, line, withNL, pos, mtime, nil)
+}
+
+// appendLineCached is appendLine with a timestamp cache (nil for none).
+func (p *lineParser) appendLineCached(out []Entry, line []byte, withNL bool, pos Position, mtime time.Time, tc *timeCache) []Entry {
 	if len(line) > p.maxEntry {
 		tail := line[len(line)-min(truncTailBytes, len(line)-p.maxEntry):]
 		tail = append([]byte(nil), tail...)
@@ -61,17 +70,20 @@ func (p *lineParser) appendLine(out []Entry, line []byte, withNL bool, pos Posit
 	out = append(out, Entry{})
 	e := &out[len(out)-1]
 	if p.ft.Format == FormatJSONL {
-		if !parseJSONL(line, e) {
+		if !parseJSONLCached(line, e, tc) {
 			p.skipped.Add(1)
+			out[len(out)-1] = Entry{}
 			return out[:len(out)-1]
 		}
 		if !p.want.Has(e.Source) {
+			out[len(out)-1] = Entry{}
 			return out[:len(out)-1]
 		}
 	} else {
 		parseText(line, withNL, mtime, e)
 	}
 	e.File = p.ft.Name
+	e.Cursor = p.init
 	e.Cursor.pos[p.track] = pos
 	return out
 }
@@ -95,6 +107,7 @@ func (p *lineParser) appendTruncated(out []Entry, head, tail []byte, dropped int
 	}
 	e.Truncated = dropped
 	e.File = p.ft.Name
+	e.Cursor = p.init
 	e.Cursor.pos[p.track] = pos
 	return out
 }

@@ -224,6 +224,17 @@ func readTracks(ctx context.Context, tracks []*snapTrack) ([]Entry, Cursor, erro
 		}
 		runs[i] = all[runStart:at]
 	}
+	// Every entry's cursor starts from where each file's reading begins.
+	var init Cursor
+	init.n = uint8(len(tracks))
+	for i, tr := range tracks {
+		if len(tr.files) > 0 {
+			init.pos[i] = Position{Generation: tr.files[0].cf.ino, Offset: uint64(tr.files[0].start)}
+		}
+	}
+	for _, tr := range tracks {
+		tr.p.init = init
+	}
 	// Phase 3: parse every file into its region.
 	if err := parallel(ctx, files, func(sf *snapFile) error {
 		tracks[sf.track].parseFile(sf)
@@ -232,16 +243,13 @@ func readTracks(ctx context.Context, tracks []*snapTrack) ([]Entry, Cursor, erro
 		return nil, Cursor{}, err
 	}
 	// Phase 4: joined lines, holes left by skipped lines, order.
-	var end Cursor
-	end.n = uint8(len(tracks))
-	init := end
+	end := init
 	for i, tr := range tracks {
-		init.pos[i], end.pos[i] = tr.joinAndEnd()
-		runs[i] = compactRun(tr, runs[i])
+		end.pos[i] = tr.joinAndEnd()
+		runs[i] = compactRun(tr, runs[i], init)
 		sortRun(runs[i])
 	}
-	entries := mergeRuns(runs, init)
-	return entries, end, nil
+	return mergeRuns(all, runs, init), end, nil
 }
 
 // parallel runs fn over files on up to GOMAXPROCS goroutines.
@@ -322,14 +330,12 @@ func nextCarrying(sf *snapFile, carrying bool) bool {
 }
 
 // joinAndEnd builds the lines a rotation split (filling the slot their
-// second half's file reserved) and returns the track's starting position
-// and its position after everything read.
-func (tr *snapTrack) joinAndEnd() (first, end Position) {
+// second half's file reserved) and returns the track's position after
+// everything read.
+func (tr *snapTrack) joinAndEnd() (end Position) {
 	if len(tr.files) == 0 {
-		return Position{}, Position{}
+		return Position{}
 	}
-	first = Position{Generation: tr.files[0].cf.ino, Offset: uint64(tr.files[0].start)}
-	end = first
 	var carry []byte
 	for _, sf := range tr.files {
 		if !sf.joinHead {
@@ -354,7 +360,7 @@ func (tr *snapTrack) joinAndEnd() (first, end Position) {
 			carry = append([]byte(nil), sf.block...)
 		}
 	}
-	return first, end
+	return end
 }
 
 // markHole flags a region slot whose line was skipped; compactRun removes it.
@@ -362,7 +368,7 @@ const markHole Mark = 255
 
 // compactRun closes the holes skipped lines left in a track's run and gives
 // its notices the time of its first entry, so they sort at its start.
-func compactRun(tr *snapTrack, run []Entry) []Entry {
+func compactRun(tr *snapTrack, run []Entry, init Cursor) []Entry {
 	holes := false
 	for _, sf := range tr.files {
 		if sf.written < len(sf.region) {
@@ -397,6 +403,9 @@ func compactRun(tr *snapTrack, run []Entry) []Entry {
 		}
 		for k := 0; k < m; k++ {
 			run[k].Time = t
+			own := run[k].Cursor.pos[tr.p.track]
+			run[k].Cursor = init
+			run[k].Cursor.pos[tr.p.track] = own
 		}
 	}
 	return run
@@ -412,43 +421,67 @@ func sortRun(run []Entry) {
 	}
 }
 
-// mergeRuns merges sorted runs (stable: ties go to the earlier run) and
-// gives every entry the cursor of everything up to it; run i holds the
-// entries of position i. A single non-empty run is used in place.
-func mergeRuns(runs [][]Entry, cur Cursor) []Entry {
-	n, nonEmpty, only := 0, 0, 0
+// mergeRuns merges sorted runs (stable: ties go to the earlier run) into
+// all and gives every entry the cursor of everything up to it; run i holds
+// the entries of cursor position i and lies inside all. Entries come out of
+// parsing with the cursor right for a single run, so one non-empty run is
+// returned as it is. Otherwise the longest run is moved to the front of
+// all, the others are copied aside, and the merge runs backwards in place:
+// no second array the size of the result.
+func mergeRuns(all []Entry, runs [][]Entry, init Cursor) []Entry {
+	n, longest, nonEmpty := 0, 0, 0
 	for i, r := range runs {
 		n += len(r)
 		if len(r) > 0 {
-			nonEmpty, only = nonEmpty+1, i
+			nonEmpty++
+		}
+		if len(r) > len(runs[longest]) {
+			longest = i
 		}
 	}
-	switch nonEmpty {
-	case 0:
-		return nil
-	case 1:
-		out := runs[only]
-		for k := range out {
-			cur.pos[only] = out[k].Cursor.pos[only]
-			out[k].Cursor = cur
-		}
-		return out
+	if nonEmpty <= 1 {
+		return runs[longest]
 	}
-	out := make([]Entry, n)
-	heads := make([]int, len(runs))
-	for k := range out {
+	src := make([][]Entry, len(runs))
+	for i, r := range runs {
+		if i != longest {
+			src[i] = slices.Clone(r)
+		}
+	}
+	src[longest] = all[:len(runs[longest])]
+	copy(src[longest], runs[longest])
+	// Going backwards, the last remaining entry of each run is the last one
+	// of its file at or before the output position: its cursor position.
+	tails := make([]int, len(runs))
+	cur := init
+	for i, r := range src {
+		tails[i] = len(r)
+		if len(r) > 0 {
+			cur.pos[i] = r[len(r)-1].Cursor.pos[i]
+		}
+	}
+	out := all[:n]
+	for d := n - 1; d >= 0; d-- {
 		best := -1
-		for i, r := range runs {
-			if heads[i] < len(r) && (best < 0 || r[heads[i]].Time.Before(runs[best][heads[best]].Time)) {
+		for i, r := range src {
+			if tails[i] == 0 {
+				continue
+			}
+			if best < 0 || !r[tails[i]-1].Time.Before(src[best][tails[best]-1].Time) {
 				best = i
 			}
 		}
-		e := runs[best][heads[best]]
-		heads[best]++
-		cur.pos[best] = e.Cursor.pos[best]
+		tails[best]--
+		e := src[best][tails[best]]
 		e.Cursor = cur
-		out[k] = e
+		out[d] = e
+		if t := tails[best]; t > 0 {
+			cur.pos[best] = src[best][t-1].Cursor.pos[best]
+		} else {
+			cur.pos[best] = init.pos[best]
+		}
 	}
+	clear(all[n:])
 	return out
 }
 

@@ -39,22 +39,9 @@ func parseTimeFast(b []byte) (time.Time, bool) {
 	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, false
 	}
-	nsec := 0
-	rest := b[19 : len(b)-1]
-	if len(rest) > 0 {
-		if rest[0] != '.' || len(rest) < 2 || len(rest) > 10 {
-			return time.Time{}, false
-		}
-		frac := rest[1:]
-		for _, c := range frac {
-			if c < '0' || c > '9' {
-				return time.Time{}, false
-			}
-			nsec = nsec*10 + int(c-'0')
-		}
-		for i := len(frac); i < 9; i++ {
-			nsec *= 10
-		}
+	nsec, ok := fraction(b[19 : len(b)-1])
+	if !ok {
+		return time.Time{}, false
 	}
 	days := daysFromCivil(year, month, day)
 	unix := days*86400 + int64(hour*3600+minute*60+sec)
@@ -98,4 +85,54 @@ func daysFromCivil(y, m, d int) int64 {
 	doy := (153*mp+2)/5 + d - 1
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
 	return int64(era)*146097 + int64(doe) - 719468
+}
+
+// timeCache remembers the minute of the last timestamp parsed: consecutive
+// records share it, so only seconds and fraction need decoding.
+type timeCache struct {
+	minute [16]byte // "2026-04-30T20:32"
+	base   int64    // Unix seconds at that minute
+	valid  bool
+}
+
+// parse is parseTime, using and refreshing the cache. A nil cache is allowed.
+func (tc *timeCache) parse(b []byte) (time.Time, bool) {
+	if tc == nil {
+		return parseTime(b)
+	}
+	if tc.valid && len(b) >= 20 && string(b[:16]) == string(tc.minute[:]) && b[16] == ':' && b[len(b)-1] == 'Z' {
+		if sec, ok := digits(b[17:19]); ok && sec <= 59 {
+			if nsec, ok := fraction(b[19 : len(b)-1]); ok {
+				return time.Unix(tc.base+int64(sec), int64(nsec)).UTC(), true
+			}
+		}
+	}
+	t, ok := parseTime(b)
+	if ok && len(b) >= 20 && b[len(b)-1] == 'Z' {
+		copy(tc.minute[:], b[:16])
+		tc.base = t.Unix() - int64(t.Second())
+		tc.valid = true
+	}
+	return t, ok
+}
+
+// fraction decodes an optional ".digits" (1 to 9 digits) into nanoseconds.
+func fraction(rest []byte) (int, bool) {
+	if len(rest) == 0 {
+		return 0, true
+	}
+	if rest[0] != '.' || len(rest) < 2 || len(rest) > 10 {
+		return 0, false
+	}
+	nsec := 0
+	for _, c := range rest[1:] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		nsec = nsec*10 + int(c-'0')
+	}
+	for i := len(rest) - 1; i < 9; i++ {
+		nsec *= 10
+	}
+	return nsec, true
 }

@@ -50,9 +50,7 @@ type Styles struct {
 	Match        lipgloss.Style   // a search match
 	CurrentMatch lipgloss.Style   // the match n/N is on
 	Mark         lipgloss.Style   // engine notices: data lost (gap), file restarted
-	Truncated    lipgloss.Style   // the marker on a line cut at the length cap
-	Escape       lipgloss.Style   // control characters shown as visible escapes
-	Continuation lipgloss.Style   // the marker on wrapped continuation rows
+	Truncated    lipgloss.Style   // the markers on a line cut at the length cap or overstruck by \r
 
 	// Boot error banner (boot-error.json).
 	BootError     lipgloss.Style // the banner's title
@@ -62,10 +60,6 @@ type Styles struct {
 	Prompt      lipgloss.Style // the box's label ("/", "filter")
 	PromptText  lipgloss.Style // what the user typed
 	PromptError lipgloss.Style // an invalid regular expression
-
-	// Panel is the bordered box of overlays drawn by the viewer itself
-	// (the full help).
-	Panel lipgloss.Style
 }
 
 // New builds the styles of a coloured theme from p.
@@ -106,8 +100,6 @@ func New(p Palette) Styles {
 		CurrentMatch: lipgloss.NewStyle().Background(p.Current).Foreground(p.OnMatch).Bold(true),
 		Mark:         fg(p.Warn).Bold(true),
 		Truncated:    fg(p.Warn).Italic(true),
-		Escape:       fg(p.Warn).Faint(true),
-		Continuation: fg(p.Muted),
 
 		BootError:     fg(p.Err).Bold(true),
 		BootErrorText: fg(p.Fg),
@@ -115,8 +107,6 @@ func New(p Palette) Styles {
 		Prompt:      fg(p.Accent).Bold(true),
 		PromptText:  fg(p.Fg),
 		PromptError: fg(p.Err),
-
-		Panel: lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(p.Border).Padding(0, 1),
 	}
 	for _, col := range p.Sessions {
 		s.Sessions = append(s.Sessions, fg(col))
@@ -150,12 +140,10 @@ func NoColor() Styles {
 		Timestamp: plain, BadgeStdout: plain, BadgeStderr: bold, BadgeOutput: plain, BadgeSystem: plain,
 		SystemText: plain, Selected: plain.Reverse(true), Gutter: bold,
 		Match: plain.Underline(true), CurrentMatch: bold.Underline(true),
-		Mark: bold, Truncated: plain, Escape: plain, Continuation: plain,
+		Mark: bold, Truncated: plain,
 
 		BootError: bold, BootErrorText: plain,
 		Prompt: bold, PromptText: plain, PromptError: bold,
-
-		Panel: plain.Border(lipgloss.NormalBorder()).Padding(0, 1),
 	}
 }
 

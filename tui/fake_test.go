@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -78,7 +79,13 @@ type fakeStream struct {
 	skipped int64
 }
 
+// waiting counts commands blocked in a fake stream's Next, so the harness
+// knows when everything else has finished.
+var waiting atomic.Int64
+
 func (s *fakeStream) Next(ctx context.Context, max int) ([]engine.Entry, error) {
+	waiting.Add(1)
+	defer waiting.Add(-1)
 	select {
 	case b := <-s.ch:
 		return b.entries, b.err
@@ -106,11 +113,12 @@ func (s *fakeStream) isClosed() bool {
 // own goroutines and their messages come back through Update, but the test
 // decides when to wait for them.
 type harness struct {
-	t       *testing.T
-	m       *Model
-	b       *fakeBackend
-	results chan tea.Msg
-	cancel  context.CancelFunc
+	inflight atomic.Int64 // commands started and not yet returned
+	t        *testing.T
+	m        *Model
+	b        *fakeBackend
+	results  chan tea.Msg
+	cancel   context.CancelFunc
 }
 
 // newHarness builds a model over a fake backend with the NoColor theme and
@@ -136,7 +144,12 @@ func (h *harness) do(cmd tea.Cmd) {
 	if cmd == nil {
 		return
 	}
-	go func() { h.results <- cmd() }()
+	h.inflight.Add(1)
+	go func() {
+		msg := cmd()
+		h.inflight.Add(-1)
+		h.results <- msg
+	}()
 }
 
 // update gives msg to the model and runs the command it returns.
@@ -145,9 +158,11 @@ func (h *harness) update(msg tea.Msg) {
 	h.do(cmd)
 }
 
-// settle delivers command results until none arrives for a while: what
-// is left is blocked on a stream, waiting for the test to feed it.
+// settle delivers command results until every command still running is
+// blocked in a stream's Next, waiting for the test to feed it. (Tests do
+// not run in parallel, so the global count is this harness's.)
 func (h *harness) settle() {
+	deadline := time.Now().Add(10 * time.Second)
 	for {
 		select {
 		case msg := <-h.results:
@@ -163,8 +178,13 @@ func (h *harness) settle() {
 				}
 				h.update(msg)
 			}
-		case <-time.After(60 * time.Millisecond):
-			return
+		case <-time.After(2 * time.Millisecond):
+			if h.inflight.Load() <= waiting.Load() && len(h.results) == 0 {
+				return
+			}
+			if time.Now().After(deadline) {
+				h.t.Fatalf("commands still running after 10s")
+			}
 		}
 	}
 }

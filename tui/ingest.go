@@ -91,7 +91,11 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor) (evicted bool, added
 // whether it is visible and matches, since more text can change both.
 func (m *Model) extend(seq uint64, l *line, p lines.Piece) int {
 	wasVisible := m.isVisible(l)
-	l.setText(appendCapped(l.text, p.Text, &l.truncated))
+	if text := appendCapped(l.text, p.Text, &l.truncated); len(text) != len(l.text) {
+		// Sanitise the whole line again: a \r or an SGR in the new chunk
+		// acts on what came before. A line at the cap is left alone.
+		l.setText(text)
+	}
 	l.truncated += p.Truncated
 	l.open = !p.End
 	if !l.open {

@@ -36,17 +36,11 @@ func (m *Model) rowsOf(seq uint64) int {
 }
 
 // lineWidth is the width of l's text as drawn: the sanitised text, or its
-// raw view, plus the truncation marker.
+// raw view.
 func (m *Model) lineWidth(l *line) int {
 	w := int(l.width)
 	if m.raw {
 		w = ansi.StringWidth(m.sanitized(l, false).Plain)
-	}
-	if l.truncated > 0 {
-		w += ansi.StringWidth(truncMarker(l.truncated))
-	}
-	if l.overstruck && !m.raw {
-		w += ansi.StringWidth(overstrikeMarker)
 	}
 	return w
 }

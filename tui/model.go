@@ -85,8 +85,9 @@ type Model struct {
 	skippedBase int64 // skipped records counted by snapshots and ended streams
 	skippedLive int64 // skipped records counted by the current stream
 	boot        *engine.BootError
-	snapStart   engine.Start // where the generation's snapshots start
-	fastShown   bool         // the fast snapshot's lines are in the ring
+	snapStart   engine.Start   // where the generation's snapshots start
+	fastShown   bool           // the fast snapshot's lines are in the ring
+	fastSources engine.Sources // what the fast snapshot read
 	// pendingSel is the line the user had selected in the fast snapshot,
 	// to find again in the full one.
 	pendingSel *line

@@ -3,10 +3,12 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"sandtail/engine"
@@ -48,6 +50,9 @@ func TestStartupReadsFastThenFullSnapshotThenFollowsFromItsEnd(t *testing.T) {
 	}
 	if h.m.ring.Len() != 1000 || h.m.visible.Len() != 1000 {
 		t.Fatalf("ring holds %d lines, %d visible; want 1000 (fast snapshot replaced, not repeated)", h.m.ring.Len(), h.m.visible.Len())
+	}
+	if b.snaps[0].Sources != engine.DefaultSources || b.snaps[1].Sources != engine.AllSources {
+		t.Errorf("fast snapshot read %v, full %v; want the shown sources, then all", b.snaps[0].Sources, b.snaps[1].Sources)
 	}
 	if len(b.opens) != 1 || b.opens[0].Start != engine.FromCursor(b.log[999].Cursor) || !b.opens[0].Follow {
 		t.Fatalf("stream opened with %+v, want a follow from the snapshot's end", b.opens)
@@ -150,6 +155,7 @@ func TestEvictionKeepsTheViewStillThenClampsToOldest(t *testing.T) {
 
 func TestSourceTogglesAreInstantWithCounts(t *testing.T) {
 	h := newHarness(t, Config{}, &fakeBackend{})
+	snaps := len(h.b.snaps)
 	h.send(0, ent(engine.Stdout, 1, "to out\n"), ent(engine.Stderr, 1, "to err\n"),
 		ent(engine.Output, 2, "to pty\n"), ent(engine.System, 0, "to sys\n"))
 	s := h.screenText()
@@ -165,7 +171,7 @@ func TestSourceTogglesAreInstantWithCounts(t *testing.T) {
 	s = h.screenText()
 	mustContain(t, s, "to sys")
 	mustContain(t, s, "to err")
-	if len(h.b.snaps) != 1 || len(h.b.opens) != 1 {
+	if len(h.b.snaps) != snaps || len(h.b.opens) != 1 {
 		t.Errorf("toggling re-read the logs: %d snapshots, %d streams", len(h.b.snaps), len(h.b.opens))
 	}
 }
@@ -492,4 +498,34 @@ func TestOverstrikeIsMarkedAndHostileTextStaysInert(t *testing.T) {
 	h.key("r")
 	mustNotContain(t, h.screenText(), "⟲")
 	mustContain(t, h.screenText(), "rm -rf /␍ls -la")
+}
+
+func TestBoundedReadEndsAndMouseWheelScrolls(t *testing.T) {
+	h := newHarness(t, Config{Mouse: true}, &fakeBackend{})
+	if h.m.View().MouseMode != tea.MouseModeCellMotion {
+		t.Error("--mouse did not turn on mouse reporting")
+	}
+	h.send(0, outLines(0, 40)...)
+	h.fail(0, io.EOF)
+	mustContain(t, h.screenText(), "■ ENDED")
+	h.update(tea.MouseWheelMsg{Button: tea.MouseWheelUp})
+	if h.selText() != "line 36" {
+		t.Errorf("wheel up selected %q, want line 36", h.selText())
+	}
+	h2 := newHarness(t, Config{}, &fakeBackend{})
+	if h2.m.View().MouseMode != tea.MouseModeNone {
+		t.Error("mouse captured without --mouse")
+	}
+}
+
+func TestLineCapKeepsTheStartAndMarksTheCut(t *testing.T) {
+	h := newHarness(t, Config{}, &fakeBackend{})
+	h.send(0, ent(engine.Stdout, 1, "start"+strings.Repeat("y", maxLineBytes)))
+	h.send(0, ent(engine.Stdout, 1, strings.Repeat("z", 100)+"\n"), ent(engine.Stdout, 1, "next\n"))
+	l := h.m.ring.At(h.m.ring.First())
+	if len(l.text) != maxLineBytes || !strings.HasPrefix(l.plain, "start") || l.truncated != 105 {
+		t.Fatalf("capped line: %d bytes, truncated %d", len(l.text), l.truncated)
+	}
+	h.key("k")
+	mustContain(t, h.screenText(), "✂ 105 B cut")
 }

@@ -65,7 +65,21 @@ func (m *Model) prefixWidth(l *line) int {
 	if m.timestamps {
 		w += len(timeLayout) + 1
 	}
-	return w + len(m.sessionTag(l))
+	return w + len(m.sessionTag(l)) + ansi.StringWidth(m.markers(l))
+}
+
+// markers are the notes in front of a line's text that must stay visible
+// however the line is wrapped or scrolled: text hidden by \r or \b, and
+// bytes cut at the length cap.
+func (m *Model) markers(l *line) string {
+	s := ""
+	if l.overstruck && !m.raw {
+		s += overstrikeMarker
+	}
+	if l.truncated > 0 {
+		s += truncMarker(l.truncated)
+	}
+	return s
 }
 
 // prefix draws the gutter, timestamp, badge and session tag.
@@ -87,6 +101,9 @@ func (m *Model) prefix(l *line, selected bool) string {
 		b.WriteString(m.styles.Session(l.session).Render(strings.TrimSuffix(tag, " ")))
 		b.WriteByte(' ')
 	}
+	if mk := m.markers(l); mk != "" {
+		b.WriteString(m.styles.Truncated.Render(mk))
+	}
 	return b.String()
 }
 
@@ -94,9 +111,9 @@ func (m *Model) prefix(l *line, selected bool) string {
 // so "rm -rf /\rls -la" cannot pass for "ls -la"; r shows the raw bytes.
 const overstrikeMarker = "⟲ "
 
-// truncMarker is shown at the end of a line that was cut.
+// truncMarker is shown in front of a line that was cut.
 func truncMarker(n int64) string {
-	return fmt.Sprintf(" ✂ %s cut", humanBytes(n))
+	return fmt.Sprintf("✂ %s cut ", humanBytes(n))
 }
 
 // lineText draws the text of l: the program's colours when it is an
@@ -142,12 +159,6 @@ func (m *Model) lineText(seq uint64, l *line, selected bool) string {
 	default:
 		text = res.Styled
 	}
-	if l.truncated > 0 {
-		text += m.styles.Truncated.Render(truncMarker(l.truncated))
-	}
-	if l.overstruck && !m.raw {
-		text = m.styles.Truncated.Render(overstrikeMarker) + text
-	}
 	return text
 }
 
@@ -160,9 +171,11 @@ func renderNonEmpty(st lipgloss.Style, s string) string {
 	return st.Render(s)
 }
 
-// lineRows draws line seq as one row, or several when wrapping. Every row
-// is at most m.width cells and ends with a reset.
-func (m *Model) lineRows(seq uint64) []string {
+// lineRows draws rows skip … skip+limit-1 of line seq (one row, or
+// several when wrapping). Only those rows are cut, so a line of thousands
+// of rows costs a screenful. Every row is at most m.width cells and ends
+// with a reset.
+func (m *Model) lineRows(seq uint64, skip, limit int) []string {
 	l := m.ring.At(seq)
 	if l == nil {
 		return nil
@@ -180,12 +193,12 @@ func (m *Model) lineRows(seq uint64) []string {
 	if !m.wrap {
 		rows = []string{m.row(pre, ansi.Cut(text, m.xOff, m.xOff+tw), tw, selected)}
 	} else {
-		n := m.rowsOf(seq)
+		n := min(m.rowsOf(seq), skip+limit)
 		indent := strings.Repeat(" ", pw)
 		if selected && pw > 0 {
 			indent = m.styles.Gutter.Render("▌") + strings.Repeat(" ", pw-1)
 		}
-		for i := 0; i < n; i++ {
+		for i := skip; i < n; i++ {
 			p := pre
 			if i > 0 {
 				p = indent
@@ -225,15 +238,8 @@ func (m *Model) bodyRows() []string {
 	}
 	out := make([]string, 0, h)
 	for i := m.visibleIndex(top); i < m.visible.Len() && len(out) < h; i++ {
-		rows := m.lineRows(m.visible.At(i))
-		if skip > 0 {
-			rows = rows[min(skip, len(rows)):]
-			skip = 0
-		}
-		out = append(out, rows...)
-	}
-	if len(out) > h {
-		out = out[:h]
+		out = append(out, m.lineRows(m.visible.At(i), skip, h-len(out))...)
+		skip = 0
 	}
 	return out
 }

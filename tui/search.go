@@ -149,31 +149,56 @@ func (m *matcher) Find(s string, limit int) [][2]int {
 }
 
 // indexFold finds lower (already lower-cased) in s from byte from,
-// ignoring case. ASCII is compared byte by byte without allocating; other
-// letters fall back to a lower-cased comparison rune by rune.
+// ignoring case. An ASCII query jumps between candidate first bytes with
+// strings.IndexByte (vectorised) and compares in place, allocating
+// nothing; other queries compare rune by rune.
 func indexFold(s, lower string, from int) int {
 	if lower == "" {
 		return -1
 	}
-	c0 := lower[0]
-	ascii := isASCII(lower)
-	for i := from; i < len(s); i++ {
-		b := s[i]
-		if b >= 'A' && b <= 'Z' {
-			b += 'a' - 'A'
-		}
-		if b != c0 && c0 < utf8.RuneSelf {
-			continue
-		}
-		if ascii {
-			if len(s)-i >= len(lower) && equalFoldASCII(s[i:i+len(lower)], lower) {
+	if !isASCII(lower) {
+		for i := from; i < len(s); i++ {
+			if hasFoldPrefix(s[i:], lower) {
 				return i
 			}
-			continue
 		}
-		if hasFoldPrefix(s[i:], lower) {
-			return i
+		return -1
+	}
+	lo := lower[0]
+	up := lo
+	if lo >= 'a' && lo <= 'z' {
+		up = lo - ('a' - 'A')
+	}
+	// nextLo and nextUp are the next positions of each case of the first
+	// byte, found once each and reused until passed, so every byte of s is
+	// scanned at most twice.
+	nextLo, nextUp := -2, -2
+	for i := from; i+len(lower) <= len(s); {
+		if nextLo != -1 && nextLo < i {
+			nextLo = indexByteFrom(s, lo, i)
 		}
+		if up != lo && nextUp != -1 && nextUp < i {
+			nextUp = indexByteFrom(s, up, i)
+		}
+		j := nextLo
+		if up != lo && nextUp >= 0 && (j < 0 || nextUp < j) {
+			j = nextUp
+		}
+		if j < 0 {
+			return -1
+		}
+		if j+len(lower) <= len(s) && equalFoldASCII(s[j:j+len(lower)], lower) {
+			return j
+		}
+		i = j + 1
+	}
+	return -1
+}
+
+// indexByteFrom is strings.IndexByte starting at from, as an index into s.
+func indexByteFrom(s string, c byte, from int) int {
+	if j := strings.IndexByte(s[from:], c); j >= 0 {
+		return from + j
 	}
 	return -1
 }

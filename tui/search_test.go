@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"math/rand"
 	"strings"
 	"testing"
 )
@@ -79,4 +80,46 @@ func TestRingAndSeqList(t *testing.T) {
 	if len(got) != 3 || got[0] != 3 || got[1] != 4 || got[2] != 7 {
 		t.Errorf("seqList = %v, want [3 4 7]", got)
 	}
+}
+
+func TestIndexFoldAgreesWithLowerIndex(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	alphabet := "aAbBiI /-"
+	for n := 0; n < 20000; n++ {
+		s := randString(r, alphabet, r.Intn(30))
+		q := strings.ToLower(randString(r, alphabet, 1+r.Intn(3)))
+		want := strings.Index(strings.ToLower(s), q)
+		if got := indexFold(s, q, 0); got != want {
+			t.Fatalf("indexFold(%q, %q) = %d, want %d", s, q, got, want)
+		}
+	}
+}
+
+func randString(r *rand.Rand, alphabet string, n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[r.Intn(len(alphabet))]
+	}
+	return string(b)
+}
+
+func FuzzMatcherNeverPanics(f *testing.F) {
+	f.Add("re:a(b", "line a(b")
+	f.Add("ß", "STRASSE")
+	f.Add("/x/", "\xff\xfe")
+	f.Fuzz(func(t *testing.T, query, line string) {
+		m, err := compileQuery(query, false)
+		if err != nil || m == nil {
+			return
+		}
+		hit := m.Match(line)
+		for _, r := range m.Find(line, 8) {
+			if r[0] < 0 || r[1] > len(line) || r[0] > r[1] {
+				t.Fatalf("Find(%q) in %q gave %v", query, line, r)
+			}
+		}
+		if hit && !m.isRegex() && len(m.Find(line, 1)) == 0 {
+			t.Fatalf("%q matches %q but Find finds nothing", query, line)
+		}
+	})
 }

@@ -56,7 +56,15 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 	case mode == startSnapshot:
 		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, m.cfg.Buffer), phaseFull)
 	default:
-		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, min(fastTail, m.cfg.Buffer)), phaseFast)
+		// The fast snapshot only paints the first screen, and its end
+		// cursor is never used, so it reads just the sources shown: a
+		// screenful of hidden system lines would paint an empty screen.
+		fast := m.snapshotOptions(start, min(fastTail, m.cfg.Buffer))
+		if m.show&m.readSources != 0 {
+			fast.Sources = m.show & m.readSources
+		}
+		m.fastSources = fast.Sources
+		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, fast, phaseFast)
 	}
 }
 
@@ -88,8 +96,9 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 		m.ingest(snap.Entries)
 		m.fastShown = true
 		m.state = stateLive
-		if len(snap.Entries) < fastTail {
-			// The fast snapshot already holds everything on disk.
+		if len(snap.Entries) < fastTail && m.fastSources == m.readSources {
+			// The fast snapshot already holds everything on disk, and its
+			// end cursor fits the stream (same sources).
 			return m.afterFullSnapshot(snap)
 		}
 		full := m.snapshotOptions(m.snapStart, m.cfg.Buffer)

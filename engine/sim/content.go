@@ -12,7 +12,7 @@ import (
 
 // appendSeq ends a program line: " seq=N" and the line ending.
 func appendSeq(dst []byte, seq int64, eol string) []byte {
-	dst = append(dst, " seq="...)
+	dst = append(dst, seqToken...)
 	dst = strconv.AppendInt(dst, seq, 10)
 	return append(dst, eol...)
 }

@@ -29,9 +29,10 @@
 // session start and exit records, runtime diagnostics and kernel lines.
 // Every program line carries the token "seq=N" exactly once, just before its
 // line end, N counting from 1 per session, so a test can prove that nothing
-// was lost or repeated; system, runtime and kernel lines carry none. The
-// bytes depend only on the seed (and the clock). FillWindow writes a full
-// retention window quickly for snapshot benchmarks.
+// was lost or repeated (ParseSeq reads it back); system, runtime and kernel
+// lines carry none. The bytes depend only on the seed (and the clock).
+// Workload.Hostile mixes in terminal attacks for sanitizer tests.
+// FillWindow writes a full retention window quickly for snapshot benchmarks.
 //
 // The package deliberately does not import sandtail/engine: the engine's own
 // tests import it.

@@ -95,3 +95,23 @@ func FuzzEscape(f *testing.F) {
 	f.Add([]byte("日本語\xff\xfe"))
 	f.Fuzz(checkEscape)
 }
+
+func TestParseSeq(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		n    int64
+		ok   bool
+	}{
+		{"GET / 200 seq=17", 17, true},
+		{"GET / 200 seq=17\r", 17, true},
+		{"\x1b[32mok\x1b[0m seq=3\r", 3, true},
+		{"no token here", 0, false},
+		{"broken seq=", 0, false},
+		{"seq=5 at the start has no space", 0, false},
+	} {
+		n, ok := ParseSeq([]byte(tc.line))
+		if n != tc.n || ok != tc.ok {
+			t.Errorf("ParseSeq(%q) = %d, %v; want %d, %v", tc.line, n, ok, tc.n, tc.ok)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package sim
 import (
 	"encoding/base64"
 	"encoding/binary"
+	"math/bits"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -143,13 +144,15 @@ func plainRun(s []byte) int {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		x := binary.LittleEndian.Uint64(s[i:])
-		ctl := (x - swarLo*0x20) &^ x         // a byte below 0x20
-		quote := x ^ (swarLo * '"')           // a zero byte where '"' was
-		bslash := x ^ (swarLo * '\\')         // a zero byte where '\\' was
-		quote = (quote - swarLo) &^ quote     // …made a high bit
-		bslash = (bslash - swarLo) &^ bslash  // …made a high bit
-		if (ctl|quote|bslash|x)&swarHi != 0 { // x's own high bits: non-ASCII
-			break
+		ctl := (x - swarLo*0x20) &^ x        // high bit: a byte below 0x20
+		quote := x ^ (swarLo * '"')          // zero byte: a '"'
+		bslash := x ^ (swarLo * '\\')        // zero byte: a '\\'
+		quote = (quote - swarLo) &^ quote    // …as a high bit
+		bslash = (bslash - swarLo) &^ bslash // …as a high bit
+		// x's own high bits flag non-ASCII. Borrows only ever flag bytes
+		// after a real match, so the lowest flag is the first special byte.
+		if m := (ctl | quote | bslash | x) & swarHi; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
 		}
 	}
 	for ; i < len(s) && byteClass[s[i]] == plainClass; i++ {

@@ -292,6 +292,7 @@ func (s *Sandbox) flushLocked() error {
 }
 
 // Close writes gathered records and closes every file. It is idempotent.
+// A Run still going then fails with ErrClosed: cancel it and wait first.
 func (s *Sandbox) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

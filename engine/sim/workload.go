@@ -53,6 +53,7 @@ type generator struct {
 	max       int64       // record budget; 0 unlimited
 	stop      func() bool // FillWindow's end condition, checked per step
 	records   int64
+	batches   int64 // produce calls, to spread clock readings
 	rtLines   int64
 	kLines    int64
 	gatherRT  bool      // flat out: gather runtime.log into 4 KiB writes

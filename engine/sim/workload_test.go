@@ -89,6 +89,9 @@ func checkSeqRecords(t *testing.T, recs []rec) (map[uint64]int64, int64) {
 					t.Fatalf("session %d line %q has %d seq tokens, want 1", id, line, len(m))
 				}
 				n, _ := strconv.ParseInt(string(m[0][1]), 10, 64)
+				if p, ok := ParseSeq(line); !ok || p != n {
+					t.Fatalf("ParseSeq(%q) = %d, %v; want %d", line, p, ok, n)
+				}
 				if n != last[id]+1 {
 					t.Fatalf("session %d: seq=%d after seq=%d (line %q)", id, n, last[id], line)
 				}

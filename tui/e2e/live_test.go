@@ -29,10 +29,10 @@ func write(t *testing.T, sb *sim.Sandbox, source string, session uint64, format 
 }
 
 // TestLiveSession drives one sandtail session the way a user would: lines
-// arrive live, the help opens and closes, stderr is hidden and shown, a search finds a line, a missed
-// rotation opens the dialog by itself and resume continues the stream with
-// the gap marked, the pane shrinks to 40×10 and back, and q restores the
-// shell.
+// arrive live, the help opens and closes, stderr is hidden and shown, a
+// search finds a line, a missed rotation opens the dialog by itself and
+// resume continues the stream with the gap marked, the pane shrinks to
+// 40×10 and back, and q restores the shell.
 func TestLiveSession(t *testing.T) {
 	t.Parallel()
 	p := newPane(t, 100, 30)
@@ -62,7 +62,7 @@ func TestLiveSession(t *testing.T) {
 
 	// ? opens the full help over the view and ? closes it again.
 	p.text("?")
-	p.waitText("Keys", "close help", "copy resume command")
+	p.waitText("Keys", "close help")
 	p.text("?")
 	p.waitFor("the help to close", func(s string) bool {
 		return !strings.Contains(s, "close help") && strings.Contains(s, "live-line-1")

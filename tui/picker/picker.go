@@ -119,6 +119,8 @@ func (p *Picker) HandleMsg(msg tea.Msg) Action {
 	return nil
 }
 
+// handleKey applies one key press. Printable text goes to the filter, so q
+// and esc quit only while the filter is empty (esc clears it first).
 func (p *Picker) handleKey(k tea.KeyPressMsg) Action {
 	switch {
 	case key.Matches(k, p.keys.ForceQuit):
@@ -189,6 +191,7 @@ func (p *Picker) move(delta int) {
 	}
 }
 
+// setFilter replaces the filter text and recomputes the matches.
 func (p *Picker) setFilter(f string) {
 	var keep string
 	if sb, ok := p.Selected(); ok {

@@ -341,8 +341,8 @@ func TestPickerFitsEverySize(t *testing.T) {
 				p := New("/home/u/.microsandbox", keymap.DefaultPicker(), theme.NewPicker(pal))
 				p.SetClock(func() time.Time { return testNow })
 				p.SetSandboxes(list, err)
-				for w := 1; w <= 300; w += 13 {
-					for h := 1; h <= 80; h += 6 {
+				for _, w := range []int{1, 2, 10, 20, 39, 40, 41, 59, 60, 61, 100, 300} {
+					for _, h := range []int{1, 2, 3, 4, 5, 6, 9, 10, 11, 30, 80} {
 						checkScreen(t, p.Render(w, h), w, h)
 					}
 				}

@@ -28,7 +28,8 @@ const (
 // chromeRows is what the title, filter, column header and hint take.
 const chromeRows = 4
 
-// pageRows is how many sandboxes one screen shows, for paging.
+// pageRows is how many sandboxes one screen shows, for paging; before the
+// first window size arrives it guesses a small screen.
 func (p *Picker) pageRows() int {
 	if p.height <= 0 {
 		return 10
@@ -75,6 +76,8 @@ func (p *Picker) Render(width, height int) string {
 	return strings.Join(rows[:height], "\n")
 }
 
+// title is the heading row: what this is, where it looked, and how many
+// sandboxes the filter leaves.
 func (p *Picker) title(width int) string {
 	left := p.styles.Title.Render("sandtail · pick a sandbox")
 	path := p.styles.Path.Render(" in " + sanitize.Plain(p.home))
@@ -90,6 +93,7 @@ func (p *Picker) title(width int) string {
 	return left + strings.Repeat(" ", gap) + p.styles.Meta.Render(count)
 }
 
+// filterLine shows the filter being typed, or how to start one.
 func (p *Picker) filterLine(width int) string {
 	prompt := p.styles.Prompt.Render("filter: ")
 	if p.filter == "" {
@@ -195,6 +199,8 @@ func (p *Picker) flagWidth(width int) int {
 	return len(flagNarrowText)
 }
 
+// hint is the key reminder on the last row: only quitting makes sense
+// when there is nothing to pick.
 func (p *Picker) hint(width int) string {
 	h := help.New()
 	h.Styles.ShortKey = p.styles.Hint.Bold(true)
@@ -208,10 +214,12 @@ func (p *Picker) hint(width int) string {
 	return h.ShortHelpView(p.keys.ShortHelp())
 }
 
+// padLeft right-aligns s in w cells.
 func padLeft(s string, w int) string {
 	return strings.Repeat(" ", max(0, w-ansi.StringWidth(s))) + s
 }
 
+// padRight left-aligns s in w cells.
 func padRight(s string, w int) string {
 	return s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s)))
 }

@@ -35,6 +35,18 @@ func BenchmarkLine(b *testing.B) {
 	}
 }
 
+func BenchmarkLineString(b *testing.B) {
+	for _, bl := range benchLines[:3] {
+		b.Run(bl.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bl.line)))
+			b.ReportAllocs()
+			for b.Loop() {
+				LineString(bl.line, Options{Color: true})
+			}
+		})
+	}
+}
+
 func BenchmarkLineLong(b *testing.B) {
 	in := []byte(strings.Repeat("\x1b[31mred\x1b[m and some text, ", 1<<12)) // ~130 KiB
 	b.SetBytes(int64(len(in)))

@@ -1,7 +1,7 @@
 package sanitize
 
 import (
-	"unicode"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
@@ -36,17 +36,6 @@ type run struct {
 	st  uint32 // index into builder.styles
 }
 
-// cell is one screen column in overstrike mode. A wide grapheme takes two:
-// its head (w == 2) and a right half (w == 0, no text). A blank cell (w == 1,
-// no text) shows a space.
-type cell struct {
-	off    uint32 // text in builder.arena
-	n      uint32
-	w      uint8
-	erased bool // blanked by an erase; trailing erased cells are dropped
-	st     uint32
-}
-
 // builder lays out one line. It starts in append mode, where text only ever
 // goes at the end (almost every line); the first write that lands before the
 // end (after \r, \b or an erase) switches it to a column grid that is
@@ -68,6 +57,7 @@ type builder struct {
 	seam      bool   // the next text appended was measured apart from the text before it
 	vis       []byte // scratch for visible forms
 	out       []byte // scratch for Styled
+	norm      []byte // scratch for normalize
 
 	// Append mode.
 	buf       []byte
@@ -116,6 +106,16 @@ func (b *builder) process(text []byte) {
 			seq, _, n, state := ansi.DecodeSequence(text[i:], ansi.NormalState, nil)
 			if n <= 0 {
 				seq, n = text[i:i+1], 1
+			}
+			if state != ansi.NormalState {
+				// Unterminated: a terminal would swallow the rest of the
+				// line. Show the introducer and read on as text, so nothing
+				// after it is hidden (or cut short with the sequence).
+				n = 1
+				if len(seq) > 1 && strings.IndexByte("[]PX^_", seq[1]) >= 0 {
+					n = 2
+				}
+				seq = seq[:n]
 			}
 			b.escape(seq, state != ansi.NormalState)
 			i += n
@@ -285,357 +285,4 @@ func (b *builder) setStyle(st style) {
 	}
 	b.styles = append(b.styles, st)
 	b.stIdx = uint32(len(b.styles) - 1)
-}
-
-// putText draws text, which holds no controls, grapheme by grapheme.
-func (b *builder) putText(text []byte, st uint32) {
-	b.seam = true
-	for i := 0; i < len(text); {
-		c := text[i]
-		if c < 0x80 && !b.cellMode && b.pos == b.col {
-			// A span of ASCII goes in whole; its last byte is left for the
-			// grapheme path when a non-ASCII byte (maybe a combining mark)
-			// follows it.
-			j := i + 1
-			for j < len(text) && text[j] < 0x80 {
-				j++
-			}
-			if j < len(text) {
-				j--
-			}
-			if j > i {
-				b.appendASCII(text[i:j], st)
-				i = j
-				continue
-			}
-		}
-		if c < 0x80 && (i+1 == len(text) || text[i+1] < 0x80) {
-			b.put(text[i:i+1], 1, 0, 1, st)
-			i++
-			continue
-		}
-		g, w := ansi.FirstGraphemeCluster(text[i:], ansi.GraphemeWidth)
-		if len(g) == 0 {
-			g = text[i : i+1]
-		}
-		i += len(g)
-		g, marks, runes := b.capCluster(g)
-		if w > 2 {
-			w = 2
-			b.resegment = true
-		}
-		b.put(g, w, marks, runes, st)
-	}
-}
-
-// appendASCII appends printable ASCII at the end of the text in append mode.
-func (b *builder) appendASCII(text []byte, st uint32) {
-	b.checkSeam(text[0])
-	if len(b.runs) == 0 || b.styles[b.runs[len(b.runs)-1].st] != b.styles[st] {
-		b.runs = append(b.runs, run{off: len(b.buf), st: st})
-	}
-	b.buf = append(b.buf, text...)
-	b.col += len(text)
-	b.pos = b.col
-	b.lastMarks, b.lastRunes = 0, 1
-}
-
-// capCluster drops combining marks beyond maxMarks and runes beyond
-// maxClusterRunes from one grapheme, returning the grapheme and how many
-// marks and runes it keeps.
-func (b *builder) capCluster(g []byte) ([]byte, int, int) {
-	marks, runes, over := 0, 0, false
-	for i := 0; i < len(g); {
-		r, n := utf8.DecodeRune(g[i:])
-		i += n
-		runes++
-		if isMark(r) {
-			marks++
-		}
-		if marks > maxMarks || runes > maxClusterRunes {
-			over = true
-			break
-		}
-	}
-	if !over {
-		return g, marks, runes
-	}
-	b.resegment = true
-	return limitCluster(nil, g, 0, 0)
-}
-
-// limitCluster appends to out the runes of g that fit once marks and runes
-// are already taken, returning the new counts.
-func limitCluster(out, g []byte, marks, runes int) ([]byte, int, int) {
-	for i := 0; i < len(g); {
-		r, n := utf8.DecodeRune(g[i:])
-		mark := isMark(r)
-		if runes < maxClusterRunes && (!mark || marks < maxMarks) {
-			out = append(out, g[i:i+n]...)
-			runes++
-			if mark {
-				marks++
-			}
-		}
-		i += n
-	}
-	return out, marks, runes
-}
-
-func isMark(r rune) bool {
-	return r >= 0x300 && (unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r))
-}
-
-// put writes one grapheme of width w (0, 1 or 2) at the cursor.
-func (b *builder) put(g []byte, w, marks, runes int, st uint32) {
-	if w == 0 {
-		b.attach(g)
-		return
-	}
-	if !b.cellMode {
-		if b.pos >= b.col {
-			b.pad()
-			b.checkSeam(g[0])
-			if len(b.runs) == 0 || b.styles[b.runs[len(b.runs)-1].st] != b.styles[st] {
-				b.runs = append(b.runs, run{off: len(b.buf), st: st})
-			}
-			b.buf = append(b.buf, g...)
-			b.col += w
-			b.pos += w
-			b.lastMarks, b.lastRunes = marks, runes
-			return
-		}
-		b.toCells()
-	}
-	b.cellPut(g, w, st)
-}
-
-// pad fills the columns a tab skipped past the end of the text with spaces.
-func (b *builder) pad() {
-	if b.cellMode {
-		for len(b.cells) < b.pos {
-			b.cells = append(b.cells, cell{w: 1})
-		}
-		return
-	}
-	if b.pos <= b.col {
-		return
-	}
-	if len(b.runs) == 0 || b.styles[b.runs[len(b.runs)-1].st] != (style{}) {
-		b.runs = append(b.runs, run{off: len(b.buf), st: plainIdx})
-	}
-	b.checkSeam(' ')
-	for ; b.col < b.pos; b.col++ {
-		b.buf = append(b.buf, ' ')
-	}
-	b.lastMarks, b.lastRunes = 0, 1
-	b.seam = true
-}
-
-// checkSeam notes, when text starting with byte c is appended at a seam,
-// whether it might join the grapheme before it. Printable ASCII next to
-// printable ASCII never does; anything else might.
-func (b *builder) checkSeam(c byte) {
-	if b.seam && len(b.buf) > 0 && (c >= 0x80 || b.buf[len(b.buf)-1] >= 0x80) {
-		b.resegment = true
-	}
-	b.seam = false
-}
-
-// attach adds a zero-width grapheme (a stray combining mark, a zero-width
-// space) to the grapheme left of the cursor, as a terminal does. With
-// nothing to its left it is dropped.
-func (b *builder) attach(g []byte) {
-	if !b.cellMode {
-		if b.pos != b.col {
-			if b.pos < b.col {
-				b.toCells()
-				b.attach(g)
-			}
-			return
-		}
-		if b.col == 0 {
-			return
-		}
-		// Joined to the grapheme before, a mark may change its width (a
-		// variation selector can widen an emoji).
-		b.resegment = true
-		b.buf, b.lastMarks, b.lastRunes = limitCluster(b.buf, g, b.lastMarks, b.lastRunes)
-		return
-	}
-	k := b.pos - 1
-	if k >= len(b.cells) || k < 0 {
-		return
-	}
-	if b.cells[k].w == 0 && k > 0 {
-		k--
-	}
-	c := &b.cells[k]
-	if c.n > maxAttach {
-		return
-	}
-	old := b.text(*c)
-	marks, runes := 0, 0
-	for i := 0; i < len(old); {
-		r, n := utf8.DecodeRune(old[i:])
-		i += n
-		runes++
-		if isMark(r) {
-			marks++
-		}
-	}
-	if marks >= maxMarks || runes >= maxClusterRunes {
-		return
-	}
-	off := len(b.arena)
-	b.arena = append(b.arena, old...)
-	b.arena, _, _ = limitCluster(b.arena, g, marks, runes)
-	c.off, c.n, c.erased = uint32(off), uint32(len(b.arena)-off), false
-	b.blanks = min(b.blanks, k)
-}
-
-// space is the text of a blank cell.
-var space = []byte{' '}
-
-// text returns the text a cell shows.
-func (b *builder) text(c cell) []byte {
-	if c.n == 0 {
-		if c.w == 0 {
-			return nil
-		}
-		return space
-	}
-	return b.arena[c.off : c.off+c.n]
-}
-
-// toCells switches to overstrike mode, turning the text so far into cells.
-func (b *builder) toCells() {
-	b.cellMode, b.resegment = true, true
-	b.blanks = 0
-	b.arena = append(b.arena[:0], b.buf...)
-	b.cells = b.cells[:0]
-	ri := 0
-	for i := 0; i < len(b.arena); {
-		for ri+1 < len(b.runs) && b.runs[ri+1].off <= i {
-			ri++
-		}
-		st := plainIdx
-		if ri < len(b.runs) {
-			st = b.runs[ri].st
-		}
-		if b.arena[i] < 0x80 && (i+1 == len(b.arena) || b.arena[i+1] < 0x80) {
-			b.cells = append(b.cells, cell{off: uint32(i), n: 1, w: 1, st: st})
-			i++
-			continue
-		}
-		g, w := ansi.FirstGraphemeCluster(b.arena[i:], ansi.GraphemeWidth)
-		if len(g) == 0 {
-			g = b.arena[i : i+1]
-		}
-		if w == 0 && len(b.cells) > 0 {
-			last := &b.cells[len(b.cells)-1]
-			if last.w == 0 {
-				last = &b.cells[len(b.cells)-2]
-			}
-			if int(last.off)+int(last.n) == i {
-				last.n += uint32(len(g))
-			}
-		} else if w > 0 {
-			if w > 2 {
-				w = 2
-			}
-			b.cells = append(b.cells, cell{off: uint32(i), n: uint32(len(g)), w: uint8(w), st: st})
-			if w == 2 {
-				b.cells = append(b.cells, cell{w: 0, st: st})
-			}
-		}
-		i += len(g)
-	}
-}
-
-// cellPut writes a grapheme of width 1 or 2 at the cursor in overstrike mode.
-func (b *builder) cellPut(g []byte, w int, st uint32) {
-	b.pad()
-	end := b.pos + w
-	// A wide grapheme that is half overwritten leaves a blank in its other half.
-	if b.pos < len(b.cells) && b.cells[b.pos].w == 0 && b.pos > 0 {
-		b.overwrite(b.pos-1, cell{w: 1})
-	}
-	if end < len(b.cells) && b.cells[end].w == 0 {
-		b.overwrite(end, cell{w: 1})
-	}
-	off := uint32(len(b.arena))
-	b.arena = append(b.arena, g...)
-	head := cell{off: off, n: uint32(len(g)), w: uint8(w), st: st}
-	b.overwrite(b.pos, head)
-	if w == 2 {
-		b.overwrite(b.pos+1, cell{w: 0, st: st})
-	}
-	b.pos = end
-}
-
-// overwrite sets column i to c, noting when visible text is replaced.
-func (b *builder) overwrite(i int, c cell) {
-	if i == len(b.cells) {
-		b.cells = append(b.cells, c)
-		return
-	}
-	old := b.cells[i]
-	if !b.blank(old) && (old.w != c.w || b.styles[old.st] != b.styles[c.st] ||
-		string(b.text(old)) != string(b.text(c))) {
-		b.overstruck = true
-	}
-	b.cells[i] = c
-	b.blanks = min(b.blanks, i)
-}
-
-// blank reports whether a cell shows nothing that could be hidden.
-func (b *builder) blank(c cell) bool {
-	return c.erased || c.w == 1 && (c.n == 0 || c.n == 1 && b.arena[c.off] == ' ')
-}
-
-// erase handles erase in line: 0 from the cursor to the end, 1 from the
-// start to the cursor, 2 the whole line. The cursor does not move.
-func (b *builder) erase(mode int) {
-	if !b.cellMode {
-		if b.col == 0 || mode == 0 && b.pos >= b.col {
-			return
-		}
-		b.toCells()
-	}
-	from, to := 0, len(b.cells) // columns [from, to) are erased
-	switch mode {
-	case 0:
-		from = b.pos
-	case 1:
-		to = min(b.pos+1, len(b.cells))
-	}
-	if to == len(b.cells) {
-		b.blanks = min(b.blanks, from)
-	}
-	from = max(from, b.blanks)
-	if from >= to {
-		return
-	}
-	if from > 0 && b.cells[from].w == 0 {
-		from-- // the head of a wide grapheme whose right half is erased
-	}
-	if to < len(b.cells) && b.cells[to].w == 0 {
-		to++ // the right half of a wide grapheme whose head is erased
-	}
-	for i := from; i < to; i++ {
-		if !b.blank(b.cells[i]) && b.cells[i].w != 0 {
-			b.overstruck = true
-		}
-	}
-	if to == len(b.cells) {
-		b.cells = b.cells[:from]
-		return
-	}
-	for i := from; i < to; i++ {
-		b.cells[i] = cell{w: 1, erased: true}
-	}
-	if from <= b.blanks {
-		b.blanks = to
-	}
 }

@@ -26,6 +26,22 @@ func checkSafe(r Result) error {
 	if s := ansi.Strip(r.Styled); s != r.Plain {
 		return fmt.Errorf("Styled without SGR %q differs from Plain %q", s, r.Plain)
 	}
+	return checkMethodsAgree(r.Plain)
+}
+
+// checkMethodsAgree checks that no grapheme the two width methods measure
+// differently holds an emoji joiner or is half a flag.
+func checkMethodsAgree(s string) error {
+	for len(s) > 0 {
+		g, w := ansi.FirstGraphemeCluster(s, ansi.GraphemeWidth)
+		if len(g) == 0 {
+			g = s[:1]
+		}
+		if wc := ansi.StringWidthWc(g); wc != w && (hasJoiner([]byte(g)) || loneRegional([]byte(g))) {
+			return fmt.Errorf("grapheme %q is %d cells, %d by runes", g, w, wc)
+		}
+		s = s[len(g):]
+	}
 	return nil
 }
 

@@ -58,8 +58,33 @@ func FuzzLine(f *testing.F) {
 		if opt.Raw && r.Overstruck {
 			t.Fatal("raw view resolved an overstrike")
 		}
+		if opt.Raw && !asciiSubsequence(in, r.Plain) {
+			t.Fatalf("raw view of %q lost printable text: %q", in, r.Plain)
+		}
+		if rs := LineString(string(in), opt); rs != r {
+			t.Fatalf("LineString %+v differs from Line %+v", rs, r)
+		}
 		if p := Plain(string(in)); checkTerminalSafe(p, false) != nil {
 			t.Fatalf("Plain(%q) = %q is not safe", in, p)
 		}
 	})
+}
+
+// asciiSubsequence reports whether the printable ASCII bytes of in appear in
+// s in the same order: the raw view hides nothing.
+func asciiSubsequence(in []byte, s string) bool {
+	j := 0
+	for _, c := range in {
+		if c < 0x20 || c >= 0x7f {
+			continue
+		}
+		for j < len(s) && s[j] != c {
+			j++
+		}
+		if j == len(s) {
+			return false
+		}
+		j++
+	}
+	return true
 }

@@ -2,17 +2,41 @@
 // (SPEC §7).
 //
 // Sandboxes run untrusted code and its output reaches the user's terminal
-// through sandtail, so every byte is treated as hostile: escape sequences are
-// parsed with a real VT parser (charmbracelet/x/ansi), state is reset on
-// every call so an unterminated sequence never leaks into the next line, and
-// only SGR colours and attributes survive, re-encoded from parsed and bounded
-// values. Everything else (titles, clipboard writes, hyperlinks, device
-// queries, cursor movement, mode sets, raw C1 bytes, bidi overrides) is
-// dropped or shown as a visible escape such as ␛[2J, \x9b or <U+202E>.
+// through sandtail, so every byte is treated as hostile. Escape sequences are
+// found with a real VT parser (charmbracelet/x/ansi's DecodeSequence), and
+// its state is reset on every call, so an unterminated sequence never leaks
+// into the next line. What survives:
 //
-// A \r or \b inside a line is resolved the way a terminal would draw it,
-// cell by cell, and reported in Result.Overstruck so the viewer can show that
-// something was overwritten; the raw view shows every control instead.
+//   - SGR colours and attributes (basic, 256 and 24-bit colours; bold, dim,
+//     italic, underline, reverse, strike), only with Options.Color, parsed
+//     into bounded values and re-encoded. Blink, conceal and underline colour
+//     are dropped, and a background equal to the foreground is dropped so
+//     text cannot hide in its own colour.
+//
+// What is resolved the way a terminal draws it: \r, \b, erase in line
+// (CSI K) and cursor to column 1 (CSI G) overwrite the line cell by cell,
+// and Result.Overstruck reports that visible text was hidden; \t expands to
+// the next tab stop.
+//
+// What is dropped without a trace, because shells and progress bars emit it
+// constantly and it cannot harm: cursor show/hide and blink (CSI ?25, ?12),
+// bracketed paste (CSI ?2004), character set designations (ESC ( B), and
+// OSC 8 hyperlinks, whose text stays as plain text while the target never
+// reaches the terminal.
+//
+// Everything else is shown as a visible escape (dimmed with
+// Options.MarkStyle): other sequences as ␛ followed by their bytes, cut after
+// 48 bytes (␛]52;c;…, ␛[2J, ␛[?1049h, ␛P…); C0 controls as control pictures
+// (␇, ␀, ␤ for a newline); raw C1 bytes as \x9b; C1 code points, bidi
+// overrides, embeddings, isolates and marks, line separators and stray tag
+// characters as <U+202E>. Invalid UTF-8 becomes U+FFFD. The raw view
+// (Options.Raw) shows every control and sequence, SGR included, and resolves
+// nothing.
+//
+// Widths are measured as ansi.StringWidth measures them. Graphemes keep at
+// most four combining marks (Zalgo text), and emoji sequences that
+// ansi.StringWidthWc would measure differently are taken apart (see
+// width.go), so the layout and Bubble Tea's renderer agree even in tmux.
 package sanitize
 
 import (
@@ -29,7 +53,8 @@ type Options struct {
 	// (including SGR, which is still applied when Color is on) and does not
 	// resolve \r, \b or \t.
 	Raw bool
-	// TabWidth is the distance between tab stops; 0 means 8.
+	// TabWidth is the distance between tab stops; 0 means 8, and it is at
+	// most 32.
 	TabWidth int
 	// MarkStyle dims visible escapes with SGR 2. It only applies with Color.
 	MarkStyle bool
@@ -47,8 +72,11 @@ type Result struct {
 	// Plain is the same visible text with no escape sequence at all: for
 	// search, copy and measuring.
 	Plain string
-	// Width is the display width of Plain in cells, as the renderer
-	// (ansi.StringWidth) measures it; ansi.StringWidth(Styled) is the same.
+	// Width is the display width of Plain in cells, as ansi.StringWidth
+	// measures it; ansi.StringWidth(Styled) is the same. Emoji sequences
+	// that ansi.StringWidthWc (Bubble Tea's renderer in a terminal without
+	// grapheme support, such as tmux) would measure differently are taken
+	// apart first, so the two agree except for a few scripts (see width.go).
 	Width int
 	// Overstruck reports that a \r, \b or erase hid text that was already
 	// drawn, so the view can mark the line.
@@ -82,10 +110,30 @@ func Line(text []byte, opt Options) Result {
 	b.reset(opt)
 	b.process(text)
 	res := b.result()
-	if cap(b.buf) <= maxPooled && cap(b.arena) <= maxPooled && cap(b.out) <= maxPooled && cap(b.cells) <= maxPooled/16 {
+	if cap(b.buf) <= maxPooled && cap(b.arena) <= maxPooled && cap(b.out) <= maxPooled &&
+		cap(b.norm) <= maxPooled && cap(b.vis) <= maxPooled && cap(b.cells) <= maxPooled/16 &&
+		cap(b.runs) <= maxPooled/16 && cap(b.styles) <= maxPooled/16 {
 		builders.Put(b)
 	}
 	return res
+}
+
+// LineString is Line for text held as a string. For the common line of
+// printable ASCII (with at most a trailing \r) it returns text itself, or a
+// substring of it, without allocating.
+func LineString(text string, opt Options) Result {
+	trimmed := text
+	if !opt.Raw {
+		for len(trimmed) > 0 && trimmed[len(trimmed)-1] == '\r' {
+			trimmed = trimmed[:len(trimmed)-1]
+		}
+	}
+	for i := 0; i < len(trimmed); i++ {
+		if c := trimmed[i]; c < 0x20 || c >= 0x7f {
+			return Line([]byte(text), opt)
+		}
+	}
+	return Result{Styled: trimmed, Plain: trimmed, Width: len(trimmed)}
 }
 
 // printableASCII reports whether text is only printable ASCII, the common
@@ -105,7 +153,7 @@ func printableASCII(text []byte) bool {
 func Plain(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] < 0x20 || s[i] >= 0x7f {
-			return Line([]byte(s), Options{Raw: true}).Plain
+			return LineString(s, Options{Raw: true}).Plain
 		}
 	}
 	return s
@@ -118,108 +166,4 @@ func PlainLimit(s string, width int) string {
 		return p
 	}
 	return ansi.Truncate(p, width, "…")
-}
-
-// result renders the laid-out line.
-func (b *builder) result() Result {
-	var text []byte
-	var runs []run
-	if b.cellMode {
-		// The cursor may have stopped past the text (after an erase or a
-		// tab); a terminal shows nothing there.
-		text, runs = b.flatten()
-	} else {
-		b.pad() // a trailing tab expands to spaces
-		text, runs = b.buf, b.runs
-	}
-	var res Result
-	res.Overstruck = b.overstruck
-	res.Plain = string(text)
-	styled := b.opt.Color && hasStyle(b.styles, runs)
-	out := b.out[:0]
-	cur := plainIdx
-	if !b.resegment {
-		// The graphemes measured while laying out are the final ones.
-		res.Width = b.col
-		if styled {
-			for i, r := range runs {
-				end := len(text)
-				if i+1 < len(runs) {
-					end = runs[i+1].off
-				}
-				out, cur = b.emitStyle(out, cur, r.st)
-				out = append(out, text[r.off:end]...)
-			}
-		}
-	} else {
-		// Measure and style whole graphemes of the final text, exactly as
-		// ansi.StringWidth splits it, so a style change never splits one.
-		ri := 0
-		for i := 0; i < len(res.Plain); {
-			g, w := ansi.FirstGraphemeCluster(res.Plain[i:], ansi.GraphemeWidth)
-			if len(g) == 0 {
-				g = res.Plain[i : i+1]
-			}
-			res.Width += w
-			if styled {
-				for ri+1 < len(runs) && runs[ri+1].off <= i {
-					ri++
-				}
-				if ri < len(runs) {
-					out, cur = b.emitStyle(out, cur, runs[ri].st)
-				}
-				out = append(out, g...)
-			}
-			i += len(g)
-		}
-	}
-	if !styled {
-		res.Styled = res.Plain
-		return res
-	}
-	out = appendSGR(out, b.styles[cur], style{})
-	res.Styled = string(out)
-	b.out = out
-	return res
-}
-
-// emitStyle appends the SGR that changes the style from cur to st, if they
-// differ, and returns the new current style.
-func (b *builder) emitStyle(out []byte, cur, st uint32) ([]byte, uint32) {
-	if b.styles[st] == b.styles[cur] {
-		return out, cur
-	}
-	return appendSGR(out, b.styles[cur], b.styles[st]), st
-}
-
-// hasStyle reports whether any run is drawn with a non-default style.
-func hasStyle(styles []style, runs []run) bool {
-	for _, r := range runs {
-		if styles[r.st] != (style{}) {
-			return true
-		}
-	}
-	return false
-}
-
-// flatten turns the cells of overstrike mode back into text and style runs,
-// dropping trailing erased cells.
-func (b *builder) flatten() ([]byte, []run) {
-	end := len(b.cells)
-	for end > 0 && b.cells[end-1].erased {
-		end--
-	}
-	text := b.buf[:0]
-	runs := b.runs[:0]
-	for _, c := range b.cells[:end] {
-		if c.w == 0 {
-			continue
-		}
-		if len(runs) == 0 || b.styles[runs[len(runs)-1].st] != b.styles[c.st] {
-			runs = append(runs, run{off: len(text), st: c.st})
-		}
-		text = append(text, b.text(c)...)
-	}
-	b.buf, b.runs = text, runs
-	return text, runs
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // TestAttacks covers every attack SPEC §7 names, in the normal view without
@@ -58,6 +60,8 @@ func TestAttacks(t *testing.T) {
 		{"CAN cancels a string", "\x1b]0;t\x18x", "␛]0;t␘x", false},
 		{"ESC inside a string cancels it", "\x1b]0;t\x1b[31mx", "␛]0;tx", false},
 		{"unterminated OSC", "x\x1b]52;c;AAAA", "x␛]52;c;AAAA", false},
+		{"unterminated OSC hides nothing after it", "\x1b]0;unterminated title with no end seq=123456789012\r",
+			"␛]0;unterminated title with no end seq=123456789012", false},
 		{"unterminated CSI", "x\x1b[12;", "x␛[12;", false},
 		{"lone ESC at end", "x\x1b", "x␛", false},
 		{"unterminated DCS", "x\x1bP1$r", "x␛P1$r", false},
@@ -187,6 +191,13 @@ func TestTabs(t *testing.T) {
 
 // TestNoLeakBetweenCalls checks that parser state never carries over: the
 // second half of a sequence split between two lines is plain text.
+func TestUnterminatedShowsIntroducerOnly(t *testing.T) {
+	r := Line([]byte("\x1b]0;ab\tc"), Options{Color: true, MarkStyle: true})
+	if want := "\x1b[2m␛]\x1b[22m0;ab  c"; r.Styled != want {
+		t.Errorf("Styled %q, want %q", r.Styled, want)
+	}
+}
+
 func TestNoLeakBetweenCalls(t *testing.T) {
 	opt := Options{Color: true}
 	first := Line([]byte("a\x1b]0;ti"), opt)
@@ -205,7 +216,7 @@ func TestWidth(t *testing.T) {
 		{"ascii", "hello", 5},
 		{"CJK", "日本語", 6},
 		{"emoji", "👍", 2},
-		{"ZWJ family", "👨\u200d👩\u200d👧", 2},
+		{"ZWJ family is taken apart", "👨\u200d👩\u200d👧", 6},
 		{"flag", "🇺🇸", 2},
 		{"combining", "e\u0301", 1},
 		{"combining across a colour change", "e\x1b[31m\u0301", 1},
@@ -223,6 +234,43 @@ func TestWidth(t *testing.T) {
 				t.Errorf("%s: width %d (%q), want %d", tt.name, r.Width, r.Plain, tt.width)
 			}
 		}
+	}
+}
+
+// TestEmojiSequences checks that emoji sequences the renderer would measure
+// rune by rune are taken apart, so both width methods agree.
+func TestEmojiSequences(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		width          int
+	}{
+		{"VS16", "⚠️ careful", "⚠ careful", 9},
+		{"ZWJ family", "👨\u200d👩\u200d👧!", "👨👩👧!", 7},
+		{"ZWJ profession", "🧑\u200d💻", "🧑💻", 4},
+		{"skin tone", "👍🏽", "👍", 2},
+		{"keycap", "1️⃣", "1", 1},
+		{"VS16 across a colour change", "❤\x1b[31m\uFE0F", "❤", 1},
+		{"skin tone across a colour change", "👍\x1b[31m🏽x", "👍x", 3},
+		{"VS16 after overstrike", "abc\r❤\uFE0F", "❤bc", 3},
+		{"flag stays", "🇺🇸", "🇺🇸", 2},
+		{"half a flag is shown as a code", "a🇺b", "a<U+1F1FA>b", 11},
+		{"simple emoji stay", "✅ 🚀", "✅ 🚀", 5},
+		{"flag with tags stays", "🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F", "🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F", 2},
+		{"ZWJ between letters stays", "a\u200db", "a\u200db", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Line([]byte(tt.in), Options{Color: true})
+			if err := checkSafe(r); err != nil {
+				t.Fatal(err)
+			}
+			if r.Plain != tt.want || r.Width != tt.width {
+				t.Errorf("%q: %q width %d, want %q width %d", tt.in, r.Plain, r.Width, tt.want, tt.width)
+			}
+			if wc := ansi.StringWidthWc(r.Plain); wc != r.Width {
+				t.Errorf("%q: %d cells by runes, %d as graphemes", r.Plain, wc, r.Width)
+			}
+		})
 	}
 }
 
@@ -298,5 +346,53 @@ func TestHostileCost(t *testing.T) {
 				t.Error(err)
 			}
 		})
+	}
+}
+
+// TestTextAfterAttacksSurvives runs the simulator's hostile lines (engine/sim
+// hostilePayloads, each followed by a sequence token and CRLF) and checks
+// that the token after each attack is still shown.
+func TestTextAfterAttacksSurvives(t *testing.T) {
+	payloads := []string{
+		"\x1b]52;c;cm0gLXJmIC8K\x07clipboard write",
+		"\x1b]52;c;ZWNobyBwd25lZAo=\x1b\\clipboard write",
+		"\x1b]0;pwned title\x07\x1b[21ttitle set and report",
+		"\x1b]8;;https://evil.example/\x1b\\https://bank.example/\x1b]8;;\x1b\\ lying link",
+		"\x1bP+q544e\x1b\\\x1b_apc\x1b\\\x1b^pm\x1b\\\x1bXsos\x1b\\ DCS APC PM SOS",
+		"\x1b[2J\x1b[H\x1b[10A\x1b[K cursor moves and erases",
+		"\x1b[?1049h\x1b[?1000h\x1b[?2004h mode sets",
+		"\x1b[6n\x1b[c\x1b[>c device queries",
+		"\x9b31mraw C1 CSI",
+		"\u202egnp.exe bidi override\u202c",
+		"rm -rf /\rls -la",
+		"abc\b\b\bxyz backspace overstrike",
+		"\x1b]0;unterminated title with no end",
+		"wide 表示 emoji 👩‍💻 zero\u200bwidth combining e\u0301\u0301\u0301",
+		"\x1b[38;2;999;0;0m\x1b[38;5;300m\x1b[99999999999mbad SGR\x1b[0m",
+	}
+	for _, p := range payloads {
+		for _, opt := range []Options{{}, {Color: true, MarkStyle: true}, {Raw: true}} {
+			r := Line([]byte(p+" seq=123456789012\r"), opt)
+			if err := checkSafe(r); err != nil {
+				t.Fatalf("%q: %v", p, err)
+			}
+			if !strings.Contains(r.Plain, " seq=123456789012") {
+				t.Errorf("%q %+v: token lost in %q", p, opt, r.Plain)
+			}
+		}
+	}
+}
+
+func TestLineStringSharesASCII(t *testing.T) {
+	s := "plain line\r"
+	r := LineString(s, Options{Color: true})
+	if r.Plain != "plain line" || r.Styled != r.Plain || r.Width != 10 {
+		t.Fatalf("%+v", r)
+	}
+	if allocs := testing.AllocsPerRun(100, func() { LineString(s, Options{}) }); allocs != 0 {
+		t.Errorf("%v allocations for an ASCII line", allocs)
+	}
+	if r := LineString("a\x1b[2Jb", Options{}); r.Plain != "a␛[2Jb" {
+		t.Errorf("slow path: %q", r.Plain)
 	}
 }
