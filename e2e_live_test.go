@@ -226,24 +226,36 @@ func TestDemoJSONFollowThroughRotations(t *testing.T) {
 	tmp := t.TempDir()
 	r := start(t, []string{"TMPDIR=" + tmp}, "--demo", "--json", "--follow", "--demo-rate", "4000")
 	var es []jsonEntry
-	gens := map[uint64]bool{}
+	// Several rotations: the exec.log position's generation (inode) changes
+	// with each. Count changes, not distinct values: inodes get reused.
+	var gen uint64
+	rotations := -1
 	deadline := time.Now().Add(45 * time.Second)
-	// Several rotations: the exec.log position's generation changes with each.
-	for len(gens) < 5 {
+	var longest time.Duration // longest wait for the next line: output must not stall
+	lastLine := time.Now()
+	for rotations < 5 {
 		if time.Now().After(deadline) {
-			t.Fatalf("only %d exec.log generations after 45s (%d entries); stderr %q", len(gens), len(es), r.Stderr())
+			t.Fatalf("only %d rotations seen after 45s (%d entries); stderr %q", rotations, len(es), r.Stderr())
 		}
 		l, ok := r.next(liveTimeout)
 		if !ok {
 			t.Fatalf("output ended early; stderr %q", r.Stderr())
 		}
+		longest = max(longest, time.Since(lastLine))
+		lastLine = time.Now()
 		e := parseJSONLine(t, l)
 		es = append(es, e)
 		c, err := engine.ParseCursor(e.Cursor)
 		if err != nil || c.Len() != 1 {
 			t.Fatalf("cursor %q: %v", e.Cursor, err)
 		}
-		gens[c.At(0).Generation] = true
+		if g := c.At(0).Generation; g != gen {
+			gen = g
+			rotations++
+		}
+	}
+	if longest > 5*time.Second {
+		t.Errorf("output stalled for %v between two entries", longest)
 	}
 	r.signal(syscall.SIGINT)
 	rest, code := r.wait(liveTimeout)
