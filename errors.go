@@ -72,7 +72,7 @@ func explain(err error) (int, string) {
 	case errors.Is(err, engine.ErrNotFound):
 		return exitError, "sandtail: " + err.Error() + ": the log directory is gone; check the sandbox still exists (sandtail with no NAME lists them)"
 	case errors.Is(err, fs.ErrPermission):
-		return exitError, "sandtail: " + err.Error() + ": permission denied; run as a user who can read the sandbox's logs"
+		return exitError, "sandtail: " + err.Error() + "; run sandtail as a user who can read the sandbox's logs"
 	default:
 		return exitError, "sandtail: " + err.Error()
 	}
@@ -157,6 +157,16 @@ func checkDir(t target, flagHome string) error {
 	st, err := os.Stat(t.dir)
 	switch {
 	case err == nil && st.IsDir():
+		// Reading needs the listing too: without it a directory would look
+		// empty instead of unreadable.
+		f, err := os.Open(t.dir)
+		if err == nil {
+			_, err = f.Readdirnames(1)
+			f.Close()
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("read log directory: %w", err)
+		}
 		return nil
 	case err == nil:
 		return fmt.Errorf("%s is not a directory: give the folder that holds exec.log, runtime.log and kernel.log", t.dir)
