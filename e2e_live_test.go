@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"os"
@@ -271,65 +272,92 @@ func TestDemoJSONFollowThroughRotations(t *testing.T) {
 
 var seqToken = regexp.MustCompile(`seq=(\d+)`)
 
+// seqTracker joins JSON entries into lines per source and session and
+// records the "seq=N" tokens of complete lines.
+type seqTracker struct {
+	t    *testing.T
+	open map[seqKey][]byte
+	seen map[uint64]map[int64]bool
+	n    int
+}
+
+type seqKey struct {
+	s  string
+	id uint64
+}
+
+func newSeqTracker(t *testing.T) *seqTracker {
+	return &seqTracker{t: t, open: map[seqKey][]byte{}, seen: map[uint64]map[int64]bool{}}
+}
+
+func (st *seqTracker) add(e jsonEntry) {
+	st.t.Helper()
+	if e.Mark != "" {
+		st.t.Fatalf("unexpected notice in the stream: %+v", e)
+	}
+	if e.ID == nil {
+		return
+	}
+	d := []byte(e.D)
+	if e.E == "b64" {
+		var err error
+		if d, err = base64.StdEncoding.DecodeString(e.D); err != nil {
+			st.t.Fatalf("bad b64 %q", e.D)
+		}
+	}
+	k := seqKey{e.S, *e.ID}
+	buf := append(st.open[k], d...)
+	for {
+		i := bytes.IndexByte(buf, '\n')
+		if i < 0 {
+			break
+		}
+		for _, m := range seqToken.FindAllSubmatch(buf[:i], -1) {
+			n, _ := strconv.ParseInt(string(m[1]), 10, 64)
+			if st.seen[k.id] == nil {
+				st.seen[k.id] = map[int64]bool{}
+			}
+			if st.seen[k.id][n] {
+				st.t.Fatalf("session %d: seq=%d repeated", k.id, n)
+			}
+			st.seen[k.id][n] = true
+			st.n++
+		}
+		buf = buf[i+1:]
+	}
+	st.open[k] = append([]byte(nil), buf...)
+}
+
+// reached reports whether every session's token last[id] has been seen.
+func (st *seqTracker) reached(last map[uint64]int64) bool {
+	for id, n := range last {
+		if !st.seen[id][n] {
+			return false
+		}
+	}
+	return true
+}
+
 // checkSeqContiguous joins each session's chunks into lines and checks that
 // the "seq=N" tokens of every session run 1, 2, 3, … with no repeat, and
 // with no gap except for lines still open when the output stopped (their
 // token comes at the end of the line).
 func checkSeqContiguous(t *testing.T, es []jsonEntry) {
 	t.Helper()
-	type key struct {
-		s  string
-		id uint64
-	}
-	open := map[key][]byte{}
-	seen := map[uint64]map[int64]bool{}
-	total := 0
+	st := newSeqTracker(t)
 	for _, e := range es {
-		if e.Mark != "" {
-			t.Fatalf("unexpected notice in the demo stream: %+v", e)
-		}
-		if e.ID == nil {
-			continue
-		}
-		d := []byte(e.D)
-		if e.E == "b64" {
-			var err error
-			if d, err = base64.StdEncoding.DecodeString(e.D); err != nil {
-				t.Fatalf("bad b64 %q", e.D)
-			}
-		}
-		k := key{e.S, *e.ID}
-		buf := append(open[k], d...)
-		for {
-			i := strings.IndexByte(string(buf), '\n')
-			if i < 0 {
-				break
-			}
-			for _, m := range seqToken.FindAllSubmatch(buf[:i], -1) {
-				n, _ := strconv.ParseInt(string(m[1]), 10, 64)
-				if seen[k.id] == nil {
-					seen[k.id] = map[int64]bool{}
-				}
-				if seen[k.id][n] {
-					t.Fatalf("session %d: seq=%d repeated", k.id, n)
-				}
-				seen[k.id][n] = true
-				total++
-			}
-			buf = buf[i+1:]
-		}
-		open[k] = buf
+		st.add(e)
 	}
-	if total < 1000 {
-		t.Fatalf("only %d seq tokens: the demo was not lively", total)
+	if st.n < 1000 {
+		t.Fatalf("only %d seq tokens: the stream was not lively", st.n)
 	}
-	for id, set := range seen {
+	for id, set := range st.seen {
 		var hi int64
 		for n := range set {
 			hi = max(hi, n)
 		}
 		openLines := 0
-		for k, b := range open {
+		for k, b := range st.open {
 			if k.id == id && len(b) > 0 {
 				openLines++
 			}
@@ -343,5 +371,90 @@ func checkSeqContiguous(t *testing.T, es []jsonEntry) {
 		if len(missing) > openLines {
 			t.Fatalf("session %d: seq tokens missing %v (of 1…%d, %d lines still open)", id, missing, hi, openLines)
 		}
+	}
+}
+
+func TestFollowLiveSimulatorExactly(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "logs")
+	sb, err := sim.New(dir, sim.Config{RotateBytes: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	r := start(t, nil, "--dir", dir, "--follow", "--json", "--source", "all")
+	// Let the follower open the (empty) logs before the writer starts, then
+	// write a bounded workload through a couple of dozen rotations.
+	time.Sleep(100 * time.Millisecond)
+	st, err := sb.Run(t.Context(), sim.Workload{Rate: 5000, Sessions: 4, Seed: 7, MaxRecords: 10000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Rotations < 10 {
+		t.Fatalf("only %d rotations: the test would prove little", st.Rotations)
+	}
+	// Read until every session's last token has arrived.
+	var es []jsonEntry
+	seqs := newSeqTracker(t)
+	for !seqs.reached(st.LastSeq) {
+		l, ok := r.next(liveTimeout)
+		if !ok {
+			t.Fatalf("output ended early; stderr %q", r.Stderr())
+		}
+		e := parseJSONLine(t, l)
+		if c, err := engine.ParseCursor(e.Cursor); err != nil || c.Len() != 3 {
+			t.Fatalf("cursor %q: %v (want 3 positions for --source all)", e.Cursor, err)
+		}
+		es = append(es, e)
+		seqs.add(e)
+	}
+	r.signal(syscall.SIGINT)
+	rest, code := r.wait(liveTimeout)
+	if code != 0 {
+		t.Fatalf("exit %d; stderr %q", code, r.Stderr())
+	}
+	for _, l := range rest {
+		es = append(es, parseJSONLine(t, l))
+	}
+	checkSeqContiguous(t, es)
+}
+
+func TestHostileWorkloadOnATerminal(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/script"); err != nil {
+		t.Skip("script(1) from util-linux is needed to give sandtail a terminal")
+	}
+	dir := filepath.Join(t.TempDir(), "logs")
+	sb, err := sim.New(dir, sim.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sb.Run(t.Context(), sim.Workload{Hostile: true, Sessions: 4, Seed: 3, MaxRecords: 3000}); err != nil {
+		t.Fatal(err)
+	}
+	sb.Close()
+	raw, _ := os.ReadFile(filepath.Join(dir, "exec.log"))
+	if !bytes.Contains(raw, []byte(`\u001b]52;`)) && !bytes.Contains(raw, []byte(`\u001b]0;`)) {
+		t.Fatalf("the hostile workload wrote no OSC attack; nothing to test")
+	}
+	out := filepath.Join(t.TempDir(), "typescript")
+	for _, args := range []string{"--print --source all", "--print --source all --color never", "--json --source all"} {
+		res := shell(t, "script -q -e -c '"+binPath+" --dir "+dir+" "+args+"' "+out)
+		if res.code != 0 {
+			t.Fatalf("%s: exit %d %q", args, res.code, res.stderr)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := strings.ReplaceAll(string(b), "\r\n", "\n")
+		if i := strings.Index(body, "\n"); strings.HasPrefix(body, "Script started") && i >= 0 {
+			body = body[i+1:]
+		}
+		if i := strings.Index(body, "\nScript done"); i >= 0 {
+			body = body[:i+1]
+		}
+		if strings.Count(body, "\n") < 1000 {
+			t.Fatalf("%s: only %d lines on the terminal", args, strings.Count(body, "\n"))
+		}
+		assertNoTerminalControls(t, "hostile "+args, body, args == "--print --source all")
 	}
 }
