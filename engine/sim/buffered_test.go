@@ -2,9 +2,11 @@ package sim
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -114,5 +116,48 @@ func TestRuntimeSplitAcrossRotation(t *testing.T) {
 	}
 	if !bytes.Equal(got, want.Bytes()) {
 		t.Fatalf("runtime.log chain (%d bytes) differs from what was written (%d bytes)", len(got), want.Len())
+	}
+}
+
+// TestRunSplitsRuntimeLines: flat out, Run's runtime.log goes out in 4 KiB
+// writes, so with small rotations some rotated runtime.log ends mid-line
+// and the next file starts with the rest of that line.
+func TestRunSplitsRuntimeLines(t *testing.T) {
+	dir := t.TempDir()
+	s, err := New(dir, Config{RotateBytes: 16 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetBuffered(64 << 10)
+	if _, err := s.Run(context.Background(), Workload{Seed: 11, MaxRecords: 40000}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s.RuntimeRotations() < maxRotated {
+		t.Fatalf("runtime.log rotated %d times", s.RuntimeRotations())
+	}
+	files := chain(dir, RuntimeLog)
+	split := 0
+	for i, p := range files[:len(files)-1] {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b[len(b)-1] == '\n' {
+			continue
+		}
+		split++
+		next, err := os.ReadFile(files[i+1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		head := b[bytes.LastIndexByte(b, '\n')+1:]
+		tail, _, _ := bytes.Cut(next, []byte{'\n'})
+		if line := string(head) + string(tail); !strings.Contains(line, "msb_") && !strings.HasPrefix(line, " ") && !strings.HasPrefix(line, "note:") {
+			t.Fatalf("%s ends with %q and the next file starts with %q: not one runtime line", p, head, tail)
+		}
+	}
+	if split == 0 {
+		t.Fatal("no rotated runtime.log ends mid-line")
 	}
 }

@@ -14,7 +14,7 @@ func (b *builder) result() Result {
 		b.pad() // a trailing tab expands to spaces
 		text, runs = b.buf, b.runs
 	}
-	if b.resegment {
+	if b.resegment && mayHaveJoiner(text) {
 		text = b.normalize(text, runs)
 	}
 	var res Result

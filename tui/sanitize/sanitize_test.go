@@ -274,6 +274,19 @@ func TestEmojiSequences(t *testing.T) {
 	}
 }
 
+func TestMayHaveJoiner(t *testing.T) {
+	for _, r := range []rune{0x200d, 0x20e3, 0xfe0e, 0xfe0f, 0x1f3fb, 0x1f3fc, 0x1f3fd, 0x1f3fe, 0x1f3ff} {
+		if !joiner(r) || !mayHaveJoiner([]byte("a"+string(r))) || !mayHaveJoiner([]byte(string(r)+"b")) {
+			t.Errorf("%U not found", r)
+		}
+	}
+	for _, s := range []string{"", "ab", "日本語", "👍", "\u200c", "\ufe0d", "\U0001F3FA"} {
+		if mayHaveJoiner([]byte(s)) {
+			t.Errorf("%q has no joiner", s)
+		}
+	}
+}
+
 func TestZalgoCapped(t *testing.T) {
 	zalgo := "Z" + strings.Repeat("\u0336\u0334", 50) + "a" + strings.Repeat("\u0489", 30) + "!"
 	r := Line([]byte(zalgo), Options{})

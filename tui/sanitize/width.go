@@ -87,6 +87,28 @@ func (b *builder) normalize(text []byte, runs []run) []byte {
 	return out
 }
 
+// mayHaveJoiner reports whether text holds a joiner, from the UTF-8
+// encodings of each: a quick test before the work of normalize.
+func mayHaveJoiner(text []byte) bool {
+	for i := 0; i+2 < len(text); i++ {
+		switch text[i] {
+		case 0xe2: // U+200D, U+20E3
+			if text[i+1] == 0x80 && text[i+2] == 0x8d || text[i+1] == 0x83 && text[i+2] == 0xa3 {
+				return true
+			}
+		case 0xef: // U+FE0E, U+FE0F
+			if text[i+1] == 0xb8 && (text[i+2] == 0x8e || text[i+2] == 0x8f) {
+				return true
+			}
+		case 0xf0: // U+1F3FB–U+1F3FF
+			if i+3 < len(text) && text[i+1] == 0x9f && text[i+2] == 0x8f && text[i+3] >= 0xbb && text[i+3] <= 0xbf {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func hasJoiner(g []byte) bool {
 	for i := 0; i < len(g); {
 		r, n := utf8.DecodeRune(g[i:])
