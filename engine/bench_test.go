@@ -95,6 +95,38 @@ func BenchmarkNewlineFloor(b *testing.B) {
 	b.ReportMetric(float64(lines), "lines")
 }
 
+// BenchmarkNewlineFloorRead reads the window's files (one read each into
+// a buffer reused across files and iterations) and finds their newlines:
+// the floor for anything that reads the files.
+func BenchmarkNewlineFloorRead(b *testing.B) {
+	dir := fullWindow(b)
+	names, _ := filepath.Glob(filepath.Join(dir, "*.log*"))
+	var buf []byte
+	b.SetBytes(totalLen(windowBytes(b, dir)))
+	for b.Loop() {
+		for _, n := range names {
+			f, err := os.Open(n)
+			if err != nil {
+				b.Fatal(err)
+			}
+			fi, _ := f.Stat()
+			if int64(cap(buf)) < fi.Size() {
+				buf = make([]byte, fi.Size())
+			}
+			got, _ := f.ReadAt(buf[:fi.Size()], 0)
+			f.Close()
+			data := buf[:got]
+			for i := 0; ; {
+				j := bytes.IndexByte(data[i:], '\n')
+				if j < 0 {
+					break
+				}
+				i += j + 1
+			}
+		}
+	}
+}
+
 // BenchmarkSnapshotFullWindow reads, parses and sorts the whole window.
 func BenchmarkSnapshotFullWindow(b *testing.B) {
 	for _, tc := range []struct {

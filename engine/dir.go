@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"time"
 )
 
 // maxNameLen is the longest sandbox name microsandbox accepts, in bytes.
@@ -185,7 +184,3 @@ func ReadBootError(dir string) (*BootError, error) {
 	}
 	return &be, nil
 }
-
-// fileTimeUTC is a file's modification time in UTC, the timestamp of text
-// lines that carry none.
-func fileTimeUTC(fi fs.FileInfo) time.Time { return fi.ModTime().UTC() }

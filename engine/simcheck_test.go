@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -155,13 +156,18 @@ func followSim(t testing.TB, dir string, opts Options, run func() (sim.Stats, er
 }
 
 func TestFollowSimFlatOutThroughRotations(t *testing.T) {
+	// The producer runs in this process, flat out. With as many processors
+	// as busy goroutines (producer, reader, checker), the directory
+	// watcher would wait for Go's scheduler rather than the kernel's:
+	// microsandbox is another process, so give the watcher a processor.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(4, runtime.NumCPU())))
 	dir := logDir(t)
-	sb, err := sim.New(dir, sim.Config{RotateBytes: 96 << 10})
+	sb, err := sim.New(dir, sim.Config{RotateBytes: 128 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, st := followSim(t, dir, Options{Sources: AllSources}, func() (sim.Stats, error) {
-		st, err := sb.Run(context.Background(), sim.Workload{Seed: 7, MaxRecords: 150_000})
+		st, err := sb.Run(context.Background(), sim.Workload{Seed: 7, MaxRecords: 200_000})
 		if cerr := sb.Close(); err == nil {
 			err = cerr
 		}

@@ -34,9 +34,24 @@ type snapFile struct {
 	joinHead bool // the first line continues the previous file's last line
 	headEnd  int  // index just after the first '\n' (joinHead), 0 when none
 	region   []Entry
-	written  int
 	tailFrom int // index after the last '\n' in block
+	parts    []*snapPart
 }
+
+// snapPart is a stretch of whole lines of a file's block, parsed by one
+// worker into its own part of the file's region: parts balance the work of
+// files of different sizes over the cores.
+type snapPart struct {
+	file     *snapFile
+	from, to int // block[from:to]; to is just after a '\n'
+	lines    int
+	region   []Entry
+	written  int
+	sorted   bool // region[:written] is in time order
+}
+
+// partBytes is the size of the stretches files are cut into for parsing.
+const partBytes = 1 << 20
 
 // snapTrack is one file type of a snapshot plan.
 type snapTrack struct {
@@ -97,8 +112,11 @@ func ReadSnapshot(ctx context.Context, dir string, opts Options) (*Snapshot, err
 }
 
 // tailSnapshot reads only as much of the end of each file as the last
-// opts.Tail entries need, widening the window when malformed or
-// since-filtered lines leave too few.
+// opts.Tail entries need. Each file's window holds a margin beyond Tail
+// lines; the result is accepted when every narrowed window starts before
+// the result does (timestamps a little out of order within a file, or
+// malformed and filtered lines, cannot then change it), else the windows
+// are widened.
 func tailSnapshot(ctx context.Context, tracks []*snapTrack, opts Options, skipped *atomic.Int64) (*Snapshot, error) {
 	starts := make([][]int64, len(tracks))
 	for i, tr := range tracks {
@@ -106,25 +124,59 @@ func tailSnapshot(ctx context.Context, tracks []*snapTrack, opts Options, skippe
 			starts[i] = append(starts[i], sf.start)
 		}
 	}
-	for need := opts.Tail; ; need *= 2 {
+	for need := 2*opts.Tail + tailMargin; ; need *= 2 {
 		skipped.Store(0)
-		whole := true
+		narrowed := make([]bool, len(tracks))
 		for i, tr := range tracks {
-			w, err := narrowTrack(tr, starts[i], need)
+			if tr.ch.ft.Format != FormatJSONL {
+				// A text line without a timestamp takes its file's
+				// modification time, so it may sort anywhere: read these
+				// (small) files whole.
+				continue
+			}
+			whole, err := narrowTrack(tr, starts[i], need)
 			if err != nil {
 				return nil, err
 			}
-			whole = whole && w
+			narrowed[i] = !whole
 		}
 		entries, end, err := readTracks(ctx, tracks)
 		if err != nil {
 			return nil, err
 		}
+		firsts := firstTimes(entries, tracks)
 		entries = applyFilters(entries, opts)
-		if len(entries) >= opts.Tail || whole {
+		ok := true
+		for i := range tracks {
+			if narrowed[i] && (len(entries) < opts.Tail || firsts[i].IsZero() || !firsts[i].Before(entries[0].Time)) {
+				ok = false
+			}
+		}
+		if ok {
 			return &Snapshot{Entries: entries, End: end, Skipped: skipped.Load()}, nil
 		}
 	}
+}
+
+// tailMargin is how many lines beyond twice the tail each file's window
+// holds at first.
+const tailMargin = 64
+
+// firstTimes returns the earliest time of each file type's entries.
+func firstTimes(entries []Entry, tracks []*snapTrack) []time.Time {
+	firsts := make([]time.Time, len(tracks))
+	for i := range entries {
+		e := &entries[i]
+		for k, tr := range tracks {
+			if e.File == tr.ch.ft.Name {
+				if firsts[k].IsZero() || e.Time.Before(firsts[k]) {
+					firsts[k] = e.Time
+				}
+				break
+			}
+		}
+	}
+	return firsts
 }
 
 // narrowTrack sets the start of each file of tr so that only the last
@@ -215,12 +267,17 @@ func readTracks(ctx context.Context, tracks []*snapTrack) ([]Entry, Cursor, erro
 	all := make([]Entry, total)
 	at := 0
 	runs := make([][]Entry, len(tracks))
+	var parts []*snapPart
 	for i, tr := range tracks {
 		runStart := at
 		at += copy(all[at:], tr.marks)
 		for _, sf := range tr.files {
 			sf.region = all[at : at+sf.lines : at+sf.lines]
-			at += sf.lines
+			for _, pt := range sf.parts {
+				pt.region = all[at : at+pt.lines : at+pt.lines]
+				at += pt.lines
+				parts = append(parts, pt)
+			}
 		}
 		runs[i] = all[runStart:at]
 	}
@@ -235,9 +292,9 @@ func readTracks(ctx context.Context, tracks []*snapTrack) ([]Entry, Cursor, erro
 	for _, tr := range tracks {
 		tr.p.init = init
 	}
-	// Phase 3: parse every file into its region.
-	if err := parallel(ctx, files, func(sf *snapFile) error {
-		tracks[sf.track].parseFile(sf)
+	// Phase 3: parse every part into its region.
+	if err := parallel(ctx, parts, func(pt *snapPart) error {
+		tracks[pt.file.track].parsePart(pt)
 		return nil
 	}); err != nil {
 		return nil, Cursor{}, err
@@ -246,14 +303,17 @@ func readTracks(ctx context.Context, tracks []*snapTrack) ([]Entry, Cursor, erro
 	end := init
 	for i, tr := range tracks {
 		end.pos[i] = tr.joinAndEnd()
+		sorted := tr.partsSorted()
 		runs[i] = compactRun(tr, runs[i], init)
-		sortRun(runs[i])
+		if !sorted {
+			sortRun(runs[i])
+		}
 	}
 	return mergeRuns(all, runs, init), end, nil
 }
 
 // parallel runs fn over files on up to GOMAXPROCS goroutines.
-func parallel(ctx context.Context, files []*snapFile, fn func(*snapFile) error) error {
+func parallel[T any](ctx context.Context, files []T, fn func(T) error) error {
 	workers := min(runtime.GOMAXPROCS(0), len(files))
 	var next atomic.Int64
 	errs := make([]error, len(files))
@@ -283,11 +343,12 @@ func parallel(ctx context.Context, files []*snapFile, fn func(*snapFile) error) 
 	return nil
 }
 
-// readFile reads sf's range in one read and counts its lines.
+// readFile reads sf's range in one read, cuts it into parts of whole lines
+// and counts their lines.
 func readFile(sf *snapFile) error {
+	sf.block, sf.lines, sf.tailFrom, sf.parts = nil, 0, 0, nil
 	n := sf.size - sf.start
 	if n <= 0 {
-		sf.block, sf.lines, sf.tailFrom = nil, 0, 0
 		return nil
 	}
 	sf.block = make([]byte, n)
@@ -296,24 +357,65 @@ func readFile(sf *snapFile) error {
 		return fmt.Errorf("read %s: %w", sf.cf.f.Name(), err)
 	}
 	sf.block = sf.block[:got]
-	sf.lines = bytes.Count(sf.block, []byte{'\n'})
 	sf.tailFrom = bytes.LastIndexByte(sf.block, '\n') + 1
+	for from := 0; from < sf.tailFrom; {
+		to := sf.tailFrom
+		if from+partBytes < to {
+			to = from + partBytes + bytes.IndexByte(sf.block[from+partBytes:], '\n') + 1
+		}
+		pt := &snapPart{file: sf, from: from, to: to, lines: bytes.Count(sf.block[from:to], []byte{'\n'})}
+		sf.parts = append(sf.parts, pt)
+		sf.lines += pt.lines
+		from = to
+	}
 	return nil
 }
 
-// parseFile parses sf's block into its region. A joined first line is left
-// for joinAndEnd (its slot stays empty).
-func (tr *snapTrack) parseFile(sf *snapFile) {
-	from := 0
-	out := sf.region[:0]
-	if sf.joinHead {
-		if i := bytes.IndexByte(sf.block, '\n'); i >= 0 {
+// parsePart parses a part into its region and notes whether it came out
+// in time order. A joined first line of the file is left for joinAndEnd
+// (its slot stays empty).
+func (tr *snapTrack) parsePart(pt *snapPart) {
+	sf := pt.file
+	from := pt.from
+	out := pt.region[:0]
+	if from == 0 && sf.joinHead {
+		if i := bytes.IndexByte(sf.block[:pt.to], '\n'); i >= 0 {
 			from, sf.headEnd = i+1, i+1
-			out = sf.region[:1]
+			out = pt.region[:1]
 		}
 	}
-	out, _ = tr.p.parseBlock(sf.block, from, sf.start, sf.cf.ino, sf.mtime, out, len(sf.region))
-	sf.written = len(out)
+	out, _ = tr.p.parseBlock(sf.block[:pt.to], from, sf.start, sf.cf.ino, sf.mtime, out, len(pt.region))
+	pt.written = len(out)
+	pt.sorted = true
+	for k := 1; k < len(out); k++ {
+		if out[k].Time.Before(out[k-1].Time) {
+			pt.sorted = false
+			break
+		}
+	}
+}
+
+// partsSorted reports whether every part of the track came out in time
+// order and each follows the one before: then the run needs no sort.
+func (tr *snapTrack) partsSorted() bool {
+	var last time.Time
+	for _, sf := range tr.files {
+		if sf.joinHead {
+			return false // the joined line was built afterwards
+		}
+		for _, pt := range sf.parts {
+			if !pt.sorted {
+				return false
+			}
+			if pt.written > 0 {
+				if pt.region[0].Time.Before(last) {
+					return false
+				}
+				last = pt.region[pt.written-1].Time
+			}
+		}
+	}
+	return true
 }
 
 // nextCarrying says whether a split line is still open after sf, given
@@ -371,12 +473,14 @@ const markHole Mark = 255
 func compactRun(tr *snapTrack, run []Entry, init Cursor) []Entry {
 	holes := false
 	for _, sf := range tr.files {
-		if sf.written < len(sf.region) {
-			clear(sf.region[sf.written:])
-			for k := sf.written; k < len(sf.region); k++ {
-				sf.region[k].Mark = markHole
+		for _, pt := range sf.parts {
+			if pt.written < len(pt.region) {
+				clear(pt.region[pt.written:])
+				for k := pt.written; k < len(pt.region); k++ {
+					pt.region[k].Mark = markHole
+				}
+				holes = true
 			}
-			holes = true
 		}
 		if len(sf.region) > 0 && sf.region[0].Mark == markHole {
 			holes = true

@@ -194,6 +194,11 @@ func (s *Stream) collect(max int) ([]Entry, error) {
 	}
 	if len(out) == 0 && s.finished() {
 		s.err = io.EOF
+		if !s.follow {
+			// Nothing more will be read: release the descriptors now, in
+			// case the caller forgets Close.
+			closeChains(s.chains)
+		}
 		return nil, io.EOF
 	}
 	return out, nil
@@ -232,7 +237,7 @@ func (s *Stream) handOver(t *track, out []Entry, max int) []Entry {
 		out = make([]Entry, 0, n)
 	}
 	for _, e := range t.pending[t.ph : t.ph+n] {
-		s.cur.pos[t.idx] = e.Cursor.pos[t.idx]
+		s.cur = s.cur.with(t.idx, e.Cursor.pos[t.idx])
 		e.Cursor = s.cur
 		out = append(out, e)
 	}

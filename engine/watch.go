@@ -15,6 +15,13 @@ import (
 // noticeable while costing a few stat calls.
 const defaultPollInterval = 250 * time.Millisecond
 
+// maxCoalesce bounds how many queued events one look answers for.
+const maxCoalesce = 64
+
+// eventBuffer is how many filesystem events may wait for the watcher: a
+// flat-out producer makes thousands a second.
+const eventBuffer = 4096
+
 // watcher looks at a log directory on every filesystem event (and on a
 // fallback poll), opens every chain file as soon as it appears, and wakes
 // the consumer. It watches the directory, not the files: a watch on a file
@@ -49,7 +56,9 @@ func newWatcher(dir string, chains []*chain, poll time.Duration) *watcher {
 // start launches the watching goroutine. fsnotify failing (no inotify
 // instances left) leaves the poll, which still works.
 func (w *watcher) start() {
-	fw, err := fsnotify.NewWatcher()
+	// Buffered: fsnotify's reader keeps draining the kernel queue while
+	// this goroutine is busy looking at the directory.
+	fw, err := fsnotify.NewBufferedWatcher(eventBuffer)
 	if err == nil {
 		if err = fw.Add(w.dir); err != nil {
 			fw.Close()
@@ -88,8 +97,11 @@ func (w *watcher) run(fw *fsnotify.Watcher) {
 				continue
 			}
 			look = w.needsLook(ev)
-			// Coalesce a burst of events into one look.
-			for more := true; more; {
+			// Coalesce a burst of events into one look, but only a short
+			// one: under a flood of writes, draining everything queued
+			// first would put off the look a rotation needs.
+			for n := 0; n < maxCoalesce; n++ {
+				more := true
 				select {
 				case ev, ok := <-events:
 					if !ok {
@@ -99,6 +111,9 @@ func (w *watcher) run(fw *fsnotify.Watcher) {
 					look = look || w.needsLook(ev)
 				default:
 					more = false
+				}
+				if !more {
+					break
 				}
 			}
 		case _, ok := <-errs:
