@@ -139,7 +139,9 @@ func NoColor() Styles {
 
 		Timestamp: plain, BadgeStdout: plain, BadgeStderr: bold, BadgeOutput: plain, BadgeSystem: plain,
 		SystemText: plain, Selected: plain.Reverse(true), Gutter: bold,
-		Match: plain.Underline(true), CurrentMatch: bold.Underline(true),
+		// Matches are reversed like the selected row; on that row the
+		// current match is the part left un-reversed, bold and underlined.
+		Match: plain.Reverse(true), CurrentMatch: bold.Underline(true),
 		Mark: bold, Truncated: plain,
 
 		BootError: bold, BootErrorText: plain,

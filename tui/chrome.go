@@ -29,7 +29,7 @@ func (m *Model) header() string {
 	name := m.displayName()
 	left := []part{{" " + name + " ", m.styles.HeaderName}}
 	if m.cfg.Demo {
-		left = append(left, part{"demo ", m.styles.HeaderDemo})
+		left = append(left, part{"simulated ", m.styles.HeaderDemo})
 	}
 	left = append(left, m.statePart())
 	right := m.statusParts()
@@ -193,7 +193,7 @@ func (m *Model) bootRows() []string {
 
 // maxStatusRows bounds how many rows a long status message (the copied
 // resume command) may take, so it can be read out whole.
-const maxStatusRows = 3
+const maxStatusRows = 4
 
 // footerRows draws the bottom rows: the open prompt, else a status
 // message (wrapped, so a copied command is shown whole), else the

@@ -28,30 +28,38 @@ func (m *Model) copyCommand() tea.Cmd {
 		m.setStatus("nothing selected", true)
 		return nil
 	}
-	cmd, ok := m.resumeCommand(m.sel, l)
+	cur, ok := m.lineCursor(m.sel, l)
 	if !ok {
 		m.setStatus("no cursor for this line", true)
 		return nil
 	}
+	if m.cfg.Demo {
+		// The demo's directory is removed on exit, so a command would
+		// find nothing; the cursor alone still names the spot.
+		m.setStatus("copied cursor "+cur.String()+" (the demo's logs are removed on exit)", false)
+		return tea.SetClipboard(cur.String())
+	}
+	cmd := m.resumeCommand(cur)
 	m.setStatus(cmd, false)
 	return tea.SetClipboard(cmd)
 }
 
-// resumeCommand builds "sandtail NAME --from CURSOR --source …" for line
-// seq. The cursor is the one just before the entry that started it, so the
-// command opens with the line itself; when that is unknown (the first line
-// of a snapshot's tail) it is the next line's, which opens just after it.
-// --source names exactly the sources this viewer reads, because a cursor
-// holds one position per file read and only fits a read of the same
-// sources.
-func (m *Model) resumeCommand(seq uint64, l *line) (string, bool) {
+// lineCursor is the cursor that opens line seq: the one just before the
+// entry that started it, so resuming shows the line itself; when that is
+// unknown (the first line of a snapshot's tail) it is the next line's,
+// which opens just after it.
+func (m *Model) lineCursor(seq uint64, l *line) (engine.Cursor, bool) {
 	cur := l.from
 	for next := seq + 1; cur.IsZero() && next < m.ring.End(); next++ {
 		cur = m.ring.At(next).from
 	}
-	if cur.IsZero() {
-		return "", false
-	}
+	return cur, !cur.IsZero()
+}
+
+// resumeCommand builds "sandtail NAME --from CURSOR --source …". --source
+// names exactly the sources this viewer reads, because a cursor holds one
+// position per file read and only fits a read of the same sources.
+func (m *Model) resumeCommand(cur engine.Cursor) string {
 	args := []string{"sandtail"}
 	if m.cfg.Name != "" {
 		args = append(args, m.cfg.Name)
@@ -59,7 +67,7 @@ func (m *Model) resumeCommand(seq uint64, l *line) (string, bool) {
 		args = append(args, "--dir", shellQuote(m.cfg.Dir))
 	}
 	args = append(args, "--from", cur.String(), "--source", sourceList(m.readSources))
-	return strings.Join(args, " "), true
+	return strings.Join(args, " ")
 }
 
 // sourceList spells a set of sources the way --source takes it.

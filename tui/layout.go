@@ -27,22 +27,51 @@ func (m *Model) rowsOf(seq uint64) int {
 	if l == nil || !m.wrap {
 		return 1
 	}
-	w := m.lineWidth(l)
 	tw := m.textWidth(m.prefixWidth(l))
-	if w <= tw {
+	if m.lineWidth(l) <= tw {
 		return 1
 	}
-	return (w + tw - 1) / tw
+	return len(wrapStarts(m.drawnPlain(l), tw)) + 1
 }
 
 // lineWidth is the width of l's text as drawn: the sanitised text, or its
 // raw view.
 func (m *Model) lineWidth(l *line) int {
-	w := int(l.width)
 	if m.raw {
-		w = ansi.StringWidth(m.sanitized(l, false).Plain)
+		return ansi.StringWidth(m.drawnPlain(l))
 	}
-	return w
+	return int(l.width)
+}
+
+// drawnPlain is l's text as drawn, without styles: the sanitised text, or
+// its raw view.
+func (m *Model) drawnPlain(l *line) string {
+	if m.raw {
+		return m.sanitized(l, false).Plain
+	}
+	return l.plain
+}
+
+// wrapStarts returns the cells at which rows 1, 2, … of plain start when
+// it is wrapped at tw cells. A wide character that does not fit at the end
+// of a row moves whole to the next one, so no row is wider than tw and no
+// character is split or lost.
+func wrapStarts(plain string, tw int) []int {
+	var starts []int
+	col, rowStart := 0, 0
+	for s := plain; s != ""; {
+		g, w := ansi.FirstGraphemeCluster(s, ansi.GraphemeWidth)
+		if g == "" {
+			break
+		}
+		s = s[len(g):]
+		if col+w-rowStart > tw && col > rowStart {
+			starts = append(starts, col)
+			rowStart = col
+		}
+		col += w
+	}
+	return starts
 }
 
 // visibleIndex returns the index in the visible list of seq, or of the

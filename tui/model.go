@@ -96,15 +96,17 @@ type Model struct {
 	// sandbox, a cursor that does not fit): Run returns it after quitting.
 	fatal error
 
-	status    string // one-line message under the view (sanitised)
+	status    string // message under the view until the next key (sanitised)
 	statusErr bool
 
-	// overlay holds the open dialogs (missed rotation, full help); it gets
-	// keys first and is drawn last.
 	// picker is the sandbox picker, shown instead of the log view until a
 	// sandbox is chosen when neither a name nor a directory was given.
 	picker *picker.Picker
+	// pickerList is the picker's last list, kept to restyle the picker.
+	pickerList *picker.LoadedMsg
 
+	// overlay holds the open dialogs (missed rotation, full help); it gets
+	// keys first and is drawn last.
 	overlay      dialog.Overlay
 	dialogStyles theme.Dialog
 	rotationKeys keymap.Rotation

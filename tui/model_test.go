@@ -1,9 +1,12 @@
 package tui
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -457,7 +460,7 @@ func TestEveryFrameFitsThePane(t *testing.T) {
 	h := newHarness(t, Config{}, &fakeBackend{})
 	h.send(0, ent(engine.Stdout, 1, strings.Repeat("宽字符", 60)+"\n"), ent(engine.Stderr, 2, "emoji 👩‍👩‍👧 and \u202e bidi\n"))
 	h.send(0, outLines(0, 30)...)
-	for _, size := range [][2]int{{40, 10}, {300, 80}, {80, 24}, {41, 11}} {
+	for _, size := range [][2]int{{40, 10}, {300, 80}, {80, 24}, {41, 11}, {12, 3}, {1, 1}} {
 		h.update(tea_WindowSize(size[0], size[1]))
 		for _, k := range []string{"", "t", "i", "/"} {
 			if k != "" {
@@ -528,4 +531,87 @@ func TestLineCapKeepsTheStartAndMarksTheCut(t *testing.T) {
 	}
 	h.key("k")
 	mustContain(t, h.screenText(), "✂ 105 B cut")
+}
+
+func TestDemoCopiesTheCursorOnly(t *testing.T) {
+	h := newHarness(t, Config{Demo: true}, &fakeBackend{})
+	entries := outLines(0, 2)
+	h.send(0, entries...)
+	mustContain(t, h.screenText(), "devbox simulated ● LIVE")
+	h.key("Y")
+	mustContain(t, h.m.status, "copied cursor "+entries[0].Cursor.String())
+}
+
+func TestSkippedCountShowsInTheHeader(t *testing.T) {
+	h := newHarness(t, Config{}, &fakeBackend{})
+	mustNotContain(t, h.screenText(), "skipped")
+	h.b.stream(t, 0).skipped = 3
+	h.send(0, outLines(0, 1)...)
+	mustContain(t, h.screenText(), "skipped 3")
+}
+
+func TestMatchesAreHighlighted(t *testing.T) {
+	h := newHarness(t, Config{}, &fakeBackend{})
+	h.send(0, ent(engine.Stdout, 1, "alpha needle omega\n"), ent(engine.Stdout, 1, "last\n"))
+	h.key("/")
+	h.typeText("needle")
+	h.key("enter", "G")
+	if !strings.Contains(h.m.View().Content, "\x1b[7mneedle\x1b[m") {
+		t.Errorf("match not highlighted: %q", h.m.View().Content)
+	}
+}
+
+func TestColourToggleTurnsEveryColourOff(t *testing.T) {
+	ctx := context.Background()
+	m := newModel(ctx, Config{Name: "devbox", Dir: "/x"}, options{backend: &fakeBackend{}, colorOK: true})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 10})
+	m.gen = &generation{id: 1, cancel: func() {}}
+	m.ingest([]engine.Entry{ent(engine.Stderr, 1, "\x1b[31mred\x1b[0m text\n"), ent(engine.Stdout, 1, "x\n")})
+	if !hasColourSGR(m.View().Content) {
+		t.Fatal("no colour with colour on")
+	}
+	m.Update(keyPress("c"))
+	if hasColourSGR(m.View().Content) {
+		t.Errorf("colour left after c: %q", m.View().Content)
+	}
+	m.Update(keyPress("c"))
+	m.Update(tea.BackgroundColorMsg{Color: color.White})
+	if m.dark || !hasColourSGR(m.View().Content) {
+		t.Error("light background not picked up")
+	}
+	mono := newModel(ctx, Config{Name: "devbox", Dir: "/x", Color: ColorNever}, options{backend: &fakeBackend{}, colorOK: colorAllowed(ColorNever)})
+	mono.Update(keyPress("c"))
+	if !mono.styles.Mono || !strings.Contains(mono.status, "colour is off") {
+		t.Errorf("--color never: c turned colour on (status %q)", mono.status)
+	}
+}
+
+// hasColourSGR reports whether s sets a foreground or background colour.
+func hasColourSGR(s string) bool {
+	return regexp.MustCompile(`\x1b\[[0-9;]*(3[0-8]|4[0-8]|9[0-7])(;[0-9;]*)?m`).MatchString(s)
+}
+
+func TestDialogReloadReadsFromTheBeginningAndKeepsTheBuffer(t *testing.T) {
+	b := &fakeBackend{}
+	h := newHarness(t, Config{}, b)
+	h.send(0, outLines(0, 4)...)
+	b.mu.Lock()
+	b.log = outLines(100, 3)
+	b.mu.Unlock()
+	h.fail(0, &engine.MissedRotationError{File: "exec.log"})
+	h.key("b")
+	last := b.snaps[len(b.snaps)-1]
+	if last.Start != engine.FromBeginning() || last.Tail != DefaultBuffer || h.m.gen.id != 2 {
+		t.Fatalf("reload read %+v in generation %d", last, h.m.gen.id)
+	}
+	if got := b.opens[len(b.opens)-1].Start; got != engine.FromCursor(b.log[2].Cursor) {
+		t.Errorf("after the reload the stream starts at %+v, want the snapshot's end", got)
+	}
+	s := h.screenText()
+	mustContain(t, s, "line 3")
+	mustContain(t, s, "new reloaded from the beginning")
+	mustContain(t, s, "line 102")
+	if h.m.ring.Len() != 4+1+3 {
+		t.Errorf("buffer holds %d lines, want 4 kept + note + 3 reloaded", h.m.ring.Len())
+	}
 }

@@ -1,10 +1,13 @@
 package tui
 
 import (
+	"image/color"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 )
 
 // writeSandbox makes <home>/sandboxes/<name>/logs/exec.log with lines.
@@ -41,9 +44,13 @@ func TestPickerListsSandboxesAndEnterOpens(t *testing.T) {
 	if h.m.picker == nil {
 		t.Fatal("no picker with two sandboxes")
 	}
+	h.update(tea.BackgroundColorMsg{Color: color.White}) // restyles the picker
 	s := h.screenText()
 	mustContain(t, s, "alpha")
 	mustContain(t, s, "beta")
+	if h.m.dark {
+		t.Error("light background not taken")
+	}
 	h.key("down")
 	h.press(keyPress("enter"))
 	time.Sleep(10 * time.Millisecond)

@@ -191,20 +191,26 @@ func (m *Model) lineRows(seq uint64, skip, limit int) []string {
 	text := m.lineText(seq, l, selected)
 	var rows []string
 	if !m.wrap {
-		rows = []string{m.row(pre, ansi.Cut(text, m.xOff, m.xOff+tw), tw, selected)}
-	} else {
-		n := min(m.rowsOf(seq), skip+limit)
-		indent := strings.Repeat(" ", pw)
-		if selected && pw > 0 {
-			indent = m.styles.Gutter.Render("▌") + strings.Repeat(" ", pw-1)
+		return []string{m.row(pre, ansi.Cut(text, m.xOff, m.xOff+tw), tw, selected)}
+	}
+	starts := []int{0}
+	if m.lineWidth(l) > tw {
+		starts = append(starts, wrapStarts(m.drawnPlain(l), tw)...)
+	}
+	indent := strings.Repeat(" ", pw)
+	if selected && pw > 0 {
+		indent = m.styles.Gutter.Render("▌") + strings.Repeat(" ", pw-1)
+	}
+	for i := skip; i < len(starts) && i < skip+limit; i++ {
+		p := pre
+		if i > 0 {
+			p = indent
 		}
-		for i := skip; i < n; i++ {
-			p := pre
-			if i > 0 {
-				p = indent
-			}
-			rows = append(rows, m.row(p, ansi.Cut(text, i*tw, (i+1)*tw), tw, selected))
+		end := m.lineWidth(l)
+		if i+1 < len(starts) {
+			end = starts[i+1]
 		}
+		rows = append(rows, m.row(p, ansi.Cut(text, starts[i], end), tw, selected))
 	}
 	return rows
 }
@@ -212,6 +218,10 @@ func (m *Model) lineRows(seq uint64, skip, limit int) []string {
 // row joins a prefix and a cut of text; the selected row is padded so its
 // highlight spans the pane.
 func (m *Model) row(pre, cut string, tw int, selected bool) string {
+	if ansi.StringWidth(cut) > tw {
+		// Only a character wider than the whole text column gets here.
+		cut = ansi.Truncate(cut, tw, "")
+	}
 	if selected {
 		if pad := tw - ansi.StringWidth(cut); pad > 0 {
 			cut += m.styles.Selected.Render(strings.Repeat(" ", pad))

@@ -1,4 +1,22 @@
 // Package tui is sandtail's interactive log viewer, built on Bubble Tea.
+//
+// How it fits together:
+//
+//   - Data reaches the Model only as messages from re-armed commands
+//     (subscription.go): a quick snapshot of a screenful, the full snapshot,
+//     then a follow stream opened at the snapshot's end cursor, in batches.
+//     Each message names its stream generation; a restart after a missed
+//     rotation starts a new one and late messages of the old are dropped.
+//   - Entries are joined into display lines (lines.Joiner) and kept in a
+//     bounded Ring (ring.go). Positions are sequence numbers, so what the
+//     user reads stays put while lines arrive and old ones are evicted.
+//   - Which lines show (sources, session solo, filter) and which match the
+//     search are sorted lists of sequence numbers, recomputed once per event
+//     (ingest.go); View draws only the rows on screen (render.go), so a frame
+//     costs the same with a thousand lines buffered or a million.
+//   - Every key is in package keymap and every style in package theme; the
+//     dialogs and the sandbox picker are components from tui/dialog and
+//     tui/picker.
 package tui
 
 import (

@@ -163,7 +163,7 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 		m.state = stateEnded
 	case errors.As(msg.err, &missed):
 		m.state = stateError
-		m.streamErr = "missed rotation: the reader fell behind and log data was lost"
+		m.streamErr = "missed rotation: log data was lost"
 		m.overlay.Open(dialog.NewRotation(missed, m.rotationKeys, m.dialogStyles))
 	case errors.Is(msg.err, context.Canceled):
 		// The program is quitting.

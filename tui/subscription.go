@@ -79,12 +79,26 @@ type generation struct {
 	stream *guardedStream // nil until opened
 }
 
-// stop cancels the generation and closes its stream, waiting for a read
-// in flight to return (it does promptly: its context is cancelled first).
+// stopWait bounds how long quitting waits for the stream to close: the
+// read in flight returns promptly once its context is cancelled, but a
+// stuck filesystem must not keep the terminal from being given back.
+const stopWait = 2 * time.Second
+
+// stop cancels the generation and closes its stream, waiting (at most
+// stopWait) for a read in flight to return first.
 func (g *generation) stop() {
 	g.cancel()
-	if g.stream != nil {
+	if g.stream == nil {
+		return
+	}
+	done := make(chan struct{})
+	go func() {
 		g.stream.close()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(stopWait):
 	}
 }
 

@@ -130,3 +130,28 @@ func TestProgramReportsARemovedDirectoryWithoutCrashing(t *testing.T) {
 		t.Errorf("buffer holds %d lines after the directory went, want 1", m.ring.Len())
 	}
 }
+
+func TestProgramOnAnEmptyDirectoryShowsLinesAsTheyCome(t *testing.T) {
+	dir := t.TempDir()
+	tm := runProgram(t, Config{Name: "fresh", Dir: dir}, 80, 12)
+	waitScreen(t, tm, "no log lines yet")
+	appendFile(t, filepath.Join(dir, "exec.log"), record("stdout", 1, "first words\n"))
+	waitScreen(t, tm, "first words")
+	tm.Send(keyPress("q"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	if m := tm.FinalModel(t).(*Model); m.state != stateLive || m.streamErr != "" {
+		t.Errorf("state %v, error %q", m.state, m.streamErr)
+	}
+}
+
+func TestProgramCopiesThroughOSC52(t *testing.T) {
+	dir := t.TempDir()
+	appendFile(t, filepath.Join(dir, "exec.log"), record("stdout", 1, "copy me\n"))
+	tm := runProgram(t, Config{Name: "devbox", Dir: dir}, 80, 12)
+	waitScreen(t, tm, "copy me")
+	tm.Send(keyPress("y"))
+	// OSC 52 carries the text base64-encoded: "copy me" is Y29weSBtZQ==.
+	waitScreen(t, tm, "\x1b]52;c;Y29weSBtZQ==")
+	tm.Send(keyPress("q"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}

@@ -5,6 +5,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"sandtail/engine"
+	"sandtail/keymap"
+	"sandtail/theme"
 	"sandtail/tui/dialog"
 	"sandtail/tui/picker"
 	"sandtail/tui/sanitize"
@@ -129,14 +131,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.gotoTop()
 	case key.Matches(msg, k.Bottom):
 		m.resumeFollow()
-	case key.Matches(msg, k.Left):
-		if !m.wrap {
-			m.xOff = max(m.xOff-m.hStep(), 0)
-		}
-	case key.Matches(msg, k.Right):
-		if !m.wrap {
-			m.xOff = min(m.xOff+m.hStep(), m.maxXOff())
-		}
+	case key.Matches(msg, k.Left), key.Matches(msg, k.Right):
+		m.scrollSideways(key.Matches(msg, k.Right))
 	case key.Matches(msg, k.Follow):
 		m.toggleFollow()
 	case key.Matches(msg, k.Stdout):
@@ -201,6 +197,19 @@ func (m *Model) quit() tea.Cmd {
 		m.gen.cancel()
 	}
 	return tea.Quit
+}
+
+// scrollSideways scrolls long lines when wrap is off; with wrap on there is
+// nothing to the side, and the status line says how to get there.
+func (m *Model) scrollSideways(right bool) {
+	switch {
+	case m.wrap:
+		m.setStatus("lines are wrapped: w turns wrapping off to scroll sideways", false)
+	case right:
+		m.xOff = min(m.xOff+m.hStep(), m.maxXOff())
+	default:
+		m.xOff = max(m.xOff-m.hStep(), 0)
+	}
 }
 
 // hStep is how far left/right scrolls: a quarter of the pane.
@@ -311,9 +320,13 @@ func (m *Model) updatePicker(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = max(msg.Width, 1), max(msg.Height, 1)
+	case picker.LoadedMsg:
+		m.pickerList = &msg
 	case tea.BackgroundColorMsg:
 		m.dark = msg.IsDark()
 		m.applyTheme()
+		m.restylePicker()
+		return nil
 	}
 	switch a := m.picker.HandleMsg(msg).(type) {
 	case picker.ActionQuit:
@@ -324,4 +337,18 @@ func (m *Model) updatePicker(msg tea.Msg) tea.Cmd {
 		return tea.Batch(bootErrorCmd(m.backend, m.cfg.Dir), m.startGeneration(m.cfg.Start, startInitial))
 	}
 	return nil
+}
+
+// restylePicker rebuilds the picker with the theme of the terminal's
+// background, which is known only after start. The answer comes before
+// anyone types, so nothing but the list (kept) is lost.
+func (m *Model) restylePicker() {
+	if m.picker.Filter() != "" {
+		return
+	}
+	m.picker = picker.New(m.cfg.Home, keymap.DefaultPicker(), theme.NewPicker(m.styles.Palette))
+	m.picker.HandleMsg(tea.WindowSizeMsg{Width: m.width, Height: m.height})
+	if l := m.pickerList; l != nil {
+		m.picker.SetSandboxes(l.Sandboxes, l.Err)
+	}
 }

@@ -39,7 +39,12 @@ func (m *Model) screen() string {
 	rows := make([]string, 0, m.height)
 	rows = append(rows, m.header())
 	rows = append(rows, m.bootRows()...)
-	rows = append(rows, bodyText)
+	rows = append(rows, strings.Split(bodyText, "\n")...)
 	rows = append(rows, m.footerRows()...)
+	if len(rows) > m.height {
+		// A pane too short for all the parts: the top ones win, and the
+		// frame never scrolls the terminal.
+		rows = rows[:m.height]
+	}
 	return strings.Join(rows, "\n")
 }
