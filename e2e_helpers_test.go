@@ -225,14 +225,26 @@ func (r *running) wait(timeout time.Duration) ([]string, int) {
 				case <-r.done:
 					return rest, r.code
 				case <-deadline:
-					r.t.Fatalf("process did not exit within %v; stderr: %s", timeout, r.Stderr())
+					r.hung(timeout, rest)
 				}
 			}
 			rest = append(rest, l)
 		case <-deadline:
-			r.t.Fatalf("process did not exit within %v; stderr: %s", timeout, r.Stderr())
+			r.hung(timeout, rest)
 		}
 	}
+}
+
+// hung fails the test with the process's goroutine dump (SIGQUIT), so a
+// hang can be diagnosed from the test log.
+func (r *running) hung(timeout time.Duration, rest []string) {
+	r.t.Helper()
+	r.cmd.Process.Signal(syscall.SIGQUIT)
+	select {
+	case <-r.done:
+	case <-time.After(2 * time.Second):
+	}
+	r.t.Fatalf("process did not exit within %v (output after the last wait: %q); stderr: %s", timeout, rest, r.Stderr())
 }
 
 // jsonEntry is one line of --json output.

@@ -127,6 +127,9 @@ func TestMissedRotationExit3(t *testing.T) {
 	// Suspend the follower while exec.log rotates six times: the file it
 	// was reading goes past exec.log.4 before it can look at the directory.
 	r.signal(syscall.SIGSTOP)
+	// SIGSTOP is delivered asynchronously: rotate only once the process is
+	// really stopped, or its watcher may still see every rotation.
+	waitFor(t, liveTimeout, "the follower to stop", func() bool { return procState(r.cmd.Process.Pid) == 'T' })
 	for i := 4; i <= 10; i++ {
 		mustExec(t, sb, i)
 		if i < 10 {
@@ -168,6 +171,19 @@ func TestMissedRotationExit3(t *testing.T) {
 	if !strings.Contains(res.stdout, `"mark":"gap"`) || !strings.Contains(res.stderr, "gap") {
 		t.Errorf("resume does not mark the gap: stdout %q stderr %q", res.stdout, res.stderr)
 	}
+}
+
+// procState is a process's state letter from /proc (R, S, T, …), or 0.
+func procState(pid int) byte {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The state follows the command name, which is in parentheses.
+	if i := bytes.LastIndexByte(b, ')'); i >= 0 && i+2 < len(b) {
+		return b[i+2]
+	}
+	return 0
 }
 
 func mustExec(t *testing.T, sb *sim.Sandbox, i int) {
