@@ -144,6 +144,7 @@ func TestMissedRotationExit3(t *testing.T) {
 		last = parseJSONLine(t, rest[len(rest)-1])
 	}
 	stderr := r.Stderr()
+	t.Logf("stderr after the missed rotation:\n%s", stderr)
 	if code != 3 {
 		t.Fatalf("exit %d, want 3; stderr %q", code, stderr)
 	}

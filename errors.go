@@ -81,7 +81,7 @@ func explain(err error) (int, string) {
 // missedMessage explains a missed rotation and how to continue.
 func missedMessage(mr *engine.MissedRotationError, last engine.Cursor, resume string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "sandtail: fell behind log rotation: %s rotated past the last kept file (%s.4) while sandtail was still at offset %d of it, so part of the log is gone",
+	fmt.Fprintf(&b, "sandtail: fell behind log rotation: %s was rotated past its last kept file (%s.4) before sandtail could read all of it (it had reached offset %d of the file it was reading), so part of the log is gone",
 		mr.File, mr.File, mr.Offset)
 	if mr.LostBytes > 0 {
 		fmt.Fprintf(&b, " (about %s lost)", humanBytes(mr.LostBytes))
