@@ -372,6 +372,12 @@ func (d *jsonDecoder) str() ([]byte, bool) {
 		d.pos = start + q + 1
 		return rest[:q:q], true
 	}
+	if b == q-2 && rest[b+1] == 'n' {
+		// The usual escape, and the only one: a chunk ending a line.
+		rest[b] = '\n'
+		d.pos = start + q + 1
+		return rest[: b+1 : b+1], true
+	}
 	// Slow path: unescape in place, copying the runs between escapes in
 	// bulk. Output never overtakes input, so the bytes not yet read are
 	// intact. quote is the first '"' at or after i, once known.

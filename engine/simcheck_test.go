@@ -162,12 +162,12 @@ func TestFollowSimFlatOutThroughRotations(t *testing.T) {
 	// microsandbox is another process, so give the watcher a processor.
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(4, runtime.NumCPU())))
 	dir := logDir(t)
-	sb, err := sim.New(dir, sim.Config{RotateBytes: 128 << 10})
+	sb, err := sim.New(dir, sim.Config{RotateBytes: 256 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, st := followSim(t, dir, Options{Sources: AllSources}, func() (sim.Stats, error) {
-		st, err := sb.Run(context.Background(), sim.Workload{Seed: 7, MaxRecords: 200_000})
+		st, err := sb.Run(context.Background(), sim.Workload{Seed: 7, MaxRecords: 420_000})
 		if cerr := sb.Close(); err == nil {
 			err = cerr
 		}

@@ -473,3 +473,36 @@ func TestCancelReleasesGoroutinesAndDescriptors(t *testing.T) {
 		t.Fatalf("Next after Close: %v", err)
 	}
 }
+
+func TestLongLineSplitByRotationIsCappedAndJoined(t *testing.T) {
+	dir := logDir(t)
+	ts := t0.Format("2006-01-02T15:04:05.000Z")
+	head := ts + " " + strings.Repeat("a", 3<<20)
+	appendFile(t, dir, "runtime.log", ts+" before\n"+head)
+	sys := Sources(0).With(System)
+	opts := Options{Sources: sys, Follow: true, MaxEntryBytes: 1 << 20}
+	s := mustOpen(t, dir, opts)
+	got := readN(t, s, 1, 5*time.Second)
+	rotate(t, dir, "runtime.log")
+	appendFile(t, dir, "runtime.log", strings.Repeat("b", 2<<20)+"\n"+ts+" after\n")
+	got = append(got, readN(t, s, 2, 10*time.Second)...)
+	long := got[1]
+	total := int64(len(head) + 2<<20)
+	if len(long.Data) > 1<<20+1 || long.Truncated != total-1<<20 || !strings.HasPrefix(string(long.Data), "aaaa") || !long.Time.Equal(t0) {
+		t.Fatalf("long entry: %d bytes, truncated %d (want %d), time %v", len(long.Data), long.Truncated, total-1<<20, long.Time)
+	}
+	if string(got[2].Data) != "after\n" {
+		t.Fatalf("entry after the long line: %q", got[2].Data)
+	}
+	want := uint64(2<<20 + 1)
+	if long.Cursor.At(1).Offset != want {
+		t.Fatalf("cursor after the long line: %d, want %d (just past its newline in the new file)", long.Cursor.At(1).Offset, want)
+	}
+	snap, err := ReadSnapshot(t.Context(), dir, Options{Sources: sys, MaxEntryBytes: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Entries) != 3 || snap.Entries[1].Truncated != long.Truncated || snap.Entries[1].Cursor != long.Cursor {
+		t.Fatalf("snapshot: %d entries, truncated %d, cursor %v vs %v", len(snap.Entries), snap.Entries[1].Truncated, snap.Entries[1].Cursor, long.Cursor)
+	}
+}
