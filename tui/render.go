@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"sandtail/engine"
+	"sandtail/tui/human"
 	"sandtail/tui/sanitize"
 )
 
@@ -113,7 +114,7 @@ const overstrikeMarker = "⟲ "
 
 // truncMarker is shown in front of a line that was cut.
 func truncMarker(n int64) string {
-	return fmt.Sprintf("✂ %s cut ", humanBytes(n))
+	return fmt.Sprintf("✂ %s cut ", human.Bytes(n))
 }
 
 // lineText draws the text of l: the program's colours when it is an
@@ -277,19 +278,5 @@ func humanCount(n int) string {
 		return fmt.Sprintf("%.1fk", float64(n)/1e3)
 	default:
 		return fmt.Sprintf("%.1fM", float64(n)/1e6)
-	}
-}
-
-// humanBytes shortens a byte count: 512 B, 1.5 KiB, 3.0 MiB.
-func humanBytes(n int64) string {
-	switch {
-	case n < 1<<10:
-		return fmt.Sprintf("%d B", n)
-	case n < 1<<20:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	case n < 1<<30:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	default:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
 	}
 }

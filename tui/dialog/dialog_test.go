@@ -293,17 +293,6 @@ func TestChoiceString(t *testing.T) {
 	}
 }
 
-func TestHumanBytes(t *testing.T) {
-	for n, want := range map[int64]string{
-		0: "0 B", 1023: "1023 B", 1024: "1 KiB", 1536: "1.5 KiB", 3 << 10: "3 KiB",
-		10 << 10: "10 KiB", 1023 << 10: "1023 KiB", 5 << 20: "5 MiB", 7 << 30: "7 GiB",
-	} {
-		if got := humanBytes(n); got != want {
-			t.Errorf("humanBytes(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 func TestRotationCompactSaysWhatWasLost(t *testing.T) {
 	r := newRotation()
 	// Room for the actions and one line: the shortest message, whole.

@@ -13,6 +13,7 @@ import (
 	"sandtail/engine"
 	"sandtail/keymap"
 	"sandtail/theme"
+	"sandtail/tui/human"
 	"sandtail/tui/sanitize"
 )
 
@@ -119,7 +120,7 @@ func (r *Rotation) HandleMsg(msg tea.Msg) Action {
 func (r *Rotation) Message() string {
 	lost := "how much was lost is not known"
 	if r.err.LostBytes > 0 {
-		lost = "about " + humanBytes(r.err.LostBytes) + " lost"
+		lost = "about " + human.Bytes(r.err.LostBytes) + " lost"
 	}
 	file := sanitize.Plain(r.err.File)
 	if file == "" {
@@ -138,7 +139,7 @@ func (r *Rotation) shortMessages() []string {
 	}
 	amount := "part"
 	if r.err.LostBytes > 0 {
-		amount = "~" + humanBytes(r.err.LostBytes)
+		amount = "~" + human.Bytes(r.err.LostBytes)
 	}
 	return []string{
 		fmt.Sprintf("Fell behind log rotation: %s of %s lost.", amount, file),

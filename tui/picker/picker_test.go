@@ -365,18 +365,3 @@ func TestAgo(t *testing.T) {
 		t.Errorf("zero time: %q", got)
 	}
 }
-
-func TestHumanBytes(t *testing.T) {
-	for n, want := range map[int64]string{
-		-1: "0 B", 0: "0 B", 812: "812 B", 1024: "1 KiB", 51_200: "50 KiB", 12_700_000: "12.1 MiB",
-		1023 << 10: "1023 KiB", 3 << 30: "3 GiB",
-	} {
-		got := humanBytes(n)
-		if got != want {
-			t.Errorf("humanBytes(%d) = %q, want %q", n, got, want)
-		}
-		if len(got) > sizeWidth {
-			t.Errorf("humanBytes(%d) = %q is wider than the column", n, got)
-		}
-	}
-}

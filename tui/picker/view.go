@@ -10,6 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"sandtail/tui/human"
 	"sandtail/tui/sanitize"
 )
 
@@ -150,7 +151,7 @@ func (p *Picker) list(width, rows int) []string {
 				flag = flagWideText
 			}
 		}
-		name, meta := p.cells(width, sanitize.Plain(sb.Name), ago(now, sb.LastWrite), humanBytes(sb.Size))
+		name, meta := p.cells(width, sanitize.Plain(sb.Name), ago(now, sb.LastWrite), human.Bytes(sb.Size))
 		flagCell := padRight(flag, p.flagWidth(width))
 		if i == p.selected {
 			out = append(out, p.styles.Selected.Render("▸ "+name+meta+flagCell))
@@ -269,26 +270,4 @@ func ago(now, t time.Time) string {
 		return fmt.Sprintf("%dd ago", int(d/(24*time.Hour)))
 	}
 	return fmt.Sprintf("%dy ago", int(d/(365*24*time.Hour)))
-}
-
-// humanBytes writes n in binary units, at most one decimal and at most
-// sizeWidth cells: "0 B", "812 B", "12.1 KiB", "1023 KiB", "3 MiB".
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", max(n, 0))
-	}
-	units := []string{"KiB", "MiB", "GiB", "TiB", "PiB"}
-	v := float64(n) / unit
-	i := 0
-	for v >= unit && i < len(units)-1 {
-		v /= unit
-		i++
-	}
-	if v >= 100 {
-		return fmt.Sprintf("%.0f %s", v, units[i])
-	}
-	s := fmt.Sprintf("%.1f", v)
-	s = strings.TrimSuffix(s, ".0")
-	return s + " " + units[i]
 }
