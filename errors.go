@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"sandtail/engine"
+	"sandtail/tui/human"
 	"sandtail/tui/sanitize"
 )
 
@@ -84,7 +85,7 @@ func missedMessage(mr *engine.MissedRotationError, last engine.Cursor, resume st
 	fmt.Fprintf(&b, "sandtail: fell behind log rotation: %s was rotated past its last kept file (%s.4) before sandtail could read all of it (it had reached offset %d of the file it was reading), so part of the log is gone",
 		mr.File, mr.File, mr.Offset)
 	if mr.LostBytes > 0 {
-		fmt.Fprintf(&b, " (about %s lost)", humanBytes(mr.LostBytes))
+		fmt.Fprintf(&b, " (about %s lost)", human.Bytes(mr.LostBytes))
 	}
 	b.WriteString(".\nThis happens when sandtail cannot read for a while (suspended, machine asleep) during heavy output.\n")
 	if !last.IsZero() {
@@ -94,19 +95,6 @@ func missedMessage(mr *engine.MissedRotationError, last engine.Cursor, resume st
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	default:
-		return fmt.Sprintf("%d bytes", n)
-	}
 }
 
 // homeOf is the microsandbox home in use: --home, else MSB_HOME, else ~/.microsandbox.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sandtail/engine"
+	"sandtail/tui/human"
 )
 
 // notifier writes notices about the log (gaps, restarts, cut records,
@@ -46,7 +47,7 @@ func (n *notifier) truncated(e *engine.Entry) {
 // lineCut reports a line printed in parts: it was longer than the print
 // mode's cap, or too many lines were open at once to hold them all.
 func (n *notifier) lineCut(src engine.Source, limit int) {
-	n.say("a %s line was printed in parts (longer than %s, or too many unfinished lines at once)", src, humanBytes(int64(limit)))
+	n.say("a %s line was printed in parts (longer than %s, or too many unfinished lines at once)", src, human.Bytes(int64(limit)))
 }
 
 // skipped reports malformed records passed over, once per new total.
