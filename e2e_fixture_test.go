@@ -345,8 +345,12 @@ func TestPrintToTerminalIsSanitised(t *testing.T) {
 		t.Skip("script(1) from util-linux is needed to give sandtail a terminal")
 	}
 	out := filepath.Join(t.TempDir(), "typescript")
-	for _, args := range []string{"--print", "--print --color never"} {
-		cmd := "script -q -e -c '" + binPath + " --dir " + hostileDir + " " + args + "' " + out
+	for _, args := range []string{"--print", "--print --color never", "--print NO_COLOR"} {
+		env := ""
+		if a, ok := strings.CutSuffix(args, " NO_COLOR"); ok {
+			args, env = a, "NO_COLOR=1 "
+		}
+		cmd := env + "script -q -e -c '" + binPath + " --dir " + hostileDir + " " + args + "' " + out
 		res := shell(t, cmd)
 		if res.code != 0 {
 			t.Fatalf("%s: exit %d %q", cmd, res.code, res.stderr)
@@ -363,7 +367,11 @@ func TestPrintToTerminalIsSanitised(t *testing.T) {
 		if i := strings.Index(body, "\nScript done"); i >= 0 {
 			body = body[:i+1]
 		}
-		assertNoTerminalControls(t, "terminal "+args, body, args == "--print")
+		colour := env == "" && args == "--print"
+		assertNoTerminalControls(t, "terminal "+env+args, body, colour)
+		if colour != strings.Contains(body, "\x1b[31m") {
+			t.Errorf("terminal %s%s: colour %v expected, output %q", env, args, colour, body)
+		}
 		if !strings.Contains(body, "clipboard") || !strings.Contains(body, "ls -la") {
 			t.Errorf("terminal %s lost text: %q", args, body)
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"os"
@@ -61,7 +62,7 @@ func TestFollowPicksUpAppendsAndExitsOnSignal(t *testing.T) {
 func TestFollowStopsAtUntil(t *testing.T) {
 	dir := copyDir(t, alphaDir)
 	until := time.Now().Add(time.Hour).Truncate(time.Second)
-	r := start(t, nil, "--dir", dir, "--follow", "--json", "--until", until.Format(time.RFC3339Nano))
+	r := start(t, nil, "--dir", dir, "-f", "--json", "--until", until.Format(time.RFC3339Nano))
 	for range 11 {
 		r.next(liveTimeout)
 	}
@@ -74,6 +75,36 @@ func TestFollowStopsAtUntil(t *testing.T) {
 	rest, code := r.wait(liveTimeout)
 	if code != 0 || len(rest) != 0 {
 		t.Fatalf("exit %d, output %q, stderr %q", code, rest, r.Stderr())
+	}
+}
+
+func TestFollowReportsKernelRestart(t *testing.T) {
+	for _, mode := range []string{"--print", "--json"} {
+		dir := copyDir(t, alphaDir)
+		r := start(t, nil, "--dir", dir, "--follow", "--source", "system", mode)
+		for range 7 {
+			r.next(liveTimeout)
+		}
+		// kernel.log truncated in place: read again from 0, and said so.
+		kernel := filepath.Join(dir, "kernel.log")
+		if err := os.WriteFile(kernel, []byte("2026-04-30T20:01:00.000Z rebooted\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for len(got) == 0 || !strings.Contains(got[len(got)-1], "rebooted") {
+			l, _ := r.next(liveTimeout)
+			got = append(got, l)
+		}
+		waitFor(t, liveTimeout, "a restart notice on stderr", func() bool {
+			return strings.Contains(r.Stderr(), "sandtail: restart in kernel.log")
+		})
+		if mode == "--json" && !strings.Contains(strings.Join(got, "\n"), `"mark":"restart","file":"kernel.log"`) {
+			t.Errorf("--json: no restart object in %q", got)
+		}
+		r.signal(syscall.SIGINT)
+		if _, code := r.wait(liveTimeout); code != 0 {
+			t.Fatalf("%s: exit %d", mode, code)
+		}
 	}
 }
 
@@ -96,6 +127,9 @@ func TestMissedRotationExit3(t *testing.T) {
 	// Suspend the follower while exec.log rotates six times: the file it
 	// was reading goes past exec.log.4 before it can look at the directory.
 	r.signal(syscall.SIGSTOP)
+	// SIGSTOP is delivered asynchronously: rotate only once the process is
+	// really stopped, or its watcher may still see every rotation.
+	waitFor(t, liveTimeout, "the follower to stop", func() bool { return procState(r.cmd.Process.Pid) == 'T' })
 	for i := 4; i <= 10; i++ {
 		mustExec(t, sb, i)
 		if i < 10 {
@@ -110,6 +144,7 @@ func TestMissedRotationExit3(t *testing.T) {
 		last = parseJSONLine(t, rest[len(rest)-1])
 	}
 	stderr := r.Stderr()
+	t.Logf("stderr after the missed rotation:\n%s", stderr)
 	if code != 3 {
 		t.Fatalf("exit %d, want 3; stderr %q", code, stderr)
 	}
@@ -137,6 +172,19 @@ func TestMissedRotationExit3(t *testing.T) {
 	if !strings.Contains(res.stdout, `"mark":"gap"`) || !strings.Contains(res.stderr, "gap") {
 		t.Errorf("resume does not mark the gap: stdout %q stderr %q", res.stdout, res.stderr)
 	}
+}
+
+// procState is a process's state letter from /proc (R, S, T, …), or 0.
+func procState(pid int) byte {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The state follows the command name, which is in parentheses.
+	if i := bytes.LastIndexByte(b, ')'); i >= 0 && i+2 < len(b) {
+		return b[i+2]
+	}
+	return 0
 }
 
 func mustExec(t *testing.T, sb *sim.Sandbox, i int) {
@@ -196,24 +244,36 @@ func TestDemoJSONFollowThroughRotations(t *testing.T) {
 	tmp := t.TempDir()
 	r := start(t, []string{"TMPDIR=" + tmp}, "--demo", "--json", "--follow", "--demo-rate", "4000")
 	var es []jsonEntry
-	gens := map[uint64]bool{}
+	// Several rotations: the exec.log position's generation (inode) changes
+	// with each. Count changes, not distinct values: inodes get reused.
+	var gen uint64
+	rotations := -1
 	deadline := time.Now().Add(45 * time.Second)
-	// Several rotations: the exec.log position's generation changes with each.
-	for len(gens) < 5 {
+	var longest time.Duration // longest wait for the next line: output must not stall
+	lastLine := time.Now()
+	for rotations < 5 {
 		if time.Now().After(deadline) {
-			t.Fatalf("only %d exec.log generations after 45s (%d entries); stderr %q", len(gens), len(es), r.Stderr())
+			t.Fatalf("only %d rotations seen after 45s (%d entries); stderr %q", rotations, len(es), r.Stderr())
 		}
 		l, ok := r.next(liveTimeout)
 		if !ok {
 			t.Fatalf("output ended early; stderr %q", r.Stderr())
 		}
+		longest = max(longest, time.Since(lastLine))
+		lastLine = time.Now()
 		e := parseJSONLine(t, l)
 		es = append(es, e)
 		c, err := engine.ParseCursor(e.Cursor)
 		if err != nil || c.Len() != 1 {
 			t.Fatalf("cursor %q: %v", e.Cursor, err)
 		}
-		gens[c.At(0).Generation] = true
+		if g := c.At(0).Generation; g != gen {
+			gen = g
+			rotations++
+		}
+	}
+	if longest > 5*time.Second {
+		t.Errorf("output stalled for %v between two entries", longest)
 	}
 	r.signal(syscall.SIGINT)
 	rest, code := r.wait(liveTimeout)
@@ -229,65 +289,92 @@ func TestDemoJSONFollowThroughRotations(t *testing.T) {
 
 var seqToken = regexp.MustCompile(`seq=(\d+)`)
 
+// seqTracker joins JSON entries into lines per source and session and
+// records the "seq=N" tokens of complete lines.
+type seqTracker struct {
+	t    *testing.T
+	open map[seqKey][]byte
+	seen map[uint64]map[int64]bool
+	n    int
+}
+
+type seqKey struct {
+	s  string
+	id uint64
+}
+
+func newSeqTracker(t *testing.T) *seqTracker {
+	return &seqTracker{t: t, open: map[seqKey][]byte{}, seen: map[uint64]map[int64]bool{}}
+}
+
+func (st *seqTracker) add(e jsonEntry) {
+	st.t.Helper()
+	if e.Mark != "" {
+		st.t.Fatalf("unexpected notice in the stream: %+v", e)
+	}
+	if e.ID == nil {
+		return
+	}
+	d := []byte(e.D)
+	if e.E == "b64" {
+		var err error
+		if d, err = base64.StdEncoding.DecodeString(e.D); err != nil {
+			st.t.Fatalf("bad b64 %q", e.D)
+		}
+	}
+	k := seqKey{e.S, *e.ID}
+	buf := append(st.open[k], d...)
+	for {
+		i := bytes.IndexByte(buf, '\n')
+		if i < 0 {
+			break
+		}
+		for _, m := range seqToken.FindAllSubmatch(buf[:i], -1) {
+			n, _ := strconv.ParseInt(string(m[1]), 10, 64)
+			if st.seen[k.id] == nil {
+				st.seen[k.id] = map[int64]bool{}
+			}
+			if st.seen[k.id][n] {
+				st.t.Fatalf("session %d: seq=%d repeated", k.id, n)
+			}
+			st.seen[k.id][n] = true
+			st.n++
+		}
+		buf = buf[i+1:]
+	}
+	st.open[k] = append([]byte(nil), buf...)
+}
+
+// reached reports whether every session's token last[id] has been seen.
+func (st *seqTracker) reached(last map[uint64]int64) bool {
+	for id, n := range last {
+		if !st.seen[id][n] {
+			return false
+		}
+	}
+	return true
+}
+
 // checkSeqContiguous joins each session's chunks into lines and checks that
 // the "seq=N" tokens of every session run 1, 2, 3, … with no repeat, and
 // with no gap except for lines still open when the output stopped (their
 // token comes at the end of the line).
 func checkSeqContiguous(t *testing.T, es []jsonEntry) {
 	t.Helper()
-	type key struct {
-		s  string
-		id uint64
-	}
-	open := map[key][]byte{}
-	seen := map[uint64]map[int64]bool{}
-	total := 0
+	st := newSeqTracker(t)
 	for _, e := range es {
-		if e.Mark != "" {
-			t.Fatalf("unexpected notice in the demo stream: %+v", e)
-		}
-		if e.ID == nil {
-			continue
-		}
-		d := []byte(e.D)
-		if e.E == "b64" {
-			var err error
-			if d, err = base64.StdEncoding.DecodeString(e.D); err != nil {
-				t.Fatalf("bad b64 %q", e.D)
-			}
-		}
-		k := key{e.S, *e.ID}
-		buf := append(open[k], d...)
-		for {
-			i := strings.IndexByte(string(buf), '\n')
-			if i < 0 {
-				break
-			}
-			for _, m := range seqToken.FindAllSubmatch(buf[:i], -1) {
-				n, _ := strconv.ParseInt(string(m[1]), 10, 64)
-				if seen[k.id] == nil {
-					seen[k.id] = map[int64]bool{}
-				}
-				if seen[k.id][n] {
-					t.Fatalf("session %d: seq=%d repeated", k.id, n)
-				}
-				seen[k.id][n] = true
-				total++
-			}
-			buf = buf[i+1:]
-		}
-		open[k] = buf
+		st.add(e)
 	}
-	if total < 1000 {
-		t.Fatalf("only %d seq tokens: the demo was not lively", total)
+	if st.n < 1000 {
+		t.Fatalf("only %d seq tokens: the stream was not lively", st.n)
 	}
-	for id, set := range seen {
+	for id, set := range st.seen {
 		var hi int64
 		for n := range set {
 			hi = max(hi, n)
 		}
 		openLines := 0
-		for k, b := range open {
+		for k, b := range st.open {
 			if k.id == id && len(b) > 0 {
 				openLines++
 			}
@@ -301,5 +388,90 @@ func checkSeqContiguous(t *testing.T, es []jsonEntry) {
 		if len(missing) > openLines {
 			t.Fatalf("session %d: seq tokens missing %v (of 1…%d, %d lines still open)", id, missing, hi, openLines)
 		}
+	}
+}
+
+func TestFollowLiveSimulatorExactly(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "logs")
+	sb, err := sim.New(dir, sim.Config{RotateBytes: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	r := start(t, nil, "--dir", dir, "--follow", "--json", "--source", "all")
+	// Let the follower open the (empty) logs before the writer starts, then
+	// write a bounded workload through a couple of dozen rotations.
+	time.Sleep(100 * time.Millisecond)
+	st, err := sb.Run(t.Context(), sim.Workload{Rate: 5000, Sessions: 4, Seed: 7, MaxRecords: 10000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Rotations < 10 {
+		t.Fatalf("only %d rotations: the test would prove little", st.Rotations)
+	}
+	// Read until every session's last token has arrived.
+	var es []jsonEntry
+	seqs := newSeqTracker(t)
+	for !seqs.reached(st.LastSeq) {
+		l, ok := r.next(liveTimeout)
+		if !ok {
+			t.Fatalf("output ended early; stderr %q", r.Stderr())
+		}
+		e := parseJSONLine(t, l)
+		if c, err := engine.ParseCursor(e.Cursor); err != nil || c.Len() != 3 {
+			t.Fatalf("cursor %q: %v (want 3 positions for --source all)", e.Cursor, err)
+		}
+		es = append(es, e)
+		seqs.add(e)
+	}
+	r.signal(syscall.SIGINT)
+	rest, code := r.wait(liveTimeout)
+	if code != 0 {
+		t.Fatalf("exit %d; stderr %q", code, r.Stderr())
+	}
+	for _, l := range rest {
+		es = append(es, parseJSONLine(t, l))
+	}
+	checkSeqContiguous(t, es)
+}
+
+func TestHostileWorkloadOnATerminal(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/script"); err != nil {
+		t.Skip("script(1) from util-linux is needed to give sandtail a terminal")
+	}
+	dir := filepath.Join(t.TempDir(), "logs")
+	sb, err := sim.New(dir, sim.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sb.Run(t.Context(), sim.Workload{Hostile: true, Sessions: 4, Seed: 3, MaxRecords: 3000}); err != nil {
+		t.Fatal(err)
+	}
+	sb.Close()
+	raw, _ := os.ReadFile(filepath.Join(dir, "exec.log"))
+	if !bytes.Contains(raw, []byte(`\u001b]52;`)) && !bytes.Contains(raw, []byte(`\u001b]0;`)) {
+		t.Fatalf("the hostile workload wrote no OSC attack; nothing to test")
+	}
+	out := filepath.Join(t.TempDir(), "typescript")
+	for _, args := range []string{"--print --source all", "--print --source all --color never", "--json --source all"} {
+		res := shell(t, "script -q -e -c '"+binPath+" --dir "+dir+" "+args+"' "+out)
+		if res.code != 0 {
+			t.Fatalf("%s: exit %d %q", args, res.code, res.stderr)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := strings.ReplaceAll(string(b), "\r\n", "\n")
+		if i := strings.Index(body, "\n"); strings.HasPrefix(body, "Script started") && i >= 0 {
+			body = body[i+1:]
+		}
+		if i := strings.Index(body, "\nScript done"); i >= 0 {
+			body = body[:i+1]
+		}
+		if strings.Count(body, "\n") < 1000 {
+			t.Fatalf("%s: only %d lines on the terminal", args, strings.Count(body, "\n"))
+		}
+		assertNoTerminalControls(t, "hostile "+args, body, args == "--print --source all")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"sandtail/engine"
+	"sandtail/tui/human"
 	"sandtail/tui/sanitize"
 )
 
@@ -72,7 +73,7 @@ func explain(err error) (int, string) {
 	case errors.Is(err, engine.ErrNotFound):
 		return exitError, "sandtail: " + err.Error() + ": the log directory is gone; check the sandbox still exists (sandtail with no NAME lists them)"
 	case errors.Is(err, fs.ErrPermission):
-		return exitError, "sandtail: " + err.Error() + ": permission denied; run as a user who can read the sandbox's logs"
+		return exitError, "sandtail: " + err.Error() + "; run sandtail as a user who can read the sandbox's logs"
 	default:
 		return exitError, "sandtail: " + err.Error()
 	}
@@ -81,10 +82,10 @@ func explain(err error) (int, string) {
 // missedMessage explains a missed rotation and how to continue.
 func missedMessage(mr *engine.MissedRotationError, last engine.Cursor, resume string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "sandtail: fell behind log rotation: %s rotated past the last kept file (%s.4) while sandtail was still at offset %d of it, so part of the log is gone",
+	fmt.Fprintf(&b, "sandtail: fell behind log rotation: %s was rotated past its last kept file (%s.4) before sandtail could read all of it (it had reached offset %d of the file it was reading), so part of the log is gone",
 		mr.File, mr.File, mr.Offset)
 	if mr.LostBytes > 0 {
-		fmt.Fprintf(&b, " (about %s lost)", humanBytes(mr.LostBytes))
+		fmt.Fprintf(&b, " (about %s lost)", human.Bytes(mr.LostBytes))
 	}
 	b.WriteString(".\nThis happens when sandtail cannot read for a while (suspended, machine asleep) during heavy output.\n")
 	if !last.IsZero() {
@@ -94,19 +95,6 @@ func missedMessage(mr *engine.MissedRotationError, last engine.Cursor, resume st
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	default:
-		return fmt.Sprintf("%d bytes", n)
-	}
 }
 
 // homeOf is the microsandbox home in use: --home, else MSB_HOME, else ~/.microsandbox.
@@ -157,6 +145,16 @@ func checkDir(t target, flagHome string) error {
 	st, err := os.Stat(t.dir)
 	switch {
 	case err == nil && st.IsDir():
+		// Reading needs the listing too: without it a directory would look
+		// empty instead of unreadable.
+		f, err := os.Open(t.dir)
+		if err == nil {
+			_, err = f.Readdirnames(1)
+			f.Close()
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("read log directory: %w", err)
+		}
 		return nil
 	case err == nil:
 		return fmt.Errorf("%s is not a directory: give the folder that holds exec.log, runtime.log and kernel.log", t.dir)

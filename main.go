@@ -65,11 +65,12 @@ func run(args []string, stdout, stderr *os.File) int {
 	}
 
 	t := target{name: o.name, dir: o.dir, home: o.home}
+	var d *demo
 	if o.demo {
-		d, err := startDemo(ctx, o.demoRate)
-		if err != nil {
+		if d, err = startDemo(ctx, o.demoRate); err != nil {
 			return report(stderr, err)
 		}
+		// Also on the early returns below; Close is idempotent.
 		defer d.Close()
 		t = target{name: "demo", dir: d.Dir(), home: d.Home(), demo: true}
 		if printMode && !o.follow {
@@ -101,6 +102,11 @@ func run(args []string, stdout, stderr *os.File) int {
 	}
 	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		err = nil // interrupted: a normal end
+	}
+	if d != nil {
+		if cerr := d.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("demo: %w", cerr)
+		}
 	}
 	return report(stderr, err)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sandtail/engine"
+	"sandtail/tui/human"
 )
 
 // notifier writes notices about the log (gaps, restarts, cut records,
@@ -43,9 +44,10 @@ func (n *notifier) truncated(e *engine.Entry) {
 	n.say("a %s record in %s at %s was too large: %d bytes of it were dropped", e.Source, e.File, e.Time.UTC().Format(timeLayout), e.Truncated)
 }
 
-// lineCut reports a printed line cut at the print mode's line cap.
+// lineCut reports a line printed in parts: it was longer than the print
+// mode's cap, or too many lines were open at once to hold them all.
 func (n *notifier) lineCut(src engine.Source, limit int) {
-	n.say("a %s line longer than %s was cut into parts", src, humanBytes(int64(limit)))
+	n.say("a %s line was printed in parts (longer than %s, or too many unfinished lines at once)", src, human.Bytes(int64(limit)))
 }
 
 // skipped reports malformed records passed over, once per new total.

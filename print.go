@@ -33,9 +33,8 @@ type entryPrinter interface {
 // runPrint is print mode (SPEC §8): the sorted snapshot, then with --follow
 // the stream from the snapshot's end cursor until interrupted.
 func runPrint(ctx context.Context, o *options, t target, stdout, stderr *os.File, outTerm bool) error {
-	notes := &notifier{w: stderr, flushFirst: nil}
 	out := bufio.NewWriterSize(stdout, outBufSize)
-	notes.flushFirst = out
+	notes := &notifier{w: stderr, flushFirst: out}
 	var p entryPrinter
 	if o.json {
 		p = newJSONPrinter(out, notes)

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -44,6 +45,10 @@ type chain struct {
 	mu     sync.Mutex
 	files  []*chainFile
 	closed bool
+	// changes counts files added, so a scan can tell that another scan
+	// added newer files since it observed the directory. (The reader only
+	// removes files that have a successor, never the newest.)
+	changes uint64
 	// scanned is set after the first look: from then on, files found with
 	// nothing held may follow files that came and went unseen.
 	scanned bool
@@ -68,14 +73,21 @@ func newChain(dir string, ft *FileType) *chain {
 // slotName is the file name at a rotation slot, for messages.
 func (c *chain) slotName(k int) string { return filepath.Base(c.paths[k]) }
 
-// observe stats every slot, newest first (a rotation moves files to higher
-// slots, so a file moving during the walk is still seen). 0 = absent.
-func (c *chain) observe() []uint64 {
+// observe stats the slots newest first (a rotation moves files to higher
+// slots, so a file moving during the walk is still seen), 0 = absent. It
+// stops at the first file in held: everything in higher slots is older
+// than a held file, so was held already or has been read. The walk is
+// short, usually one or two slots: under a rotation storm every stat
+// counts, as a look must finish within a few rotations.
+func (c *chain) observe(held []uint64) []uint64 {
 	obs := make([]uint64, len(c.paths))
 	var st unix.Stat_t
 	for k, p := range c.paths {
 		if unix.Stat(p, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG {
 			obs[k] = st.Ino
+			if slices.Contains(held, st.Ino) {
+				break
+			}
 		}
 	}
 	return obs
@@ -83,25 +95,16 @@ func (c *chain) observe() []uint64 {
 
 // stableObserve repeats observe until two walks agree, so the slot order of
 // new files is trustworthy even while a rotation is under way.
-func (c *chain) stableObserve() []uint64 {
-	prev := c.observe()
+func (c *chain) stableObserve(held []uint64) []uint64 {
+	prev := c.observe(held)
 	for a := 0; a < scanAttempts; a++ {
-		cur := c.observe()
-		if equalInos(prev, cur) {
+		cur := c.observe(held)
+		if slices.Equal(prev, cur) {
 			return cur
 		}
 		prev = cur
 	}
 	return prev
-}
-
-func equalInos(a, b []uint64) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // scan looks at the directory and opens every chain file not held yet,
@@ -111,6 +114,10 @@ func equalInos(a, b []uint64) bool {
 // file is newer than everything held. When no held file is in any slot any
 // more, at least a whole retention's worth of rotations went by unseen: the
 // first new file is marked gapBefore.
+//
+// The watcher and a busy consumer may scan at the same time: each scan
+// decides under the chain's lock, and starts again when the held files
+// changed since it looked.
 func (c *chain) scan() (bool, error) {
 	for attempt := 0; attempt < scanAttempts; attempt++ {
 		added, retry, err := c.scanOnce()
@@ -121,12 +128,29 @@ func (c *chain) scan() (bool, error) {
 	return false, nil
 }
 
+// heldInodes returns the inodes held and the change count they belong to.
+func (c *chain) heldInodes() ([]uint64, uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	held := make([]uint64, len(c.files))
+	for i, cf := range c.files {
+		held[i] = cf.ino
+	}
+	return held, c.changes
+}
+
 func (c *chain) scanOnce() (added, retry bool, err error) {
-	obs := c.stableObserve()
+	held, changes := c.heldInodes()
+	obs := c.stableObserve(held)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
 		return false, false, nil
+	}
+	if c.changes != changes {
+		// Another scan added files since held was taken: obs may not
+		// show the newest held file.
+		return false, true, nil
 	}
 	top := len(obs) - 1
 	gap := false
@@ -177,6 +201,7 @@ func (c *chain) scanOnce() (added, retry bool, err error) {
 			return added, true, nil
 		}
 		c.files = append(c.files, &chainFile{f: f, ino: ino, slot: k, gapBefore: gap})
+		c.changes++
 		gap = false
 		added = true
 	}

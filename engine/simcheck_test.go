@@ -16,8 +16,14 @@ import (
 // seqChecker follows what sim's programs wrote: per session, the "seq=N"
 // tokens of its lines must run 1, 2, 3 … with nothing lost or repeated.
 type seqChecker struct {
-	partial  map[seqKey][]byte
-	last     map[uint64]int64
+	partial map[seqKey][]byte
+	last    map[uint64]int64
+	// After a gap (see gap), a stream's first line may be the tail of a
+	// line cut by the loss (fresh), and a session's seq may skip ahead once
+	// (resumed lists the sessions that have not skipped yet).
+	afterGap bool
+	fresh    map[seqKey]bool
+	resumed  map[uint64]bool
 	execRecs int64
 	runtime  int64
 	kernel   int64
@@ -31,6 +37,17 @@ type seqKey struct {
 
 func newSeqChecker() *seqChecker {
 	return &seqChecker{partial: map[seqKey][]byte{}, last: map[uint64]int64{}}
+}
+
+// gap tells the checker that data was lost: each stream's next line may be
+// a fragment without its seq, and each session's seq may skip ahead, once,
+// but never go back.
+func (c *seqChecker) gap() {
+	c.afterGap = true
+	c.fresh, c.resumed = map[seqKey]bool{}, map[uint64]bool{}
+	for k := range c.partial {
+		c.partial[k] = c.partial[k][:0]
+	}
 }
 
 var seqToken = []byte(" seq=")
@@ -64,6 +81,13 @@ func (c *seqChecker) add(es []Entry) error {
 			line := buf[:i]
 			buf = buf[i+1:]
 			j := bytes.LastIndex(line, seqToken)
+			first := c.afterGap && !c.fresh[k]
+			if first {
+				c.fresh[k] = true
+			}
+			if j < 0 && first {
+				continue // the tail of a line cut by the gap
+			}
 			if j < 0 {
 				return fmt.Errorf("session %d: line without seq: %q", e.Session, line)
 			}
@@ -72,7 +96,12 @@ func (c *seqChecker) add(es []Entry) error {
 			if err != nil {
 				return fmt.Errorf("session %d: bad seq in %q", e.Session, line)
 			}
-			if n != c.last[e.Session]+1 {
+			if c.afterGap && !c.resumed[e.Session] {
+				if n <= c.last[e.Session] {
+					return fmt.Errorf("session %d: seq=%d after seq=%d across a gap", e.Session, n, c.last[e.Session])
+				}
+				c.resumed[e.Session] = true
+			} else if n != c.last[e.Session]+1 {
 				return fmt.Errorf("session %d: seq=%d after seq=%d", e.Session, n, c.last[e.Session])
 			}
 			c.last[e.Session] = n
