@@ -141,6 +141,30 @@ func TestViewerDemo(t *testing.T) {
 	assertEmptyDir(t, tmp)
 }
 
+// TestViewerDemoCleansUpWhenItsPaneCloses closes the pane under a running
+// demo: the program gets SIGHUP, as it does when a tmux pane or an ssh
+// session goes away, and must still remove its directory.
+func TestViewerDemoCleansUpWhenItsPaneCloses(t *testing.T) {
+	tmp := t.TempDir()
+	p := openPane(t, []string{"TMPDIR=" + tmp}, 100, 20, "--demo")
+	p.waitScreen("seq=")
+	p.tmux("kill-pane")
+	deadline := time.Now().Add(liveTimeout)
+	for {
+		ents, err := os.ReadDir(tmp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ents) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("demo left %s in %s after its pane closed", ents[0].Name(), tmp)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func TestViewerRefusesBadInputBeforeOpening(t *testing.T) {
 	for _, tc := range []struct {
 		args []string

@@ -49,7 +49,9 @@ func run(args []string, stdout, stderr *os.File) int {
 		return exitOK
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGHUP too: a closed tmux pane or ssh session must still end the
+	// program cleanly, removing the demo's directory.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	go func() {
 		// After the first signal the default action is back: a second Ctrl-C

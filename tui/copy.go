@@ -63,6 +63,11 @@ func (m *Model) resumeCommand(cur engine.Cursor) string {
 	args := []string{"sandtail"}
 	if m.cfg.Name != "" {
 		args = append(args, m.cfg.Name)
+		// A partner's sandtail looks in its own default home; name ours
+		// when this viewer was pointed elsewhere.
+		if m.cfg.Home != "" && m.cfg.Home != engine.Home() {
+			args = append(args, "--home", shellQuote(m.cfg.Home))
+		}
 	} else {
 		args = append(args, "--dir", shellQuote(m.cfg.Dir))
 	}

@@ -615,3 +615,19 @@ func TestDialogReloadReadsFromTheBeginningAndKeepsTheBuffer(t *testing.T) {
 		t.Errorf("buffer holds %d lines, want 4 kept + note + 3 reloaded", h.m.ring.Len())
 	}
 }
+
+func TestCopyCommandNamesANonDefaultHome(t *testing.T) {
+	t.Setenv("MSB_HOME", "/home/u/.microsandbox")
+	h := newHarness(t, Config{Name: "devbox", Home: "/srv/other home", Dir: "/srv/other home/sandboxes/devbox/logs"}, &fakeBackend{})
+	h.send(0, outLines(0, 2)...)
+	h.key("Y")
+	if !strings.HasPrefix(h.m.status, "sandtail devbox --home '/srv/other home' --from ") {
+		t.Errorf("status %q", h.m.status)
+	}
+	h = newHarness(t, Config{Name: "devbox", Home: "/home/u/.microsandbox", Dir: "/home/u/.microsandbox/sandboxes/devbox/logs"}, &fakeBackend{})
+	h.send(0, outLines(0, 2)...)
+	h.key("Y")
+	if strings.Contains(h.m.status, "--home") {
+		t.Errorf("default home named: %q", h.m.status)
+	}
+}
