@@ -356,6 +356,12 @@ var hostilePayloads = []string{
 	"\x1b[38;2;999;0;0m\x1b[38;5;300m\x1b[99999999999mbad SGR\x1b[0m",
 }
 
+// HostilePayloads returns the attacks the Hostile workload writes, so a
+// sanitiser's tests can check each one without keeping a copy of the list.
+func HostilePayloads() []string {
+	return append([]string(nil), hostilePayloads...)
+}
+
 // appendHostileLine appends one line carrying a terminal attack.
 func appendHostileLine(dst []byte, r *rand.Rand, seq int64, eol string) []byte {
 	dst = append(dst, pick(r, hostilePayloads)...)

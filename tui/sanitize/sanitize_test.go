@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"sandtail/engine/sim"
 )
 
 // TestAttacks covers every attack SPEC §7 names, in the normal view without
@@ -366,23 +368,7 @@ func TestHostileCost(t *testing.T) {
 // hostilePayloads, each followed by a sequence token and CRLF) and checks
 // that the token after each attack is still shown.
 func TestTextAfterAttacksSurvives(t *testing.T) {
-	payloads := []string{
-		"\x1b]52;c;cm0gLXJmIC8K\x07clipboard write",
-		"\x1b]52;c;ZWNobyBwd25lZAo=\x1b\\clipboard write",
-		"\x1b]0;pwned title\x07\x1b[21ttitle set and report",
-		"\x1b]8;;https://evil.example/\x1b\\https://bank.example/\x1b]8;;\x1b\\ lying link",
-		"\x1bP+q544e\x1b\\\x1b_apc\x1b\\\x1b^pm\x1b\\\x1bXsos\x1b\\ DCS APC PM SOS",
-		"\x1b[2J\x1b[H\x1b[10A\x1b[K cursor moves and erases",
-		"\x1b[?1049h\x1b[?1000h\x1b[?2004h mode sets",
-		"\x1b[6n\x1b[c\x1b[>c device queries",
-		"\x9b31mraw C1 CSI",
-		"\u202egnp.exe bidi override\u202c",
-		"rm -rf /\rls -la",
-		"abc\b\b\bxyz backspace overstrike",
-		"\x1b]0;unterminated title with no end",
-		"wide 表示 emoji 👩‍💻 zero\u200bwidth combining e\u0301\u0301\u0301",
-		"\x1b[38;2;999;0;0m\x1b[38;5;300m\x1b[99999999999mbad SGR\x1b[0m",
-	}
+	payloads := sim.HostilePayloads()
 	for _, p := range payloads {
 		for _, opt := range []Options{{}, {Color: true, MarkStyle: true}, {Raw: true}} {
 			r := Line([]byte(p+" seq=123456789012\r"), opt)
