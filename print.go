@@ -52,26 +52,25 @@ func runPrint(ctx context.Context, o *options, t target, stdout, stderr *os.File
 		Until:   o.until,
 		Tail:    o.tail,
 	}
-	snap, err := engine.ReadSnapshot(ctx, t.dir, opts)
-	if err != nil {
-		return wrapOpen(err)
-	}
+	var snap *engine.Snapshot
 	var s *engine.Stream
+	var err error
 	if o.follow {
-		// Open the stream before printing anything: it holds every file of
-		// the chain from here on, so however slow the reader of our output
-		// is, nothing between the snapshot and the stream can rotate away.
-		fopts := opts
-		fopts.Start = engine.FromCursor(snap.End)
-		fopts.Tail = 0
-		fopts.Follow = true
-		if s, err = engine.Open(ctx, t.dir, fopts); err != nil {
+		// The stream is handed over with the snapshot: it holds every file
+		// of the chain from before the snapshot is read, so however fast the
+		// producer rotates and however slow the reader of our output is,
+		// nothing between the snapshot and the stream can rotate away.
+		opts.Follow = true
+		snap, s, err = engine.ReadSnapshotFollow(ctx, t.dir, opts)
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
 			return wrapOpen(err)
 		}
 		defer s.Close()
+	} else if snap, err = engine.ReadSnapshot(ctx, t.dir, opts); err != nil {
+		return wrapOpen(err)
 	}
 	if err := p.Write(snap.Entries); err != nil {
 		return err

@@ -82,6 +82,12 @@ func ReadSnapshot(ctx context.Context, dir string, opts Options) (*Snapshot, err
 	if err != nil {
 		return nil, err
 	}
+	return snapshotOf(ctx, chains, pts, opts)
+}
+
+// snapshotOf reads the files the chains hold now, each from its start
+// point, and builds the snapshot.
+func snapshotOf(ctx context.Context, chains []*chain, pts []startPoint, opts Options) (*Snapshot, error) {
 	var skipped atomic.Int64
 	tracks := make([]*snapTrack, len(chains))
 	for i, c := range chains {

@@ -19,5 +19,9 @@ type entryStream interface {
 type backend interface {
 	Snapshot(ctx context.Context, dir string, opts engine.Options) (*engine.Snapshot, error)
 	Open(ctx context.Context, dir string, opts engine.Options) (entryStream, error)
+	// SnapshotFollow reads a snapshot and returns a stream that continues
+	// exactly at its end, with no moment between the two in which a
+	// rotation could take the end's file away.
+	SnapshotFollow(ctx context.Context, dir string, opts engine.Options) (*engine.Snapshot, entryStream, error)
 	BootError(dir string) (*engine.BootError, error)
 }

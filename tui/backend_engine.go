@@ -21,6 +21,14 @@ func (engineBackend) Open(ctx context.Context, dir string, opts engine.Options) 
 	return s, nil
 }
 
+func (engineBackend) SnapshotFollow(ctx context.Context, dir string, opts engine.Options) (*engine.Snapshot, entryStream, error) {
+	snap, s, err := engine.ReadSnapshotFollow(ctx, dir, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return snap, s, nil
+}
+
 func (engineBackend) BootError(dir string) (*engine.BootError, error) {
 	return engine.ReadBootError(dir)
 }

@@ -53,6 +53,18 @@ func (b *fakeBackend) Open(ctx context.Context, dir string, opts engine.Options)
 	return s, nil
 }
 
+// SnapshotFollow is Snapshot, then Open at its end cursor, both recorded.
+func (b *fakeBackend) SnapshotFollow(ctx context.Context, dir string, opts engine.Options) (*engine.Snapshot, entryStream, error) {
+	snap, err := b.Snapshot(ctx, dir, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	fopts := opts
+	fopts.Start, fopts.Tail, fopts.Follow = engine.FromCursor(snap.End), 0, true
+	s, err := b.Open(ctx, dir, fopts)
+	return snap, s, err
+}
+
 func (b *fakeBackend) BootError(dir string) (*engine.BootError, error) { return b.boot, nil }
 
 // stream returns the i-th opened stream.

@@ -86,6 +86,9 @@ func (m *Model) current(gen int) bool { return m.gen != nil && gen == m.gen.id }
 // snapshot's end cursor, so nothing is lost or repeated in between.
 func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 	if !m.current(msg.gen) {
+		if msg.stream != nil {
+			return closeCmd(&guardedStream{s: msg.stream})
+		}
 		return nil
 	}
 	if msg.err != nil {
@@ -99,7 +102,7 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 		if len(snap.Entries) < fastTail && m.fastSources == m.readSources {
 			// The fast snapshot already holds everything on disk, and its
 			// end cursor fits the stream (same sources).
-			return m.afterFullSnapshot(snap)
+			return m.afterFullSnapshot(snap, nil)
 		}
 		full := m.snapshotOptions(m.snapStart, m.cfg.Buffer)
 		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, full, phaseFull)
@@ -109,16 +112,21 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 	}
 	m.ingest(snap.Entries)
 	m.findPendingSel()
-	return m.afterFullSnapshot(snap)
+	return m.afterFullSnapshot(snap, msg.stream)
 }
 
-// afterFullSnapshot counts the snapshot's skipped records and opens the
-// follow stream exactly at its end.
-func (m *Model) afterFullSnapshot(snap *engine.Snapshot) tea.Cmd {
+// afterFullSnapshot counts the snapshot's skipped records and follows from
+// exactly its end: with the stream handed over with the snapshot, or one
+// opened at its end cursor.
+func (m *Model) afterFullSnapshot(snap *engine.Snapshot, s entryStream) tea.Cmd {
 	m.fastShown = false
 	m.skippedBase += snap.Skipped
 	m.skippedLive = 0
 	m.state = stateLive
+	if s != nil {
+		m.gen.stream = &guardedStream{s: s}
+		return nextCmd(m.gen, 0)
+	}
 	return openCmd(m.backend, m.gen, m.cfg.Dir, m.streamOptions(engine.FromCursor(snap.End)))
 }
 

@@ -42,7 +42,9 @@ type snapshotMsg struct {
 	gen   int
 	phase phase
 	snap  *engine.Snapshot
-	err   error
+	// stream continues exactly at snap.End (full snapshots only).
+	stream entryStream
+	err    error
 }
 
 // openedMsg delivers a stream opened for generation gen.
@@ -133,6 +135,19 @@ func (g *guardedStream) close() {
 // snapshotCmd reads a snapshot in the background.
 func snapshotCmd(b backend, g *generation, dir string, opts engine.Options, ph phase) tea.Cmd {
 	ctx, id := g.ctx, g.id
+	if ph == phaseFull {
+		// The full snapshot hands over to the follow stream without a gap.
+		opts.Follow = true
+		return func() tea.Msg {
+			snap, s, err := b.SnapshotFollow(ctx, dir, opts)
+			if err == nil && ctx.Err() != nil {
+				// Replaced while reading: nobody will read this stream.
+				s.Close()
+				return snapshotMsg{gen: id, phase: ph, err: ctx.Err()}
+			}
+			return snapshotMsg{gen: id, phase: ph, snap: snap, stream: s, err: err}
+		}
+	}
 	return func() tea.Msg {
 		snap, err := b.Snapshot(ctx, dir, opts)
 		return snapshotMsg{gen: id, phase: ph, snap: snap, err: err}

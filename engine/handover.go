@@ -1,0 +1,44 @@
+package engine
+
+import "context"
+
+// ReadSnapshotFollow reads a snapshot as ReadSnapshot does and returns with
+// it a stream that continues exactly at the snapshot's End (a follow when
+// opts.Follow is set).
+//
+// A ReadSnapshot followed by Open(FromCursor(End)) has a window between the
+// two in which no descriptor is held: a producer that rotates fast enough
+// can move End's file out of retention, or hand its inode number to a new
+// file, and the cursor no longer fits. Here the files are opened, and the
+// directory watched, before the snapshot reads them, and the stream takes
+// them over afterwards, so nothing between the two can be lost.
+func ReadSnapshotFollow(ctx context.Context, dir string, opts Options) (*Snapshot, *Stream, error) {
+	sopts := opts
+	sopts.Tail = 0
+	s, err := Open(ctx, dir, sopts)
+	if err != nil {
+		return nil, nil, err
+	}
+	// The tracks have not read anything yet: their start points are the
+	// snapshot's.
+	pts := make([]startPoint, len(s.tracks))
+	for i, t := range s.tracks {
+		pts[i] = startPoint{off: t.off, marks: t.pending}
+	}
+	snap, err := snapshotOf(ctx, s.chains, pts, opts)
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	for i, t := range s.tracks {
+		var pt startPoint
+		if err := t.ch.startAtCursor(&pt, i, snap.End.At(i), false); err != nil {
+			s.Close()
+			return nil, nil, err
+		}
+		t.pending = nil
+		t.begin(pt)
+		s.cur.pos[i] = t.position()
+	}
+	return snap, s, nil
+}
