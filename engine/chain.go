@@ -188,7 +188,7 @@ func (c *chain) scanOnce() (added, retry bool, err error) {
 			return added, true, nil
 		}
 		if err != nil {
-			return added, false, fmt.Errorf("open %s: %w", c.paths[k], err)
+			return added, false, withPath("open", c.paths[k], err)
 		}
 		ino, err := inodeOf(f)
 		if err != nil {
