@@ -41,6 +41,13 @@ type chainFile struct {
 type chain struct {
 	ft    *FileType
 	paths []string // index = rotation slot: Name, Name.1, …, Name.4
+	// dirfd is a descriptor on the directory the chain was opened in, and
+	// names are the slots' names relative to it (AT_FDCWD and full paths
+	// when the directory could not be opened). Looking through it, a chain
+	// never mistakes the files of another directory that took the name
+	// for its own, and each stat skips resolving the directory's path.
+	dirfd int
+	names []string
 
 	mu     sync.Mutex
 	files  []*chainFile
@@ -55,7 +62,10 @@ type chain struct {
 }
 
 func newChain(dir string, ft *FileType) *chain {
-	c := &chain{ft: ft}
+	c := &chain{ft: ft, dirfd: unix.AT_FDCWD}
+	if fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err == nil {
+		c.dirfd = fd
+	}
 	slots := 1
 	if ft.Rotates {
 		slots += maxRotations
@@ -66,6 +76,10 @@ func newChain(dir string, ft *FileType) *chain {
 			name += "." + strconv.Itoa(k)
 		}
 		c.paths = append(c.paths, filepath.Join(dir, name))
+		if c.dirfd == unix.AT_FDCWD {
+			name = c.paths[k]
+		}
+		c.names = append(c.names, name)
 	}
 	return c
 }
@@ -82,8 +96,8 @@ func (c *chain) slotName(k int) string { return filepath.Base(c.paths[k]) }
 func (c *chain) observe(held []uint64) []uint64 {
 	obs := make([]uint64, len(c.paths))
 	var st unix.Stat_t
-	for k, p := range c.paths {
-		if unix.Stat(p, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG {
+	for k, name := range c.names {
+		if unix.Fstatat(c.dirfd, name, &st, 0) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG {
 			obs[k] = st.Ino
 			if slices.Contains(held, st.Ino) {
 				break
@@ -183,7 +197,7 @@ func (c *chain) scanOnce() (added, retry bool, err error) {
 		if len(c.files) >= maxHeldFiles {
 			return added, false, nil
 		}
-		f, err := os.Open(c.paths[k])
+		f, err := c.open(k)
 		if errors.Is(err, fs.ErrNotExist) {
 			return added, true, nil
 		}
@@ -206,6 +220,20 @@ func (c *chain) scanOnce() (added, retry bool, err error) {
 		added = true
 	}
 	return added, false, nil
+}
+
+// open opens the file at slot k, through dirfd.
+func (c *chain) open(k int) (*os.File, error) {
+	for {
+		fd, err := unix.Openat(c.dirfd, c.names[k], unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "open", Path: c.paths[k], Err: err}
+		}
+		return os.NewFile(uintptr(fd), c.paths[k]), nil
+	}
 }
 
 func (c *chain) holds(ino uint64) bool {
@@ -267,6 +295,9 @@ func (c *chain) snapshotFiles() []*chainFile {
 func (c *chain) closeAll() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.closed && c.dirfd != unix.AT_FDCWD {
+		unix.Close(c.dirfd)
+	}
 	c.closed = true
 	for _, cf := range c.files {
 		cf.f.Close()

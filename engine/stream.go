@@ -104,7 +104,8 @@ func closeChains(chains []*chain) {
 // returns everything available now, up to max (max <= 0 picks a default).
 // It returns io.EOF when a bounded read is done or Until was reached, and a
 // *MissedRotationError when a follow fell behind retention; both end the
-// stream.
+// stream. A follow whose directory is removed hands over what the files it
+// holds still have, then ends with an error wrapping fs.ErrNotExist.
 func (s *Stream) Next(ctx context.Context, max int) ([]Entry, error) {
 	if max <= 0 {
 		max = defaultBatch
@@ -161,6 +162,10 @@ func (s *Stream) collect(max int) ([]Entry, error) {
 	if s.err != nil {
 		return nil, s.err
 	}
+	// Whether the directory is gone is taken before reading: once it is,
+	// what the held files have is all there will be, and when this drain
+	// hands over nothing the follow is over.
+	removed := s.w != nil && s.w.removed.Load()
 	var out []Entry
 	for progress := true; progress && len(out) < max; {
 		progress = false
@@ -191,6 +196,10 @@ func (s *Stream) collect(max int) ([]Entry, error) {
 			}
 		}
 		s.rr++
+	}
+	if len(out) == 0 && removed && !s.finished() {
+		s.err = s.w.removedError()
+		return nil, s.err
 	}
 	if len(out) == 0 && s.finished() {
 		s.err = io.EOF

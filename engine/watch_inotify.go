@@ -14,7 +14,10 @@ import (
 // files appearing, moving and going (the chain changed), and writes (the
 // consumer has something to read).
 const inotifyMask = unix.IN_CREATE | unix.IN_MOVED_FROM | unix.IN_MOVED_TO |
-	unix.IN_DELETE | unix.IN_MODIFY
+	unix.IN_DELETE | unix.IN_MODIFY | selfGone
+
+// selfGone are the events about the watched directory itself going away.
+const selfGone = unix.IN_DELETE_SELF | unix.IN_MOVE_SELF | unix.IN_IGNORED
 
 // chainChange is the part of inotifyMask after which the chain must be
 // looked at again; a write only wakes the consumer.
@@ -97,6 +100,7 @@ func (w *watcher) runInotify(fd int, p [2]int) {
 		switch {
 		case err != nil || n == 0:
 			look, wake = true, true // fallback poll
+			w.checkRemoved()
 		case fds[0].Revents != 0:
 			return // interrupted: stop is closed
 		default:
@@ -132,6 +136,11 @@ func (w *watcher) readEvents(fd int, buf []byte) (look, wake bool) {
 		}
 		off = end
 		if mask&unix.IN_Q_OVERFLOW != 0 {
+			look, wake = true, true
+			continue
+		}
+		if mask&selfGone != 0 {
+			w.checkRemoved()
 			look, wake = true, true
 			continue
 		}
