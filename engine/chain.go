@@ -33,6 +33,8 @@ type chainFile struct {
 	// gapBefore is set when the file before it in the chain may have
 	// rotated away unseen: data between the two may be lost.
 	gapBefore bool
+	// gen is its creation number, when a look could tell it exactly.
+	gen genID
 }
 
 // chain holds the files of one file type, oldest first. files[0] is the
@@ -48,6 +50,11 @@ type chain struct {
 	// for its own, and each stat skips resolving the directory's path.
 	dirfd int
 	names []string
+	// ctr, when set (before any look that may run concurrently), counts
+	// creations of the live file so that looks can number generations;
+	// ci is the chain's index in it.
+	ctr genCounter
+	ci  int
 
 	mu     sync.Mutex
 	files  []*chainFile
@@ -134,7 +141,7 @@ func (c *chain) stableObserve(held []uint64) []uint64 {
 // changed since it looked.
 func (c *chain) scan() (bool, error) {
 	for attempt := 0; attempt < scanAttempts; attempt++ {
-		added, retry, err := c.scanOnce()
+		added, retry, err := c.scanOnce(attempt == scanAttempts-1)
 		if err != nil || !retry {
 			return added, err
 		}
@@ -153,9 +160,18 @@ func (c *chain) heldInodes() ([]uint64, uint64) {
 	return held, c.changes
 }
 
-func (c *chain) scanOnce() (added, retry bool, err error) {
+// scanOnce is one attempt of scan. When the newest held file has left the
+// slots, the files found are the next ones only if their creation numbers
+// say so; without numbers (no counter, names changing during the walk) a
+// gap is assumed, on the last attempt.
+func (c *chain) scanOnce(last bool) (added, retry bool, err error) {
 	held, changes := c.heldInodes()
+	var before genMark
+	if c.ctr != nil {
+		before = c.ctr.mark(c.ci)
+	}
 	obs := c.stableObserve(held)
+	gens := c.gensOf(before, obs)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -174,6 +190,13 @@ func (c *chain) scanOnce() (added, retry bool, err error) {
 		gap = true
 	}
 	c.scanned = true
+	if gens != nil {
+		for _, cf := range c.files {
+			if k := slices.Index(obs, cf.ino); k >= 0 && gens[k].known() {
+				cf.gen = gens[k]
+			}
+		}
+	}
 	if n := len(c.files); n > 0 {
 		newest := -1
 		for i := n - 1; i >= 0 && newest < 0; i-- {
@@ -186,8 +209,13 @@ func (c *chain) scanOnce() (added, retry bool, err error) {
 		}
 		if newest >= 0 {
 			top = newest - 1
-		} else {
-			gap = c.ft.Rotates
+		} else if c.ft.Rotates {
+			gap = !c.follows(c.files[n-1].gen, obs, gens)
+			if gap && gens == nil && before.epoch != 0 && !last {
+				// The names changed during the walk: look again for a
+				// view that can be numbered before assuming the worst.
+				return false, true, nil
+			}
 		}
 	}
 	for k := top; k >= 0; k-- {
@@ -214,7 +242,11 @@ func (c *chain) scanOnce() (added, retry bool, err error) {
 			f.Close()
 			return added, true, nil
 		}
-		c.files = append(c.files, &chainFile{f: f, ino: ino, slot: k, gapBefore: gap})
+		cf := &chainFile{f: f, ino: ino, slot: k, gapBefore: gap}
+		if gens != nil {
+			cf.gen = gens[k]
+		}
+		c.files = append(c.files, cf)
 		c.changes++
 		gap = false
 		added = true
@@ -234,6 +266,23 @@ func (c *chain) open(k int) (*os.File, error) {
 		}
 		return os.NewFile(uintptr(fd), c.paths[k]), nil
 	}
+}
+
+// follows reports whether the oldest file of a walk that is not held was
+// created right after the newest held file (whose number is newest): then
+// nothing came between them, however many rotations went by.
+func (c *chain) follows(newest genID, obs []uint64, gens []genID) bool {
+	if !newest.known() || gens == nil {
+		return false
+	}
+	for k := len(obs) - 1; k >= 0; k-- {
+		if obs[k] == 0 || c.holds(obs[k]) {
+			continue
+		}
+		g := gens[k]
+		return g.epoch == newest.epoch && g.n == newest.n+1
+	}
+	return false
 }
 
 func (c *chain) holds(ino uint64) bool {
