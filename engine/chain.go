@@ -171,7 +171,7 @@ func (c *chain) scanOnce(last bool) (added, retry bool, err error) {
 		before = c.ctr.mark(c.ci)
 	}
 	obs := c.stableObserve(held)
-	gens := c.gensOf(before, obs)
+	gens := c.gensOf(before, obs, held)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {

@@ -1,5 +1,7 @@
 package engine
 
+import "slices"
+
 // genID is a file's creation number within a chain: the how-manieth file
 // created under the live name it was, as counted from the filesystem's
 // events. Numbers compare only within one epoch (a lost event starts a new
@@ -33,24 +35,55 @@ type genCounter interface {
 
 // gensOf gives every slot of a walk its creation number, or returns nil
 // when that cannot be known exactly: no counter, or the chain's names
-// changed between before (taken just before the walk) and now. Slot k holds
-// the file created k creations before the live one as long as no slot at
-// or below k is empty: a rotation renames the highest slot first, so an
-// unfinished rotation shows as an empty slot, and slots below it are as
-// they were.
-func (c *chain) gensOf(before genMark, obs []uint64) []genID {
+// changed between before (taken just before the walk) and now. held are
+// the inodes the walk stopped at (slots after the first of them were not
+// looked at).
+//
+// At rest, slot k holds the file created k creations before the live one.
+// A rotation renames the highest slot first and creates the live file
+// last, so a rotation under way shows as one empty slot j among the
+// occupied ones: slots below j are as they were (k creations back), slots
+// above were moved up already (k-1 back). With more than one empty slot
+// among occupied ones (not the producer's rotation), only the slots below
+// the first are numbered.
+func (c *chain) gensOf(before genMark, obs, held []uint64) []genID {
 	if c.ctr == nil || before.epoch == 0 || !c.ft.Rotates {
 		return nil
 	}
 	if c.ctr.settledMark(c.ci, c.dirfd) != before {
 		return nil
 	}
-	gens := make([]genID, len(obs))
+	seen := len(obs) // slots the walk looked at
 	for k, ino := range obs {
-		if ino == 0 {
+		if ino != 0 && slices.Contains(held, ino) {
+			seen = k + 1
 			break
 		}
-		gens[k] = genID{epoch: before.epoch, n: before.creates - int64(k)}
+	}
+	top := -1 // highest occupied slot seen
+	for k := 0; k < seen; k++ {
+		if obs[k] != 0 {
+			top = k
+		}
+	}
+	hole, holes := -1, 0
+	for k := 0; k < top; k++ {
+		if obs[k] == 0 {
+			holes++
+			if hole < 0 {
+				hole = k
+			}
+		}
+	}
+	gens := make([]genID, len(obs))
+	for k := 0; k <= top; k++ {
+		switch {
+		case obs[k] == 0:
+		case hole < 0 || k < hole:
+			gens[k] = genID{epoch: before.epoch, n: before.creates - int64(k)}
+		case holes == 1:
+			gens[k] = genID{epoch: before.epoch, n: before.creates - int64(k-1)}
+		}
 	}
 	return gens
 }

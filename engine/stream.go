@@ -17,6 +17,9 @@ var ErrClosed = errors.New("engine: stream closed")
 // retires a file from retention within a few milliseconds.
 const consumerLookEvery = time.Millisecond
 
+// copyStep is how many entries collect copies at a time (about 80 KiB).
+const copyStep = 512
+
 // defaultBatch is the batch size Next uses when given max <= 0.
 const defaultBatch = 4096
 
@@ -166,8 +169,15 @@ func (s *Stream) collect(max int) ([]Entry, error) {
 	var out []Entry
 	if len(buf) > 0 {
 		out = make([]Entry, len(buf))
-		copy(out, buf)
-		clear(buf) // drop references to what the caller now owns
+		// In steps: one copy is a runtime routine that cannot be
+		// preempted, and the first touch of a fresh batch (megabytes)
+		// costs milliseconds of page faults, during which a collection
+		// waiting to stop the world stops the watcher too.
+		for i := 0; i < len(buf); i += copyStep {
+			j := min(i+copyStep, len(buf))
+			copy(out[i:j], buf[i:j])
+			clear(buf[i:j]) // drop references to what the caller now owns
+		}
 	}
 	if buf != nil {
 		s.batch = buf[:0]
