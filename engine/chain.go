@@ -33,6 +33,8 @@ type chainFile struct {
 	// gapBefore is set when the file before it in the chain may have
 	// rotated away unseen: data between the two may be lost.
 	gapBefore bool
+	// gen is its creation number, when a look could tell it exactly.
+	gen genID
 }
 
 // chain holds the files of one file type, oldest first. files[0] is the
@@ -41,6 +43,18 @@ type chainFile struct {
 type chain struct {
 	ft    *FileType
 	paths []string // index = rotation slot: Name, Name.1, …, Name.4
+	// dirfd is a descriptor on the directory the chain was opened in, and
+	// names are the slots' names relative to it (AT_FDCWD and full paths
+	// when the directory could not be opened). Looking through it, a chain
+	// never mistakes the files of another directory that took the name
+	// for its own, and each stat skips resolving the directory's path.
+	dirfd int
+	names []string
+	// ctr, when set (before any look that may run concurrently), counts
+	// creations of the live file so that looks can number generations;
+	// ci is the chain's index in it.
+	ctr genCounter
+	ci  int
 
 	mu     sync.Mutex
 	files  []*chainFile
@@ -55,7 +69,10 @@ type chain struct {
 }
 
 func newChain(dir string, ft *FileType) *chain {
-	c := &chain{ft: ft}
+	c := &chain{ft: ft, dirfd: unix.AT_FDCWD}
+	if fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err == nil {
+		c.dirfd = fd
+	}
 	slots := 1
 	if ft.Rotates {
 		slots += maxRotations
@@ -66,6 +83,10 @@ func newChain(dir string, ft *FileType) *chain {
 			name += "." + strconv.Itoa(k)
 		}
 		c.paths = append(c.paths, filepath.Join(dir, name))
+		if c.dirfd == unix.AT_FDCWD {
+			name = c.paths[k]
+		}
+		c.names = append(c.names, name)
 	}
 	return c
 }
@@ -82,8 +103,8 @@ func (c *chain) slotName(k int) string { return filepath.Base(c.paths[k]) }
 func (c *chain) observe(held []uint64) []uint64 {
 	obs := make([]uint64, len(c.paths))
 	var st unix.Stat_t
-	for k, p := range c.paths {
-		if unix.Stat(p, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG {
+	for k, name := range c.names {
+		if unix.Fstatat(c.dirfd, name, &st, 0) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG {
 			obs[k] = st.Ino
 			if slices.Contains(held, st.Ino) {
 				break
@@ -120,7 +141,7 @@ func (c *chain) stableObserve(held []uint64) []uint64 {
 // changed since it looked.
 func (c *chain) scan() (bool, error) {
 	for attempt := 0; attempt < scanAttempts; attempt++ {
-		added, retry, err := c.scanOnce()
+		added, retry, err := c.scanOnce(attempt == scanAttempts-1)
 		if err != nil || !retry {
 			return added, err
 		}
@@ -139,9 +160,18 @@ func (c *chain) heldInodes() ([]uint64, uint64) {
 	return held, c.changes
 }
 
-func (c *chain) scanOnce() (added, retry bool, err error) {
+// scanOnce is one attempt of scan. When the newest held file has left the
+// slots, the files found are the next ones only if their creation numbers
+// say so; without numbers (no counter, names changing during the walk) a
+// gap is assumed, on the last attempt.
+func (c *chain) scanOnce(last bool) (added, retry bool, err error) {
 	held, changes := c.heldInodes()
+	var before genMark
+	if c.ctr != nil {
+		before = c.ctr.mark(c.ci)
+	}
 	obs := c.stableObserve(held)
+	gens := c.gensOf(before, obs, held)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -160,6 +190,13 @@ func (c *chain) scanOnce() (added, retry bool, err error) {
 		gap = true
 	}
 	c.scanned = true
+	if gens != nil {
+		for _, cf := range c.files {
+			if k := slices.Index(obs, cf.ino); k >= 0 && gens[k].known() {
+				cf.gen = gens[k]
+			}
+		}
+	}
 	if n := len(c.files); n > 0 {
 		newest := -1
 		for i := n - 1; i >= 0 && newest < 0; i-- {
@@ -172,8 +209,13 @@ func (c *chain) scanOnce() (added, retry bool, err error) {
 		}
 		if newest >= 0 {
 			top = newest - 1
-		} else {
-			gap = c.ft.Rotates
+		} else if c.ft.Rotates {
+			gap = !c.follows(c.files[n-1].gen, obs, gens)
+			if gap && gens == nil && before.epoch != 0 && !last {
+				// The names changed during the walk: look again for a
+				// view that can be numbered before assuming the worst.
+				return false, true, nil
+			}
 		}
 	}
 	for k := top; k >= 0; k-- {
@@ -183,12 +225,12 @@ func (c *chain) scanOnce() (added, retry bool, err error) {
 		if len(c.files) >= maxHeldFiles {
 			return added, false, nil
 		}
-		f, err := os.Open(c.paths[k])
+		f, err := c.open(k)
 		if errors.Is(err, fs.ErrNotExist) {
 			return added, true, nil
 		}
 		if err != nil {
-			return added, false, fmt.Errorf("open %s: %w", c.paths[k], err)
+			return added, false, withPath("open", c.paths[k], err)
 		}
 		ino, err := inodeOf(f)
 		if err != nil {
@@ -200,12 +242,47 @@ func (c *chain) scanOnce() (added, retry bool, err error) {
 			f.Close()
 			return added, true, nil
 		}
-		c.files = append(c.files, &chainFile{f: f, ino: ino, slot: k, gapBefore: gap})
+		cf := &chainFile{f: f, ino: ino, slot: k, gapBefore: gap}
+		if gens != nil {
+			cf.gen = gens[k]
+		}
+		c.files = append(c.files, cf)
 		c.changes++
 		gap = false
 		added = true
 	}
 	return added, false, nil
+}
+
+// open opens the file at slot k, through dirfd.
+func (c *chain) open(k int) (*os.File, error) {
+	for {
+		fd, err := unix.Openat(c.dirfd, c.names[k], unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "open", Path: c.paths[k], Err: err}
+		}
+		return os.NewFile(uintptr(fd), c.paths[k]), nil
+	}
+}
+
+// follows reports whether the oldest file of a walk that is not held was
+// created right after the newest held file (whose number is newest): then
+// nothing came between them, however many rotations went by.
+func (c *chain) follows(newest genID, obs []uint64, gens []genID) bool {
+	if !newest.known() || gens == nil {
+		return false
+	}
+	for k := len(obs) - 1; k >= 0; k-- {
+		if obs[k] == 0 || c.holds(obs[k]) {
+			continue
+		}
+		g := gens[k]
+		return g.epoch == newest.epoch && g.n == newest.n+1
+	}
+	return false
 }
 
 func (c *chain) holds(ino uint64) bool {
@@ -267,6 +344,9 @@ func (c *chain) snapshotFiles() []*chainFile {
 func (c *chain) closeAll() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.closed && c.dirfd != unix.AT_FDCWD {
+		unix.Close(c.dirfd)
+	}
 	c.closed = true
 	for _, cf := range c.files {
 		cf.f.Close()

@@ -86,7 +86,7 @@ func checkDir(dir string) error {
 		return fmt.Errorf("%w: no log directory %s", ErrNotFound, dir)
 	}
 	if err != nil {
-		return fmt.Errorf("stat %s: %w", dir, err)
+		return withPath("stat", dir, err)
 	}
 	if !fi.IsDir() {
 		return fmt.Errorf("%w: %s is not a directory", ErrNotFound, dir)
@@ -104,7 +104,7 @@ func ListSandboxes(home string) ([]Sandbox, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("list sandboxes in %s: %w", root, err)
+		return nil, fmt.Errorf("list sandboxes: %w", withPath("read", root, err))
 	}
 	var out []Sandbox
 	for _, de := range des {
@@ -131,7 +131,7 @@ func describeLogDir(name, dir string) (Sandbox, error) {
 	sb := Sandbox{Name: name, LogDir: dir}
 	des, err := os.ReadDir(dir)
 	if err != nil {
-		return sb, fmt.Errorf("read %s: %w", dir, err)
+		return sb, withPath("read", dir, err)
 	}
 	for _, de := range des {
 		if !de.Type().IsRegular() {
@@ -165,12 +165,12 @@ func ReadBootError(dir string) (*BootError, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, withPath("open", path, err)
 	}
 	defer f.Close()
 	raw, err := io.ReadAll(io.LimitReader(f, maxBootErrorBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, withPath("read", path, err)
 	}
 	if len(raw) > maxBootErrorBytes {
 		return nil, fmt.Errorf("read %s: larger than %d bytes", path, maxBootErrorBytes)

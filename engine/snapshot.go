@@ -3,7 +3,6 @@ package engine
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"runtime"
 	"slices"
@@ -232,7 +231,7 @@ func backLines(sf *snapFile, lo int64, left *int) (int64, bool, error) {
 		start := max(end-backChunk, lo)
 		b := buf[:end-start]
 		if _, err := sf.cf.f.ReadAt(b, start); err != nil && err != io.EOF {
-			return 0, false, fmt.Errorf("read %s: %w", sf.cf.f.Name(), err)
+			return 0, false, withPath("read", sf.cf.f.Name(), err)
 		}
 		for i := len(b) - 1; i >= 0; i-- {
 			if b[i] != '\n' {
@@ -360,7 +359,7 @@ func readFile(sf *snapFile) error {
 	sf.block = make([]byte, n)
 	got, err := sf.cf.f.ReadAt(sf.block, sf.start)
 	if err != nil && err != io.EOF {
-		return fmt.Errorf("read %s: %w", sf.cf.f.Name(), err)
+		return withPath("read", sf.cf.f.Name(), err)
 	}
 	sf.block = sf.block[:got]
 	sf.tailFrom = bytes.LastIndexByte(sf.block, '\n') + 1

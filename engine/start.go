@@ -157,7 +157,7 @@ func checkOffset(f *os.File, off uint64, rotated bool) (string, error) {
 	}
 	var b [1]byte
 	if _, err := f.ReadAt(b[:], int64(off-1)); err != nil {
-		return "", fmt.Errorf("read %s: %w", f.Name(), err)
+		return "", withPath("read", f.Name(), err)
 	}
 	if b[0] != '\n' {
 		return fmt.Sprintf("the byte before offset %d is not a newline: the cursor is stale", off), nil
@@ -213,7 +213,7 @@ func lastLineEnd(f *os.File, size int64) (int64, error) {
 		start := max(end-backChunk, 0)
 		b := buf[:end-start]
 		if _, err := f.ReadAt(b, start); err != nil && err != io.EOF {
-			return 0, fmt.Errorf("read %s: %w", f.Name(), err)
+			return 0, withPath("read", f.Name(), err)
 		}
 		if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
 			return start + int64(i) + 1, nil

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"time"
 )
@@ -202,7 +201,7 @@ func (t *track) readChunk() (int, error) {
 	}
 	got, err := t.cur.f.ReadAt(blk[len(blk)-n:], t.readOff)
 	if err != nil && err != io.EOF {
-		return 0, fmt.Errorf("read %s: %w", t.cur.f.Name(), err)
+		return 0, withPath("read", t.cur.f.Name(), err)
 	}
 	blk = blk[:len(blk)-n+got]
 	t.readOff += int64(got)
@@ -240,7 +239,7 @@ func (t *track) skipLong(n int, mtime time.Time) (int, error) {
 	b := t.scratch[:n]
 	got, err := t.cur.f.ReadAt(b, t.readOff)
 	if err != nil && err != io.EOF {
-		return 0, fmt.Errorf("read %s: %w", t.cur.f.Name(), err)
+		return 0, withPath("read", t.cur.f.Name(), err)
 	}
 	b = b[:got]
 	ts := t.trunc

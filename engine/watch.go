@@ -3,6 +3,7 @@ package engine
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -32,6 +33,11 @@ type watcher struct {
 	// blocking wait so that it sees stop.
 	interrupt func()
 
+	// id is the directory's identity at start (zero if it could not be
+	// taken); removed is set once a look found the directory gone.
+	id      dirID
+	removed atomic.Bool
+
 	// gate is read-held while looking at the directory (the watcher and
 	// the consumer may look at once); tests write-hold it to stop all
 	// looks (see pauseWatcher).
@@ -51,7 +57,9 @@ func newWatcher(dir string, chains []*chain, poll time.Duration) *watcher {
 	if poll <= 0 {
 		poll = defaultPollInterval
 	}
+	id, _ := statDir(dir) // Open checked the directory; zero disables the check
 	return &watcher{
+		id:     id,
 		dir:    dir,
 		chains: chains,
 		poll:   poll,

@@ -55,6 +55,9 @@ func (w *watcher) run(fw *fsnotify.Watcher) {
 				continue
 			}
 			look = w.needsLook(ev)
+			if ev.Name == w.dir {
+				w.checkRemoved()
+			}
 			// Coalesce a burst of events into one look, but only a short
 			// one: under a flood of writes, draining everything queued
 			// first would put off the look a rotation needs.
@@ -79,6 +82,7 @@ func (w *watcher) run(fw *fsnotify.Watcher) {
 			look = true // overflow: events were lost
 		case <-tick.C:
 			look = true
+			w.checkRemoved()
 		}
 		// A flood of writes can bury the events of a rotation deep in the
 		// queue: look at least every floodLookEvery while events come.

@@ -5,33 +5,177 @@ package engine
 import (
 	"encoding/binary"
 	"errors"
+	"strconv"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
 
 // inotifyMask is what the watcher asks the kernel about the directory:
-// files appearing, moving and going (the chain changed), and writes (the
-// consumer has something to read).
+// files appearing, moving and going (the chain changed), writes (the
+// consumer has something to read) and the directory itself going.
 const inotifyMask = unix.IN_CREATE | unix.IN_MOVED_FROM | unix.IN_MOVED_TO |
-	unix.IN_DELETE | unix.IN_MODIFY
+	unix.IN_DELETE | unix.IN_MODIFY | selfGone
+
+// selfGone are the events about the watched directory itself going away.
+const selfGone = unix.IN_DELETE_SELF | unix.IN_MOVE_SELF | unix.IN_IGNORED
 
 // chainChange is the part of inotifyMask after which the chain must be
 // looked at again; a write only wakes the consumer.
 const chainChange = unix.IN_CREATE | unix.IN_MOVED_FROM | unix.IN_MOVED_TO | unix.IN_DELETE
 
+// newGeneration is an event that puts a new file under the live name.
+const newGeneration = unix.IN_CREATE | unix.IN_MOVED_TO
+
 // inotifyBuf is how many bytes of events one read takes (about 2000
 // events at the names of log files).
 const inotifyBuf = 64 << 10
+
+// slotRef names a slot of a chain.
+type slotRef struct{ ci, slot int }
+
+// inotifyCounter reads the inotify queue for whoever looks first (the
+// watching goroutine or a busy consumer) and counts, per chain, the files
+// created under the live name and every change to the chain's names. Each
+// IN_CREATE is queued by the kernel before the create returns, so a count
+// taken after a look is exact for what the look saw. A queue overflow lost
+// events: counting starts a new epoch.
+type inotifyCounter struct {
+	w     *watcher
+	fd    int
+	kick  func() // makes the watching goroutine look
+	names map[string]slotRef
+
+	mu      sync.Mutex // guards everything below and reads of fd
+	buf     []byte
+	epoch   uint64
+	creates []int64
+	changes []uint64
+	look    bool // events since the watching goroutine last took these
+	wake    bool
+}
+
+func newInotifyCounter(w *watcher, fd int, kick func()) *inotifyCounter {
+	ic := &inotifyCounter{w: w, fd: fd, kick: kick, names: map[string]slotRef{},
+		buf: make([]byte, inotifyBuf), epoch: 1,
+		creates: make([]int64, len(w.chains)), changes: make([]uint64, len(w.chains))}
+	for ci, c := range w.chains {
+		for k := range c.paths {
+			name := c.ft.Name
+			if k > 0 {
+				name += "." + strconv.Itoa(k)
+			}
+			ic.names[name] = slotRef{ci: ci, slot: k}
+		}
+	}
+	return ic
+}
+
+func (ic *inotifyCounter) mark(ci int) genMark {
+	ic.mu.Lock()
+	look := ic.drain()
+	m := genMark{epoch: ic.epoch, creates: ic.creates[ci], changes: ic.changes[ci]}
+	ic.mu.Unlock()
+	if look {
+		ic.kick()
+	}
+	return m
+}
+
+func (ic *inotifyCounter) settledMark(ci, dirfd int) genMark {
+	if dirfd != unix.AT_FDCWD {
+		// Reading the directory takes its lock, which a rename or a
+		// create holds until it has queued its event.
+		var b [512]byte
+		unix.Getdents(dirfd, b[:]) //nolint:errcheck // only the lock matters
+	}
+	return ic.mark(ci)
+}
+
+// take returns and clears what the events read since the last take ask of
+// the watching goroutine.
+func (ic *inotifyCounter) take() (look, wake bool) {
+	ic.mu.Lock()
+	ic.drain()
+	look, wake = ic.look, ic.wake
+	ic.look, ic.wake = false, false
+	ic.mu.Unlock()
+	return look, wake
+}
+
+// drain reads everything queued, with mu held, and reports whether any of
+// it changed a chain.
+func (ic *inotifyCounter) drain() (look bool) {
+	for {
+		n, err := unix.Read(ic.fd, ic.buf)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil || n <= 0 {
+			return look
+		}
+		if ic.parse(ic.buf[:n]) {
+			look = true
+		}
+	}
+}
+
+// parse counts the events in b.
+func (ic *inotifyCounter) parse(b []byte) (look bool) {
+	const hdr = unix.SizeofInotifyEvent
+	for off := 0; off+hdr <= len(b); {
+		mask := binary.NativeEndian.Uint32(b[off+4:])
+		nameLen := int(binary.NativeEndian.Uint32(b[off+12:]))
+		end := min(off+hdr+nameLen, len(b))
+		name := b[off+hdr : end]
+		for len(name) > 0 && name[len(name)-1] == 0 {
+			name = name[:len(name)-1]
+		}
+		off = end
+		switch {
+		case mask&unix.IN_Q_OVERFLOW != 0:
+			ic.epoch++
+			for ci := range ic.changes {
+				ic.changes[ci]++
+			}
+			look = true
+			ic.wake = true
+			continue
+		case mask&selfGone != 0:
+			ic.w.checkRemoved()
+			look = true
+			ic.wake = true
+			continue
+		}
+		ref, ok := ic.names[string(name)]
+		if !ok {
+			continue
+		}
+		ic.wake = true
+		if mask&chainChange != 0 {
+			look = true
+			ic.changes[ref.ci]++
+			if ref.slot == 0 && mask&newGeneration != 0 {
+				ic.creates[ref.ci]++
+			}
+		}
+	}
+	if look {
+		ic.look = true
+	}
+	return look
+}
 
 // start launches the watching goroutine. On Linux it reads inotify itself
 // rather than through fsnotify: fsnotify's reader hands events to another
 // goroutine over a channel, and while a busy consumer and a flood of events
 // keep both processors occupied, that second goroutine waited 5–20 ms for
 // one, longer than a 256 KiB rotation stays in retention at 200 MiB/s.
-// Here the goroutine whose thread the kernel wakes is the one that looks.
-// inotify failing (no instances left) leaves the fallback poll, which
-// still works.
+// Here the goroutine whose thread the kernel wakes is the one that looks,
+// and the inotify queue doubles as an exact count of rotations (see
+// inotifyCounter). inotify failing (no instances left) leaves the fallback
+// poll, which still works.
 func (w *watcher) start() {
 	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK)
 	if err == nil {
@@ -53,13 +197,25 @@ func (w *watcher) start() {
 			unix.Write(p[1], []byte{0}) //nolint:errcheck // a full pipe is awake already
 		}
 	}
-	go w.runInotify(fd, p)
+	var ic *inotifyCounter
+	if fd >= 0 && p[1] >= 0 {
+		// Without a pipe a consumer that took events in could not make
+		// the watcher look: then only the watcher reads them, uncounted.
+		ic = newInotifyCounter(w, fd, w.interrupt)
+		for ci, c := range w.chains {
+			c.ctr, c.ci = ic, ci
+		}
+		// Number the files held from the start: the newest is the one a
+		// later look compares what it finds with.
+		w.look()
+	}
+	go w.runInotify(fd, p, ic)
 }
 
-// runInotify waits for inotify events (or the fallback poll, or stop) and
-// looks at the directory as soon as the chain changed, in the goroutine
-// the kernel woke.
-func (w *watcher) runInotify(fd int, p [2]int) {
+// runInotify waits for inotify events (or the fallback poll, a kick, or
+// stop) and looks at the directory as soon as the chain changed, in the
+// goroutine the kernel woke.
+func (w *watcher) runInotify(fd int, p [2]int, ic *inotifyCounter) {
 	// The wait is a blocking poll, not Go's network poller: the kernel
 	// wakes this goroutine's thread directly, where the network poller
 	// notices a ready descriptor only when a processor looks for work,
@@ -82,6 +238,7 @@ func (w *watcher) runInotify(fd int, p [2]int) {
 	}
 	timeout := int(w.poll / time.Millisecond)
 	buf := make([]byte, inotifyBuf)
+	var pipeBuf [64]byte
 	var lastLook time.Time
 	for {
 		select {
@@ -97,10 +254,17 @@ func (w *watcher) runInotify(fd int, p [2]int) {
 		switch {
 		case err != nil || n == 0:
 			look, wake = true, true // fallback poll
+			w.checkRemoved()
 		case fds[0].Revents != 0:
-			return // interrupted: stop is closed
-		default:
-			look, wake = w.readEvents(fd, buf)
+			// Stop, or a consumer took in events that need a look.
+			unix.Read(p[0], pipeBuf[:]) //nolint:errcheck // emptied only to sleep again
+		}
+		if ic != nil {
+			l, wk := ic.take()
+			look, wake = look || l, wake || wk
+		} else if fd >= 0 {
+			l, wk := w.readEvents(fd, buf)
+			look, wake = look || l, wake || wk
 		}
 		// A flood of writes must not put off looks for good.
 		if look || time.Since(lastLook) >= floodLookEvery {
@@ -115,7 +279,7 @@ func (w *watcher) runInotify(fd int, p [2]int) {
 
 // readEvents reads what inotify has queued and says whether the chain may
 // have changed (look) and whether anything concerns a watched file (wake).
-// A queue overflow lost events: look.
+// A queue overflow lost events: look. It serves when there is no counter.
 func (w *watcher) readEvents(fd int, buf []byte) (look, wake bool) {
 	n, err := unix.Read(fd, buf)
 	if err != nil || n <= 0 {
@@ -131,7 +295,10 @@ func (w *watcher) readEvents(fd int, buf []byte) (look, wake bool) {
 			name = name[:len(name)-1]
 		}
 		off = end
-		if mask&unix.IN_Q_OVERFLOW != 0 {
+		if mask&(unix.IN_Q_OVERFLOW|selfGone) != 0 {
+			if mask&selfGone != 0 {
+				w.checkRemoved()
+			}
 			look, wake = true, true
 			continue
 		}

@@ -1,0 +1,89 @@
+package engine
+
+import "slices"
+
+// genID is a file's creation number within a chain: the how-manieth file
+// created under the live name it was, as counted from the filesystem's
+// events. Numbers compare only within one epoch (a lost event starts a new
+// one); epoch 0 means unknown.
+type genID struct {
+	epoch uint64
+	n     int64
+}
+
+func (g genID) known() bool { return g.epoch != 0 }
+
+// genMark is what a genCounter says about one chain at one moment.
+type genMark struct {
+	epoch   uint64 // 0: counting is not possible now
+	creates int64  // files created under the live name in this epoch
+	changes uint64 // events that changed any of the chain's names
+}
+
+// genCounter counts what happened to the names of each chain from the
+// filesystem's own record of events (inotify on Linux), so that a look can
+// tell exactly which generation sits in each slot.
+type genCounter interface {
+	// mark takes in every event queued so far and returns the counts of
+	// chain ci.
+	mark(ci int) genMark
+	// settledMark is mark after every directory operation under way has
+	// finished and queued its event, so that nothing a look just saw in
+	// the directory (through dirfd) is missing from the counts.
+	settledMark(ci, dirfd int) genMark
+}
+
+// gensOf gives every slot of a walk its creation number, or returns nil
+// when that cannot be known exactly: no counter, or the chain's names
+// changed between before (taken just before the walk) and now. held are
+// the inodes the walk stopped at (slots after the first of them were not
+// looked at).
+//
+// At rest, slot k holds the file created k creations before the live one.
+// A rotation renames the highest slot first and creates the live file
+// last, so a rotation under way shows as one empty slot j among the
+// occupied ones: slots below j are as they were (k creations back), slots
+// above were moved up already (k-1 back). With more than one empty slot
+// among occupied ones (not the producer's rotation), only the slots below
+// the first are numbered.
+func (c *chain) gensOf(before genMark, obs, held []uint64) []genID {
+	if c.ctr == nil || before.epoch == 0 || !c.ft.Rotates {
+		return nil
+	}
+	if c.ctr.settledMark(c.ci, c.dirfd) != before {
+		return nil
+	}
+	seen := len(obs) // slots the walk looked at
+	for k, ino := range obs {
+		if ino != 0 && slices.Contains(held, ino) {
+			seen = k + 1
+			break
+		}
+	}
+	top := -1 // highest occupied slot seen
+	for k := 0; k < seen; k++ {
+		if obs[k] != 0 {
+			top = k
+		}
+	}
+	hole, holes := -1, 0
+	for k := 0; k < top; k++ {
+		if obs[k] == 0 {
+			holes++
+			if hole < 0 {
+				hole = k
+			}
+		}
+	}
+	gens := make([]genID, len(obs))
+	for k := 0; k <= top; k++ {
+		switch {
+		case obs[k] == 0:
+		case hole < 0 || k < hole:
+			gens[k] = genID{epoch: before.epoch, n: before.creates - int64(k)}
+		case holes == 1:
+			gens[k] = genID{epoch: before.epoch, n: before.creates - int64(k-1)}
+		}
+	}
+	return gens
+}
