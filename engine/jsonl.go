@@ -153,22 +153,32 @@ func (d *jsonDecoder) object(r *jsonRecord, truncated bool) bool {
 				return false
 			}
 		}
-		d.ws()
-		key, ok := d.str()
+		key, ok := d.memberKey()
 		if !ok {
 			return false
 		}
-		d.ws()
-		if d.pos >= len(d.buf) || d.buf[d.pos] != ':' {
-			return false
-		}
-		d.pos++
-		d.ws()
 		if !d.field(key, r, truncated) {
 			return false
 		}
 		afterValue = true
 	}
+}
+
+// memberKey decodes `"key" :` with the white space around it, leaving d.pos
+// at the member's value.
+func (d *jsonDecoder) memberKey() ([]byte, bool) {
+	d.ws()
+	key, ok := d.str()
+	if !ok {
+		return nil, false
+	}
+	d.ws()
+	if d.pos >= len(d.buf) || d.buf[d.pos] != ':' {
+		return nil, false
+	}
+	d.pos++
+	d.ws()
+	return key, true
 }
 
 // writerFields decodes the writer's own layout, `"t":"…","s":"…","d":"…",
@@ -669,17 +679,10 @@ func (d *jsonDecoder) continuation(r *jsonRecord) bool {
 		default:
 			return false
 		}
-		d.ws()
-		key, ok := d.str()
+		key, ok := d.memberKey()
 		if !ok {
 			return false
 		}
-		d.ws()
-		if d.pos >= len(d.buf) || d.buf[d.pos] != ':' {
-			return false
-		}
-		d.pos++
-		d.ws()
 		if len(key) == 1 && key[0] == 'd' {
 			return false // a second "d" cannot follow the cut one
 		}
