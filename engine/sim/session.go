@@ -132,7 +132,12 @@ func (g *generator) exitSession(i int) error {
 	if err := g.system(msg); err != nil {
 		return err
 	}
-	g.ended = append(g.ended, se)
+	if se.seq > 0 {
+		if g.endedSeq == nil {
+			g.endedSeq = make(map[uint64]int64)
+		}
+		g.endedSeq[se.id] = se.seq
+	}
 	g.sessions = append(g.sessions[:i], g.sessions[i+1:]...)
 	g.weight -= kindWeight[se.kind]
 	return g.startSession(se.kind)

@@ -47,8 +47,11 @@ type generator struct {
 	rng      *rand.Rand
 	clock    clockText
 	sessions []*session
-	ended    []*session // sessions that exited, for Stats.LastSeq
-	weight   int        // sum of the sessions' kind weights
+	// endedSeq is the last seq of each session that exited, for
+	// Stats.LastSeq: only the number is kept, not the session and its
+	// buffers, so a long run does not grow with every session it ends.
+	endedSeq map[uint64]int64
+	weight   int // sum of the sessions' kind weights
 
 	max       int64       // record budget; 0 unlimited
 	stop      func() bool // FillWindow's end condition, checked per step
@@ -157,12 +160,13 @@ func (g *generator) loop(ctx context.Context) error {
 
 // lastSeqs maps every session that wrote a program line to its last seq.
 func (g *generator) lastSeqs() map[uint64]int64 {
-	m := make(map[uint64]int64, len(g.sessions)+len(g.ended))
-	for _, list := range [][]*session{g.ended, g.sessions} {
-		for _, se := range list {
-			if se.seq > 0 {
-				m[se.id] = se.seq
-			}
+	m := make(map[uint64]int64, len(g.sessions)+len(g.endedSeq))
+	for id, seq := range g.endedSeq {
+		m[id] = seq
+	}
+	for _, se := range g.sessions {
+		if se.seq > 0 {
+			m[se.id] = se.seq
 		}
 	}
 	return m
