@@ -12,6 +12,7 @@ import (
 
 	"sandtail/engine"
 	"sandtail/theme"
+	"sandtail/tui/keytest"
 )
 
 // fakeBackend is a scripted engine: a fixed log for snapshots and streams
@@ -216,7 +217,7 @@ func (h *harness) fail(i int, err error) {
 // key presses a key given as msg.String() would spell it.
 func (h *harness) key(keys ...string) {
 	for _, k := range keys {
-		h.press(keyPress(k))
+		h.press(keytest.Press(k))
 	}
 }
 
@@ -235,37 +236,6 @@ func (h *harness) typeText(s string) {
 	for _, r := range s {
 		h.press(tea.KeyPressMsg{Code: r, Text: string(r)})
 	}
-}
-
-// keyPress builds the key press that msg.String() spells as k.
-func keyPress(k string) tea.KeyPressMsg {
-	switch k {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "end":
-		return tea.KeyPressMsg{Code: tea.KeyEnd}
-	case "pgup":
-		return tea.KeyPressMsg{Code: tea.KeyPgUp}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	case "ctrl+r":
-		return tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl}
-	case "ctrl+x":
-		return tea.KeyPressMsg{Code: 'x', Mod: tea.ModCtrl}
-	case "space":
-		return tea.KeyPressMsg{Code: ' ', Text: " "}
-	}
-	r := []rune(k)
-	if len(r) != 1 {
-		panic("keyPress: unknown key " + k)
-	}
-	return tea.KeyPressMsg{Code: r[0], Text: k}
 }
 
 // t0 is the time of the first test entry.

@@ -12,6 +12,7 @@ import (
 
 	"sandtail/engine"
 	"sandtail/theme"
+	"sandtail/tui/keytest"
 )
 
 // onlySGR matches the escape sequences a frame may hold: SGR only.
@@ -36,7 +37,7 @@ func FuzzFrameFits(f *testing.F) {
 		})
 		m.timestamps, m.ids, m.wrap, m.raw = toggles&1 != 0, toggles&2 != 0, toggles&4 == 0, toggles&8 != 0
 		if toggles&16 != 0 {
-			m.Update(keyPress("k"))
+			m.Update(keytest.Press("k"))
 		}
 		frame := m.View().Content
 		rows := strings.Split(frame, "\n")

@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"sandtail/engine"
+	"sandtail/tui/keytest"
 )
 
 // screenText is the frame without styles.
@@ -309,7 +310,7 @@ func TestCopyCommandOpensTheSameSpotAndIsShown(t *testing.T) {
 	entries := outLines(0, 3)
 	h.send(0, entries...)
 	h.key("k")
-	_, cmd := h.m.Update(keyPress("Y"))
+	_, cmd := h.m.Update(keytest.Press("Y"))
 	want := "sandtail devbox --from " + entries[0].Cursor.String() + " --source all"
 	if h.m.status != want {
 		t.Fatalf("status %q, want %q", h.m.status, want)
@@ -318,7 +319,7 @@ func TestCopyCommandOpensTheSameSpotAndIsShown(t *testing.T) {
 	if cmd == nil || !strings.Contains(fmt.Sprint(cmd()), entries[0].Cursor.String()) {
 		t.Error("Y did not copy the command through the clipboard")
 	}
-	_, cmd = h.m.Update(keyPress("y"))
+	_, cmd = h.m.Update(keytest.Press("y"))
 	if cmd == nil || !strings.Contains(fmt.Sprint(cmd()), "line 1") {
 		t.Error("y did not copy the line")
 	}
@@ -570,17 +571,17 @@ func TestColourToggleTurnsEveryColourOff(t *testing.T) {
 	if !hasColourSGR(m.View().Content) {
 		t.Fatal("no colour with colour on")
 	}
-	m.Update(keyPress("c"))
+	m.Update(keytest.Press("c"))
 	if hasColourSGR(m.View().Content) {
 		t.Errorf("colour left after c: %q", m.View().Content)
 	}
-	m.Update(keyPress("c"))
+	m.Update(keytest.Press("c"))
 	m.Update(tea.BackgroundColorMsg{Color: color.White})
 	if m.dark || !hasColourSGR(m.View().Content) {
 		t.Error("light background not picked up")
 	}
 	mono := newModel(ctx, Config{Name: "devbox", Dir: "/x", Color: ColorNever}, options{backend: &fakeBackend{}, colorOK: colorAllowed(ColorNever)})
-	mono.Update(keyPress("c"))
+	mono.Update(keytest.Press("c"))
 	if !mono.styles.Mono || !strings.Contains(mono.status, "colour is off") {
 		t.Errorf("--color never: c turned colour on (status %q)", mono.status)
 	}

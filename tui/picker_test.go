@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"sandtail/tui/keytest"
+
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -52,7 +54,7 @@ func TestPickerListsSandboxesAndEnterOpens(t *testing.T) {
 		t.Error("light background not taken")
 	}
 	h.key("down")
-	h.press(keyPress("enter"))
+	h.press(keytest.Press("enter"))
 	time.Sleep(10 * time.Millisecond)
 	h.settle()
 	if h.m.picker != nil || h.m.cfg.Name != "beta" {

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"sandtail/theme"
+	"sandtail/tui/keytest"
 )
 
 // record is one exec.log line.
@@ -68,7 +69,7 @@ func TestProgramFollowsRealFilesAndQuits(t *testing.T) {
 	appendFile(t, log, record("stdout", 1, "a live line\n"))
 	waitScreen(t, tm, "a live line")
 
-	tm.Send(keyPress("q"))
+	tm.Send(keytest.Press("q"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	m := tm.FinalModel(t).(*Model)
 	if m.ring.Len() != 3 {
@@ -89,15 +90,15 @@ func TestProgramSourceToggleAndSearch(t *testing.T) {
 	waitScreen(t, tm, "boom: disk full")
 
 	// The renderer sends only what changed, so wait for the changed cells.
-	tm.Send(keyPress("2"))
+	tm.Send(keytest.Press("2"))
 	waitScreen(t, tm, "✗")
-	tm.Send(keyPress("/"))
+	tm.Send(keytest.Press("/"))
 	tm.Type("request 7 ")
-	tm.Send(keyPress("enter"))
+	tm.Send(keytest.Press("enter"))
 	waitScreen(t, tm, "1/1")
 
 	tm.Send(tea.WindowSizeMsg{Width: 40, Height: 10})
-	tm.Send(keyPress("q"))
+	tm.Send(keytest.Press("q"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	m := tm.FinalModel(t).(*Model)
 	if got := m.ring.At(m.sel).plain; got != "request 7 ok" {
@@ -123,7 +124,7 @@ func TestProgramReportsARemovedDirectoryWithoutCrashing(t *testing.T) {
 	// Whatever the engine makes of it, the program keeps running and the
 	// buffer stays; q still quits.
 	time.Sleep(300 * time.Millisecond)
-	tm.Send(keyPress("q"))
+	tm.Send(keytest.Press("q"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	m := tm.FinalModel(t).(*Model)
 	if m.ring.Len() != 1 {
@@ -137,7 +138,7 @@ func TestProgramOnAnEmptyDirectoryShowsLinesAsTheyCome(t *testing.T) {
 	waitScreen(t, tm, "no log lines yet")
 	appendFile(t, filepath.Join(dir, "exec.log"), record("stdout", 1, "first words\n"))
 	waitScreen(t, tm, "first words")
-	tm.Send(keyPress("q"))
+	tm.Send(keytest.Press("q"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	if m := tm.FinalModel(t).(*Model); m.state != stateLive || m.streamErr != "" {
 		t.Errorf("state %v, error %q", m.state, m.streamErr)
@@ -149,9 +150,9 @@ func TestProgramCopiesThroughOSC52(t *testing.T) {
 	appendFile(t, filepath.Join(dir, "exec.log"), record("stdout", 1, "copy me\n"))
 	tm := runProgram(t, Config{Name: "devbox", Dir: dir}, 80, 12)
 	waitScreen(t, tm, "copy me")
-	tm.Send(keyPress("y"))
+	tm.Send(keytest.Press("y"))
 	// OSC 52 carries the text base64-encoded: "copy me" is Y29weSBtZQ==.
 	waitScreen(t, tm, "\x1b]52;c;Y29weSBtZQ==")
-	tm.Send(keyPress("q"))
+	tm.Send(keytest.Press("q"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }

@@ -11,33 +11,11 @@ import (
 	"sandtail/engine"
 	"sandtail/keymap"
 	"sandtail/theme"
+	"sandtail/tui/keytest"
 )
 
 // noColor is the NoColor theme's dialog styles: no colour tokens at all.
 func noColor() theme.Dialog { return theme.NewDialog(theme.MonoPalette()) }
-
-func press(s string) tea.KeyPressMsg {
-	switch s {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "shift+tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "space":
-		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	case "ctrl+c":
-		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
-	}
-	r := []rune(s)
-	return tea.KeyPressMsg{Code: r[0], Text: s}
-}
 
 func testErr() *engine.MissedRotationError {
 	return &engine.MissedRotationError{
@@ -133,7 +111,7 @@ func TestRotationKeys(t *testing.T) {
 			r := newRotation()
 			var got Action
 			for i, k := range tt.keys {
-				got = r.HandleMsg(press(k))
+				got = r.HandleMsg(keytest.Press(k))
 				if i < len(tt.keys)-1 && got != nil {
 					t.Fatalf("key %q returned %#v before the last key", k, got)
 				}
@@ -147,7 +125,7 @@ func TestRotationKeys(t *testing.T) {
 
 func TestRotationIgnoresOtherMessages(t *testing.T) {
 	r := newRotation()
-	for _, msg := range []tea.Msg{tea.WindowSizeMsg{Width: 10, Height: 5}, press("x"), press("1"), nil} {
+	for _, msg := range []tea.Msg{tea.WindowSizeMsg{Width: 10, Height: 5}, keytest.Press("x"), keytest.Press("1"), nil} {
 		if act := r.HandleMsg(msg); act != nil {
 			t.Fatalf("%#v gave action %#v", msg, act)
 		}
@@ -202,7 +180,7 @@ func TestRotationGolden(t *testing.T) {
 func TestRotationGoldenCompact(t *testing.T) {
 	var o Overlay
 	r := newRotation()
-	r.HandleMsg(press("down"))
+	r.HandleMsg(keytest.Press("down"))
 	o.Open(r)
 	screen := o.Render(background(40, 10), 40, 10)
 	checkScreen(t, screen, 40, 10)
@@ -233,7 +211,7 @@ func TestRotationGoldenLarge(t *testing.T) {
 
 func TestOverlayStack(t *testing.T) {
 	var o Overlay
-	if o.Active() || o.Front() != nil || o.HandleMsg(press("enter")) != nil {
+	if o.Active() || o.Front() != nil || o.HandleMsg(keytest.Press("enter")) != nil {
 		t.Fatal("empty overlay is not inert")
 	}
 	h := newHelp()
@@ -243,10 +221,10 @@ func TestOverlayStack(t *testing.T) {
 		t.Fatal("help should be in front of the rotation dialog")
 	}
 	// Keys go to the front dialog only: "r" means nothing to help.
-	if act := o.HandleMsg(press("r")); act != nil {
+	if act := o.HandleMsg(keytest.Press("r")); act != nil {
 		t.Fatalf("help handled r: %#v", act)
 	}
-	if act := o.HandleMsg(press("esc")); act != (ActionClose{}) {
+	if act := o.HandleMsg(keytest.Press("esc")); act != (ActionClose{}) {
 		t.Fatalf("esc on help: %#v", act)
 	}
 	if o.Has(HelpID) || o.Front() == nil || o.Front().ID() != RotationID {
@@ -258,7 +236,7 @@ func TestOverlayStack(t *testing.T) {
 	if o.Front() != second || len(o.dialogs) != 1 {
 		t.Fatalf("reopen stacked: %d dialogs", len(o.dialogs))
 	}
-	if act := o.HandleMsg(press("n")); act != (ActionRestart{ChoiceNow, engine.FromEnd()}) {
+	if act := o.HandleMsg(keytest.Press("n")); act != (ActionRestart{ChoiceNow, engine.FromEnd()}) {
 		t.Fatalf("n: %#v", act)
 	}
 	if o.Active() {

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"sandtail/keymap"
+	"sandtail/tui/keytest"
 )
 
 func newHelp() *Help { return NewHelp(keymap.Default(), keymap.DefaultHelpOverlay(), noColor()) }
@@ -47,7 +48,7 @@ func TestHelpScrollsToEveryKeyWhenSmall(t *testing.T) {
 		for _, l := range strings.Split(ansi.Strip(h.Render(40, 10)), "\n") {
 			seen[strings.TrimSpace(strings.Trim(l, "│"))] = true
 		}
-		h.HandleMsg(press("j"))
+		h.HandleMsg(keytest.Press("j"))
 	}
 	all := strings.Join(keysOf(seen), "\n")
 	for _, group := range keymap.Default().FullHelp() {
@@ -59,7 +60,7 @@ func TestHelpScrollsToEveryKeyWhenSmall(t *testing.T) {
 	}
 	// Scrolling stops at the end: one press up moves the view at once.
 	before := h.Render(40, 10)
-	h.HandleMsg(press("k"))
+	h.HandleMsg(keytest.Press("k"))
 	if h.Render(40, 10) == before {
 		t.Fatal("scrolling ran past the end of the list")
 	}
@@ -67,14 +68,14 @@ func TestHelpScrollsToEveryKeyWhenSmall(t *testing.T) {
 
 func TestHelpKeys(t *testing.T) {
 	for _, k := range []string{"esc", "?", "q"} {
-		if act := newHelp().HandleMsg(press(k)); act != (ActionClose{}) {
+		if act := newHelp().HandleMsg(keytest.Press(k)); act != (ActionClose{}) {
 			t.Fatalf("%s: %#v", k, act)
 		}
 	}
-	if act := newHelp().HandleMsg(press("ctrl+c")); act != (ActionQuit{}) {
+	if act := newHelp().HandleMsg(keytest.Press("ctrl+c")); act != (ActionQuit{}) {
 		t.Fatalf("ctrl+c: %#v", act)
 	}
-	if act := newHelp().HandleMsg(press("enter")); act != nil {
+	if act := newHelp().HandleMsg(keytest.Press("enter")); act != nil {
 		t.Fatalf("enter: %#v", act)
 	}
 }

@@ -16,41 +16,15 @@ import (
 	"sandtail/engine"
 	"sandtail/keymap"
 	"sandtail/theme"
+	"sandtail/tui/keytest"
 )
 
 var testNow = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 
-func press(s string) tea.KeyPressMsg {
-	switch s {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "pgdown":
-		return tea.KeyPressMsg{Code: tea.KeyPgDown}
-	case "pgup":
-		return tea.KeyPressMsg{Code: tea.KeyPgUp}
-	case "home":
-		return tea.KeyPressMsg{Code: tea.KeyHome}
-	case "end":
-		return tea.KeyPressMsg{Code: tea.KeyEnd}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	case "ctrl+c", "ctrl+u", "ctrl+n", "ctrl+p":
-		return tea.KeyPressMsg{Code: rune(s[5]), Mod: tea.ModCtrl}
-	}
-	r := []rune(s)
-	return tea.KeyPressMsg{Code: r[0], Text: s}
-}
-
 func typeText(p *Picker, s string) Action {
 	var act Action
 	for _, r := range s {
-		act = p.HandleMsg(press(string(r)))
+		act = p.HandleMsg(keytest.Press(string(r)))
 	}
 	return act
 }
@@ -88,7 +62,7 @@ func checkScreen(t *testing.T, s string, w, h int) {
 
 func TestPickerGolden(t *testing.T) {
 	p := newPicker(sandboxes(), nil)
-	p.HandleMsg(press("down"))
+	p.HandleMsg(keytest.Press("down"))
 	s := p.Render(80, 12)
 	checkScreen(t, s, 80, 12)
 	golden.RequireEqual(t, ansi.Strip(s))
@@ -146,7 +120,7 @@ func TestPickerLoading(t *testing.T) {
 	if plain := ansi.Strip(p.Render(60, 8)); !strings.Contains(plain, "Looking for sandboxes") {
 		t.Fatalf("before loading:\n%s", plain)
 	}
-	if act := p.HandleMsg(press("enter")); act != nil {
+	if act := p.HandleMsg(keytest.Press("enter")); act != nil {
 		t.Fatalf("enter before loading: %#v", act)
 	}
 }
@@ -171,7 +145,7 @@ func TestPickerOpen(t *testing.T) {
 			p := newPicker(sandboxes(), nil)
 			var act Action
 			for _, k := range tt.keys {
-				act = p.HandleMsg(press(k))
+				act = p.HandleMsg(keytest.Press(k))
 			}
 			open, ok := act.(ActionOpen)
 			if !ok || open.Sandbox.Name != tt.want {
@@ -192,21 +166,21 @@ func TestPickerFilterAsYouType(t *testing.T) {
 		t.Fatalf("filter not applied:\n%s", plain)
 	}
 	typeText(p, "-2")
-	if act := p.HandleMsg(press("enter")); act.(ActionOpen).Sandbox.Name != "web-2" {
+	if act := p.HandleMsg(keytest.Press("enter")); act.(ActionOpen).Sandbox.Name != "web-2" {
 		t.Fatalf("enter after filtering: %#v", act)
 	}
-	p.HandleMsg(press("backspace"))
-	p.HandleMsg(press("backspace"))
+	p.HandleMsg(keytest.Press("backspace"))
+	p.HandleMsg(keytest.Press("backspace"))
 	if p.Filter() != "web" {
 		t.Fatalf("after backspaces: %q", p.Filter())
 	}
 	// The highlighted sandbox stays highlighted while it still matches.
-	p.HandleMsg(press("down"))
-	p.HandleMsg(press("backspace"))
+	p.HandleMsg(keytest.Press("down"))
+	p.HandleMsg(keytest.Press("backspace"))
 	if sb, _ := p.Selected(); sb.Name != "web-2" {
 		t.Fatalf("selection lost on widening: %s", sb.Name)
 	}
-	p.HandleMsg(press("ctrl+u"))
+	p.HandleMsg(keytest.Press("ctrl+u"))
 	if p.Filter() != "" || !strings.Contains(ansi.Strip(p.Render(80, 12)), "devbox") {
 		t.Fatal("ctrl+u did not clear the filter")
 	}
@@ -215,7 +189,7 @@ func TestPickerFilterAsYouType(t *testing.T) {
 func TestPickerNoMatch(t *testing.T) {
 	p := newPicker(sandboxes(), nil)
 	typeText(p, "zzz")
-	if act := p.HandleMsg(press("enter")); act != nil {
+	if act := p.HandleMsg(keytest.Press("enter")); act != nil {
 		t.Fatalf("enter with no match: %#v", act)
 	}
 	if plain := ansi.Strip(p.Render(80, 10)); !strings.Contains(plain, `No sandbox matches "zzz"`) {
@@ -224,30 +198,30 @@ func TestPickerNoMatch(t *testing.T) {
 }
 
 func TestPickerQuitKeys(t *testing.T) {
-	if act := newPicker(sandboxes(), nil).HandleMsg(press("q")); act != (ActionQuit{}) {
+	if act := newPicker(sandboxes(), nil).HandleMsg(keytest.Press("q")); act != (ActionQuit{}) {
 		t.Fatalf("q: %#v", act)
 	}
-	if act := newPicker(sandboxes(), nil).HandleMsg(press("esc")); act != (ActionQuit{}) {
+	if act := newPicker(sandboxes(), nil).HandleMsg(keytest.Press("esc")); act != (ActionQuit{}) {
 		t.Fatalf("esc: %#v", act)
 	}
-	if act := newPicker(nil, nil).HandleMsg(press("q")); act != (ActionQuit{}) {
+	if act := newPicker(nil, nil).HandleMsg(keytest.Press("q")); act != (ActionQuit{}) {
 		t.Fatalf("q on the empty picker: %#v", act)
 	}
 	// With a filter typed, q is a letter and esc clears the filter first.
 	p := newPicker(sandboxes(), nil)
 	typeText(p, "a")
-	if act := p.HandleMsg(press("q")); act != nil || p.Filter() != "aq" {
+	if act := p.HandleMsg(keytest.Press("q")); act != nil || p.Filter() != "aq" {
 		t.Fatalf("q while filtering: %#v, filter %q", act, p.Filter())
 	}
-	if act := p.HandleMsg(press("esc")); act != nil || p.Filter() != "" {
+	if act := p.HandleMsg(keytest.Press("esc")); act != nil || p.Filter() != "" {
 		t.Fatalf("esc while filtering: %#v, filter %q", act, p.Filter())
 	}
-	if act := p.HandleMsg(press("esc")); act != (ActionQuit{}) {
+	if act := p.HandleMsg(keytest.Press("esc")); act != (ActionQuit{}) {
 		t.Fatalf("second esc: %#v", act)
 	}
 	p = newPicker(sandboxes(), nil)
 	typeText(p, "dev")
-	if act := p.HandleMsg(press("ctrl+c")); act != (ActionQuit{}) {
+	if act := p.HandleMsg(keytest.Press("ctrl+c")); act != (ActionQuit{}) {
 		t.Fatalf("ctrl+c while filtering: %#v", act)
 	}
 }
@@ -269,13 +243,13 @@ func TestPickerScrollsToSelection(t *testing.T) {
 	p := newPicker(list, nil)
 	p.HandleMsg(tea.WindowSizeMsg{Width: 60, Height: 10})
 	for range 20 {
-		p.HandleMsg(press("down"))
+		p.HandleMsg(keytest.Press("down"))
 	}
 	plain := ansi.Strip(p.Render(60, 10))
 	if !strings.Contains(plain, "▸ box-20") || strings.Contains(plain, "box-00") {
 		t.Fatalf("selection not in view:\n%s", plain)
 	}
-	p.HandleMsg(press("pgdown"))
+	p.HandleMsg(keytest.Press("pgdown"))
 	if sb, _ := p.Selected(); sb.Name != "box-26" {
 		t.Fatalf("page down went to %s, want box-26 (6 rows per page)", sb.Name)
 	}
