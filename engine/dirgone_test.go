@@ -34,13 +34,7 @@ func TestFollowEndsWhenDirectoryRemoved(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
-	var got []Entry
-	var err error
-	for err == nil {
-		var b []Entry
-		b, err = s.Next(ctx, 7)
-		got = append(got, b...)
-	}
+	got, err := readUntilErr(ctx, s, 7)
 	wantSeq(t, lineNumbers(t, got), 5, 25)
 	if !errors.Is(err, fs.ErrNotExist) || errors.Is(err, ErrMissedRotation) || !strings.Contains(err.Error(), "log directory "+dir+" was removed") {
 		t.Fatalf("got %v, want the removal of %s", err, dir)
@@ -65,13 +59,7 @@ func TestFollowEndsWhenDirectoryReplaced(t *testing.T) {
 	writeExec(t, dir, 100, 4)
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
-	var got []Entry
-	var err error
-	for err == nil {
-		var b []Entry
-		b, err = s.Next(ctx, 100)
-		got = append(got, b...)
-	}
+	got, err := readUntilErr(ctx, s, 100)
 	wantSeq(t, lineNumbers(t, got), 0, 4)
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("got %v, want the removal of %s", err, dir)

@@ -115,6 +115,19 @@ func readN(t testing.TB, s *Stream, n int, timeout time.Duration) []Entry {
 	return all
 }
 
+// readUntilErr reads a follow stream in batches of max until Next fails,
+// and returns what it read with the error that ended it.
+func readUntilErr(ctx context.Context, s *Stream, max int) ([]Entry, error) {
+	var all []Entry
+	for {
+		b, err := s.Next(ctx, max)
+		all = append(all, b...)
+		if err != nil {
+			return all, err
+		}
+	}
+}
+
 // lineNumbers extracts N from entries whose Data is "line N\n".
 func lineNumbers(t testing.TB, es []Entry) []int {
 	t.Helper()

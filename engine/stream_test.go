@@ -293,13 +293,9 @@ func TestTrueMissThenLenientResume(t *testing.T) {
 	resume()
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
-	var err error
-	for err == nil {
-		var b []Entry
-		b, err = s.Next(ctx, 100)
-		if len(b) > 0 {
-			t.Fatalf("entries after the miss: %v", lineNumbers(t, b))
-		}
+	b, err := readUntilErr(ctx, s, 100)
+	if len(b) > 0 {
+		t.Fatalf("entries after the miss: %v", lineNumbers(t, b))
 	}
 	var mr *MissedRotationError
 	if !errors.As(err, &mr) || !errors.Is(err, ErrMissedRotation) || mr.File != "exec.log" || mr.Offset == 0 || mr.LostBytes <= 0 {
