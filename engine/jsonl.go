@@ -254,29 +254,19 @@ func (d *jsonDecoder) field(key []byte, r *jsonRecord, truncated bool) bool {
 	if len(key) == 1 {
 		switch key[0] {
 		case 't':
-			if d.isNull() {
-				r.hasT, r.timeOK = true, false
-				return true
+			v, null, ok := d.nullableStr()
+			r.hasT, r.timeOK = true, false
+			if !null && ok {
+				r.entry.Time, r.timeOK = d.tc.parse(v)
 			}
-			v, ok := d.str()
-			if !ok {
-				return false
-			}
-			r.hasT = true
-			r.entry.Time, r.timeOK = d.tc.parse(v)
-			return true
+			return ok
 		case 's':
-			if d.isNull() {
-				r.hasS, r.sourceOK = true, false
-				return true
+			v, null, ok := d.nullableStr()
+			r.hasS, r.sourceOK = true, false
+			if !null && ok {
+				r.entry.Source, r.sourceOK = sourceOf(v)
 			}
-			v, ok := d.str()
-			if !ok {
-				return false
-			}
-			r.hasS = true
-			r.entry.Source, r.sourceOK = sourceOf(v)
-			return true
+			return ok
 		case 'd':
 			if d.isNull() {
 				r.entry.Data = nil
@@ -294,16 +284,9 @@ func (d *jsonDecoder) field(key []byte, r *jsonRecord, truncated bool) bool {
 			r.entry.Data = v
 			return true
 		case 'e':
-			if d.isNull() {
-				r.b64 = false
-				return true
-			}
-			v, ok := d.str()
-			if !ok {
-				return false
-			}
+			v, _, ok := d.nullableStr()
 			r.b64 = string(v) == "b64"
-			return true
+			return ok
 		}
 	}
 	if len(key) == 2 && key[0] == 'i' && key[1] == 'd' {
@@ -334,6 +317,16 @@ func sourceOf(v []byte) (Source, bool) {
 		return System, true
 	}
 	return 0, false
+}
+
+// nullableStr decodes a string value or null (null reports v nil and null
+// set); ok is false for anything else.
+func (d *jsonDecoder) nullableStr() (v []byte, null, ok bool) {
+	if d.isNull() {
+		return nil, true, true
+	}
+	v, ok = d.str()
+	return v, false, ok
 }
 
 func (d *jsonDecoder) isNull() bool {
