@@ -159,9 +159,10 @@ func (h *harness) do(cmd tea.Cmd) {
 	}
 	h.inflight.Add(1)
 	go func() {
-		msg := cmd()
+		// Delivered before it stops counting as in flight, so that
+		// settle never sees neither.
+		h.results <- cmd()
 		h.inflight.Add(-1)
-		h.results <- msg
 	}()
 }
 
