@@ -1,14 +1,12 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 )
@@ -25,9 +23,18 @@ const maxHeldFiles = 4096
 // rotation keeps changing it underneath.
 const scanAttempts = 8
 
+// maxSlots is the most rotation slots a chain has: the live name and
+// Name.1 … Name.4.
+const maxSlots = 1 + maxRotations
+
+// spareFiles is how many files a look can add without allocating: the
+// reader keeps that many fresh chainFiles, and that much room in files,
+// ready for the watcher (see reserve).
+const spareFiles = 8
+
 // chainFile is one held file of a chain.
 type chainFile struct {
-	f    *os.File
+	f    fileHandle
 	ino  uint64
 	slot int // rotation slot where it was first seen (0 is the live file)
 	// gapBefore is set when the file before it in the chain may have
@@ -48,8 +55,9 @@ type chain struct {
 	// when the directory could not be opened). Looking through it, a chain
 	// never mistakes the files of another directory that took the name
 	// for its own, and each stat skips resolving the directory's path.
-	dirfd int
-	names []string
+	dirfd  int
+	names  []string
+	cnames [][]byte // names, NUL-terminated for the system calls (see at_linux.go)
 	// ctr, when set (before any look that may run concurrently), counts
 	// creations of the live file so that looks can number generations;
 	// ci is the chain's index in it.
@@ -66,10 +74,17 @@ type chain struct {
 	// scanned is set after the first look: from then on, files found with
 	// nothing held may follow files that came and went unseen.
 	scanned bool
+	// spares are fresh chainFiles for looks to fill (see reserve).
+	spares []*chainFile
+
+	// openedAt counts the files first opened in each slot: how close to
+	// leaving retention the looks caught them (diagnostics for tests).
+	openedAt [maxSlots]atomic.Int64
 }
 
 func newChain(dir string, ft *FileType) *chain {
-	c := &chain{ft: ft, dirfd: unix.AT_FDCWD}
+	c := &chain{ft: ft, dirfd: unix.AT_FDCWD,
+		files: make([]*chainFile, 0, 2*spareFiles), spares: make([]*chainFile, 0, spareFiles)}
 	if fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err == nil {
 		c.dirfd = fd
 	}
@@ -87,6 +102,7 @@ func newChain(dir string, ft *FileType) *chain {
 			name = c.paths[k]
 		}
 		c.names = append(c.names, name)
+		c.cnames = append(c.cnames, append([]byte(name), 0))
 	}
 	return c
 }
@@ -94,33 +110,41 @@ func newChain(dir string, ft *FileType) *chain {
 // slotName is the file name at a rotation slot, for messages.
 func (c *chain) slotName(k int) string { return filepath.Base(c.paths[k]) }
 
+// slotWalk is what one walk of a chain's slots saw.
+type slotWalk struct {
+	ino  [maxSlots]uint64 // inode in each slot, 0 = absent
+	n    int              // the chain's slots
+	seen int              // slots looked at (a walk stops at a held file)
+}
+
 // observe stats the slots newest first (a rotation moves files to higher
-// slots, so a file moving during the walk is still seen), 0 = absent. It
-// stops at the first file in held: everything in higher slots is older
-// than a held file, so was held already or has been read. The walk is
-// short, usually one or two slots: under a rotation storm every stat
-// counts, as a look must finish within a few rotations.
-func (c *chain) observe(held []uint64) []uint64 {
-	obs := make([]uint64, len(c.paths))
-	var st unix.Stat_t
-	for k, name := range c.names {
-		if unix.Fstatat(c.dirfd, name, &st, 0) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG {
-			obs[k] = st.Ino
-			if slices.Contains(held, st.Ino) {
+// slots, so a file moving during the walk is still seen). It stops at the
+// first file held: everything in higher slots is older than a held file,
+// so was held already or has been read. The walk is short, usually one or
+// two slots: under a rotation storm every stat counts, as a look must
+// finish within a few rotations. Like everything a look does, it does not
+// allocate (see fileHandle).
+func (c *chain) observe() slotWalk {
+	w := slotWalk{n: len(c.names), seen: len(c.names)}
+	for k := 0; k < w.n; k++ {
+		if ino, regular, err := statAt(c.dirfd, c.names[k], c.cnames[k]); err == nil && regular {
+			w.ino[k] = ino
+			if c.isHeld(ino) {
+				w.seen = k + 1
 				break
 			}
 		}
 	}
-	return obs
+	return w
 }
 
 // stableObserve repeats observe until two walks agree, so the slot order of
 // new files is trustworthy even while a rotation is under way.
-func (c *chain) stableObserve(held []uint64) []uint64 {
-	prev := c.observe(held)
+func (c *chain) stableObserve() slotWalk {
+	prev := c.observe()
 	for a := 0; a < scanAttempts; a++ {
-		cur := c.observe(held)
-		if slices.Equal(prev, cur) {
+		cur := c.observe()
+		if cur == prev {
 			return cur
 		}
 		prev = cur
@@ -149,15 +173,18 @@ func (c *chain) scan() (bool, error) {
 	return false, nil
 }
 
-// heldInodes returns the inodes held and the change count they belong to.
-func (c *chain) heldInodes() ([]uint64, uint64) {
+// changeCount returns how many files were added so far.
+func (c *chain) changeCount() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	held := make([]uint64, len(c.files))
-	for i, cf := range c.files {
-		held[i] = cf.ino
-	}
-	return held, c.changes
+	return c.changes
+}
+
+// isHeld reports whether the file with inode ino is held.
+func (c *chain) isHeld(ino uint64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.holds(ino)
 }
 
 // scanOnce is one attempt of scan. When the newest held file has left the
@@ -165,20 +192,21 @@ func (c *chain) heldInodes() ([]uint64, uint64) {
 // say so; without numbers (no counter, names changing during the walk) a
 // gap is assumed, on the last attempt.
 func (c *chain) scanOnce(last bool) (added, retry bool, err error) {
-	held, changes := c.heldInodes()
+	changes := c.changeCount()
 	var before genMark
 	if c.ctr != nil {
 		before = c.ctr.mark(c.ci)
 	}
-	obs := c.stableObserve(held)
-	gens := c.gensOf(before, obs, held)
+	w := c.stableObserve()
+	obs := w.ino[:w.n]
+	gens, numbered := c.gensOf(before, w)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
 		return false, false, nil
 	}
 	if c.changes != changes {
-		// Another scan added files since held was taken: obs may not
+		// Another scan added files since the walk began: obs may not
 		// show the newest held file.
 		return false, true, nil
 	}
@@ -190,7 +218,7 @@ func (c *chain) scanOnce(last bool) (added, retry bool, err error) {
 		gap = true
 	}
 	c.scanned = true
-	if gens != nil {
+	if numbered {
 		for _, cf := range c.files {
 			if k := slices.Index(obs, cf.ino); k >= 0 && gens[k].known() {
 				cf.gen = gens[k]
@@ -210,8 +238,8 @@ func (c *chain) scanOnce(last bool) (added, retry bool, err error) {
 		if newest >= 0 {
 			top = newest - 1
 		} else if c.ft.Rotates {
-			gap = !c.follows(c.files[n-1].gen, obs, gens)
-			if gap && gens == nil && before.epoch != 0 && !last {
+			gap = !c.follows(c.files[n-1].gen, obs, gens[:w.n], numbered)
+			if gap && !numbered && before.epoch != 0 && !last {
 				// The names changed during the walk: look again for a
 				// view that can be numbered before assuming the worst.
 				return false, true, nil
@@ -225,25 +253,28 @@ func (c *chain) scanOnce(last bool) (added, retry bool, err error) {
 		if len(c.files) >= maxHeldFiles {
 			return added, false, nil
 		}
-		f, err := c.open(k)
-		if errors.Is(err, fs.ErrNotExist) {
+		fd, err := c.open(k)
+		if err == unix.ENOENT {
 			return added, true, nil
 		}
 		if err != nil {
 			return added, false, withPath("open", c.paths[k], err)
 		}
-		ino, err := inodeOf(f)
-		if err != nil {
-			f.Close()
-			return added, false, err
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil {
+			unix.Close(fd)
+			return added, false, fmt.Errorf("stat %s: %w", c.paths[k], err)
 		}
-		if ino != obs[k] {
+		if st.Ino != obs[k] {
 			// Rotated between the stat and the open: look again.
-			f.Close()
+			unix.Close(fd)
 			return added, true, nil
 		}
-		cf := &chainFile{f: f, ino: ino, slot: k, gapBefore: gap}
-		if gens != nil {
+		c.openedAt[k].Add(1)
+		cf := c.newFile()
+		cf.f = fileHandle{fd: fd, name: c.paths[k]}
+		cf.ino, cf.slot, cf.gapBefore = st.Ino, k, gap
+		if numbered {
 			cf.gen = gens[k]
 		}
 		c.files = append(c.files, cf)
@@ -255,24 +286,65 @@ func (c *chain) scanOnce(last bool) (added, retry bool, err error) {
 }
 
 // open opens the file at slot k, through dirfd.
-func (c *chain) open(k int) (*os.File, error) {
-	for {
-		fd, err := unix.Openat(c.dirfd, c.names[k], unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return nil, &fs.PathError{Op: "open", Path: c.paths[k], Err: err}
-		}
-		return os.NewFile(uintptr(fd), c.paths[k]), nil
+func (c *chain) open(k int) (int, error) {
+	fd, err := openAt(c.dirfd, c.names[k], c.cnames[k])
+	if err != nil {
+		// Bare: a file renamed away under the look is routine, and
+		// wrapping it would allocate. scanOnce names the path.
+		return -1, err
+	}
+	return fd, nil
+}
+
+// newFile returns a fresh chainFile for a look to fill, from the spares
+// when there is one. c.mu is held.
+func (c *chain) newFile() *chainFile {
+	n := len(c.spares)
+	if n == 0 {
+		return new(chainFile)
+	}
+	cf := c.spares[n-1]
+	c.spares[n-1] = nil
+	c.spares = c.spares[:n-1]
+	return cf
+}
+
+// reserve gets the next spareFiles files a look adds ready, so that the
+// look need not allocate: fresh chainFiles, and room for them in files.
+// The reader calls it; its allocations may wait for the collector without
+// harm, and they are made without c.mu held, which a look needs.
+// (chainFiles are never reused: the reader may still hold a popped one.)
+func (c *chain) reserve() {
+	c.mu.Lock()
+	need, n, room := spareFiles-len(c.spares), len(c.files), cap(c.files)
+	c.mu.Unlock()
+	grow := n+spareFiles > room
+	if need <= 0 && !grow {
+		return
+	}
+	var fresh [spareFiles]*chainFile
+	for i := range need {
+		fresh[i] = new(chainFile)
+	}
+	var files []*chainFile
+	if grow {
+		files = make([]*chainFile, 0, 2*(n+spareFiles))
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	// Looks only take spares, so they still fit.
+	c.spares = append(c.spares, fresh[:need]...)
+	if files != nil && len(c.files) <= cap(files) && cap(files) > cap(c.files) {
+		c.files = append(files, c.files...)
 	}
 }
 
 // follows reports whether the oldest file of a walk that is not held was
 // created right after the newest held file (whose number is newest): then
-// nothing came between them, however many rotations went by.
-func (c *chain) follows(newest genID, obs []uint64, gens []genID) bool {
-	if !newest.known() || gens == nil {
+// nothing came between them, however many rotations went by. gens are the
+// walk's numbers when numbered.
+func (c *chain) follows(newest genID, obs []uint64, gens []genID, numbered bool) bool {
+	if !newest.known() || !numbered {
 		return false
 	}
 	for k := len(obs) - 1; k >= 0; k-- {
@@ -314,16 +386,22 @@ func (c *chain) next() *chainFile {
 	return c.files[1]
 }
 
-// pop closes and forgets files[0].
+// pop closes and forgets files[0]. The others move down rather than the
+// slice moving up, so that files keeps its room for looks (see reserve).
+// The descriptor is closed after c.mu is released: closing the last
+// reference to a deleted file frees its pages, and looks need c.mu.
 func (c *chain) pop() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if len(c.files) == 0 {
+		c.mu.Unlock()
 		return
 	}
-	c.files[0].f.Close()
-	c.files[0] = nil
-	c.files = c.files[1:]
+	cf := c.files[0]
+	n := copy(c.files, c.files[1:])
+	c.files[n] = nil
+	c.files = c.files[:n]
+	c.mu.Unlock()
+	cf.f.Close()
 }
 
 // dropBefore closes and forgets the files before index i.
@@ -351,16 +429,7 @@ func (c *chain) closeAll() {
 	for _, cf := range c.files {
 		cf.f.Close()
 	}
-	c.files = nil
-}
-
-// inodeOf returns the inode of an open file.
-func inodeOf(f *os.File) (uint64, error) {
-	var st unix.Stat_t
-	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
-		return 0, fmt.Errorf("stat %s: %w", f.Name(), err)
-	}
-	return st.Ino, nil
+	c.files, c.spares = nil, nil
 }
 
 // fileState is what one fstat tells a reader.
@@ -370,9 +439,9 @@ type fileState struct {
 }
 
 // statFile fstats an open file.
-func statFile(f *os.File) (fileState, error) {
+func statFile(f *fileHandle) (fileState, error) {
 	var st unix.Stat_t
-	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+	if err := f.stat(&st); err != nil {
 		return fileState{}, fmt.Errorf("stat %s: %w", f.Name(), err)
 	}
 	return fileState{size: st.Size, mtime: st.Mtim.Nano()}, nil

@@ -1,7 +1,5 @@
 package engine
 
-import "slices"
-
 // genID is a file's creation number within a chain: the how-manieth file
 // created under the live name it was, as counted from the filesystem's
 // events. Numbers compare only within one epoch (a lost event starts a new
@@ -33,11 +31,9 @@ type genCounter interface {
 	settledMark(ci, dirfd int) genMark
 }
 
-// gensOf gives every slot of a walk its creation number, or returns nil
-// when that cannot be known exactly: no counter, or the chain's names
-// changed between before (taken just before the walk) and now. held are
-// the inodes the walk stopped at (slots after the first of them were not
-// looked at).
+// gensOf gives every slot of a walk its creation number, and reports
+// false when that cannot be known exactly: no counter, or the chain's
+// names changed between before (taken just before the walk) and now.
 //
 // At rest, slot k holds the file created k creations before the live one.
 // A rotation renames the highest slot first and creates the live file
@@ -46,20 +42,14 @@ type genCounter interface {
 // above were moved up already (k-1 back). With more than one empty slot
 // among occupied ones (not the producer's rotation), only the slots below
 // the first are numbered.
-func (c *chain) gensOf(before genMark, obs, held []uint64) []genID {
+func (c *chain) gensOf(before genMark, w slotWalk) (gens [maxSlots]genID, ok bool) {
 	if c.ctr == nil || before.epoch == 0 || !c.ft.Rotates {
-		return nil
+		return gens, false
 	}
 	if c.ctr.settledMark(c.ci, c.dirfd) != before {
-		return nil
+		return gens, false
 	}
-	seen := len(obs) // slots the walk looked at
-	for k, ino := range obs {
-		if ino != 0 && slices.Contains(held, ino) {
-			seen = k + 1
-			break
-		}
-	}
+	obs, seen := w.ino[:w.n], w.seen
 	top := -1 // highest occupied slot seen
 	for k := 0; k < seen; k++ {
 		if obs[k] != 0 {
@@ -75,7 +65,6 @@ func (c *chain) gensOf(before genMark, obs, held []uint64) []genID {
 			}
 		}
 	}
-	gens := make([]genID, len(obs))
 	for k := 0; k <= top; k++ {
 		switch {
 		case obs[k] == 0:
@@ -85,5 +74,5 @@ func (c *chain) gensOf(before genMark, obs, held []uint64) []genID {
 			gens[k] = genID{epoch: before.epoch, n: before.creates - int64(k-1)}
 		}
 	}
-	return gens
+	return gens, true
 }

@@ -53,24 +53,28 @@ func TestGensOfMidRotation(t *testing.T) {
 	m := genMark{epoch: 1, creates: 20}
 	c.ctr = fixedCounter{m}
 	for _, tc := range []struct {
-		obs, held []uint64
-		want      []int64 // -1: unknown
+		obs  [maxSlots]uint64
+		seen int     // slots the walk looked at (it stops at a held file)
+		want []int64 // -1: unknown
 	}{
-		{[]uint64{5, 4, 3, 2, 1}, nil, []int64{20, 19, 18, 17, 16}},
-		{[]uint64{5, 4, 0, 2, 1}, nil, []int64{20, 19, -1, 18, 17}}, // .2→.3 done
-		{[]uint64{0, 4, 3, 2, 1}, nil, []int64{-1, 20, 19, 18, 17}}, // live→.1 done, not created yet
-		{[]uint64{5, 4, 3, 0, 0}, nil, []int64{20, 19, 18, -1, -1}}, // a young chain
-		{[]uint64{5, 0, 3, 0, 1}, nil, []int64{20, -1, -1, -1, -1}}, // not a rotation
-		{[]uint64{5, 4, 0, 0, 0}, []uint64{4}, []int64{20, 19, -1, -1, -1}},
+		{[maxSlots]uint64{5, 4, 3, 2, 1}, 5, []int64{20, 19, 18, 17, 16}},
+		{[maxSlots]uint64{5, 4, 0, 2, 1}, 5, []int64{20, 19, -1, 18, 17}}, // .2→.3 done
+		{[maxSlots]uint64{0, 4, 3, 2, 1}, 5, []int64{-1, 20, 19, 18, 17}}, // live→.1 done, not created yet
+		{[maxSlots]uint64{5, 4, 3, 0, 0}, 5, []int64{20, 19, 18, -1, -1}}, // a young chain
+		{[maxSlots]uint64{5, 0, 3, 0, 1}, 5, []int64{20, -1, -1, -1, -1}}, // not a rotation
+		{[maxSlots]uint64{5, 4, 0, 0, 0}, 2, []int64{20, 19, -1, -1, -1}}, // stopped at held 4
 	} {
-		gens := c.gensOf(m, tc.obs, tc.held)
+		gens, ok := c.gensOf(m, slotWalk{ino: tc.obs, n: maxSlots, seen: tc.seen})
+		if !ok {
+			t.Fatalf("obs %v: not numbered", tc.obs)
+		}
 		for k, w := range tc.want {
 			if g := gens[k]; (w < 0) == g.known() || (w >= 0 && g.n != w) {
 				t.Fatalf("obs %v: slot %d is %+v, want %d", tc.obs, k, g, w)
 			}
 		}
 	}
-	if c.gensOf(genMark{epoch: 1, creates: 19}, []uint64{5}, nil) != nil {
+	if _, ok := c.gensOf(genMark{epoch: 1, creates: 19}, slotWalk{ino: [maxSlots]uint64{5}, n: maxSlots, seen: maxSlots}); ok {
 		t.Fatal("numbered a view during which the chain changed")
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
+	"runtime/trace"
 	"strconv"
 	"strings"
 	"testing"
@@ -264,6 +266,17 @@ func TestFollowThroughput(t *testing.T) {
 				cmd.Wait()
 				done <- st
 			}()
+			fr := startFlightRecorder(t)
+			// Where exec.log files were first opened: the higher the
+			// slot, the closer the look came to losing one.
+			var opened [maxSlots]int64
+			count := func(s *Stream) {
+				for k := range opened {
+					opened[k] += s.chains[0].openedAt[k].Load()
+				}
+			}
+			var ms0 runtime.MemStats
+			runtime.ReadMemStats(&ms0)
 			c := newSeqChecker()
 			var final *sim.Stats
 			misses := 0
@@ -281,7 +294,10 @@ func TestFollowThroughput(t *testing.T) {
 					misses++
 					if firstMiss == nil {
 						firstMiss = err
+						fr.save(t)
 					}
+					t.Logf("miss %d at %v: %v (lost about %d bytes)", misses, time.Since(start).Round(time.Millisecond), err, mr.LostBytes)
+					count(s)
 					s.Close()
 					opts.Start = ResumeLenient(mr.Last)
 					s = mustOpen(t, dir, opts)
@@ -308,6 +324,13 @@ func TestFollowThroughput(t *testing.T) {
 				final = &st
 			}
 			el := time.Since(start)
+			count(s)
+			t.Logf("exec.log files first opened in slot 0…%d: %v", maxRotations, opened)
+			var ms1 runtime.MemStats
+			runtime.ReadMemStats(&ms1)
+			t.Logf("reader: %d collections (%.0f/s), %.0f MiB allocated (%.0f B/record), GC CPU %.1f%%, heap %.0f MiB",
+				ms1.NumGC-ms0.NumGC, float64(ms1.NumGC-ms0.NumGC)/el.Seconds(), float64(ms1.TotalAlloc-ms0.TotalAlloc)/(1<<20),
+				float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(max(c.execRecs, 1)), 100*ms1.GCCPUFraction, float64(ms1.HeapSys)/(1<<20))
 			lost := final.Records - c.execRecs
 			t.Logf("rotation %d KiB: producer wrote %d records, %.0f MiB in %v (%.0f MiB/s), %d rotations; reader got %d records: lost %d of %d (%.4f%%) in %d missed rotations; done %v after the producer; first miss: %v",
 				rot>>10, final.Records, float64(final.Bytes)/(1<<20), d, float64(final.Bytes)/(1<<20)/d.Seconds(),
@@ -344,4 +367,40 @@ func TestProducerProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	json.NewEncoder(os.Stdout).Encode(st)
+}
+
+// flightRecorder keeps the last seconds of an execution trace while
+// SANDTAIL_TRACE names a file, and writes them there at the first miss:
+// what the scheduler did in the milliseconds a rotation went unseen.
+type flightRecorder struct {
+	fr   *trace.FlightRecorder
+	path string
+}
+
+func startFlightRecorder(t *testing.T) *flightRecorder {
+	path := os.Getenv("SANDTAIL_TRACE")
+	if path == "" {
+		return &flightRecorder{}
+	}
+	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: 2 * time.Second})
+	if err := fr.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fr.Stop)
+	return &flightRecorder{fr: fr, path: path}
+}
+
+func (r *flightRecorder) save(t *testing.T) {
+	if r.fr == nil {
+		return
+	}
+	f, err := os.Create(r.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := r.fr.WriteTo(f); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("trace of the last seconds before the first miss: %s", r.path)
 }

@@ -93,7 +93,7 @@ func snapshotOf(ctx context.Context, chains []*chain, pts []startPoint, opts Opt
 		tr := &snapTrack{ch: c, p: newLineParser(c.ft, i, opts, &skipped), marks: pts[i].marks}
 		files := c.snapshotFiles()
 		for j, cf := range files {
-			fs, err := statFile(cf.f)
+			fs, err := statFile(&cf.f)
 			if err != nil {
 				return nil, err
 			}
@@ -213,7 +213,7 @@ func narrowTrack(tr *snapTrack, orig []int64, need int) (bool, error) {
 	// joined line: begin at that predecessor's last line instead.
 	if first > 0 && first < len(tr.files) && tr.files[first].start == 0 {
 		prev := tr.files[first-1]
-		end, err := lastLineEnd(prev.cf.f, prev.size)
+		end, err := lastLineEnd(&prev.cf.f, prev.size)
 		if err != nil {
 			return false, err
 		}

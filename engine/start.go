@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"time"
 )
 
@@ -53,11 +52,11 @@ func (c *chain) startAtEnd(pt *startPoint) error {
 		return nil
 	}
 	last := files[len(files)-1]
-	fs, err := statFile(last.f)
+	fs, err := statFile(&last.f)
 	if err != nil {
 		return err
 	}
-	end, err := lastLineEnd(last.f, fs.size)
+	end, err := lastLineEnd(&last.f, fs.size)
 	if err != nil {
 		return err
 	}
@@ -91,7 +90,7 @@ func (c *chain) startAtCursor(pt *startPoint, track int, p Position, lenient boo
 	}
 	cf := files[at]
 	last := at == len(files)-1
-	if reason, err := checkOffset(cf.f, p.Offset, !last); err != nil {
+	if reason, err := checkOffset(&cf.f, p.Offset, !last); err != nil {
 		return err
 	} else if reason != "" {
 		if !lenient {
@@ -116,7 +115,7 @@ func (c *chain) startKernelAtCursor(pt *startPoint, track int, p Position, files
 		return nil
 	}
 	cf := files[at]
-	fs, err := statFile(cf.f)
+	fs, err := statFile(&cf.f)
 	if err != nil {
 		return err
 	}
@@ -125,7 +124,7 @@ func (c *chain) startKernelAtCursor(pt *startPoint, track int, p Position, files
 			"was truncated since the cursor was taken; reading it again from the start"))
 		return nil
 	}
-	reason, err := checkOffset(cf.f, p.Offset, false)
+	reason, err := checkOffset(&cf.f, p.Offset, false)
 	if err != nil {
 		return err
 	}
@@ -144,7 +143,7 @@ func (c *chain) startKernelAtCursor(pt *startPoint, track int, p Position, files
 // checkOffset says why off cannot be a position in f ("" when it can): past
 // the end, or not just after a newline. At the very end of a rotated file
 // (rotated set) whose last line a rotation split, no newline is needed.
-func checkOffset(f *os.File, off uint64, rotated bool) (string, error) {
+func checkOffset(f *fileHandle, off uint64, rotated bool) (string, error) {
 	fs, err := statFile(f)
 	if err != nil {
 		return "", err
@@ -174,7 +173,7 @@ func (c *chain) gapMark(track int, files []*chainFile, readOff uint64) Entry {
 	if len(files) > 0 {
 		pos.Generation = files[0].ino
 		if len(files) > 1 {
-			if fs, err := statFile(files[0].f); err == nil {
+			if fs, err := statFile(&files[0].f); err == nil {
 				lost = fs.size - int64(readOff)
 			}
 		}
@@ -207,7 +206,7 @@ const backChunk = 64 << 10
 
 // lastLineEnd returns the offset just after the last '\n' in f's first size
 // bytes (0 when there is none), reading backwards in bounded steps.
-func lastLineEnd(f *os.File, size int64) (int64, error) {
+func lastLineEnd(f *fileHandle, size int64) (int64, error) {
 	buf := make([]byte, backChunk)
 	for end := size; end > 0; {
 		start := max(end-backChunk, 0)

@@ -81,6 +81,9 @@ func (t *track) advance(follow bool) (bool, error) {
 	if t.done {
 		return false, nil
 	}
+	if follow {
+		t.ch.reserve() // so that the watcher's looks need not allocate
+	}
 	if t.cur == nil {
 		first := t.ch.first()
 		if first == nil {
@@ -145,7 +148,7 @@ func (t *track) moveTo(succ *chainFile) error {
 // away unseen. The loss is estimated as one file the size of next.
 func (t *track) missed(next *chainFile) error {
 	lost := int64(0)
-	if fs, err := statFile(next.f); err == nil {
+	if fs, err := statFile(&next.f); err == nil {
 		lost = fs.size
 	}
 	t.done = true
@@ -156,7 +159,7 @@ func (t *track) missed(next *chainFile) error {
 // checkTruncated restarts a file that shrank below what was read: it was
 // truncated in place (kernel.log) and is read again from 0, marked.
 func (t *track) checkTruncated() (bool, error) {
-	fs, err := statFile(t.cur.f)
+	fs, err := statFile(&t.cur.f)
 	if err != nil {
 		return false, err
 	}
@@ -171,7 +174,7 @@ func (t *track) checkTruncated() (bool, error) {
 // readChunk reads up to chunkMax new bytes of cur and parses the lines they
 // complete. It returns the number of bytes read (0 at the end of the file).
 func (t *track) readChunk() (int, error) {
-	fs, err := statFile(t.cur.f)
+	fs, err := statFile(&t.cur.f)
 	if err != nil {
 		return 0, err
 	}

@@ -4,7 +4,6 @@ package engine
 
 import (
 	"encoding/binary"
-	"errors"
 	"strconv"
 	"sync"
 	"time"
@@ -109,7 +108,7 @@ func (ic *inotifyCounter) take() (look, wake bool) {
 func (ic *inotifyCounter) drain() (look bool) {
 	for {
 		n, err := unix.Read(ic.fd, ic.buf)
-		if errors.Is(err, unix.EINTR) {
+		if err == unix.EINTR {
 			continue
 		}
 		if err != nil || n <= 0 {
@@ -167,6 +166,10 @@ func (ic *inotifyCounter) parse(b []byte) (look bool) {
 	return look
 }
 
+// wakeByte is what interrupt writes: a package variable, as a literal
+// escaped to the heap under the race detector, and looks do not allocate.
+var wakeByte = [1]byte{0}
+
 // start launches the watching goroutine. On Linux it reads inotify itself
 // rather than through fsnotify: fsnotify's reader hands events to another
 // goroutine over a channel, and while a busy consumer and a flood of events
@@ -177,6 +180,13 @@ func (ic *inotifyCounter) parse(b []byte) (look bool) {
 // inotifyCounter). inotify failing (no instances left) leaves the fallback
 // poll, which still works.
 func (w *watcher) start() {
+	fd, p, ic := w.setup()
+	go w.runInotify(fd, p, ic)
+}
+
+// setup opens the inotify instance (fd, -1 if none) and the pipe that
+// interrupts the wait (p), and numbers the files held so far.
+func (w *watcher) setup() (fd int, p [2]int, ic *inotifyCounter) {
 	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK)
 	if err == nil {
 		if _, err = unix.InotifyAddWatch(fd, w.dir, inotifyMask); err != nil {
@@ -186,7 +196,6 @@ func (w *watcher) start() {
 	if err != nil {
 		fd = -1
 	}
-	var p [2]int
 	if err := unix.Pipe2(p[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
 		// Without a pipe the goroutine cannot be interrupted: wait on the
 		// fallback poll only, which sees stop within one interval.
@@ -194,10 +203,9 @@ func (w *watcher) start() {
 	}
 	w.interrupt = func() {
 		if p[1] >= 0 {
-			unix.Write(p[1], []byte{0}) //nolint:errcheck // a full pipe is awake already
+			unix.Write(p[1], wakeByte[:]) //nolint:errcheck // a full pipe is awake already
 		}
 	}
-	var ic *inotifyCounter
 	if fd >= 0 && p[1] >= 0 {
 		// Without a pipe a consumer that took events in could not make
 		// the watcher look: then only the watcher reads them, uncounted.
@@ -209,7 +217,7 @@ func (w *watcher) start() {
 		// later look compares what it finds with.
 		w.look()
 	}
-	go w.runInotify(fd, p, ic)
+	return fd, p, ic
 }
 
 // runInotify waits for inotify events (or the fallback poll, a kick, or
@@ -247,7 +255,7 @@ func (w *watcher) runInotify(fd int, p [2]int, ic *inotifyCounter) {
 		default:
 		}
 		n, err := unix.Poll(fds, timeout)
-		if errors.Is(err, unix.EINTR) {
+		if err == unix.EINTR {
 			continue
 		}
 		look, wake := false, false

@@ -1,0 +1,50 @@
+//go:build linux
+
+package engine
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// The looks stat and open the slots by name relative to the directory
+// without allocating (see fileHandle): x/sys/unix copies every path into a
+// fresh NUL-terminated buffer, so these take the chain's names already
+// terminated (cname) and make the system calls themselves. statx and openat
+// have the same number and layout on every Linux architecture.
+
+// statAt returns the inode of the file named cname in dirfd, and whether
+// it is a regular file.
+func statAt(dirfd int, name string, cname []byte) (ino uint64, regular bool, err error) {
+	var stx unix.Statx_t
+	_, _, e := unix.Syscall6(unix.SYS_STATX, uintptr(dirfd), uintptr(unsafe.Pointer(&cname[0])), 0,
+		unix.STATX_TYPE|unix.STATX_INO, uintptr(unsafe.Pointer(&stx)), 0)
+	if e == unix.ENOSYS {
+		// Before Linux 4.11.
+		var st unix.Stat_t
+		if err := unix.Fstatat(dirfd, name, &st, 0); err != nil {
+			return 0, false, err
+		}
+		return st.Ino, st.Mode&unix.S_IFMT == unix.S_IFREG, nil
+	}
+	if e != 0 {
+		return 0, false, e
+	}
+	return stx.Ino, uint32(stx.Mode)&unix.S_IFMT == unix.S_IFREG, nil
+}
+
+// openAt opens the file named cname in dirfd for reading.
+func openAt(dirfd int, name string, cname []byte) (int, error) {
+	for {
+		fd, _, e := unix.Syscall6(unix.SYS_OPENAT, uintptr(dirfd), uintptr(unsafe.Pointer(&cname[0])),
+			unix.O_RDONLY|unix.O_CLOEXEC, 0, 0, 0)
+		if e == unix.EINTR {
+			continue
+		}
+		if e != 0 {
+			return -1, e
+		}
+		return int(fd), nil
+	}
+}
