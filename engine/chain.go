@@ -124,26 +124,100 @@ type slotWalk struct {
 // two slots: under a rotation storm every stat counts, as a look must
 // finish within a few rotations. Like everything a look does, it does not
 // allocate (see fileHandle).
-func (c *chain) observe() slotWalk {
+//
+// A file not held yet is opened on the spot, into pre: where it goes in
+// the chain is decided later, after waits for the directory (see gensOf)
+// during which a fast producer keeps rotating, and a file held cannot be
+// lost.
+func (c *chain) observe(pre *preopened) slotWalk {
 	w := slotWalk{n: len(c.names), seen: len(c.names)}
 	for k := 0; k < w.n; k++ {
-		if ino, regular, err := statAt(c.dirfd, c.names[k], c.cnames[k]); err == nil && regular {
-			w.ino[k] = ino
-			if c.isHeld(ino) {
-				w.seen = k + 1
-				break
-			}
+		ino, regular, err := statAt(c.dirfd, c.names[k], c.cnames[k])
+		if err != nil || !regular {
+			continue
+		}
+		w.ino[k] = ino
+		if c.isHeld(ino) {
+			w.seen = k + 1
+			break
+		}
+		if !pre.has(ino) {
+			c.preopen(pre, k)
 		}
 	}
 	return w
 }
 
+// preopen opens the file in slot k into pre, under the inode it turns out
+// to have (it may have rotated since the stat).
+func (c *chain) preopen(pre *preopened, k int) {
+	fd, err := c.open(k)
+	if err != nil {
+		return // gone already: the decision will see that
+	}
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) != nil || pre.has(st.Ino) || c.isHeld(st.Ino) || !pre.add(st.Ino, fd, k) {
+		unix.Close(fd)
+	}
+}
+
+// preopened are files a scan opened as soon as a walk saw them, by inode,
+// until the scan takes them into the chain; the rest are closed at its end.
+type preopened struct {
+	n    int
+	ino  [2 * maxSlots]uint64
+	fd   [2 * maxSlots]int
+	slot [2 * maxSlots]int // where it was opened
+}
+
+func (p *preopened) has(ino uint64) bool {
+	for i := range p.n {
+		if p.ino[i] == ino {
+			return true
+		}
+	}
+	return false
+}
+
+// add keeps fd, opened in slot k, as the file with inode ino; it reports
+// false when full.
+func (p *preopened) add(ino uint64, fd, k int) bool {
+	if p.n == len(p.fd) {
+		return false
+	}
+	p.ino[p.n], p.fd[p.n], p.slot[p.n] = ino, fd, k
+	p.n++
+	return true
+}
+
+// take hands over the descriptor of the file with inode ino and the slot
+// it was opened in (fd -1 if none).
+func (p *preopened) take(ino uint64) (fd, slot int) {
+	for i := range p.n {
+		if p.ino[i] == ino {
+			fd, slot = p.fd[i], p.slot[i]
+			p.n--
+			p.ino[i], p.fd[i], p.slot[i] = p.ino[p.n], p.fd[p.n], p.slot[p.n]
+			return fd, slot
+		}
+	}
+	return -1, 0
+}
+
+// close closes what was not taken.
+func (p *preopened) close() {
+	for i := range p.n {
+		unix.Close(p.fd[i])
+	}
+	p.n = 0
+}
+
 // stableObserve repeats observe until two walks agree, so the slot order of
 // new files is trustworthy even while a rotation is under way.
-func (c *chain) stableObserve() slotWalk {
-	prev := c.observe()
+func (c *chain) stableObserve(pre *preopened) slotWalk {
+	prev := c.observe(pre)
 	for a := 0; a < scanAttempts; a++ {
-		cur := c.observe()
+		cur := c.observe(pre)
 		if cur == prev {
 			return cur
 		}
@@ -164,8 +238,10 @@ func (c *chain) stableObserve() slotWalk {
 // decides under the chain's lock, and starts again when the held files
 // changed since it looked.
 func (c *chain) scan() (bool, error) {
+	var pre preopened
+	defer pre.close()
 	for attempt := 0; attempt < scanAttempts; attempt++ {
-		added, retry, err := c.scanOnce(attempt == scanAttempts-1)
+		added, retry, err := c.scanOnce(&pre, attempt == scanAttempts-1)
 		if err != nil || !retry {
 			return added, err
 		}
@@ -191,13 +267,13 @@ func (c *chain) isHeld(ino uint64) bool {
 // slots, the files found are the next ones only if their creation numbers
 // say so; without numbers (no counter, names changing during the walk) a
 // gap is assumed, on the last attempt.
-func (c *chain) scanOnce(last bool) (added, retry bool, err error) {
+func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err error) {
 	changes := c.changeCount()
 	var before genMark
 	if c.ctr != nil {
 		before = c.ctr.mark(c.ci)
 	}
-	w := c.stableObserve()
+	w := c.stableObserve(pre)
 	obs := w.ino[:w.n]
 	gens, numbered := c.gensOf(before, w)
 	c.mu.Lock()
@@ -253,27 +329,31 @@ func (c *chain) scanOnce(last bool) (added, retry bool, err error) {
 		if len(c.files) >= maxHeldFiles {
 			return added, false, nil
 		}
-		fd, err := c.open(k)
-		if err == unix.ENOENT {
-			return added, true, nil
+		fd, opened := pre.take(obs[k])
+		if fd < 0 {
+			opened = k
+			fd, err = c.open(k)
+			if err == unix.ENOENT {
+				return added, true, nil
+			}
+			if err != nil {
+				return added, false, withPath("open", c.paths[k], err)
+			}
+			var st unix.Stat_t
+			if err := unix.Fstat(fd, &st); err != nil {
+				unix.Close(fd)
+				return added, false, fmt.Errorf("stat %s: %w", c.paths[k], err)
+			}
+			if st.Ino != obs[k] {
+				// Rotated between the stat and the open: look again.
+				unix.Close(fd)
+				return added, true, nil
+			}
 		}
-		if err != nil {
-			return added, false, withPath("open", c.paths[k], err)
-		}
-		var st unix.Stat_t
-		if err := unix.Fstat(fd, &st); err != nil {
-			unix.Close(fd)
-			return added, false, fmt.Errorf("stat %s: %w", c.paths[k], err)
-		}
-		if st.Ino != obs[k] {
-			// Rotated between the stat and the open: look again.
-			unix.Close(fd)
-			return added, true, nil
-		}
-		c.openedAt[k].Add(1)
+		c.openedAt[opened].Add(1)
 		cf := c.newFile()
 		cf.f = fileHandle{fd: fd, name: c.paths[k]}
-		cf.ino, cf.slot, cf.gapBefore = st.Ino, k, gap
+		cf.ino, cf.slot, cf.gapBefore = obs[k], k, gap
 		if numbered {
 			cf.gen = gens[k]
 		}
