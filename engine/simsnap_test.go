@@ -221,7 +221,10 @@ func TestLenientResumeOfEveryFile(t *testing.T) {
 // much was lost in all; the test fails if anything was. It is long: set
 // SANDTAIL_THROUGHPUT_SECONDS (60 for the figures in the report).
 // SANDTAIL_PRODUCER_GOMAXPROCS, when set, limits the producer's threads
-// (1 for a single-threaded writer like microsandbox's).
+// (1 for a single-threaded writer like microsandbox's);
+// SANDTAIL_HOLD_PRIORITY adds a process that only holds files (see
+// TestHoldOnlyProcess); SANDTAIL_TRACE saves an execution trace of the
+// seconds before the first miss.
 func TestFollowThroughput(t *testing.T) {
 	secs := os.Getenv("SANDTAIL_THROUGHPUT_SECONDS")
 	if secs == "" {
@@ -246,6 +249,9 @@ func TestFollowThroughput(t *testing.T) {
 				cmd.Env = append(cmd.Env, "GOMAXPROCS="+p)
 			}
 			cmd.Stderr = os.Stderr
+			if h := startHolder(t, exe, dir, d+time.Second); h != nil {
+				defer h.Wait()
+			}
 			out, err := cmd.StdoutPipe()
 			if err != nil {
 				t.Fatal(err)
