@@ -289,7 +289,7 @@ func TestFollowThroughput(t *testing.T) {
 			var firstMiss error
 			for final == nil || c.execRecs < final.Records {
 				wait, stop := context.WithTimeout(t.Context(), 100*time.Millisecond)
-				b, err := s.Next(wait, 65536)
+				b, err := s.Next(wait, 4096) // the batch the viewer and print mode ask for
 				stop()
 				if cerr := c.add(b); cerr != nil {
 					t.Fatal(cerr)
@@ -303,10 +303,13 @@ func TestFollowThroughput(t *testing.T) {
 						fr.save(t)
 					}
 					t.Logf("miss %d at %v: %v (lost about %d bytes)", misses, time.Since(start).Round(time.Millisecond), err, mr.LostBytes)
+					// The new stream first: closing the old one takes
+					// milliseconds (its inotify instance, its held files).
 					count(s)
-					s.Close()
 					opts.Start = ResumeLenient(mr.Last)
+					old := s
 					s = mustOpen(t, dir, opts)
+					old.Close()
 					c.gap()
 					continue
 				}
