@@ -179,6 +179,7 @@ func (e *MissedRotationError) Is(target error) bool { return target == ErrMissed
 //	    Blocks until at least one entry is available (or ctx is done), then
 //	    returns everything available now, up to max. io.EOF when a bounded
 //	    read is done or Until was reached; *MissedRotationError ends a follow.
+//	func (s *Stream) Resume() error    // after a *MissedRotationError: go on past the gap, marked
 //	func (s *Stream) Skipped() int64   // malformed records passed over so far
 //	func (s *Stream) Close() error     // releases every descriptor and goroutine
 //

@@ -484,6 +484,13 @@ func (c *chain) pop() {
 	cf.f.Close()
 }
 
+// acceptGap clears the gap before cf: the reader resumes past it.
+func (c *chain) acceptGap(cf *chainFile) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cf.gapBefore = false
+}
+
 // dropBefore closes and forgets the files before index i.
 func (c *chain) dropBefore(i int) {
 	for ; i > 0; i-- {

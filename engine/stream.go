@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -126,6 +127,29 @@ func (s *Stream) Next(ctx context.Context, max int) ([]Entry, error) {
 		case <-s.wake:
 		}
 	}
+}
+
+// Resume continues a follow that ended with a *MissedRotationError past
+// the gap, with the files the stream still holds: the next entry is a
+// MarkGap notice, then what came after the gap. A new stream resuming
+// leniently from the error's cursor starts at the oldest file still on
+// disk, so a reader that had fallen behind also loses, with Open, every
+// file this stream holds between the gap and that one. Resume fails when
+// the stream did not stop at a missed rotation.
+func (s *Stream) Resume() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return s.closeErr
+	}
+	if !errors.Is(s.err, ErrMissedRotation) {
+		return fmt.Errorf("engine: nothing to resume: the stream did not stop at a missed rotation (%v)", s.err)
+	}
+	for _, t := range s.tracks {
+		t.resumeAfterGap()
+	}
+	s.err = nil
+	return nil
 }
 
 // Skipped counts malformed records passed over so far.

@@ -502,3 +502,78 @@ func TestLongLineSplitByRotationIsCappedAndJoined(t *testing.T) {
 		t.Fatalf("snapshot: %d entries, truncated %d, cursor %v vs %v", len(snap.Entries), snap.Entries[1].Truncated, snap.Entries[1].Cursor, long.Cursor)
 	}
 }
+
+// TestResumeKeepsWhatWasHeldPastTheGap: the reader fell behind, a true
+// miss happened, and more rotations went by while the watcher held the
+// files after the gap. Resume goes on with those files; a new stream
+// resuming leniently can only start at what is still on disk.
+func TestResumeKeepsWhatWasHeldPastTheGap(t *testing.T) {
+	dir := logDir(t)
+	writeExec(t, dir, 0, 10)
+	s := mustOpen(t, dir, Options{Follow: true})
+	wantSeq(t, lineNumbers(t, readN(t, s, 10, 5*time.Second)), 0, 10)
+	resume := s.pauseWatcher()
+	n := 10
+	for r := 0; r < 6; r++ { // more than retention, unseen: 10-19 are lost
+		rotate(t, dir, "exec.log")
+		writeExec(t, dir, n, 10)
+		n += 10
+	}
+	resume()
+	// The watcher takes the five files in the slots (lines 20-69) and then
+	// each new one, while the reader does not read; five more rotations
+	// push the files after the gap off the disk.
+	waitHeld(t, s.chains[0], 1+5)
+	for r := 0; r < 5; r++ {
+		rotate(t, dir, "exec.log")
+		writeExec(t, dir, n, 10)
+		n += 10
+		waitHeld(t, s.chains[0], 1+5+r+1)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	_, err := readUntilErr(ctx, s, 100)
+	var mr *MissedRotationError
+	if !errors.As(err, &mr) {
+		t.Fatalf("got %v, want MissedRotationError", err)
+	}
+	// What a new stream could do: start at the oldest file on disk.
+	l := mustOpen(t, dir, Options{Start: ResumeLenient(mr.Last)})
+	if got := lineNumbers(t, readAll(t, l)); len(got) == 0 || got[0] != 70 {
+		t.Fatalf("lenient resume starts at line %v, want 70 (20-69 are gone from disk)", got[:min(len(got), 1)])
+	}
+	if err := s.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	rest := readN(t, s, 1+n-20, 5*time.Second)
+	if rest[0].Mark != MarkGap || rest[0].File != "exec.log" || rest[0].Cursor.At(0).Offset != 0 {
+		t.Fatalf("first entry after Resume %+v is not a gap notice at the start of a file", rest[0])
+	}
+	wantSeq(t, lineNumbers(t, rest), 20, n-20)
+	// Still following.
+	writeExec(t, dir, n, 1)
+	if got := lineNumbers(t, readN(t, s, 1, 5*time.Second)); got[0] != n {
+		t.Fatalf("after Resume: line %v, want %d", got, n)
+	}
+	if err := s.Resume(); err == nil {
+		t.Fatal("Resume of a stream that did not miss a rotation succeeded")
+	}
+}
+
+// waitHeld waits until c holds n files.
+func waitHeld(t *testing.T, c *chain, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c.mu.Lock()
+		held := len(c.files)
+		c.mu.Unlock()
+		if held >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the watcher holds %d files, want %d", held, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

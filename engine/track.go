@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"time"
 )
@@ -154,6 +155,31 @@ func (t *track) missed(next *chainFile) error {
 	t.done = true
 	t.err = &MissedRotationError{File: t.ch.ft.Name, Offset: uint64(t.off), LostBytes: lost}
 	return nil
+}
+
+// resumeAfterGap continues a track that stopped at a missed rotation with
+// the file after the gap, which the chain holds: a gap notice first, then
+// that file from its start. The unterminated end of the file before the gap
+// (its line continued in a lost file) is dropped.
+func (t *track) resumeAfterGap() {
+	var mr *MissedRotationError
+	if !errors.As(t.err, &mr) {
+		return
+	}
+	next := t.ch.first()
+	if t.cur != nil {
+		next = t.ch.next()
+	}
+	if next == nil {
+		return
+	}
+	if t.cur != nil {
+		t.ch.pop() // read to its end before the miss was reported
+	}
+	t.ch.acceptGap(next)
+	t.err, t.done = nil, false
+	t.cur, t.off, t.readOff, t.base, t.blk, t.ps, t.trunc = next, 0, 0, 0, nil, 0, nil
+	t.pending = append(t.pending, gapEntry(t.ch.ft.Name, t.idx, t.position(), mr.LostBytes))
 }
 
 // checkTruncated restarts a file that shrank below what was read: it was
