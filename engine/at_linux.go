@@ -3,6 +3,7 @@
 package engine
 
 import (
+	"sync/atomic"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -17,22 +18,30 @@ import (
 // statAt returns the inode of the file named cname in dirfd, and whether
 // it is a regular file.
 func statAt(dirfd int, name string, cname []byte) (ino uint64, regular bool, err error) {
-	var stx unix.Statx_t
-	_, _, e := unix.Syscall6(unix.SYS_STATX, uintptr(dirfd), uintptr(unsafe.Pointer(&cname[0])), 0,
-		unix.STATX_TYPE|unix.STATX_INO, uintptr(unsafe.Pointer(&stx)), 0)
-	if e == unix.ENOSYS {
-		// Before Linux 4.11.
-		var st unix.Stat_t
-		if err := unix.Fstatat(dirfd, name, &st, 0); err != nil {
-			return 0, false, err
+	if !noStatx.Load() {
+		var stx unix.Statx_t
+		_, _, e := unix.Syscall6(unix.SYS_STATX, uintptr(dirfd), uintptr(unsafe.Pointer(&cname[0])), 0,
+			unix.STATX_TYPE|unix.STATX_INO, uintptr(unsafe.Pointer(&stx)), 0)
+		switch e {
+		case 0:
+			return stx.Ino, uint32(stx.Mode)&unix.S_IFMT == unix.S_IFREG, nil
+		case unix.ENOSYS, unix.EPERM:
+			// Before Linux 4.11, or refused by an old container's
+			// seccomp profile: fstatat from now on.
+			noStatx.Store(true)
+		default:
+			return 0, false, e
 		}
-		return st.Ino, st.Mode&unix.S_IFMT == unix.S_IFREG, nil
 	}
-	if e != 0 {
-		return 0, false, e
+	var st unix.Stat_t
+	if err := unix.Fstatat(dirfd, name, &st, 0); err != nil {
+		return 0, false, err
 	}
-	return stx.Ino, uint32(stx.Mode)&unix.S_IFMT == unix.S_IFREG, nil
+	return st.Ino, st.Mode&unix.S_IFMT == unix.S_IFREG, nil
 }
+
+// noStatx is set once statx turned out not to be available.
+var noStatx atomic.Bool
 
 // openAt opens the file named cname in dirfd for reading.
 func openAt(dirfd int, name string, cname []byte) (int, error) {

@@ -61,3 +61,25 @@ func TestLookDoesNotAllocate(t *testing.T) {
 		t.Fatal("the looks did not number the files")
 	}
 }
+
+// TestStatAtWithoutStatx takes the fstatat path that statAt falls back to
+// where statx is missing or refused, and checks both agree.
+func TestStatAtWithoutStatx(t *testing.T) {
+	dir := logDir(t)
+	writeExec(t, dir, 0, 1)
+	c := newChain(dir, &fileTable[0])
+	defer c.closeAll()
+	ino, regular, err := statAt(c.dirfd, c.names[0], c.cnames[0])
+	if err != nil || !regular || ino == 0 {
+		t.Fatalf("statx: %d %v %v", ino, regular, err)
+	}
+	noStatx.Store(true)
+	defer noStatx.Store(false)
+	ino2, regular2, err := statAt(c.dirfd, c.names[0], c.cnames[0])
+	if err != nil || !regular2 || ino2 != ino {
+		t.Fatalf("fstatat: %d %v %v, statx said %d", ino2, regular2, err, ino)
+	}
+	if _, _, err := statAt(c.dirfd, c.names[1], c.cnames[1]); err != unix.ENOENT {
+		t.Fatalf("a missing slot: %v, want ENOENT", err)
+	}
+}
