@@ -139,18 +139,8 @@ func (d *jsonDecoder) object(r *jsonRecord, truncated bool) bool {
 	}
 	for {
 		if afterValue {
-			d.ws()
-			if d.pos >= len(d.buf) {
-				return false
-			}
-			switch d.buf[d.pos] {
-			case ',':
-				d.pos++
-			case '}':
-				d.pos++
-				return true
-			default:
-				return false
+			if closed, ok := d.afterMember('}'); !ok || closed {
+				return ok
 			}
 		}
 		key, ok := d.memberKey()
@@ -528,6 +518,24 @@ func hex4(buf []byte, i int) (rune, bool) {
 // cannot recurse without limit.
 const maxJSONDepth = 64
 
+// afterMember reads what follows a member or an element: ',' (more come)
+// or the container's end (closed). Anything else is malformed.
+func (d *jsonDecoder) afterMember(end byte) (closed, ok bool) {
+	d.ws()
+	if d.pos >= len(d.buf) {
+		return false, false
+	}
+	switch d.buf[d.pos] {
+	case ',':
+		d.pos++
+		return false, true
+	case end:
+		d.pos++
+		return true, true
+	}
+	return false, false
+}
+
 // skipValue passes over any JSON value (for keys the schema does not know).
 func (d *jsonDecoder) skipValue(depth int) bool {
 	if depth > maxJSONDepth || d.pos >= len(d.buf) {
@@ -563,18 +571,8 @@ func (d *jsonDecoder) skipValue(depth int) bool {
 			if !d.skipValue(depth + 1) {
 				return false
 			}
-			d.ws()
-			if d.pos >= len(d.buf) {
-				return false
-			}
-			switch d.buf[d.pos] {
-			case ',':
-				d.pos++
-			case end:
-				d.pos++
-				return true
-			default:
-				return false
+			if closed, ok := d.afterMember(end); !ok || closed {
+				return ok
 			}
 		}
 	case c == 't':

@@ -66,21 +66,11 @@ type snapTrack struct {
 // consumed content, filtered or not. With a Tail and no Until, only the end
 // of each file is read.
 func ReadSnapshot(ctx context.Context, dir string, opts Options) (*Snapshot, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if err := checkDir(dir); err != nil {
-		return nil, err
-	}
-	chains, err := openChains(dir, opts.Sources)
+	chains, pts, err := openAndResolve(ctx, dir, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer closeChains(chains)
-	pts, err := resolveStart(chains, opts)
-	if err != nil {
-		return nil, err
-	}
 	return snapshotOf(ctx, chains, pts, opts)
 }
 

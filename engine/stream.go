@@ -53,19 +53,8 @@ type Stream struct {
 // an *InvalidCursorError, before any entry, when a strict cursor does not
 // fit the files on disk. Cancelling ctx ends the stream as Close does.
 func Open(ctx context.Context, dir string, opts Options) (*Stream, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if err := checkDir(dir); err != nil {
-		return nil, err
-	}
-	chains, err := openChains(dir, opts.Sources)
+	chains, pts, err := openAndResolve(ctx, dir, opts)
 	if err != nil {
-		return nil, err
-	}
-	pts, err := resolveStart(chains, opts)
-	if err != nil {
-		closeChains(chains)
 		return nil, err
 	}
 	s := &Stream{opts: opts, follow: opts.Follow, chains: chains, closedCh: make(chan struct{})}
@@ -83,6 +72,28 @@ func Open(ctx context.Context, dir string, opts Options) (*Stream, error) {
 	}
 	s.stop = context.AfterFunc(ctx, func() { s.shutdown(context.Cause(ctx)) })
 	return s, nil
+}
+
+// openAndResolve opens the chains the sources need and finds where each
+// starts: what a snapshot and a stream both do first. On error nothing is
+// left open.
+func openAndResolve(ctx context.Context, dir string, opts Options) ([]*chain, []startPoint, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	if err := checkDir(dir); err != nil {
+		return nil, nil, err
+	}
+	chains, err := openChains(dir, opts.Sources)
+	if err != nil {
+		return nil, nil, err
+	}
+	pts, err := resolveStart(chains, opts)
+	if err != nil {
+		closeChains(chains)
+		return nil, nil, err
+	}
+	return chains, pts, nil
 }
 
 // openChains scans the chain of every file type the sources need.
