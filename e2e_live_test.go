@@ -124,12 +124,25 @@ func TestMissedRotationExit3(t *testing.T) {
 		l, _ := r.next(liveTimeout)
 		last = parseJSONLine(t, l)
 	}
-	// Suspend the follower while exec.log rotates six times: the file it
-	// was reading goes past exec.log.4 before it can look at the directory.
-	r.signal(syscall.SIGSTOP)
-	// SIGSTOP is delivered asynchronously: rotate only once the process is
-	// really stopped, or its watcher may still see every rotation.
-	waitFor(t, liveTimeout, "the follower to stop", func() bool { return procState(r.cmd.Process.Pid) == 'T' })
+	// Suspend the follower, and the holder process it started, while
+	// exec.log rotates six times (as Ctrl-Z stops the whole process group):
+	// the file it was reading goes past exec.log.4 before either can look
+	// at the directory.
+	pid := r.cmd.Process.Pid
+	var holder []int
+	waitFor(t, liveTimeout, "the holder process to start", func() bool { holder = childrenOf(pid); return len(holder) > 0 })
+	procs := append([]int{pid}, holder...)
+	signalAll(t, procs, syscall.SIGSTOP)
+	// SIGSTOP is delivered asynchronously: rotate only once the processes
+	// are really stopped, or a watcher may still see every rotation.
+	waitFor(t, liveTimeout, "the follower to stop", func() bool {
+		for _, p := range procs {
+			if procState(p) != 'T' {
+				return false
+			}
+		}
+		return true
+	})
 	for i := 4; i <= 10; i++ {
 		mustExec(t, sb, i)
 		if i < 10 {
@@ -138,7 +151,7 @@ func TestMissedRotationExit3(t *testing.T) {
 			}
 		}
 	}
-	r.signal(syscall.SIGCONT)
+	signalAll(t, procs, syscall.SIGCONT)
 	rest, code := r.wait(liveTimeout)
 	if len(rest) > 0 {
 		last = parseJSONLine(t, rest[len(rest)-1])
@@ -175,6 +188,85 @@ func TestMissedRotationExit3(t *testing.T) {
 }
 
 // procState is a process's state letter from /proc (R, S, T, …), or 0.
+// A follower that is suspended while its holder process runs loses
+// nothing: the holder keeps every file open as it appears, and the
+// follower reads them all when it wakes.
+func TestSuspendedFollowerKeepsWhatItsHolderHeld(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "logs")
+	sb, err := sim.New(dir, sim.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	mustExec(t, sb, 1)
+	r := start(t, nil, "--dir", dir, "--follow", "--json")
+	r.next(liveTimeout)
+	pid := r.cmd.Process.Pid
+	// The holder has taken over from the follower's own watcher once it
+	// holds the file the follower was reading.
+	waitFor(t, liveTimeout, "the holder to hold exec.log", func() bool {
+		for _, h := range childrenOf(pid) {
+			fds, _ := filepath.Glob(fmt.Sprintf("/proc/%d/fd/*", h))
+			for _, fd := range fds {
+				if target, _ := os.Readlink(fd); target == filepath.Join(dir, "exec.log") {
+					return true
+				}
+			}
+		}
+		return false
+	})
+	signalAll(t, []int{pid}, syscall.SIGSTOP)
+	waitFor(t, liveTimeout, "the follower to stop", func() bool { return procState(pid) == 'T' })
+	for i := 2; i <= 10; i++ {
+		mustExec(t, sb, i)
+		if err := sb.Rotate("exec.log"); err != nil { // nine rotations: more than retention
+			t.Fatal(err)
+		}
+	}
+	signalAll(t, []int{pid}, syscall.SIGCONT)
+	for i := 2; i <= 10; i++ {
+		l, ok := r.next(liveTimeout)
+		if !ok {
+			t.Fatalf("output ended before line %d; stderr %q", i, r.Stderr())
+		}
+		if e := parseJSONLine(t, l); e.D != fmt.Sprintf("line %d\n", i) {
+			t.Fatalf("got %q, want line %d", e.D, i)
+		}
+	}
+	r.signal(syscall.SIGINT)
+	if _, code := r.wait(liveTimeout); code != 0 {
+		t.Fatalf("exit %d; stderr %q", code, r.Stderr())
+	}
+}
+
+// childrenOf lists the processes whose parent is pid.
+func childrenOf(pid int) []int {
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	var kids []int
+	for _, f := range stats {
+		b, err := os.ReadFile(f)
+		i := bytes.LastIndexByte(b, ')')
+		if err != nil || i < 0 {
+			continue
+		}
+		// After the command name: state, then the parent's pid.
+		if fields := strings.Fields(string(b[i+1:])); len(fields) > 1 && fields[1] == strconv.Itoa(pid) {
+			n, _ := strconv.Atoi(filepath.Base(filepath.Dir(f)))
+			kids = append(kids, n)
+		}
+	}
+	return kids
+}
+
+func signalAll(t *testing.T, pids []int, sig syscall.Signal) {
+	t.Helper()
+	for _, p := range pids {
+		if err := syscall.Kill(p, sig); err != nil {
+			t.Fatalf("%v to %d: %v", sig, p, err)
+		}
+	}
+}
+
 func procState(pid int) byte {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {

@@ -47,6 +47,7 @@ type options struct {
 	demoRate float64
 	buffer   int
 	mouse    bool
+	holder   bool // follows hold rotated files through a helper process
 }
 
 // usageError is a mistake on the command line: exit status 2.
@@ -86,6 +87,7 @@ func flagSet(o *options) (*flag.FlagSet, *rawFlags) {
 	fs.Float64Var(&o.demoRate, "demo-rate", defaultDemoRate, "")
 	fs.StringVar(&r.buffer, "buffer", strconv.Itoa(defaultBuffer), "")
 	fs.BoolVar(&o.mouse, "mouse", false, "")
+	fs.BoolVar(&o.holder, "holder", true, "")
 	return fs, r
 }
 

@@ -169,10 +169,14 @@ func TestUIConfig(t *testing.T) {
 	want := tui.Config{
 		Name: "devbox", Dir: "/h/sandboxes/devbox/logs", Home: "/h",
 		Sources: engine.AllSources, Start: engine.FromBeginning(), Until: o.until,
-		Buffer: 500, Color: tui.ColorAlways, Timestamps: true, ShowID: true, Mouse: true,
+		Buffer: 500, Color: tui.ColorAlways, Timestamps: true, ShowID: true, Mouse: true, Holder: true,
 	}
 	if cfg != want {
 		t.Fatalf("config\n got %+v\nwant %+v", cfg, want)
+	}
+	o, err = parseArgs([]string{"devbox", "--holder=false"}, testNow)
+	if err != nil || uiConfig(o, target{}).Holder {
+		t.Fatalf("--holder=false: %v, holder %v", err, o != nil && o.holder)
 	}
 	t.Setenv("NO_COLOR", "1")
 	o.color = tui.ColorAuto

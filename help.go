@@ -44,6 +44,9 @@ What to read:
   --from CURSOR        continue just after CURSOR (from --json output or the
                        viewer's Y key); if its file has rotated away since,
                        continue with the oldest data kept, with a gap notice
+  --holder=false       follow without the helper process that holds rotated
+                       files (it keeps a fast-rotating producer from
+                       outrunning a busy reader)
 
 Print mode:
   --print              print instead of opening the viewer

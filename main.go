@@ -139,6 +139,7 @@ func uiConfig(o *options, t target) tui.Config {
 		Timestamps: o.timestamps,
 		ShowID:     o.showID,
 		Mouse:      o.mouse,
+		Holder:     o.holder,
 		Demo:       t.demo,
 	}
 }

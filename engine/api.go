@@ -111,6 +111,14 @@ type Options struct {
 	PollInterval time.Duration
 	// MaxEntryBytes caps one entry's Data; zero picks 8 MiB.
 	MaxEntryBytes int
+	// Holder, for a follow on Linux, moves the looks at the rotating
+	// files into a helper process: this executable run again, which opens
+	// every file as it appears and hands it over. It runs at real-time
+	// priority when the process may have it (root or CAP_SYS_NICE), so
+	// that a producer rotating every few milliseconds loses nothing to a
+	// busy reader; it dies with the stream. If it cannot start, or dies,
+	// the stream looks by itself as without it.
+	Holder bool
 }
 
 // Snapshot is everything on disk, sorted by time (stable), with since, until

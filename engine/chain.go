@@ -42,6 +42,8 @@ type chainFile struct {
 	gapBefore bool
 	// gen is its creation number, when a look could tell it exactly.
 	gen genID
+	// opened is the slot it was first opened in (see chain.openedAt).
+	opened int
 }
 
 // chain holds the files of one file type, oldest first. files[0] is the
@@ -80,6 +82,11 @@ type chain struct {
 	// openedAt counts the files first opened in each slot: how close to
 	// leaving retention the looks caught them (diagnostics for tests).
 	openedAt [maxSlots]atomic.Int64
+
+	// remote is set while a holder process looks at this chain and hands
+	// over the files it opens (see holder_linux.go): scans then do nothing,
+	// so files come from one place only, in order.
+	remote atomic.Bool
 }
 
 func newChain(dir string, ft *FileType) *chain {
@@ -238,6 +245,9 @@ func (c *chain) stableObserve(pre *preopened) slotWalk {
 // decides under the chain's lock, and starts again when the held files
 // changed since it looked.
 func (c *chain) scan() (bool, error) {
+	if c.remote.Load() {
+		return false, nil
+	}
 	var pre preopened
 	defer pre.close()
 	for attempt := 0; attempt < scanAttempts; attempt++ {
@@ -353,7 +363,7 @@ func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err erro
 		c.openedAt[opened].Add(1)
 		cf := c.newFile()
 		cf.f = fileHandle{fd: fd, name: c.paths[k]}
-		cf.ino, cf.slot, cf.gapBefore = obs[k], k, gap
+		cf.ino, cf.slot, cf.opened, cf.gapBefore = obs[k], k, opened, gap
 		if numbered {
 			cf.gen = gens[k]
 		}

@@ -167,3 +167,19 @@ func mustOpen(t testing.TB, dir string, opts Options) *Stream {
 	t.Cleanup(func() { s.Close() })
 	return s
 }
+
+// waitRemote waits until the holder has (want) or no longer has the
+// stream's exec.log chain.
+func waitRemote(t *testing.T, s *Stream, want bool) {
+	t.Helper()
+	if s.h == nil {
+		t.Fatal("no holder started")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for s.chains[0].remote.Load() != want {
+		if time.Now().After(deadline) {
+			t.Fatalf("holder in charge: %v, want %v", !want, want)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

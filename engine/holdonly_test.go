@@ -53,9 +53,9 @@ func TestHoldOnlyProcess(t *testing.T) {
 	t.Logf("holder at %s priority: exec.log files first opened in slot 0…%d: %v; missed %d", prio, maxRotations, opened, missed)
 }
 
-// startHolder runs TestHoldOnlyProcess on dir for d when
+// startHoldOnly runs TestHoldOnlyProcess on dir for d when
 // SANDTAIL_HOLD_PRIORITY asks for it; the caller waits for it.
-func startHolder(t *testing.T, exe, dir string, d time.Duration) *exec.Cmd {
+func startHoldOnly(t *testing.T, exe, dir string, d time.Duration) *exec.Cmd {
 	prio := os.Getenv("SANDTAIL_HOLD_PRIORITY")
 	if prio == "" {
 		return nil

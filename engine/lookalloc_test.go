@@ -25,13 +25,14 @@ func TestLookDoesNotAllocate(t *testing.T) {
 	}
 	defer closeChains(chains)
 	w := newWatcher(dir, chains, time.Hour)
-	fd, p, ic := w.setup()
-	if ic == nil {
+	ws := w.prepare()
+	if ws.ic == nil {
 		t.Fatal("no inotify counter")
 	}
-	defer unix.Close(fd)
-	defer unix.Close(p[0])
-	defer unix.Close(p[1])
+	w.look()
+	defer unix.Close(ws.fd)
+	defer unix.Close(ws.p[0])
+	defer unix.Close(ws.p[1])
 	c := chains[0]
 	// Mallocs counts the whole process: the runtime allocates now and then
 	// on its own (a thread for a blocked call, the race detector), but a

@@ -31,6 +31,7 @@ type Stream struct {
 	chains []*chain
 	tracks []*track
 	w      *watcher // nil unless following
+	h      *holder  // nil unless following with a holder process
 	wake   <-chan struct{}
 
 	skipped  atomic.Int64
@@ -69,6 +70,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Stream, error) {
 		s.w = newWatcher(dir, chains, opts.PollInterval)
 		s.wake = s.w.wake
 		s.w.start()
+		if opts.Holder {
+			s.h = startHolder(dir, s.w, chains, opts.PollInterval)
+		}
 	}
 	s.stop = context.AfterFunc(ctx, func() { s.shutdown(context.Cause(ctx)) })
 	return s, nil
@@ -184,6 +188,7 @@ func (s *Stream) shutdown(err error) {
 	s.closed, s.closeErr = true, err
 	close(s.closedCh)
 	s.mu.Unlock()
+	s.h.close() // before the watcher: its goroutine looks through it
 	if s.w != nil {
 		s.w.close()
 	}

@@ -42,6 +42,11 @@ type watcher struct {
 	// the consumer may look at once); tests write-hold it to stop all
 	// looks (see pauseWatcher).
 	gate sync.RWMutex
+
+	// afterLook, when set before start, runs at the end of every look
+	// with the gate still held: the holder process hands over there what
+	// the look opened (see holder_linux.go).
+	afterLook func()
 }
 
 // close stops the goroutine and waits for it.
@@ -87,6 +92,9 @@ func (w *watcher) look() {
 	defer w.gate.RUnlock()
 	for _, c := range w.chains {
 		c.scan() //nolint:errcheck // retried on the next look
+	}
+	if w.afterLook != nil {
+		w.afterLook()
 	}
 }
 

@@ -180,13 +180,21 @@ var wakeByte = [1]byte{0}
 // inotifyCounter). inotify failing (no instances left) leaves the fallback
 // poll, which still works.
 func (w *watcher) start() {
-	fd, p, ic := w.setup()
-	go w.runInotify(fd, p, ic)
+	w.prepare().start()
 }
 
-// setup opens the inotify instance (fd, -1 if none) and the pipe that
-// interrupts the wait (p), and numbers the files held so far.
-func (w *watcher) setup() (fd int, p [2]int, ic *inotifyCounter) {
+// watchSetup is a watcher's inotify instance (fd, -1 if none), the pipe
+// that interrupts its wait (p) and its counter (nil without either).
+type watchSetup struct {
+	w  *watcher
+	fd int
+	p  [2]int
+	ic *inotifyCounter
+}
+
+// prepare opens the inotify instance and the pipe. Events are counted from
+// here on; nothing is looked at yet.
+func (w *watcher) prepare() *watchSetup {
 	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK)
 	if err == nil {
 		if _, err = unix.InotifyAddWatch(fd, w.dir, inotifyMask); err != nil {
@@ -196,6 +204,7 @@ func (w *watcher) setup() (fd int, p [2]int, ic *inotifyCounter) {
 	if err != nil {
 		fd = -1
 	}
+	var p [2]int
 	if err := unix.Pipe2(p[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
 		// Without a pipe the goroutine cannot be interrupted: wait on the
 		// fallback poll only, which sees stop within one interval.
@@ -206,6 +215,7 @@ func (w *watcher) setup() (fd int, p [2]int, ic *inotifyCounter) {
 			unix.Write(p[1], wakeByte[:]) //nolint:errcheck // a full pipe is awake already
 		}
 	}
+	var ic *inotifyCounter
 	if fd >= 0 && p[1] >= 0 {
 		// Without a pipe a consumer that took events in could not make
 		// the watcher look: then only the watcher reads them, uncounted.
@@ -213,11 +223,17 @@ func (w *watcher) setup() (fd int, p [2]int, ic *inotifyCounter) {
 		for ci, c := range w.chains {
 			c.ctr, c.ci = ic, ci
 		}
-		// Number the files held from the start: the newest is the one a
-		// later look compares what it finds with.
-		w.look()
 	}
-	return fd, p, ic
+	return &watchSetup{w: w, fd: fd, p: p, ic: ic}
+}
+
+// start numbers the files held so far (the newest is the one a later look
+// compares what it finds with) and launches the watching goroutine.
+func (ws *watchSetup) start() {
+	if ws.ic != nil {
+		ws.w.look()
+	}
+	go ws.w.runInotify(ws.fd, ws.p, ws.ic)
 }
 
 // runInotify waits for inotify events (or the fallback poll, a kick, or

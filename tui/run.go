@@ -60,6 +60,9 @@ type Config struct {
 	Timestamps bool
 	ShowID     bool
 	Mouse      bool
+	// Holder has follows hold rotated files through a helper process
+	// (engine.Options.Holder).
+	Holder bool
 	// Demo marks the header so a user knows the data is simulated.
 	Demo bool
 }

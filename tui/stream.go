@@ -70,12 +70,12 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 
 // snapshotOptions are the options of a snapshot of the last tail entries.
 func (m *Model) snapshotOptions(start engine.Start, tail int) engine.Options {
-	return engine.Options{Sources: m.readSources, Start: start, Until: m.cfg.Until, Tail: tail}
+	return engine.Options{Sources: m.readSources, Start: start, Until: m.cfg.Until, Tail: tail, Holder: m.cfg.Holder}
 }
 
 // streamOptions are the options of the follow stream.
 func (m *Model) streamOptions(start engine.Start) engine.Options {
-	return engine.Options{Sources: m.readSources, Start: start, Until: m.cfg.Until, Follow: true}
+	return engine.Options{Sources: m.readSources, Start: start, Until: m.cfg.Until, Follow: true, Holder: m.cfg.Holder}
 }
 
 // current reports whether a message belongs to the running generation.

@@ -90,10 +90,14 @@ func TestLiveSession(t *testing.T) {
 	p.text("G")
 	p.waitText("LIVE")
 
-	// A missed rotation: the reader is stopped while more than five
-	// rotations go by, so the file it was reading is gone when it wakes.
+	// A missed rotation: the reader (and its holder process) is stopped
+	// while more than five rotations go by, so the file it was reading is
+	// gone when it wakes.
 	pid := p.sandtailPID()
-	p.stop(pid)
+	procs := p.stop(pid)
+	if len(procs) < 2 {
+		t.Fatal("sandtail started no holder process")
+	}
 	for i := range 6 {
 		write(t, sb, "stdout", 1, "rotated-away-%d\n", i)
 		if err := sb.Rotate(sim.ExecLog); err != nil {
@@ -101,7 +105,7 @@ func TestLiveSession(t *testing.T) {
 		}
 	}
 	write(t, sb, "stdout", 1, "kept-after-rotations\n")
-	p.cont(pid)
+	p.cont(procs)
 	p.waitText("Fell behind log rotation", "Resume")
 
 	// The dialog fits a 40×10 pane with the frame intact, and comes back

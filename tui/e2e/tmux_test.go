@@ -199,21 +199,45 @@ func (p *pane) sandtailPID() int {
 	return 0
 }
 
-// stop suspends pid with SIGSTOP and waits until every one of its threads
-// is stopped: kill returns before a thread running on another CPU has
-// noticed, and that thread could still read a file meant to be missed.
-func (p *pane) stop(pid int) {
+// stop suspends pid and the processes it started (sandtail's holder,
+// which would otherwise keep every file open), as Ctrl-Z stops a process
+// group, and waits until every one of their threads is stopped: kill
+// returns before a thread running on another CPU has noticed, and that
+// thread could still read a file meant to be missed. It returns the
+// processes stopped, for cont.
+func (p *pane) stop(pid int) []int {
 	p.t.Helper()
-	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
-		p.t.Fatalf("SIGSTOP %d: %v", pid, err)
+	procs := append([]int{pid}, childrenOf(pid)...)
+	for _, q := range procs {
+		if err := syscall.Kill(q, syscall.SIGSTOP); err != nil {
+			p.t.Fatalf("SIGSTOP %d: %v", q, err)
+		}
 	}
 	deadline := time.Now().Add(waitLimit)
-	for !allStopped(pid) {
-		if time.Now().After(deadline) {
-			p.t.Fatalf("process %d did not stop", pid)
+	for _, q := range procs {
+		for !allStopped(q) {
+			if time.Now().After(deadline) {
+				p.t.Fatalf("process %d did not stop", q)
+			}
+			time.Sleep(5 * time.Millisecond)
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
+	return procs
+}
+
+// childrenOf lists the processes pid started.
+func childrenOf(pid int) []int {
+	lists, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	var kids []int
+	for _, f := range lists {
+		b, _ := os.ReadFile(f)
+		for _, s := range strings.Fields(string(b)) {
+			if n, err := strconv.Atoi(s); err == nil {
+				kids = append(kids, n)
+			}
+		}
+	}
+	return kids
 }
 
 // allStopped reports whether every thread of pid is in state T.
@@ -236,11 +260,13 @@ func allStopped(pid int) bool {
 	return true
 }
 
-// cont resumes a process stopped by stop.
-func (p *pane) cont(pid int) {
+// cont resumes the processes stop stopped.
+func (p *pane) cont(procs []int) {
 	p.t.Helper()
-	if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
-		p.t.Fatalf("SIGCONT %d: %v", pid, err)
+	for _, q := range procs {
+		if err := syscall.Kill(q, syscall.SIGCONT); err != nil {
+			p.t.Fatalf("SIGCONT %d: %v", q, err)
+		}
 	}
 }
 

@@ -1,0 +1,13 @@
+//go:build !linux
+
+package engine
+
+import "time"
+
+// holder is a helper process that holds rotated files; it exists on Linux
+// only (see holder_linux.go). Elsewhere the watcher looks by itself.
+type holder struct{}
+
+func startHolder(string, *watcher, []*chain, time.Duration) *holder { return nil }
+
+func (h *holder) close() {}

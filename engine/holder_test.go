@@ -1,0 +1,157 @@
+//go:build linux
+
+package engine
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+
+	"sandtail/engine/sim"
+)
+
+// produce writes perFile lines to exec.log and rotates, rotations times,
+// one rotation a millisecond; it returns the lines written.
+func produce(t *testing.T, dir string, first, rotations, perFile int) int {
+	n := first
+	for range rotations {
+		for i := 0; i < perFile; i += 4 {
+			writeExec(t, dir, n, 4)
+			n += 4
+		}
+		rotate(t, dir, "exec.log")
+		time.Sleep(time.Millisecond)
+	}
+	return n
+}
+
+func TestHolderHandsOverEveryRotation(t *testing.T) {
+	dir := logDir(t)
+	writeExec(t, dir, 0, 8)
+	s := mustOpen(t, dir, Options{Follow: true, Holder: true})
+	waitRemote(t, s, true)
+	const rotations, perFile = 250, 40
+	done := make(chan int)
+	go func() { done <- produce(t, dir, 8, rotations, perFile) }()
+	got := readN(t, s, 8+rotations*perFile, 60*time.Second)
+	<-done
+	wantSeq(t, lineNumbers(t, got), 0, 8+rotations*perFile)
+	// The stream's own looks did nothing all along: every file came from
+	// the holder.
+	if !s.chains[0].remote.Load() {
+		t.Fatal("the holder stopped during the run")
+	}
+	var opened int64
+	for k := range maxSlots {
+		opened += s.chains[0].openedAt[k].Load()
+	}
+	if opened < rotations {
+		t.Fatalf("%d files handed over, want at least %d", opened, rotations)
+	}
+}
+
+func TestHolderFlatOutSim(t *testing.T) {
+	dir := logDir(t)
+	sb, err := sim.New(dir, sim.Config{RotateBytes: 256 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, st := followSim(t, dir, Options{Sources: AllSources, Holder: true}, func() (sim.Stats, error) {
+		st, err := sb.Run(context.Background(), sim.Workload{Seed: 5, MaxRecords: 420_000})
+		if cerr := sb.Close(); err == nil {
+			err = cerr
+		}
+		return st, err
+	}, 90*time.Second)
+	if st.Rotations < 200 {
+		t.Fatalf("only %d rotations", st.Rotations)
+	}
+}
+
+// A holder that dies leaves the stream looking by itself, from the newest
+// file it handed over.
+func TestHolderDeathFallsBackToTheWatcher(t *testing.T) {
+	dir := logDir(t)
+	writeExec(t, dir, 0, 8)
+	s := mustOpen(t, dir, Options{Follow: true, Holder: true})
+	waitRemote(t, s, true)
+	n := produce(t, dir, 8, 3, 20)
+	wantSeq(t, lineNumbers(t, readN(t, s, n, 10*time.Second)), 0, n)
+	if err := s.h.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	waitRemote(t, s, false)
+	m := produce(t, dir, n, 3, 20)
+	wantSeq(t, lineNumbers(t, readN(t, s, m-n, 10*time.Second)), n, m-n)
+}
+
+// A holder that could not look while more rotations than retention went
+// by reports the gap, as the watcher would.
+func TestHolderStoppedMissReported(t *testing.T) {
+	dir := logDir(t)
+	writeExec(t, dir, 0, 10)
+	s := mustOpen(t, dir, Options{Follow: true, Holder: true})
+	waitRemote(t, s, true)
+	wantSeq(t, lineNumbers(t, readN(t, s, 10, 5*time.Second)), 0, 10)
+	pid := s.h.cmd.Process.Pid
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	n := 10
+	for range 6 { // more than retention: exec.log.4 is overwritten
+		rotate(t, dir, "exec.log")
+		writeExec(t, dir, n, 10)
+		n += 10
+	}
+	if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	b, err := readUntilErr(ctx, s, 100)
+	if len(b) > 0 {
+		t.Fatalf("entries before the miss: %v", lineNumbers(t, b))
+	}
+	var mr *MissedRotationError
+	if !errors.As(err, &mr) || mr.File != "exec.log" {
+		t.Fatalf("got %v, want MissedRotationError", err)
+	}
+	if err := s.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	rest := readN(t, s, 51, 5*time.Second)
+	if rest[0].Mark != MarkGap {
+		t.Fatalf("first entry after Resume %+v is not a gap notice", rest[0])
+	}
+	// exec.log.4 … exec.log hold lines 20-69; 10-19 were lost.
+	wantSeq(t, lineNumbers(t, rest[1:]), 20, 50)
+}
+
+func TestHolderCloseLeavesNothingBehind(t *testing.T) {
+	dir := fullChain(t)
+	runtime.GC()
+	g0, fd0 := runtime.NumGoroutine(), openFDs(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	s, err := Open(ctx, dir, Options{Follow: true, Holder: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitRemote(t, s, true)
+	readN(t, s, 50, 5*time.Second)
+	cancel()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > g0 || openFDs(t) > fd0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("goroutines %d (was %d), descriptors %d (was %d)", runtime.NumGoroutine(), g0, openFDs(t), fd0)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// Cancellation ran shutdown, which waited for the process: not even
+	// a zombie is left.
+	if err := syscall.Kill(s.h.cmd.Process.Pid, 0); !errors.Is(err, syscall.ESRCH) {
+		t.Fatalf("holder process still there: %v", err)
+	}
+}
