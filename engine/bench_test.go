@@ -171,19 +171,31 @@ func BenchmarkNewestScreenful(b *testing.B) {
 
 // BenchmarkFollowLatency measures the time from a write to the entry being
 // handed over by a follow stream blocked in Next, with rotations going on.
-// Each op is one record written 1 ms after the previous one.
+// Each op is one record written 1 ms after the previous one; on Linux it
+// runs with the stream's own watcher and with a holder process.
 func BenchmarkFollowLatency(b *testing.B) {
+	b.Run("watcher", func(b *testing.B) { followLatency(b, false) })
+	if runtime.GOOS == "linux" {
+		b.Run("holder", func(b *testing.B) { followLatency(b, true) })
+	}
+}
+
+// followLatency measures, with or without a holder process.
+func followLatency(b *testing.B, holder bool) {
 	dir := logDir(b)
 	sb, err := sim.New(dir, sim.Config{RotateBytes: 64 << 10})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer sb.Close()
-	s, err := Open(context.Background(), dir, Options{Follow: true})
+	s, err := Open(context.Background(), dir, Options{Follow: true, Holder: holder})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
+	if holder {
+		waitRemote(b, s, true)
+	}
 	var lat []time.Duration
 	got := make(chan struct{})
 	go func() {

@@ -17,7 +17,7 @@ import (
 // keeps its disk space until read. Past this many unread files the watcher
 // stops opening new ones, and if the producer then rotates them away the
 // stream reports a MissedRotationError instead of growing without bound.
-const maxHeldFiles = 4096
+var maxHeldFiles = 4096 // a variable for tests
 
 // scanAttempts bounds how often a directory scan is repeated while a
 // rotation keeps changing it underneath.

@@ -170,7 +170,7 @@ func mustOpen(t testing.TB, dir string, opts Options) *Stream {
 
 // waitRemote waits until the holder has (want) or no longer has the
 // stream's exec.log chain.
-func waitRemote(t *testing.T, s *Stream, want bool) {
+func waitRemote(t testing.TB, s *Stream, want bool) {
 	t.Helper()
 	if s.h == nil {
 		t.Fatal("no holder started")

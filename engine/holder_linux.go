@@ -8,8 +8,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -46,6 +48,12 @@ const (
 	holderSock = 3 // the socket's descriptor in the holder (the first of ExtraFiles)
 )
 
+// holderMask is what the holder asks inotify about: everything the
+// watcher does but writes, which the holder has no use for and which a
+// producer writing flat out makes by the thousand a second, each waking a
+// process that preempts whatever runs.
+const holderMask = inotifyMask &^ unix.IN_MODIFY
+
 // holderSlice is the scheduler slice the holder asks for when real-time
 // priority is refused: on Linux 6.12 and later a short slice gets a woken
 // task onto a processor sooner; older kernels ignore it.
@@ -70,6 +78,8 @@ const (
 const (
 	flagGap     = 1 << iota // msgFile: files may have come and gone before this one
 	flagScanned             // msgChain: the chain was looked at already
+	flagFIFO                // msgReady: the holder runs at real-time priority
+	flagSlice               // msgReady: the holder runs with a short slice
 )
 
 const holdMsgLen = 16
@@ -167,8 +177,11 @@ type holder struct {
 	hc     *holdConn
 	w      *watcher
 	chains []*chain // the rotating chains, numbered as in the messages
-	stop   chan struct{}
-	done   chan struct{}
+	// priority is what the holder got: "fifo", "slice" or "normal" (set
+	// once it has started; "" before).
+	priority atomic.Value
+	stop     chan struct{}
+	done     chan struct{}
 }
 
 // startHolder starts a holder for the rotating chains among chains, which
@@ -186,10 +199,6 @@ func startHolder(dir string, w *watcher, chains []*chain, poll time.Duration) *h
 	if len(rot) == 0 {
 		return nil
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		return nil
-	}
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil
@@ -200,7 +209,9 @@ func startHolder(dir string, w *watcher, chains []*chain, poll time.Duration) *h
 		poll = defaultPollInterval
 	}
 	cmd := &exec.Cmd{
-		Path:       exe,
+		// This very executable, even if the file was replaced (an
+		// upgrade) or deleted since it started.
+		Path:       "/proc/self/exe",
 		Args:       []string{holderArg0, dir, strings.Join(types, ","), poll.String()},
 		Env:        append(os.Environ(), holderEnv+"=1"),
 		ExtraFiles: []*os.File{theirs},
@@ -213,6 +224,15 @@ func startHolder(dir string, w *watcher, chains []*chain, poll time.Duration) *h
 		stop: make(chan struct{}), done: make(chan struct{})}
 	go h.run()
 	return h
+}
+
+// priorityName says what priority the holder got ("none" without one).
+func (h *holder) priorityName() string {
+	if h == nil {
+		return "none"
+	}
+	p, _ := h.priority.Load().(string)
+	return p
 }
 
 // fileIndex is ft's place in fileTable.
@@ -271,6 +291,14 @@ func (h *holder) handOver() bool {
 	}
 	if err != nil || m.kind != msgReady {
 		return false
+	}
+	switch {
+	case m.flags&flagFIFO != 0:
+		h.priority.Store("fifo")
+	case m.flags&flagSlice != 0:
+		h.priority.Store("slice")
+	default:
+		h.priority.Store("normal")
 	}
 	// No look runs from here until the holder has the chains: what a look
 	// would add now, the holder's first look adds.
@@ -396,12 +424,15 @@ func runHolder(args []string) int {
 		chains = append(chains, newChain(dir, &fileTable[i]))
 	}
 	defer closeChains(chains)
-	raisePriority()
+	// Ctrl-C in a terminal interrupts the whole process group; the reader
+	// decides when its follow ends, and the holder goes with it.
+	signal.Ignore(unix.SIGINT)
+	prio := raisePriority()
 	hc := newHoldConn(holderSock)
 	w := newWatcher(dir, chains, poll)
 	// Events count from before the reader stops looking.
-	ws := w.prepare()
-	if hc.send(holdMsg{kind: msgReady}, -1) != nil {
+	ws := w.prepare(holderMask)
+	if hc.send(holdMsg{kind: msgReady, flags: prio}, -1) != nil {
 		return 1
 	}
 	for {
@@ -482,14 +513,18 @@ func (s *holdSender) flush() {
 
 // raisePriority puts every thread of the holder at real-time priority
 // when the process may have it (root, CAP_SYS_NICE, an RLIMIT_RTPRIO),
-// otherwise asks for a short slice. Threads started later inherit it.
-func raisePriority() {
+// otherwise asks for a short slice; it returns flagFIFO, flagSlice or 0
+// for what it got. Threads started later inherit it.
+func raisePriority() uint8 {
 	fifo := unix.SchedAttr{Size: unix.SizeofSchedAttr, Policy: unix.SCHED_FIFO, Priority: 1}
 	if setAllThreads(&fifo) == nil {
-		return
+		return flagFIFO
 	}
 	slice := unix.SchedAttr{Size: unix.SizeofSchedAttr, Policy: unix.SCHED_NORMAL, Runtime: uint64(holderSlice)}
-	setAllThreads(&slice) //nolint:errcheck // best effort: normal priority still works
+	if setAllThreads(&slice) == nil {
+		return flagSlice
+	}
+	return 0 // normal priority still works, less well
 }
 
 func setAllThreads(attr *unix.SchedAttr) error {

@@ -11,3 +11,5 @@ type holder struct{}
 func startHolder(string, *watcher, []*chain, time.Duration) *holder { return nil }
 
 func (h *holder) close() {}
+
+func (h *holder) priorityName() string { return "none" }

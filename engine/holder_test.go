@@ -51,6 +51,12 @@ func TestHolderHandsOverEveryRotation(t *testing.T) {
 	if opened < rotations {
 		t.Fatalf("%d files handed over, want at least %d", opened, rotations)
 	}
+	switch p := s.h.priorityName(); p {
+	case "fifo", "slice", "normal":
+		t.Logf("holder priority: %s", p)
+	default:
+		t.Fatalf("holder priority %q", p)
+	}
 }
 
 func TestHolderFlatOutSim(t *testing.T) {
@@ -154,4 +160,31 @@ func TestHolderCloseLeavesNothingBehind(t *testing.T) {
 	if err := syscall.Kill(s.h.cmd.Process.Pid, 0); !errors.Is(err, syscall.ESRCH) {
 		t.Fatalf("holder process still there: %v", err)
 	}
+}
+
+// A reader that stops reading makes the stream hold no more than
+// maxHeldFiles: the rest wait, open, in the socket and in the holder, and
+// nothing is lost when it reads again.
+func TestHolderBoundsHeldFilesWithoutLoss(t *testing.T) {
+	// Restored after the stream's Close (cleanups run last first).
+	old := maxHeldFiles
+	t.Cleanup(func() { maxHeldFiles = old })
+	maxHeldFiles = 4
+	dir := logDir(t)
+	writeExec(t, dir, 0, 4)
+	s := mustOpen(t, dir, Options{Follow: true, Holder: true})
+	waitRemote(t, s, true)
+	n := 4
+	c := s.chains[0]
+	for range 20 { // four times retention
+		rotate(t, dir, "exec.log")
+		writeExec(t, dir, n, 4)
+		n += 4
+		time.Sleep(5 * time.Millisecond)
+		if held := c.heldCount(); held > maxHeldFiles {
+			t.Fatalf("the stream holds %d files, limit %d", held, maxHeldFiles)
+		}
+	}
+	waitHeld(t, c, maxHeldFiles)
+	wantSeq(t, lineNumbers(t, readN(t, s, n, 10*time.Second)), 0, n)
 }

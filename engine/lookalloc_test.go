@@ -25,7 +25,7 @@ func TestLookDoesNotAllocate(t *testing.T) {
 	}
 	defer closeChains(chains)
 	w := newWatcher(dir, chains, time.Hour)
-	ws := w.prepare()
+	ws := w.prepare(inotifyMask)
 	if ws.ic == nil {
 		t.Fatal("no inotify counter")
 	}

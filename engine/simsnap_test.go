@@ -222,8 +222,8 @@ func TestLenientResumeOfEveryFile(t *testing.T) {
 // SANDTAIL_THROUGHPUT_SECONDS (60 for the figures in the report).
 // SANDTAIL_PRODUCER_GOMAXPROCS, when set, limits the producer's threads
 // (1 for a single-threaded writer like microsandbox's);
-// SANDTAIL_HOLD_PRIORITY adds a process that only holds files (see
-// TestHoldOnlyProcess); SANDTAIL_TRACE saves an execution trace of the
+// SANDTAIL_HOLDER=off follows without a holder process;
+// SANDTAIL_TRACE saves an execution trace of the
 // seconds before the first miss.
 func TestFollowThroughput(t *testing.T) {
 	secs := os.Getenv("SANDTAIL_THROUGHPUT_SECONDS")
@@ -255,9 +255,6 @@ func TestFollowThroughput(t *testing.T) {
 				cmd.Env = append(cmd.Env, "GOMAXPROCS="+p)
 			}
 			cmd.Stderr = os.Stderr
-			if h := startHoldOnly(t, exe, dir, d+time.Second); h != nil {
-				defer h.Wait()
-			}
 			out, err := cmd.StdoutPipe()
 			if err != nil {
 				t.Fatal(err)
@@ -334,7 +331,7 @@ func TestFollowThroughput(t *testing.T) {
 			for k := range opened {
 				opened[k] = s.chains[0].openedAt[k].Load()
 			}
-			t.Logf("exec.log files first opened in slot 0…%d: %v", maxRotations, opened)
+			t.Logf("holder process priority: %s; exec.log files first opened in slot 0…%d: %v", s.h.priorityName(), maxRotations, opened)
 			var ms1 runtime.MemStats
 			runtime.ReadMemStats(&ms1)
 			t.Logf("reader: %d collections (%.0f/s), %.0f MiB allocated (%.0f B/record), GC CPU %.1f%%, heap %.0f MiB",

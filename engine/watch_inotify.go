@@ -180,7 +180,7 @@ var wakeByte = [1]byte{0}
 // inotifyCounter). inotify failing (no instances left) leaves the fallback
 // poll, which still works.
 func (w *watcher) start() {
-	w.prepare().start()
+	w.prepare(inotifyMask).start()
 }
 
 // watchSetup is a watcher's inotify instance (fd, -1 if none), the pipe
@@ -192,12 +192,12 @@ type watchSetup struct {
 	ic *inotifyCounter
 }
 
-// prepare opens the inotify instance and the pipe. Events are counted from
-// here on; nothing is looked at yet.
-func (w *watcher) prepare() *watchSetup {
+// prepare opens the inotify instance, asking for the events in mask, and
+// the pipe. Events are counted from here on; nothing is looked at yet.
+func (w *watcher) prepare(mask uint32) *watchSetup {
 	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK)
 	if err == nil {
-		if _, err = unix.InotifyAddWatch(fd, w.dir, inotifyMask); err != nil {
+		if _, err = unix.InotifyAddWatch(fd, w.dir, mask); err != nil {
 			unix.Close(fd)
 		}
 	}
