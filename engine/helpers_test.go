@@ -183,3 +183,32 @@ func waitRemote(t testing.TB, s *Stream, want bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// rotatePastRetention rotates exec.log six times, more than retention (the
+// file the reader was on goes past exec.log.4), writing ten lines from line
+// n after each; it returns the next line number.
+func rotatePastRetention(t testing.TB, dir string, n int) int {
+	for range 6 {
+		rotate(t, dir, "exec.log")
+		writeExec(t, dir, n, 10)
+		n += 10
+	}
+	return n
+}
+
+// wantMiss reads s until it ends, and checks that it ends with a
+// MissedRotationError on exec.log before any entry.
+func wantMiss(t *testing.T, s *Stream) *MissedRotationError {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	b, err := readUntilErr(ctx, s, 100)
+	if len(b) > 0 {
+		t.Fatalf("entries before the miss: %v", lineNumbers(t, b))
+	}
+	var mr *MissedRotationError
+	if !errors.As(err, &mr) || !errors.Is(err, ErrMissedRotation) || mr.File != "exec.log" || mr.Offset == 0 || mr.LostBytes <= 0 {
+		t.Fatalf("got %v, want MissedRotationError", err)
+	}
+	return mr
+}

@@ -9,8 +9,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"sandtail/engine/sim"
 )
 
 // produce writes perFile lines to exec.log and rotates, rotations times,
@@ -59,24 +57,6 @@ func TestHolderHandsOverEveryRotation(t *testing.T) {
 	}
 }
 
-func TestHolderFlatOutSim(t *testing.T) {
-	dir := logDir(t)
-	sb, err := sim.New(dir, sim.Config{RotateBytes: 256 << 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, st := followSim(t, dir, Options{Sources: AllSources, Holder: true}, func() (sim.Stats, error) {
-		st, err := sb.Run(context.Background(), sim.Workload{Seed: 5, MaxRecords: 420_000})
-		if cerr := sb.Close(); err == nil {
-			err = cerr
-		}
-		return st, err
-	}, 90*time.Second)
-	if st.Rotations < 200 {
-		t.Fatalf("only %d rotations", st.Rotations)
-	}
-}
-
 // A holder that dies leaves the stream looking by itself, from the newest
 // file it handed over.
 func TestHolderDeathFallsBackToTheWatcher(t *testing.T) {
@@ -106,25 +86,11 @@ func TestHolderStoppedMissReported(t *testing.T) {
 	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
-	n := 10
-	for range 6 { // more than retention: exec.log.4 is overwritten
-		rotate(t, dir, "exec.log")
-		writeExec(t, dir, n, 10)
-		n += 10
-	}
+	rotatePastRetention(t, dir, 10)
 	if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	b, err := readUntilErr(ctx, s, 100)
-	if len(b) > 0 {
-		t.Fatalf("entries before the miss: %v", lineNumbers(t, b))
-	}
-	var mr *MissedRotationError
-	if !errors.As(err, &mr) || mr.File != "exec.log" {
-		t.Fatalf("got %v, want MissedRotationError", err)
-	}
+	wantMiss(t, s)
 	if err := s.Resume(); err != nil {
 		t.Fatal(err)
 	}
@@ -148,13 +114,7 @@ func TestHolderCloseLeavesNothingBehind(t *testing.T) {
 	waitRemote(t, s, true)
 	readN(t, s, 50, 5*time.Second)
 	cancel()
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > g0 || openFDs(t) > fd0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("goroutines %d (was %d), descriptors %d (was %d)", runtime.NumGoroutine(), g0, openFDs(t), fd0)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitReleased(t, g0, fd0)
 	// Cancellation ran shutdown, which waited for the process: not even
 	// a zombie is left.
 	if err := syscall.Kill(s.h.cmd.Process.Pid, 0); !errors.Is(err, syscall.ESRCH) {

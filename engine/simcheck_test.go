@@ -190,20 +190,29 @@ func TestFollowSimFlatOutThroughRotations(t *testing.T) {
 	// watcher would wait for Go's scheduler rather than the kernel's:
 	// microsandbox is another process, so give the watcher a processor.
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(4, runtime.NumCPU())))
-	dir := logDir(t)
-	sb, err := sim.New(dir, sim.Config{RotateBytes: 256 << 10})
-	if err != nil {
-		t.Fatal(err)
+	// With the stream's own watcher, and with a holder process (Linux).
+	holders := []bool{false}
+	if runtime.GOOS == "linux" {
+		holders = append(holders, true)
 	}
-	_, st := followSim(t, dir, Options{Sources: AllSources}, func() (sim.Stats, error) {
-		st, err := sb.Run(context.Background(), sim.Workload{Seed: 7, MaxRecords: 420_000})
-		if cerr := sb.Close(); err == nil {
-			err = cerr
-		}
-		return st, err
-	}, 90*time.Second)
-	if st.Rotations < 200 {
-		t.Fatalf("only %d rotations", st.Rotations)
+	for _, holder := range holders {
+		t.Run(fmt.Sprintf("holder=%v", holder), func(t *testing.T) {
+			dir := logDir(t)
+			sb, err := sim.New(dir, sim.Config{RotateBytes: 256 << 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, st := followSim(t, dir, Options{Sources: AllSources, Holder: holder}, func() (sim.Stats, error) {
+				st, err := sb.Run(context.Background(), sim.Workload{Seed: 7, MaxRecords: 420_000})
+				if cerr := sb.Close(); err == nil {
+					err = cerr
+				}
+				return st, err
+			}, 90*time.Second)
+			if st.Rotations < 200 {
+				t.Fatalf("only %d rotations", st.Rotations)
+			}
+			t.Logf("%d records, %d rotations, %d runtime lines", st.Records, st.Rotations, st.RuntimeLines)
+		})
 	}
-	t.Logf("%d records, %d rotations, %d runtime lines", st.Records, st.Rotations, st.RuntimeLines)
 }

@@ -284,25 +284,11 @@ func TestTrueMissThenLenientResume(t *testing.T) {
 	s := mustOpen(t, dir, Options{Follow: true})
 	wantSeq(t, lineNumbers(t, readN(t, s, 10, 5*time.Second)), 0, 10)
 	resume := s.pauseWatcher()
-	n := 10
-	for r := 0; r < 6; r++ { // more than retention: exec.log.4 is overwritten
-		rotate(t, dir, "exec.log")
-		writeExec(t, dir, n, 10)
-		n += 10
-	}
+	rotatePastRetention(t, dir, 10)
 	resume()
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	b, err := readUntilErr(ctx, s, 100)
-	if len(b) > 0 {
-		t.Fatalf("entries after the miss: %v", lineNumbers(t, b))
-	}
-	var mr *MissedRotationError
-	if !errors.As(err, &mr) || !errors.Is(err, ErrMissedRotation) || mr.File != "exec.log" || mr.Offset == 0 || mr.LostBytes <= 0 {
-		t.Fatalf("got %v, want MissedRotationError", err)
-	}
-	if b, err2 := s.Next(ctx, 10); len(b) != 0 || err2 != err {
-		t.Fatalf("stream did not end: %v %v", b, err2)
+	mr := wantMiss(t, s)
+	if b, err := s.Next(t.Context(), 10); len(b) != 0 || err != error(mr) {
+		t.Fatalf("stream did not end: %v %v", b, err)
 	}
 	if _, err := Open(t.Context(), dir, Options{Start: FromCursor(mr.Last)}); !errors.Is(err, ErrInvalidCursor) {
 		t.Fatalf("strict resume after a miss: %v", err)
@@ -436,6 +422,19 @@ func openFDs(t *testing.T) int {
 	return len(des)
 }
 
+// waitReleased waits until the goroutines and open descriptors are back
+// to g0 and fd0.
+func waitReleased(t *testing.T, g0, fd0 int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > g0 || openFDs(t) > fd0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("goroutines %d (was %d), descriptors %d (was %d)", runtime.NumGoroutine(), g0, openFDs(t), fd0)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func TestCancelReleasesGoroutinesAndDescriptors(t *testing.T) {
 	dir := fullChain(t)
 	appendFile(t, dir, "runtime.log", "x\n")
@@ -452,13 +451,7 @@ func TestCancelReleasesGoroutinesAndDescriptors(t *testing.T) {
 		t.Fatalf("expected the chain to be held open")
 	}
 	cancel()
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > g0 || openFDs(t) > fd0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("goroutines %d (was %d), descriptors %d (was %d)", runtime.NumGoroutine(), g0, openFDs(t), fd0)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitReleased(t, g0, fd0)
 	if _, err := s.Next(t.Context(), 10); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Next after cancel: %v", err)
 	}
