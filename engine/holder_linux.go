@@ -3,12 +3,8 @@
 package engine
 
 import (
-	"encoding/binary"
-	"errors"
-	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -40,6 +36,9 @@ import (
 // decided, exactly as the watcher's looks would append them. If the holder
 // cannot start or dies, the reader's watcher looks again from the newest
 // file it holds, so a holder can only make a follow better.
+//
+// This file is the stream's side; holdproc_linux.go is the process, and
+// holdmsg_linux.go the messages between them.
 
 // holderEnv and holderArg0 mark a process started as a holder.
 const (
@@ -47,129 +46,6 @@ const (
 	holderArg0 = "sandtail-holder"
 	holderSock = 3 // the socket's descriptor in the holder (the first of ExtraFiles)
 )
-
-// holderMask is what the holder asks inotify about: everything the
-// watcher does but writes, which the holder has no use for and which a
-// producer writing flat out makes by the thousand a second, each waking a
-// process that preempts whatever runs.
-const holderMask = inotifyMask &^ unix.IN_MODIFY
-
-// holderSlice is the scheduler slice the holder asks for when real-time
-// priority is refused: on Linux 6.12 and later a short slice gets a woken
-// task onto a processor sooner; older kernels ignore it.
-const holderSlice = 100 * time.Microsecond
-
-func init() {
-	if os.Getenv(holderEnv) != "1" || len(os.Args) == 0 || os.Args[0] != holderArg0 {
-		return
-	}
-	os.Exit(runHolder(os.Args[1:]))
-}
-
-// The messages on the socket: a fixed record, with a descriptor attached
-// to msgChain (the reader's newest file of a chain) and msgFile.
-const (
-	msgReady = 'R' // holder → reader: started, waiting for the chains
-	msgChain = 'C' // reader → holder: the newest file held of chain ci
-	msgGo    = 'G' // reader → holder: the reader stopped looking; go
-	msgFile  = 'F' // holder → reader: the next file of chain ci
-)
-
-const (
-	flagGap     = 1 << iota // msgFile: files may have come and gone before this one
-	flagScanned             // msgChain: the chain was looked at already
-	flagFIFO                // msgReady: the holder runs at real-time priority
-	flagSlice               // msgReady: the holder runs with a short slice
-)
-
-const holdMsgLen = 16
-
-type holdMsg struct {
-	kind   byte
-	ci     uint8 // chain, by its place in the holder's arguments
-	slot   uint8 // where the file was when the look took it
-	opened uint8 // where it was first opened (see chain.openedAt)
-	flags  uint8
-	ino    uint64
-}
-
-// holdConn sends and receives holdMsgs with at most one descriptor each.
-// Its buffers are made once: the holder's sends come right after a look
-// and, like the look, do not allocate.
-type holdConn struct {
-	fd    int
-	out   [holdMsgLen]byte
-	in    [holdMsgLen]byte
-	oob   []byte // one SCM_RIGHTS record; the descriptor is written in
-	inOob []byte
-}
-
-func newHoldConn(fd int) *holdConn {
-	return &holdConn{fd: fd, oob: unix.UnixRights(0), inOob: make([]byte, unix.CmsgSpace(4*4))}
-}
-
-// send sends m with fd (none when fd < 0) without waiting: a full socket
-// gives unix.EAGAIN.
-func (hc *holdConn) send(m holdMsg, fd int) error {
-	b := &hc.out
-	b[0], b[1], b[2], b[3], b[4] = m.kind, m.ci, m.slot, m.opened, m.flags
-	binary.NativeEndian.PutUint64(b[8:], m.ino)
-	var oob []byte
-	if fd >= 0 {
-		oob = hc.oob
-		binary.NativeEndian.PutUint32(oob[unix.CmsgLen(0):], uint32(fd))
-	}
-	for {
-		err := unix.Sendmsg(hc.fd, b[:], oob, nil, unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL)
-		if err != unix.EINTR {
-			return err
-		}
-	}
-}
-
-// recv waits for the next message. fd is its descriptor (-1 if none); lost
-// is set when a descriptor was sent but could not be received (the
-// reader's descriptor limit). The other side closing gives io.EOF.
-func (hc *holdConn) recv() (m holdMsg, fd int, lost bool, err error) {
-	var n, oobn, flags int
-	for {
-		n, oobn, flags, _, err = unix.Recvmsg(hc.fd, hc.in[:], hc.inOob, unix.MSG_CMSG_CLOEXEC)
-		if err != unix.EINTR {
-			break
-		}
-	}
-	if err != nil {
-		return m, -1, false, err
-	}
-	if n == 0 {
-		return m, -1, false, io.EOF
-	}
-	fd = -1
-	if oobn > 0 {
-		scms, _ := unix.ParseSocketControlMessage(hc.inOob[:oobn])
-		for i := range scms {
-			fds, _ := unix.ParseUnixRights(&scms[i])
-			for _, f := range fds {
-				if fd < 0 {
-					fd = f
-				} else {
-					unix.Close(f)
-				}
-			}
-		}
-	}
-	if n != holdMsgLen {
-		if fd >= 0 {
-			unix.Close(fd)
-		}
-		return m, -1, false, errHoldProtocol
-	}
-	b := hc.in[:]
-	m = holdMsg{kind: b[0], ci: b[1], slot: b[2], opened: b[3], flags: b[4], ino: binary.NativeEndian.Uint64(b[8:])}
-	return m, fd, flags&unix.MSG_CTRUNC != 0, nil
-}
-
-var errHoldProtocol = errors.New("engine: holder: malformed message")
 
 // holder is the reader's side of a holder process.
 type holder struct {
@@ -401,145 +277,4 @@ func (c *chain) heldCount() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.files)
-}
-
-// runHolder is the holder process: args are the directory, the chains'
-// file types (indexes into fileTable) and the fallback poll. It returns
-// the exit code.
-func runHolder(args []string) int {
-	if len(args) != 3 {
-		return 2
-	}
-	dir := args[0]
-	poll, err := time.ParseDuration(args[2])
-	if err != nil {
-		return 2
-	}
-	var chains []*chain
-	for _, s := range strings.Split(args[1], ",") {
-		i, err := strconv.Atoi(s)
-		if err != nil || i < 0 || i >= len(fileTable) {
-			return 2
-		}
-		chains = append(chains, newChain(dir, &fileTable[i]))
-	}
-	defer closeChains(chains)
-	// Ctrl-C in a terminal interrupts the whole process group; the reader
-	// decides when its follow ends, and the holder goes with it.
-	signal.Ignore(unix.SIGINT)
-	prio := raisePriority()
-	hc := newHoldConn(holderSock)
-	w := newWatcher(dir, chains, poll)
-	// Events count from before the reader stops looking.
-	ws := w.prepare(holderMask)
-	if hc.send(holdMsg{kind: msgReady, flags: prio}, -1) != nil {
-		return 1
-	}
-	for {
-		m, fd, _, err := hc.recv()
-		if err != nil {
-			return 1
-		}
-		if m.kind == msgGo {
-			break
-		}
-		if m.kind != msgChain || int(m.ci) >= len(chains) || int(m.slot) >= len(chains[m.ci].paths) {
-			if fd >= 0 {
-				unix.Close(fd)
-			}
-			return 1
-		}
-		c := chains[m.ci]
-		c.scanned = m.flags&flagScanned != 0
-		if fd >= 0 {
-			c.files = append(c.files, &chainFile{f: fileHandle{fd: fd, name: c.paths[m.slot]}, ino: m.ino, slot: int(m.slot)})
-		}
-	}
-	s := &holdSender{hc: hc, chains: chains, sent: make([]int, len(chains))}
-	for ci, c := range chains {
-		s.sent[ci] = len(c.files) // the reader's own
-	}
-	w.afterLook = s.flush
-	ws.start()
-	// Until the reader goes: the end of the socket, or an error on it.
-	var b [holdMsgLen]byte
-	for {
-		n, err := unix.Read(holderSock, b[:])
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil || n == 0 {
-			break
-		}
-	}
-	w.close()
-	return 0
-}
-
-// holdSender sends, after every look of the holder, the files it added.
-type holdSender struct {
-	hc     *holdConn
-	chains []*chain
-	sent   []int // per chain: how many of its files, from the first, were sent
-}
-
-// flush sends every file not sent yet, oldest first, and lets go of all
-// but the newest (the reader has them now; the newest is what the next
-// look compares with). A full socket leaves the rest for the next look.
-func (s *holdSender) flush() {
-	for ci, c := range s.chains {
-		c.mu.Lock()
-		for s.sent[ci] < len(c.files) {
-			cf := c.files[s.sent[ci]]
-			m := holdMsg{kind: msgFile, ci: uint8(ci), slot: uint8(cf.slot), opened: uint8(cf.opened), ino: cf.ino}
-			if cf.gapBefore {
-				m.flags |= flagGap
-			}
-			if s.hc.send(m, cf.f.fd) != nil {
-				break
-			}
-			s.sent[ci]++
-		}
-		drop := s.sent[ci] - 1
-		c.mu.Unlock()
-		for range drop {
-			c.pop()
-		}
-		if drop > 0 {
-			s.sent[ci] -= drop
-		}
-	}
-}
-
-// raisePriority puts every thread of the holder at real-time priority
-// when the process may have it (root, CAP_SYS_NICE, an RLIMIT_RTPRIO),
-// otherwise asks for a short slice; it returns flagFIFO, flagSlice or 0
-// for what it got. Threads started later inherit it.
-func raisePriority() uint8 {
-	fifo := unix.SchedAttr{Size: unix.SizeofSchedAttr, Policy: unix.SCHED_FIFO, Priority: 1}
-	if setAllThreads(&fifo) == nil {
-		return flagFIFO
-	}
-	slice := unix.SchedAttr{Size: unix.SizeofSchedAttr, Policy: unix.SCHED_NORMAL, Runtime: uint64(holderSlice)}
-	if setAllThreads(&slice) == nil {
-		return flagSlice
-	}
-	return 0 // normal priority still works, less well
-}
-
-func setAllThreads(attr *unix.SchedAttr) error {
-	tasks, err := os.ReadDir("/proc/self/task")
-	if err != nil {
-		return err
-	}
-	for _, task := range tasks {
-		tid, err := strconv.Atoi(task.Name())
-		if err != nil {
-			continue
-		}
-		if err := unix.SchedSetAttr(tid, attr, 0); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -1,0 +1,118 @@
+//go:build linux
+
+package engine
+
+import (
+	"encoding/binary"
+	"errors"
+	"io"
+
+	"golang.org/x/sys/unix"
+)
+
+// The wire between a stream and its holder process (see holder_linux.go).
+
+// The messages on the socket: a fixed record, with a descriptor attached
+// to msgChain (the reader's newest file of a chain) and msgFile.
+const (
+	msgReady = 'R' // holder → reader: started, waiting for the chains
+	msgChain = 'C' // reader → holder: the newest file held of chain ci
+	msgGo    = 'G' // reader → holder: the reader stopped looking; go
+	msgFile  = 'F' // holder → reader: the next file of chain ci
+)
+
+const (
+	flagGap     = 1 << iota // msgFile: files may have come and gone before this one
+	flagScanned             // msgChain: the chain was looked at already
+	flagFIFO                // msgReady: the holder runs at real-time priority
+	flagSlice               // msgReady: the holder runs with a short slice
+)
+
+const holdMsgLen = 16
+
+type holdMsg struct {
+	kind   byte
+	ci     uint8 // chain, by its place in the holder's arguments
+	slot   uint8 // where the file was when the look took it
+	opened uint8 // where it was first opened (see chain.openedAt)
+	flags  uint8
+	ino    uint64
+}
+
+// holdConn sends and receives holdMsgs with at most one descriptor each.
+// Its buffers are made once: the holder's sends come right after a look
+// and, like the look, do not allocate.
+type holdConn struct {
+	fd    int
+	out   [holdMsgLen]byte
+	in    [holdMsgLen]byte
+	oob   []byte // one SCM_RIGHTS record; the descriptor is written in
+	inOob []byte
+}
+
+func newHoldConn(fd int) *holdConn {
+	return &holdConn{fd: fd, oob: unix.UnixRights(0), inOob: make([]byte, unix.CmsgSpace(4*4))}
+}
+
+// send sends m with fd (none when fd < 0) without waiting: a full socket
+// gives unix.EAGAIN.
+func (hc *holdConn) send(m holdMsg, fd int) error {
+	b := &hc.out
+	b[0], b[1], b[2], b[3], b[4] = m.kind, m.ci, m.slot, m.opened, m.flags
+	binary.NativeEndian.PutUint64(b[8:], m.ino)
+	var oob []byte
+	if fd >= 0 {
+		oob = hc.oob
+		binary.NativeEndian.PutUint32(oob[unix.CmsgLen(0):], uint32(fd))
+	}
+	for {
+		err := unix.Sendmsg(hc.fd, b[:], oob, nil, unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL)
+		if err != unix.EINTR {
+			return err
+		}
+	}
+}
+
+// recv waits for the next message. fd is its descriptor (-1 if none); lost
+// is set when a descriptor was sent but could not be received (the
+// reader's descriptor limit). The other side closing gives io.EOF.
+func (hc *holdConn) recv() (m holdMsg, fd int, lost bool, err error) {
+	var n, oobn, flags int
+	for {
+		n, oobn, flags, _, err = unix.Recvmsg(hc.fd, hc.in[:], hc.inOob, unix.MSG_CMSG_CLOEXEC)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return m, -1, false, err
+	}
+	if n == 0 {
+		return m, -1, false, io.EOF
+	}
+	fd = -1
+	if oobn > 0 {
+		scms, _ := unix.ParseSocketControlMessage(hc.inOob[:oobn])
+		for i := range scms {
+			fds, _ := unix.ParseUnixRights(&scms[i])
+			for _, f := range fds {
+				if fd < 0 {
+					fd = f
+				} else {
+					unix.Close(f)
+				}
+			}
+		}
+	}
+	if n != holdMsgLen {
+		if fd >= 0 {
+			unix.Close(fd)
+		}
+		return m, -1, false, errHoldProtocol
+	}
+	b := hc.in[:]
+	m = holdMsg{kind: b[0], ci: b[1], slot: b[2], opened: b[3], flags: b[4], ino: binary.NativeEndian.Uint64(b[8:])}
+	return m, fd, flags&unix.MSG_CTRUNC != 0, nil
+}
+
+var errHoldProtocol = errors.New("engine: holder: malformed message")
