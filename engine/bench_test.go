@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -125,6 +126,59 @@ func BenchmarkNewlineFloorRead(b *testing.B) {
 			}
 		}
 	}
+}
+
+// BenchmarkSnapshotEncodingJSON is the obvious snapshot, for calibration
+// against the issue's figures (about 1 s, 55× its newline floor):
+// os.ReadFile, encoding/json into a struct, time.Parse and a stable sort,
+// over the same window's exec.log files.
+func BenchmarkSnapshotEncodingJSON(b *testing.B) {
+	dir := fullWindow(b)
+	names, _ := filepath.Glob(filepath.Join(dir, "exec.log*"))
+	type record struct {
+		T  string  `json:"t"`
+		S  string  `json:"s"`
+		D  string  `json:"d"`
+		ID *uint64 `json:"id"`
+		E  string  `json:"e"`
+	}
+	var size int64
+	for _, name := range names {
+		fi, err := os.Stat(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size += fi.Size()
+	}
+	b.SetBytes(size)
+	n := 0
+	for b.Loop() {
+		var es []Entry
+		for _, name := range names {
+			data, err := os.ReadFile(name)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for line := range bytes.Lines(data) {
+				var r record
+				if json.Unmarshal(line, &r) != nil {
+					continue
+				}
+				tm, err := time.Parse(time.RFC3339Nano, r.T)
+				if err != nil {
+					continue
+				}
+				e := Entry{Time: tm, Data: []byte(r.D)}
+				if r.ID != nil {
+					e.Session, e.HasSession = *r.ID, true
+				}
+				es = append(es, e)
+			}
+		}
+		slices.SortStableFunc(es, func(x, y Entry) int { return x.Time.Compare(y.Time) })
+		n = len(es)
+	}
+	b.ReportMetric(float64(n), "entries")
 }
 
 // BenchmarkSnapshotFullWindow reads, parses and sorts the whole window.
