@@ -208,7 +208,7 @@ func (h *holder) sendNewest(ci int, c *chain) bool {
 		return h.hc.send(m, -1) == nil
 	}
 	cf := c.files[n-1]
-	m.ino, m.slot = cf.ino, uint8(cf.slot)
+	m.ino, m.slot, m.flags = cf.ino, uint8(cf.slot), m.flags|flagHolds
 	cf.f.mu.RLock()
 	defer cf.f.mu.RUnlock()
 	return cf.f.fd >= 0 && h.hc.send(m, cf.f.fd) == nil

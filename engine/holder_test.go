@@ -148,3 +148,13 @@ func TestHolderBoundsHeldFilesWithoutLoss(t *testing.T) {
 	waitHeld(t, c, maxHeldFiles)
 	wantSeq(t, lineNumbers(t, readN(t, s, n, 10*time.Second)), 0, n)
 }
+
+// A holder started before the producer wrote anything takes every file
+// from the first.
+func TestHolderStartsOnAnEmptyDirectory(t *testing.T) {
+	dir := logDir(t)
+	s := mustOpen(t, dir, Options{Follow: true, Holder: true})
+	waitRemote(t, s, true)
+	n := produce(t, dir, 0, 8, 12)
+	wantSeq(t, lineNumbers(t, readN(t, s, n, 10*time.Second)), 0, n)
+}

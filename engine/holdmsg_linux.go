@@ -24,6 +24,7 @@ const (
 const (
 	flagGap     = 1 << iota // msgFile: files may have come and gone before this one
 	flagScanned             // msgChain: the chain was looked at already
+	flagHolds               // msgChain: the reader holds a file of it (attached)
 	flagFIFO                // msgReady: the holder runs at real-time priority
 	flagSlice               // msgReady: the holder runs with a short slice
 )

@@ -65,14 +65,18 @@ func runHolder(args []string) int {
 		return 1
 	}
 	for {
-		m, fd, _, err := hc.recv()
+		m, fd, lost, err := hc.recv()
 		if err != nil {
 			return 1
 		}
 		if m.kind == msgGo {
 			break
 		}
-		if m.kind != msgChain || int(m.ci) >= len(chains) || int(m.slot) >= len(chains[m.ci].paths) {
+		if m.kind != msgChain || int(m.ci) >= len(chains) || int(m.slot) >= len(chains[m.ci].paths) ||
+			(m.flags&flagHolds != 0) != (fd >= 0 && !lost) {
+			// Malformed, or the reader's file did not arrive: starting
+			// without it, the first look would take files the reader had
+			// read already. The reader looks by itself instead.
 			if fd >= 0 {
 				unix.Close(fd)
 			}
