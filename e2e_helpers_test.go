@@ -212,6 +212,18 @@ func (r *running) signal(sig os.Signal) {
 	}
 }
 
+// interrupt ends a follow as Ctrl-C does and checks that it exits 0; it
+// returns the output that came after the last read.
+func (r *running) interrupt() []string {
+	r.t.Helper()
+	r.signal(syscall.SIGINT)
+	rest, code := r.wait(liveTimeout)
+	if code != 0 {
+		r.t.Fatalf("exit %d after SIGINT; stderr %q", code, r.Stderr())
+	}
+	return rest
+}
+
 // wait drains the remaining output and waits for the exit status.
 func (r *running) wait(timeout time.Duration) ([]string, int) {
 	r.t.Helper()

@@ -80,31 +80,30 @@ func TestFollowStopsAtUntil(t *testing.T) {
 
 func TestFollowReportsKernelRestart(t *testing.T) {
 	for _, mode := range []string{"--print", "--json"} {
-		dir := copyDir(t, alphaDir)
-		r := start(t, nil, "--dir", dir, "--follow", "--source", "system", mode)
-		for range 7 {
-			r.next(liveTimeout)
-		}
-		// kernel.log truncated in place: read again from 0, and said so.
-		kernel := filepath.Join(dir, "kernel.log")
-		if err := os.WriteFile(kernel, []byte("2026-04-30T20:01:00.000Z rebooted\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for len(got) == 0 || !strings.Contains(got[len(got)-1], "rebooted") {
-			l, _ := r.next(liveTimeout)
-			got = append(got, l)
-		}
-		waitFor(t, liveTimeout, "a restart notice on stderr", func() bool {
-			return strings.Contains(r.Stderr(), "sandtail: restart in kernel.log")
+		t.Run(mode, func(t *testing.T) {
+			dir := copyDir(t, alphaDir)
+			r := start(t, nil, "--dir", dir, "--follow", "--source", "system", mode)
+			for range 7 {
+				r.next(liveTimeout)
+			}
+			// kernel.log truncated in place: read again from 0, and said so.
+			kernel := filepath.Join(dir, "kernel.log")
+			if err := os.WriteFile(kernel, []byte("2026-04-30T20:01:00.000Z rebooted\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for len(got) == 0 || !strings.Contains(got[len(got)-1], "rebooted") {
+				l, _ := r.next(liveTimeout)
+				got = append(got, l)
+			}
+			waitFor(t, liveTimeout, "a restart notice on stderr", func() bool {
+				return strings.Contains(r.Stderr(), "sandtail: restart in kernel.log")
+			})
+			if mode == "--json" && !strings.Contains(strings.Join(got, "\n"), `"mark":"restart","file":"kernel.log"`) {
+				t.Errorf("--json: no restart object in %q", got)
+			}
+			r.interrupt()
 		})
-		if mode == "--json" && !strings.Contains(strings.Join(got, "\n"), `"mark":"restart","file":"kernel.log"`) {
-			t.Errorf("--json: no restart object in %q", got)
-		}
-		r.signal(syscall.SIGINT)
-		if _, code := r.wait(liveTimeout); code != 0 {
-			t.Fatalf("%s: exit %d", mode, code)
-		}
 	}
 }
 
@@ -233,10 +232,7 @@ func TestSuspendedFollowerKeepsWhatItsHolderHeld(t *testing.T) {
 			t.Fatalf("got %q, want line %d", e.D, i)
 		}
 	}
-	r.signal(syscall.SIGINT)
-	if _, code := r.wait(liveTimeout); code != 0 {
-		t.Fatalf("exit %d; stderr %q", code, r.Stderr())
-	}
+	r.interrupt()
 }
 
 // childrenOf lists the processes whose parent is pid.
@@ -367,12 +363,7 @@ func TestDemoJSONFollowThroughRotations(t *testing.T) {
 	if longest > 5*time.Second {
 		t.Errorf("output stalled for %v between two entries", longest)
 	}
-	r.signal(syscall.SIGINT)
-	rest, code := r.wait(liveTimeout)
-	if code != 0 {
-		t.Fatalf("exit %d after SIGINT; stderr %q", code, r.Stderr())
-	}
-	for _, l := range rest {
+	for _, l := range r.interrupt() {
 		es = append(es, parseJSONLine(t, l))
 	}
 	checkSeqContiguous(t, es)
@@ -516,12 +507,7 @@ func TestFollowLiveSimulatorExactly(t *testing.T) {
 		es = append(es, e)
 		seqs.add(e)
 	}
-	r.signal(syscall.SIGINT)
-	rest, code := r.wait(liveTimeout)
-	if code != 0 {
-		t.Fatalf("exit %d; stderr %q", code, r.Stderr())
-	}
-	for _, l := range rest {
+	for _, l := range r.interrupt() {
 		es = append(es, parseJSONLine(t, l))
 	}
 	checkSeqContiguous(t, es)
