@@ -456,6 +456,13 @@ func (c *chain) holds(ino uint64) bool {
 	return false
 }
 
+// heldCount is how many files c holds.
+func (c *chain) heldCount() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.files)
+}
+
 // first returns the file being read (nil when none is held yet).
 func (c *chain) first() *chainFile {
 	c.mu.Lock()

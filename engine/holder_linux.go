@@ -271,10 +271,3 @@ func (c *chain) adopt(fd int, m holdMsg, lost bool) {
 	c.changes++
 	c.openedAt[cf.opened].Add(1)
 }
-
-// heldCount is how many files c holds.
-func (c *chain) heldCount() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.files)
-}

@@ -558,9 +558,7 @@ func waitHeld(t *testing.T, c *chain, n int) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		c.mu.Lock()
-		held := len(c.files)
-		c.mu.Unlock()
+		held := c.heldCount()
 		if held >= n {
 			return
 		}
