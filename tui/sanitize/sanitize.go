@@ -83,6 +83,11 @@ type Result struct {
 	Overstruck bool
 }
 
+// OverstrikeMarker goes in front of a line whose Result.Overstruck is set,
+// wherever the line is shown (the viewer, print mode on a terminal), so that
+// "rm -rf /\rls -la" cannot pass for "ls -la".
+const OverstrikeMarker = "⟲ "
+
 var builders = sync.Pool{New: func() any { return new(builder) }}
 
 // maxPooled bounds the buffers a pooled builder keeps, so one huge line does
