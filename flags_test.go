@@ -117,6 +117,10 @@ func TestParseArgsUsageErrors(t *testing.T) {
 		{[]string{"../etc"}, "not a sandbox name"},
 		{[]string{".hidden"}, "not a sandbox name"},
 		{[]string{strings.Repeat("a", 129)}, "not a sandbox name"},
+		// The character named is the one in the name, not its first byte.
+		{[]string{"gööd"}, `has 'ö' at byte 1`},
+		{[]string{"ok\u202e"}, `has '\u202e' at byte 2`},
+		{[]string{"a\xffb"}, "has the byte 0xff, which is not UTF-8, at byte 1"},
 		{[]string{"--dir="}, "--dir needs a path"},
 	} {
 		_, err := parseArgs(tc.args, testNow)

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"strconv"
+	"strings"
 
 	"sandtail/engine"
 	"sandtail/tui/lines"
@@ -91,6 +92,9 @@ func (p *plainPrinter) line(l lines.Line) {
 	text := l.Text
 	if p.opts.sanitize {
 		r := sanitize.Line(text, sanitize.Options{Color: p.opts.color, TabWidth: 8, MarkStyle: p.opts.color})
+		if r.Overstruck {
+			b = appendOverstrikeMarker(b, p.opts.color)
+		}
 		if p.opts.color {
 			b = append(b, r.Styled...)
 		} else {
@@ -102,4 +106,17 @@ func (p *plainPrinter) line(l lines.Line) {
 	b = append(b, '\n')
 	p.buf = b
 	_, p.err = p.w.Write(b)
+}
+
+// appendOverstrikeMarker appends the viewer's marker for a line where \r or
+// \b hid text, dimmed like the other marks when colour is on.
+func appendOverstrikeMarker(b []byte, color bool) []byte {
+	if !color {
+		return append(b, sanitize.OverstrikeMarker...)
+	}
+	mark := strings.TrimSuffix(sanitize.OverstrikeMarker, " ")
+	b = append(b, "\x1b[2m"...)
+	b = append(b, mark...)
+	b = append(b, "\x1b[22m"...)
+	return append(b, sanitize.OverstrikeMarker[len(mark):]...)
 }

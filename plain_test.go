@@ -95,3 +95,42 @@ func TestNotifierSkippedOncePerTotal(t *testing.T) {
 		t.Fatalf("%d skipped notices, want 2: %q", got, errs.String())
 	}
 }
+
+// TestPlainPrinterMarksOverwrittenText prints lines whose \b or \r hid text:
+// on a terminal (or with --color given) the line carries the viewer's
+// marker, so "rm -rf /\rls -la" cannot pass for "ls -la"; to a pipe the
+// bytes are left as they are.
+func TestPlainPrinterMarksOverwrittenText(t *testing.T) {
+	es := []engine.Entry{
+		entry(1, engine.Stdout, 1, "safe\b\b\b\bEVIL\n"),
+		entry(2, engine.Stdout, 1, "rm -rf /\rls -la\n"),
+		entry(3, engine.Stdout, 1, "progress 10%\rprogress 10%\n"), // rewritten the same: nothing hidden
+	}
+	for _, tc := range []struct {
+		name string
+		opts printOptions
+		want string
+	}{
+		{"plain", printOptions{sanitize: true, showID: true},
+			"[1] ⟲ EVIL\n[1] ⟲ ls -la /\n[1] progress 10%\n"},
+		{"colour", printOptions{sanitize: true, color: true},
+			"\x1b[2m⟲\x1b[22m EVIL\n\x1b[2m⟲\x1b[22m ls -la /\nprogress 10%\n"},
+		{"pipe", printOptions{},
+			"safe\b\b\b\bEVIL\nrm -rf /\rls -la\nprogress 10%\rprogress 10%\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			w := bufio.NewWriter(&out)
+			p := newPlainPrinter(w, &notifier{w: &bytes.Buffer{}}, tc.opts)
+			if err := p.Write(es); err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Finish(); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != tc.want {
+				t.Fatalf("printed %q, want %q", out.String(), tc.want)
+			}
+		})
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"unicode/utf8"
 )
 
 // maxNameLen is the longest sandbox name microsandbox accepts, in bytes.
@@ -49,10 +51,21 @@ func ValidateName(name string) error {
 	for i := 1; i < len(name); i++ {
 		c := name[i]
 		if !isAlnum(c) && c != '.' && c != '-' && c != '_' {
-			return fmt.Errorf("%w: %q has %q at byte %d; only ASCII letters, digits, '.', '-' and '_' are allowed", ErrInvalidName, name, rune(c), i)
+			return fmt.Errorf("%w: %q has %s at byte %d; only ASCII letters, digits, '.', '-' and '_' are allowed", ErrInvalidName, name, badChar(name[i:]), i)
 		}
 	}
 	return nil
+}
+
+// badChar names the character s starts with: the whole rune, quoted (a
+// non-ASCII letter is one character, not its first byte), or the byte
+// itself when s does not start with valid UTF-8.
+func badChar(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError && n <= 1 {
+		return fmt.Sprintf("the byte %#02x, which is not UTF-8,", s[0])
+	}
+	return strconv.QuoteRune(r)
 }
 
 func isAlnum(c byte) bool {

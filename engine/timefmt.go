@@ -80,6 +80,11 @@ func daysFromCivil(y, m, d int) int64 {
 		y--
 	}
 	era := y / 400
+	if y < 0 {
+		// Year 0's January and February count as year -1, and Go's
+		// division rounds towards zero where the algorithm needs floor.
+		era = (y - 399) / 400
+	}
 	yoe := y - era*400
 	mp := (m + 9) % 12
 	doy := (153*mp+2)/5 + d - 1

@@ -110,7 +110,7 @@ func (m *Model) prefix(l *line, selected bool) string {
 
 // overstrikeMarker is shown in front of a line where a \r or \b hid text,
 // so "rm -rf /\rls -la" cannot pass for "ls -la"; r shows the raw bytes.
-const overstrikeMarker = "⟲ "
+const overstrikeMarker = sanitize.OverstrikeMarker
 
 // truncMarker is shown in front of a line that was cut.
 func truncMarker(n int64) string {

@@ -2,6 +2,7 @@ package sanitize
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"unicode/utf8"
 
@@ -105,4 +106,50 @@ func endState(s string) style {
 		st = applySGR(st, splitSGR([]byte(s[i+2:i+j]), nil))
 		s = s[i+j+1:]
 	}
+}
+
+// checkReadable replays the SGR sequences of a Styled string and fails if
+// any text is drawn with a foreground and background whose contrast ratio
+// is under minContrast. The ratio is computed here from the WCAG formula
+// directly, apart from the code under test.
+func checkReadable(s string) error {
+	var st style
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b {
+			j := strings.IndexByte(s[i:], 'm')
+			if j < 0 {
+				return fmt.Errorf("unterminated SGR at %d", i)
+			}
+			st = applySGR(st, splitSGR([]byte(s[i+2:i+j]), nil))
+			i += j
+			continue
+		}
+		if st.fg.kind == colorNone || st.bg.kind == colorNone {
+			continue
+		}
+		f, b := st.fg.rgb(), st.bg.rgb()
+		if st.attrs&attrDim != 0 {
+			for k := range f {
+				f[k] = uint8((int(f[k]) + int(b[k])) / 2)
+			}
+		}
+		lf, lb := wcagLuminance(f), wcagLuminance(b)
+		if ratio := (max(lf, lb) + 0.05) / (min(lf, lb) + 0.05); ratio < minContrast {
+			return fmt.Errorf("text at %d drawn at contrast %.2f (%+v on %+v) in %q", i, ratio, st.fg, st.bg, s)
+		}
+	}
+	return nil
+}
+
+func wcagLuminance(c [3]uint8) float64 {
+	var l [3]float64
+	for i, v := range c {
+		x := float64(v) / 255
+		if x <= 0.04045 {
+			l[i] = x / 12.92
+		} else {
+			l[i] = math.Pow((x+0.055)/1.055, 2.4)
+		}
+	}
+	return 0.2126*l[0] + 0.7152*l[1] + 0.0722*l[2]
 }

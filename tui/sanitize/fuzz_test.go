@@ -8,8 +8,9 @@ import (
 
 // FuzzLine checks, whatever the input and options, that Styled holds no
 // escape but well-formed SGR and no C0 or C1 control (not even \t, \n, \r),
-// that both strings are valid UTF-8, that Plain holds no ESC at all, and
-// that Width is ansi.StringWidth of Plain (and of Styled).
+// that both strings are valid UTF-8, that Plain holds no ESC at all, that
+// Width is ansi.StringWidth of Plain (and of Styled), and that no text is
+// drawn in a colour too close to its background to read.
 func FuzzLine(f *testing.F) {
 	for _, s := range []string{
 		"plain ascii line",
@@ -23,6 +24,7 @@ func FuzzLine(f *testing.F) {
 		"Z\u0336\u0334\u0336\u0334\u0336\u0334\u0336\u0334\u0336",
 		"x\x1b]52;c;AAAA",
 		"\xff\xfe\xc3(\xe2\x82",
+		"\x1b[38;2;0;0;0;48;2;0;0;1mhidden\x1b[30;48;5;0m too\x1b[2;7;38;5;240;48;5;236m dim\x1b[48:2::0:0:9m",
 	} {
 		f.Add([]byte(s), uint8(0))
 		f.Add([]byte(s), uint8(0b1101))
@@ -51,6 +53,9 @@ func FuzzLine(f *testing.F) {
 			if strings.Contains(r.Styled, reset) {
 				t.Fatalf("full reset in Styled %q", r.Styled)
 			}
+		}
+		if err := checkReadable(r.Styled); err != nil {
+			t.Fatalf("%q: %v", in, err)
 		}
 		if !opt.Color && r.Styled != r.Plain {
 			t.Fatalf("styled without colour: %q", r.Styled)

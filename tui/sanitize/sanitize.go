@@ -10,8 +10,10 @@
 //   - SGR colours and attributes (basic, 256 and 24-bit colours; bold, dim,
 //     italic, underline, reverse, strike), only with Options.Color, parsed
 //     into bounded values and re-encoded. Blink, conceal and underline colour
-//     are dropped, and a background equal to the foreground is dropped so
-//     text cannot hide in its own colour.
+//     are dropped, and a background too close to the foreground to read
+//     text on (a contrast ratio under 1.5:1, with palette colours taken from
+//     xterm's default palette; see contrast.go) is dropped so text cannot
+//     hide in its own colour or nearly its own.
 //
 // What is resolved the way a terminal draws it: \r, \b, erase in line
 // (CSI K) and cursor to column 1 (CSI G) overwrite the line cell by cell,
@@ -82,6 +84,11 @@ type Result struct {
 	// drawn, so the view can mark the line.
 	Overstruck bool
 }
+
+// OverstrikeMarker goes in front of a line whose Result.Overstruck is set,
+// wherever the line is shown (the viewer, print mode on a terminal), so that
+// "rm -rf /\rls -la" cannot pass for "ls -la".
+const OverstrikeMarker = "⟲ "
 
 var builders = sync.Pool{New: func() any { return new(builder) }}
 

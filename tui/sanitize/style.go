@@ -217,10 +217,13 @@ func rgbColor(r, g, b int) (color, bool) {
 }
 
 // drawn returns the style text is drawn with: st, except that a background
-// equal to the foreground is dropped, since text drawn in its own background
-// colour is invisible.
+// too close to the foreground to read text on (see minContrast) is dropped,
+// since text drawn in its own background colour, or nearly, is invisible.
+// With either colour the terminal's default, the contrast is unknown and
+// both are kept.
 func (st style) drawn() style {
-	if st.fg.kind != colorNone && st.bg == st.fg {
+	if st.fg.kind != colorNone && st.bg.kind != colorNone &&
+		(st.bg == st.fg || lowContrast(st.fg, st.bg, st.attrs&attrDim != 0)) {
 		st.bg = color{}
 	}
 	return st
