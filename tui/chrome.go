@@ -208,6 +208,8 @@ func (m *Model) footerRows() []string {
 		lead = fmt.Sprintf("↓ %s new · ", humanCount(m.newBelow))
 	}
 	switch {
+	case m.shownCommand != nil:
+		return m.commandRows(w)
 	case m.status != "":
 		st := m.styles.Status
 		if m.statusErr {

@@ -7,6 +7,7 @@ import (
 
 	"sandtail/engine"
 	"sandtail/keymap"
+	"sandtail/resumecmd"
 	"sandtail/theme"
 	"sandtail/tui/dialog"
 	"sandtail/tui/lines"
@@ -95,9 +96,15 @@ type Model struct {
 	// fatal is an error that makes showing anything pointless (no such
 	// sandbox, a cursor that does not fit): Run returns it after quitting.
 	fatal error
+	// atCursor is set while the first snapshot of a cursor start is read:
+	// it opens at the line the cursor names (selectCursorLine).
+	atCursor bool
 
 	status    string // message under the view until the next key (sanitised)
 	statusErr bool
+	// shownCommand is the command Y copied, shown under the status until
+	// the next key.
+	shownCommand *resumecmd.Command
 
 	// picker is the sandbox picker, shown instead of the log view until a
 	// sandbox is chosen when neither a name nor a directory was given.
@@ -158,10 +165,14 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 		m.show = engine.DefaultSources
 	}
 	m.readSources = engine.AllSources
-	if k := cfg.Start.Kind; k == engine.StartCursor || k == engine.StartLenient {
+	if opensAtCursor(cfg.Start) {
 		// A cursor has one position per file of the sources it was made
-		// with; reading other sources would not fit it.
-		m.readSources = m.show
+		// with; reading other sources would not fit it. Without --source
+		// its length says which those were.
+		m.readSources = cfg.Sources
+		if m.readSources == 0 {
+			m.readSources = resumecmd.CursorSources(cfg.Start.Cursor)
+		}
 	}
 	if o.styles != nil {
 		m.styles = *o.styles

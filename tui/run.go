@@ -51,8 +51,13 @@ type Config struct {
 	// Sources is the set shown at start; zero means the default (stdout,
 	// stderr, output; system too when boot-error.json is present).
 	Sources engine.Sources
-	// Start is where reading begins (beginning, since, or a cursor).
+	// Start is where reading begins (beginning, since, or a cursor). A
+	// cursor start opens with the line just after the cursor selected and
+	// following off, for a partner running a command copied with Y.
 	Start engine.Start
+	// Line, with a cursor Start, selects the Line-th line read after the
+	// cursor instead of the first (0 and 1 both mean the first).
+	Line  int
 	Until time.Time
 	// Buffer is the ring size in display lines (default 200000).
 	Buffer     int

@@ -53,6 +53,11 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 	switch {
 	case mode == startStream || start.Kind == engine.StartEnd:
 		return openCmd(m.backend, m.gen, m.cfg.Dir, m.streamOptions(start))
+	case mode == startInitial && opensAtCursor(start):
+		// Everything after the cursor, in one snapshot: the line it names
+		// comes first, and a tail would cut it off.
+		m.atCursor = true
+		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, 0), phaseFull)
 	case mode == startSnapshot:
 		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, m.cfg.Buffer), phaseFull)
 	default:
@@ -109,6 +114,10 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 	}
 	if m.fastShown {
 		m.dropFastSnapshot()
+	}
+	if m.atCursor {
+		m.ingestAtCursor(snap.Entries)
+		return m.afterFullSnapshot(snap, msg.stream)
 	}
 	m.ingest(snap.Entries)
 	m.findPendingSel()

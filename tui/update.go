@@ -108,7 +108,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.updatePrompt(msg)
 		return nil
 	}
-	m.status, m.statusErr = "", false
+	m.setStatus("", false)
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
@@ -296,6 +296,7 @@ func (m *Model) clampTopRow() {
 // setStatus shows a one-line message under the view until the next key.
 func (m *Model) setStatus(s string, isErr bool) {
 	m.status, m.statusErr = sanitize.Plain(s), isErr
+	m.shownCommand = nil
 }
 
 // maxXOff is the horizontal scroll that shows the end of the longest line
