@@ -106,6 +106,11 @@ type Model struct {
 	// the next key.
 	shownCommand *resumecmd.Command
 
+	// titles is true when the terminal keeps a title stack, so the window
+	// can be named and given back; title is the name last set.
+	titles bool
+	title  string
+
 	// picker is the sandbox picker, shown instead of the log view until a
 	// sandbox is chosen when neither a name nor a directory was given.
 	picker *picker.Picker
@@ -132,6 +137,7 @@ type options struct {
 	backend backend
 	styles  *theme.Styles
 	colorOK bool
+	titles  bool // the terminal keeps a title stack (titleStack)
 }
 
 // newModel builds the viewer for cfg. It does not touch the disk: Init
@@ -149,6 +155,7 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 		backend:      o.backend,
 		ctx:          ctx,
 		colorOK:      o.colorOK,
+		titles:       o.titles,
 		dark:         true,
 		ring:         NewRing(cfg.Buffer),
 		open:         map[lines.Key]uint64{},

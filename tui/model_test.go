@@ -502,7 +502,7 @@ func TestOverstrikeIsMarkedAndHostileTextStaysInert(t *testing.T) {
 	if !utf8.ValidString(raw) {
 		t.Error("frame is not valid UTF-8: a raw C1 byte got through")
 	}
-	if title := h.m.View().WindowTitle; title != "sandtail: devbox" {
+	if title := h.m.wantTitle(); title != "sandtail: devbox" {
 		t.Errorf("window title %q", title)
 	}
 	h.key("r")

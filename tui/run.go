@@ -76,9 +76,18 @@ type Config struct {
 // returns the errors a user can act on (no such sandbox, a cursor that does
 // not fit) rather than showing them in an empty screen.
 func Run(ctx context.Context, cfg Config) error {
-	m := newModel(ctx, cfg, options{backend: engineBackend{}, colorOK: colorAllowed(cfg.Color)})
+	titles := titleStack(os.Getenv)
+	m := newModel(ctx, cfg, options{backend: engineBackend{}, colorOK: colorAllowed(cfg.Color), titles: titles})
 	p := tea.NewProgram(m, tea.WithContext(ctx))
+	if titles {
+		// Saved before the program starts and given back after it has
+		// left the terminal, whichever way it ends.
+		os.Stdout.WriteString(pushTitle)
+	}
 	_, err := p.Run()
+	if titles {
+		os.Stdout.WriteString(popTitle)
+	}
 	m.shutdown()
 	switch {
 	case m.fatal != nil:

@@ -19,12 +19,13 @@ const mouseWheelLines = 3
 // and starts the first stream generation.
 func (m *Model) Init() tea.Cmd {
 	if m.picker != nil {
-		return tea.Batch(tea.RequestBackgroundColor, picker.Load(m.cfg.Home))
+		return tea.Batch(tea.RequestBackgroundColor, picker.Load(m.cfg.Home), m.titleCmd())
 	}
 	return tea.Batch(
 		tea.RequestBackgroundColor,
 		bootErrorCmd(m.backend, m.cfg.Dir),
 		m.startGeneration(m.cfg.Start, startInitial),
+		m.titleCmd(),
 	)
 }
 
@@ -32,6 +33,9 @@ func (m *Model) Init() tea.Cmd {
 // commands, and every O(buffer) recomputation happens here once per event,
 // never in View.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(tea.ResumeMsg); ok {
+		return m, m.onResume()
+	}
 	if m.picker != nil {
 		return m, m.updatePicker(msg)
 	}
@@ -100,6 +104,9 @@ func (m *Model) onWheel(msg tea.MouseWheelMsg) {
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQuit) {
 		return m.quit()
+	}
+	if key.Matches(msg, m.keys.Suspend) {
+		return m.suspend()
 	}
 	if m.overlay.Active() {
 		return m.onDialogAction(m.overlay.HandleMsg(msg))
@@ -328,6 +335,10 @@ func (m *Model) updatePicker(msg tea.Msg) tea.Cmd {
 		m.applyTheme()
 		m.restylePicker()
 		return nil
+	case tea.KeyPressMsg:
+		if key.Matches(msg, m.keys.Suspend) {
+			return m.suspend()
+		}
 	}
 	switch a := m.picker.HandleMsg(msg).(type) {
 	case picker.ActionQuit:
@@ -335,7 +346,7 @@ func (m *Model) updatePicker(msg tea.Msg) tea.Cmd {
 	case picker.ActionOpen:
 		m.picker = nil
 		m.cfg.Name, m.cfg.Dir = a.Sandbox.Name, a.Sandbox.LogDir
-		return tea.Batch(bootErrorCmd(m.backend, m.cfg.Dir), m.startGeneration(m.cfg.Start, startInitial))
+		return tea.Batch(bootErrorCmd(m.backend, m.cfg.Dir), m.startGeneration(m.cfg.Start, startInitial), m.titleCmd())
 	}
 	return nil
 }
