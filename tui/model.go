@@ -116,6 +116,9 @@ type Model struct {
 	picker *picker.Picker
 	// pickerList is the picker's last list, kept to restyle the picker.
 	pickerList *picker.LoadedMsg
+	// fromPicker is true when sandtail started with the picker: esc (with
+	// nothing to clear) goes back to it.
+	fromPicker bool
 
 	// overlay holds the open dialogs (missed rotation, full help); it gets
 	// keys first and is drawn last.
@@ -190,6 +193,7 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 	m.dialogStyles = theme.NewDialog(m.styles.Palette)
 	if cfg.Dir == "" {
 		m.picker = picker.New(cfg.Home, keymap.DefaultPicker(), theme.NewPicker(m.styles.Palette))
+		m.fromPicker = true
 	}
 	return m
 }

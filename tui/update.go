@@ -115,6 +115,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.updatePrompt(msg)
 		return nil
 	}
+	hadStatus := m.status != "" || m.shownCommand != nil
 	m.setStatus("", false)
 	k := m.keys
 	switch {
@@ -158,6 +159,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.jumpMatch(1)
 	case key.Matches(msg, k.Prev):
 		m.jumpMatch(-1)
+	case key.Matches(msg, k.Clear) && m.canGoBack(hadStatus):
+		return m.backToPicker()
 	case key.Matches(msg, k.Clear):
 		m.clearAll()
 	case key.Matches(msg, k.Timestamps):
