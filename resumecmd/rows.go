@@ -43,10 +43,10 @@ func (c Command) Rows(width int) []string {
 }
 
 // split quotes a in one piece when that fits in a row with the " \" that
-// may follow it, else in as few pieces as it takes, each leaving room for
-// the "\" that continues it. Pieces are cut between runes (or invalid
-// bytes) and each is quoted by itself: written one after the other they
-// are the same word.
+// may follow it, else in as few pieces as it takes, each leaving that same
+// room (the last piece may share its row with the next argument). Each
+// piece is quoted by itself: written one after the other they are the same
+// word.
 func split(a string, width int) []string {
 	q := Quote(a)
 	if ansi.StringWidth(q)+len(" \\") <= width || a == "" {
@@ -54,7 +54,7 @@ func split(a string, width int) []string {
 	}
 	var pieces []string
 	for a != "" {
-		n := fit(a, width-len("\\"))
+		n := fit(a, width-len(" \\"))
 		pieces = append(pieces, Quote(a[:n]))
 		a = a[n:]
 	}
@@ -62,15 +62,27 @@ func split(a string, width int) []string {
 }
 
 // fit is how many bytes of a, at least one rune, make a piece whose quoted
-// form is at most width cells.
+// form is at most width cells. It searches by halves, since the form is
+// quoted whole and a long path would otherwise be quoted once per rune. A
+// cut goes at the start of a rune where there is one; a cut inside a rune
+// still gives back the same bytes, each half spelled as \xHH escapes.
 func fit(a string, width int) int {
-	_, n := utf8.DecodeRuneInString(a)
-	for n < len(a) {
-		_, size := utf8.DecodeRuneInString(a[n:])
-		if ansi.StringWidth(Quote(a[:n+size])) > width {
-			break
+	_, first := utf8.DecodeRuneInString(a)
+	lo, hi := first, len(a)
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		cut := mid
+		for cut > lo && cut < len(a) && !utf8.RuneStart(a[cut]) {
+			cut--
 		}
-		n += size
+		if cut == lo {
+			cut = mid
+		}
+		if ansi.StringWidth(Quote(a[:cut])) <= width {
+			lo = cut
+		} else {
+			hi = cut - 1
+		}
 	}
-	return n
+	return lo
 }

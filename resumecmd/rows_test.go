@@ -77,3 +77,69 @@ func TestBuildRules(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRows lays out a command with an arbitrary --dir at an arbitrary
+// width: every row fits (from a width where one escaped byte fits) and is
+// printable, and the rows, joined as the shell joins continued lines,
+// split back into the command's arguments.
+func FuzzRows(f *testing.F) {
+	f.Add("/logs/x\x1b[201~\ntouch pwned", 12)
+	f.Add(strings.Repeat("ü", 100), 9)
+	f.Add("\xe6\x97\xa5\xe6", 10)
+	f.Fuzz(func(t *testing.T, dir string, width int) {
+		if width < 10 || width > 300 || dir == "" {
+			return
+		}
+		c := Build(Spec{Dir: "/" + dir, Cursor: engine.NewCursor(engine.Position{Generation: 1, Offset: 2})})
+		rows := c.Rows(width)
+		for i, r := range rows {
+			if n := ansi.StringWidth(r); n > width {
+				t.Fatalf("row %d is %d cells, width %d: %q", i, n, width, r)
+			}
+			if bad := controlIn(r); bad != "" {
+				t.Fatalf("row %d holds %s: %q", i, bad, r)
+			}
+		}
+		joined := strings.ReplaceAll(strings.Join(rows, "\n"), "\\\n", "")
+		got, ok := words(joined)
+		want := c.Args()
+		if !ok || strings.Join(got, "\x00") != strings.Join(want, "\x00") {
+			t.Fatalf("rows %q read back as %q (ok %v), want %q", rows, got, ok, want)
+		}
+	})
+}
+
+// words splits a line into shell words of the forms Quote writes,
+// separated by single spaces.
+func words(line string) ([]string, bool) {
+	var out []string
+	for _, w := range splitUnquoted(line) {
+		s, ok := unquote(w)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, true
+}
+
+// splitUnquoted cuts line at the spaces outside quotes.
+func splitUnquoted(line string) []string {
+	var out []string
+	start, quote, ansiC := 0, false, false
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case c == '\\' && (!quote || ansiC):
+			i++
+		case quote && c == '\'':
+			quote = false
+		case !quote && c == '\'':
+			quote, ansiC = true, i > 0 && line[i-1] == '$'
+		case !quote && c == ' ':
+			out = append(out, line[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, line[start:])
+}
