@@ -31,7 +31,7 @@ func (m *Model) backToPicker() tea.Cmd {
 	styles := m.styles
 	fresh := newModel(m.ctx, cfg, options{backend: m.backend, styles: &styles, colorOK: m.colorOK, titles: m.titles})
 	fresh.width, fresh.height, fresh.dark, fresh.color = m.width, m.height, m.dark, m.color
-	fresh.title = m.title
+	fresh.title, fresh.genSeq = m.title, m.genSeq
 	fresh.picker.Reopen(name)
 	fresh.picker.HandleMsg(tea.WindowSizeMsg{Width: m.width, Height: m.height})
 	if l := m.pickerList; l != nil {

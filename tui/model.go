@@ -99,6 +99,10 @@ type Model struct {
 	// atCursor is set while the first snapshot of a cursor start is read:
 	// it opens at the line the cursor names (selectCursorLine).
 	atCursor bool
+	// genSeq numbers the generations; it goes on across a return to the
+	// picker, so no late message of a sandbox left behind passes for one
+	// of the next.
+	genSeq int
 
 	status    string // message under the view until the next key (sanitised)
 	statusErr bool

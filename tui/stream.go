@@ -32,9 +32,9 @@ const (
 // one at start. Each snapshot's end cursor is where the next step reads
 // from, so nothing is lost or repeated between the steps.
 func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
-	id := 1
+	m.genSeq++
+	id := m.genSeq
 	if g := m.gen; g != nil {
-		id = g.id + 1
 		// The old generation's pending command sees the cancellation and
 		// closes its stream; its late messages are dropped by number.
 		g.cancel()

@@ -329,6 +329,14 @@ func (m *Model) maxXOff() int {
 // picks (directly when there is exactly one).
 func (m *Model) updatePicker(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	// Late results of the sandbox the user came back from: with no
+	// current generation, their streams are closed.
+	case snapshotMsg:
+		return m.onSnapshot(msg)
+	case openedMsg:
+		return m.onOpened(msg)
+	case batchMsg:
+		return m.onBatch(msg)
 	case tea.WindowSizeMsg:
 		m.width, m.height = max(msg.Width, 1), max(msg.Height, 1)
 	case picker.LoadedMsg:
