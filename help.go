@@ -34,7 +34,8 @@ Where to read:
   --dir PATH           read this log directory instead of a sandbox by name
   --home PATH          microsandbox home (default $MSB_HOME, else ~/.microsandbox)
   --source LIST        comma list of stdout,stderr,output,system,all
-                       (default stdout,stderr,output)
+                       (default stdout,stderr,output; with --from, the
+                       sources the cursor was made with)
   --demo               a built-in simulated sandbox, removed on exit
 
 What to read:
