@@ -53,7 +53,7 @@ type KeyMap struct {
 	Quit      key.Binding // leave sandtail
 	ForceQuit key.Binding // leave sandtail from anywhere, even the search box
 	// Suspend stops sandtail and gives the terminal back to the shell
-	// until fg, as in less or vim.
+	// until fg, as in less or vim; the sandbox picker takes it too.
 	Suspend key.Binding
 	// Back returns to the sandbox picker from a sandbox opened through it.
 	// It shares esc with Clear, which goes first: esc goes back only when

@@ -17,7 +17,6 @@ type Picker struct {
 	Back      key.Binding // clear the filter, or quit when it is empty
 	Quit      key.Binding // quit when the filter is empty (else q is typed)
 	ForceQuit key.Binding // quit whatever the filter holds
-	Suspend   key.Binding // stop sandtail until fg, as in the viewer
 }
 
 // DefaultPicker returns the sandbox picker's keys.
@@ -71,10 +70,6 @@ func DefaultPicker() Picker {
 			key.WithKeys("ctrl+c"),
 			key.WithHelp("ctrl+c", "quit"),
 		),
-		Suspend: key.NewBinding(
-			key.WithKeys("ctrl+z"),
-			key.WithHelp("ctrl+z", "suspend"),
-		),
 	}
 }
 
@@ -87,6 +82,6 @@ func (k Picker) ShortHelp() []key.Binding {
 func (k Picker) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Erase, k.Clear, k.Back, k.Quit, k.ForceQuit, k.Suspend},
+		{k.Open, k.Erase, k.Clear, k.Back, k.Quit, k.ForceQuit},
 	}
 }
