@@ -40,7 +40,7 @@ func TestHelpAndVersion(t *testing.T) {
 		if r.code != 0 || !strings.Contains(r.stdout, "Usage:") || !strings.Contains(r.stdout, "Examples:") || r.stderr != "" {
 			t.Fatalf("%s: exit %d stdout %q stderr %q", arg, r.code, r.stdout, r.stderr)
 		}
-		for _, flag := range []string{"--dir", "--home", "--source", "--since", "--until", "--tail", "--from", "--follow", "--print", "--json", "--timestamps", "--show-id", "--color", "--version", "--demo", "--buffer", "--mouse"} {
+		for _, flag := range []string{"--dir", "--home", "--source", "--since", "--until", "--tail", "--from", "--line", "--follow", "--print", "--json", "--timestamps", "--show-id", "--color", "--version", "--demo", "--buffer", "--mouse"} {
 			if !strings.Contains(r.stdout, flag) {
 				t.Errorf("help does not mention %s", flag)
 			}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"sandtail/resumecmd"
 )
 
 // pane is the binary running in a detached tmux session on a private server,
@@ -27,16 +29,16 @@ func openPane(t *testing.T, env []string, w, h int, args ...string) *pane {
 	}
 	dir := t.TempDir()
 	p := &pane{t: t, socket: filepath.Join(dir, "tmux.sock"), status: filepath.Join(dir, "status")}
-	q := []string{shellQuote(binPath)}
+	q := []string{resumecmd.Quote(binPath)}
 	for _, a := range args {
-		q = append(q, shellQuote(a))
+		q = append(q, resumecmd.Quote(a))
 	}
 	envq := []string{"env", "TERM=xterm-256color"}
 	for _, kv := range env {
-		envq = append(envq, shellQuote(kv))
+		envq = append(envq, resumecmd.Quote(kv))
 	}
-	line := strings.Join(envq, " ") + " " + strings.Join(q, " ") + " 2>" + shellQuote(filepath.Join(dir, "stderr")) +
-		"; echo $? >" + shellQuote(p.status+".tmp") + "; mv " + shellQuote(p.status+".tmp") + " " + shellQuote(p.status) + "; sleep 30"
+	line := strings.Join(envq, " ") + " " + strings.Join(q, " ") + " 2>" + resumecmd.Quote(filepath.Join(dir, "stderr")) +
+		"; echo $? >" + resumecmd.Quote(p.status+".tmp") + "; mv " + resumecmd.Quote(p.status+".tmp") + " " + resumecmd.Quote(p.status) + "; sleep 30"
 	p.tmux("-f", "/dev/null", "new-session", "-d", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "sh", "-c", line)
 	t.Cleanup(func() { exec.Command("tmux", "-S", p.socket, "kill-server").Run() })
 	return p

@@ -185,7 +185,11 @@ func knownHint(home string) string {
 		if i == show {
 			break
 		}
-		names = append(names, b.Name)
+		name := b.Name
+		if b.Err != nil {
+			name += " (unreadable)"
+		}
+		names = append(names, name)
 	}
 	s := "; known sandboxes: " + strings.Join(names, ", ")
 	if len(boxes) > show {

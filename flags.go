@@ -28,14 +28,14 @@ type options struct {
 	dir  string // --dir
 	home string // --home
 
-	sources    engine.Sources
-	sourceFlag string // --source as given, for the resume command; empty when absent
+	sources engine.Sources // --source; zero when absent
 
 	since, until time.Time
 	tail         int
 	from         engine.Cursor
 	fromGiven    bool
 	lenient      bool // --from's file rotated away: resume at the oldest data kept
+	line         int  // --line: the viewer selects the line-th line after --from's cursor
 
 	follow, print, json bool
 	timestamps, showID  bool
@@ -73,6 +73,7 @@ func flagSet(o *options) (*flag.FlagSet, *rawFlags) {
 	fs.StringVar(&r.until, "until", "", "")
 	fs.StringVar(&r.tail, "tail", "", "")
 	fs.StringVar(&r.from, "from", "", "")
+	fs.StringVar(&r.line, "line", "", "")
 	fs.BoolVar(&o.follow, "follow", false, "")
 	fs.BoolVar(&o.follow, "f", false, "")
 	fs.BoolVar(&o.print, "print", false, "")
@@ -93,7 +94,7 @@ func flagSet(o *options) (*flag.FlagSet, *rawFlags) {
 
 // rawFlags holds flag values that need more than the flag package's parsing.
 type rawFlags struct {
-	source, since, until, tail, from, color, buffer string
+	source, since, until, tail, from, line, color, buffer string
 }
 
 // parseArgs parses the command line (without the program name). now is the
@@ -149,7 +150,6 @@ func parseArgs(args []string, now time.Time) (*options, error) {
 			return nil, err
 		}
 		o.sources = src
-		o.sourceFlag = r.source
 	}
 	if set["since"] {
 		if o.since, err = parseTime("--since", r.since, now); err != nil {
@@ -181,6 +181,16 @@ func parseArgs(args []string, now time.Time) (*options, error) {
 			return nil, &cursorError{err: err}
 		}
 		o.from, o.fromGiven = c, true
+	}
+	if set["line"] {
+		n, err := strconv.Atoi(r.line)
+		switch {
+		case err != nil || n < 1:
+			return nil, usagef("--line %q: want a line number, 1 or more", r.line)
+		case !o.fromGiven:
+			return nil, usagef("--line counts lines after the --from cursor: give --from too")
+		}
+		o.line = n
 	}
 	switch r.color {
 	case "auto":

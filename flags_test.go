@@ -233,7 +233,4 @@ func TestResumeCommand(t *testing.T) {
 	if want := "sandtail --dir '/tmp/my logs' --from " + c.String() + " --print"; got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}
-	if got := shellQuote("it's"); got != `'it'\''s'` {
-		t.Fatalf("shellQuote = %s", got)
-	}
 }

@@ -34,7 +34,8 @@ Where to read:
   --dir PATH           read this log directory instead of a sandbox by name
   --home PATH          microsandbox home (default $MSB_HOME, else ~/.microsandbox)
   --source LIST        comma list of stdout,stderr,output,system,all
-                       (default stdout,stderr,output)
+                       (default stdout,stderr,output; with --from, the
+                       sources the cursor was made with)
   --demo               a built-in simulated sandbox, removed on exit
 
 What to read:
@@ -43,7 +44,10 @@ What to read:
   --tail N             print mode: only the last N entries of what is on disk
   --from CURSOR        continue just after CURSOR (from --json output or the
                        viewer's Y key); if its file has rotated away since,
-                       continue with the oldest data kept, with a gap notice
+                       continue with the oldest data kept, with a gap notice.
+                       The viewer opens with the line after it selected
+  --line N             with --from, the viewer selects the Nth line after
+                       the cursor (Y adds it; print mode ignores it)
   --holder=false       follow without the helper process that holds rotated
                        files (it keeps a fast-rotating producer from
                        outrunning a busy reader)

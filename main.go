@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"sandtail/engine"
+	"sandtail/resumecmd"
 	"sandtail/tui"
 )
 
@@ -133,6 +134,7 @@ func uiConfig(o *options, t target) tui.Config {
 		Home:       home,
 		Sources:    o.sources,
 		Start:      startOf(o),
+		Line:       o.line,
 		Until:      o.until,
 		Buffer:     o.buffer,
 		Color:      colorMode(o.color),
@@ -166,6 +168,16 @@ func startOf(o *options) engine.Start {
 	}
 }
 
+// readSources is what is read: --source, else for a --from cursor the
+// sources it was made with as far as its length tells, else the default
+// (zero).
+func readSources(o *options) engine.Sources {
+	if o.sources == 0 && o.fromGiven {
+		return resumecmd.CursorSources(o.from)
+	}
+	return o.sources
+}
+
 // checkCursor makes sure the --from cursor fits the logs before anything is
 // shown, so a bad one exits 1 even in the viewer. A cursor whose file has
 // rotated out of retention still resumes, at the oldest data kept, with the
@@ -173,7 +185,7 @@ func startOf(o *options) engine.Start {
 // needs. (The engine cannot tell that case from a cursor of another sandbox
 // whose inode is nowhere here; the notice names both.)
 func checkCursor(ctx context.Context, dir string, o *options, stderr io.Writer) error {
-	opts := engine.Options{Sources: o.sources, Start: engine.FromCursor(o.from)}
+	opts := engine.Options{Sources: readSources(o), Start: engine.FromCursor(o.from)}
 	s, err := engine.Open(ctx, dir, opts)
 	if err == nil {
 		return s.Close()

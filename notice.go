@@ -72,31 +72,3 @@ func (n *notifier) bootError(name string, b *engine.BootError) {
 	n.say("%s failed to start at %s (stage %s%s): %s; add --source all to see runtime and kernel messages",
 		who, b.Time.UTC().Format(timeLayout), b.Stage, errno, strings.TrimSpace(b.Message))
 }
-
-// shellJoin quotes args for a POSIX shell, leaving plain words as they are.
-func shellJoin(args []string) string {
-	q := make([]string, len(args))
-	for i, a := range args {
-		q[i] = shellQuote(a)
-	}
-	return strings.Join(q, " ")
-}
-
-func shellQuote(s string) string {
-	if s == "" {
-		return "''"
-	}
-	safe := true
-	for _, c := range []byte(s) {
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		case strings.IndexByte("-_./:=+,@%", c) >= 0:
-		default:
-			safe = false
-		}
-	}
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}

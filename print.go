@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"sandtail/engine"
+	"sandtail/resumecmd"
 	"sandtail/tui"
 )
 
@@ -47,7 +48,7 @@ func runPrint(ctx context.Context, o *options, t target, stdout, stderr *os.File
 	}
 
 	opts := engine.Options{
-		Sources: o.sources,
+		Sources: readSources(o),
 		Start:   startOf(o),
 		Until:   o.until,
 		Tail:    o.tail,
@@ -151,35 +152,26 @@ func plainOptions(o *options, outTerm bool) printOptions {
 }
 
 // resumeCommand is the command line that continues after cur, with every
-// flag that changes what is read or how it is printed.
+// flag that changes what is read or how it is printed. The demo has none:
+// its directory is removed on exit.
 func resumeCommand(o *options, t target, cur engine.Cursor) string {
-	args := []string{"sandtail"}
-	switch {
-	case t.demo:
-		// The demo's directory is removed on exit: nothing to resume.
+	if t.demo {
 		return ""
-	case o.name != "":
-		args = append(args, o.name)
-		if o.home != "" {
-			args = append(args, "--home", o.home)
-		}
-	default:
-		args = append(args, "--dir", t.dir)
 	}
-	args = append(args, "--from", cur.String())
-	if o.sourceFlag != "" {
-		args = append(args, "--source", o.sourceFlag)
+	return resumecmd.Build(resumeSpec(o, t, cur)).String()
+}
+
+// resumeSpec is what print mode's resume command reads.
+func resumeSpec(o *options, t target, cur engine.Cursor) resumecmd.Spec {
+	return resumecmd.Spec{
+		Name:    t.name,
+		Home:    t.home,
+		Dir:     t.dir,
+		Cursor:  cur,
+		Sources: readSources(o),
+		Until:   o.until,
+		Follow:  o.follow,
+		Print:   o.print,
+		JSON:    o.json,
 	}
-	if !o.until.IsZero() {
-		args = append(args, "--until", o.until.Format(timeLayout))
-	}
-	if o.follow {
-		args = append(args, "--follow")
-	}
-	if o.json {
-		args = append(args, "--json")
-	} else if o.print {
-		args = append(args, "--print")
-	}
-	return shellJoin(args)
 }

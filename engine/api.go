@@ -208,6 +208,10 @@ type Sandbox struct {
 	LastWrite time.Time // newest modification time among its log files
 	Size      int64     // total bytes of its log files
 	BootError bool      // boot-error.json is present
+	// Err says why the log directory could not be read (permission denied,
+	// not a directory…); the fields above but Name and LogDir are then
+	// zero. One such sandbox does not keep the others from being listed.
+	Err error
 }
 
 // BootError is the content of boot-error.json: a sandbox that failed to start.

@@ -109,7 +109,9 @@ func checkDir(dir string) error {
 
 // ListSandboxes lists the sandboxes under home that have a log directory,
 // sorted by name. Entries whose names are not valid sandbox names are
-// ignored. A home without a sandboxes directory has no sandboxes.
+// ignored. A home without a sandboxes directory has no sandboxes. A sandbox
+// whose log directory cannot be read is listed with Err set; only a
+// sandboxes directory that cannot be read fails the whole list.
 func ListSandboxes(home string) ([]Sandbox, error) {
 	root := filepath.Join(home, "sandboxes")
 	des, err := os.ReadDir(root)
@@ -131,7 +133,7 @@ func ListSandboxes(home string) ([]Sandbox, error) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			sb = Sandbox{Name: name, LogDir: dir, Err: err}
 		}
 		out = append(out, sb)
 	}

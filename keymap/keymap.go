@@ -52,6 +52,13 @@ type KeyMap struct {
 	Help      key.Binding // toggle the full help
 	Quit      key.Binding // leave sandtail
 	ForceQuit key.Binding // leave sandtail from anywhere, even the search box
+	// Suspend stops sandtail and gives the terminal back to the shell
+	// until fg, as in less or vim; the sandbox picker takes it too.
+	Suspend key.Binding
+	// Back returns to the sandbox picker from a sandbox opened through it.
+	// It shares esc with Clear, which goes first: esc goes back only when
+	// there is no search, filter or solo to clear.
+	Back key.Binding
 
 	// Prompt holds the keys of the open search or filter box.
 	Prompt PromptKeyMap
@@ -109,6 +116,8 @@ func Default() KeyMap {
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit from anywhere")),
+		Suspend:   key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend (fg resumes)")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "sandboxes")),
 
 		Prompt: PromptKeyMap{
 			Accept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep")),
@@ -136,7 +145,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom, k.Left, k.Right},
 		{k.Stdout, k.Stderr, k.Output, k.System, k.Search, k.Filter, k.Next, k.Prev, k.Clear},
 		{k.Follow, k.Timestamps, k.Sessions, k.Wrap, k.Color, k.Raw, k.Solo},
-		{k.CopyLine, k.CopyCommand, k.Prompt.Regex, k.Prompt.Invert, k.Help, k.Quit},
+		{k.CopyLine, k.CopyCommand, k.Prompt.Regex, k.Prompt.Invert, k.Help, k.Suspend, k.Quit},
 	}
 }
 

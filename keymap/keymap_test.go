@@ -18,7 +18,7 @@ func normalBindings(k KeyMap) map[string]key.Binding {
 		"Search": k.Search, "Filter": k.Filter, "Next": k.Next, "Prev": k.Prev, "Clear": k.Clear,
 		"Timestamps": k.Timestamps, "Sessions": k.Sessions, "Wrap": k.Wrap, "Color": k.Color,
 		"Raw": k.Raw, "Solo": k.Solo, "CopyLine": k.CopyLine, "CopyCommand": k.CopyCommand,
-		"Help": k.Help, "Quit": k.Quit, "ForceQuit": k.ForceQuit,
+		"Help": k.Help, "Quit": k.Quit, "ForceQuit": k.ForceQuit, "Suspend": k.Suspend,
 	}
 }
 

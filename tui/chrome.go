@@ -208,6 +208,8 @@ func (m *Model) footerRows() []string {
 		lead = fmt.Sprintf("↓ %s new · ", humanCount(m.newBelow))
 	}
 	switch {
+	case m.shownCommand != nil:
+		return m.commandRows(w)
 	case m.status != "":
 		st := m.styles.Status
 		if m.statusErr {
@@ -218,7 +220,7 @@ func (m *Model) footerRows() []string {
 		return m.wrapRows(lead+m.streamErr, w, m.styles.StatusError)
 	}
 	m.help.SetWidth(max(w-ansi.StringWidth(lead), 0))
-	row := " " + m.styles.Footer.Render(lead) + m.help.ShortHelpView(m.keys.ShortHelp())
+	row := " " + m.styles.Footer.Render(lead) + m.help.ShortHelpView(m.shortHelp())
 	return []string{ansi.Truncate(row, m.width, "") + reset}
 }
 

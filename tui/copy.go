@@ -1,11 +1,12 @@
 package tui
 
 import (
-	"strings"
-
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"sandtail/engine"
+	"sandtail/resumecmd"
+	"sandtail/tui/sanitize"
 )
 
 // copyLine copies the selected line's text (sanitised, without styles)
@@ -20,16 +21,17 @@ func (m *Model) copyLine() tea.Cmd {
 	return tea.SetClipboard(l.plain)
 }
 
-// copyCommand copies a command that opens the selected line's spot, and
-// shows it so it can be read out to someone in the same tmux session.
+// copyCommand copies a command that opens the selected line in a
+// partner's viewer, and shows it so it can be read out or selected with
+// tmux's mouse in the same session.
 func (m *Model) copyCommand() tea.Cmd {
 	l := m.ring.At(m.sel)
 	if l == nil || m.visible.Len() == 0 {
 		m.setStatus("nothing selected", true)
 		return nil
 	}
-	cur, ok := m.lineCursor(m.sel, l)
-	if !ok {
+	cur, n, exact := m.lineSpot(m.sel, l)
+	if cur.IsZero() {
 		m.setStatus("no cursor for this line", true)
 		return nil
 	}
@@ -39,68 +41,63 @@ func (m *Model) copyCommand() tea.Cmd {
 		m.setStatus("copied cursor "+cur.String()+" (the demo's logs are removed on exit)", false)
 		return tea.SetClipboard(cur.String())
 	}
-	cmd := m.resumeCommand(cur)
-	m.setStatus(cmd, false)
-	return tea.SetClipboard(cmd)
-}
-
-// lineCursor is the cursor that opens line seq: the one just before the
-// entry that started it, so resuming shows the line itself; when that is
-// unknown (the first line of a snapshot's tail) it is the next line's,
-// which opens just after it.
-func (m *Model) lineCursor(seq uint64, l *line) (engine.Cursor, bool) {
-	cur := l.from
-	for next := seq + 1; cur.IsZero() && next < m.ring.End(); next++ {
-		cur = m.ring.At(next).from
-	}
-	return cur, !cur.IsZero()
-}
-
-// resumeCommand builds "sandtail NAME --from CURSOR --source …". --source
-// names exactly the sources this viewer reads, because a cursor holds one
-// position per file read and only fits a read of the same sources.
-func (m *Model) resumeCommand(cur engine.Cursor) string {
-	args := []string{"sandtail"}
-	if m.cfg.Name != "" {
-		args = append(args, m.cfg.Name)
-		// A partner's sandtail looks in its own default home; name ours
-		// when this viewer was pointed elsewhere.
-		if m.cfg.Home != "" && m.cfg.Home != engine.Home() {
-			args = append(args, "--home", shellQuote(m.cfg.Home))
-		}
+	cmd := resumecmd.Build(ResumeSpec(m.cfg, m.readSources, cur, n))
+	if exact {
+		m.setStatus("copied a command that opens this line:", false)
 	} else {
-		args = append(args, "--dir", shellQuote(m.cfg.Dir))
+		m.setStatus("copied a command that opens the next line (the oldest line held has no cursor before it):", false)
 	}
-	args = append(args, "--from", cur.String(), "--source", sourceList(m.readSources))
-	return strings.Join(args, " ")
+	m.shownCommand = &cmd
+	return tea.SetClipboard(cmd.String())
 }
 
-// sourceList spells a set of sources the way --source takes it.
-func sourceList(s engine.Sources) string {
-	if s == engine.AllSources {
-		return "all"
+// ResumeSpec is what the viewer's Y command reads: the same sandbox (or
+// directory), the sources the viewer reads, which the cursor's positions
+// fit, and its --until, opening at the n-th line after cur.
+func ResumeSpec(cfg Config, read engine.Sources, cur engine.Cursor, n int) resumecmd.Spec {
+	return resumecmd.Spec{
+		Name:    cfg.Name,
+		Home:    cfg.Home,
+		Dir:     cfg.Dir,
+		Cursor:  cur,
+		Sources: read,
+		Line:    n,
+		Until:   cfg.Until,
 	}
-	var names []string
-	for _, src := range engine.AllSourceList() {
-		if s.Has(src) {
-			names = append(names, src.String())
-		}
-	}
-	return strings.Join(names, ",")
 }
 
-// shellQuote quotes s for a POSIX shell when it holds anything but
-// characters that are safe bare.
-func shellQuote(s string) string {
-	safe := s != ""
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+=:,@%", r)) {
-			safe = false
-			break
+// lineSpot is where a read must start to show line seq, and which line
+// after that start it is: the cursor just before the entry that started
+// the line, and the line's place in that entry. When the cursor before the
+// line is unknown (the first lines of a snapshot's tail) it is the next
+// known line's spot, and exact is false.
+func (m *Model) lineSpot(seq uint64, l *line) (cur engine.Cursor, n int, exact bool) {
+	for next := seq; next < m.ring.End(); next++ {
+		if nl := m.ring.At(next); nl != nil && !nl.from.IsZero() {
+			return nl.from, int(nl.nth) + 1, next == seq
 		}
 	}
-	if safe {
-		return s
+	return engine.Cursor{}, 0, false
+}
+
+// commandRows draws the status above the copied command and the command
+// in rows of at most w cells, each continued with a backslash, so that a
+// mouse selection of the rows pastes as one command. The command keeps the
+// rows it needs while the pane leaves a header and one body row; a pane
+// too short for it says that the whole command is on the clipboard.
+func (m *Model) commandRows(w int) []string {
+	st := m.styles.Status
+	cmd := m.shownCommand.Rows(w)
+	room := max(m.height-2-len(m.bootRows()), 1)
+	var rows []string
+	if len(cmd) < room {
+		rows = append(rows, " "+st.Render(ansi.Truncate(m.status, w, "…"))+reset)
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	if len(cmd) > room {
+		cmd = append(cmd[:room-1], "(the pane is too small for the whole command: it is on the clipboard)")
+	}
+	for _, r := range cmd {
+		rows = append(rows, " "+st.Render(ansi.Truncate(sanitize.Plain(r), w, "…"))+reset)
+	}
+	return rows
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"math"
 	"time"
 
 	"sandtail/engine"
@@ -17,10 +18,14 @@ func (m *Model) ingest(entries []engine.Entry) {
 	for i := range entries {
 		e := &entries[i]
 		from := m.prevCursor
+		var nth uint32
 		m.joiner.Split(e, func(p lines.Piece) {
-			ev, n := m.addPiece(p, from)
+			ev, n := m.addPiece(p, from, nth)
 			evicted = evicted || ev
 			added += n
+			if nth < math.MaxUint32 {
+				nth++
+			}
 		})
 		m.prevCursor = e.Cursor
 	}
@@ -36,9 +41,9 @@ func (m *Model) ingest(entries []engine.Entry) {
 	}
 }
 
-// addPiece applies one piece: a new line, or more text for an open one.
-// It returns whether a line was evicted and how many lines became visible.
-func (m *Model) addPiece(p lines.Piece, from engine.Cursor) (evicted bool, added int) {
+// addPiece applies one piece: a new line, or more text for an open one;
+// nth is the piece's place in its entry. It returns whether a line was evicted and how many lines became visible.
+func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32) (evicted bool, added int) {
 	if !p.Start {
 		if seq, ok := m.open[p.Key]; ok {
 			if l := m.ring.At(seq); l != nil && l.open {
@@ -59,6 +64,7 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor) (evicted bool, added
 	l := line{
 		unixNano:   p.Time.UnixNano(),
 		from:       from,
+		nth:        nth,
 		session:    p.Key.Session,
 		source:     p.Key.Source,
 		hasSession: p.Key.HasSession,

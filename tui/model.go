@@ -7,6 +7,7 @@ import (
 
 	"sandtail/engine"
 	"sandtail/keymap"
+	"sandtail/resumecmd"
 	"sandtail/theme"
 	"sandtail/tui/dialog"
 	"sandtail/tui/lines"
@@ -95,15 +96,33 @@ type Model struct {
 	// fatal is an error that makes showing anything pointless (no such
 	// sandbox, a cursor that does not fit): Run returns it after quitting.
 	fatal error
+	// atCursor is set while the first snapshot of a cursor start is read:
+	// it opens at the line the cursor names (selectCursorLine).
+	atCursor bool
+	// genSeq numbers the generations; it goes on across a return to the
+	// picker, so no late message of a sandbox left behind passes for one
+	// of the next.
+	genSeq int
 
 	status    string // message under the view until the next key (sanitised)
 	statusErr bool
+	// shownCommand is the command Y copied, shown under the status until
+	// the next key.
+	shownCommand *resumecmd.Command
+
+	// titles is true when the terminal keeps a title stack, so the window
+	// can be named and given back; title is the name last set.
+	titles bool
+	title  string
 
 	// picker is the sandbox picker, shown instead of the log view until a
 	// sandbox is chosen when neither a name nor a directory was given.
 	picker *picker.Picker
 	// pickerList is the picker's last list, kept to restyle the picker.
 	pickerList *picker.LoadedMsg
+	// fromPicker is true when sandtail started with the picker: esc (with
+	// nothing to clear) goes back to it.
+	fromPicker bool
 
 	// overlay holds the open dialogs (missed rotation, full help); it gets
 	// keys first and is drawn last.
@@ -125,6 +144,7 @@ type options struct {
 	backend backend
 	styles  *theme.Styles
 	colorOK bool
+	titles  bool // the terminal keeps a title stack (titleStack)
 }
 
 // newModel builds the viewer for cfg. It does not touch the disk: Init
@@ -142,6 +162,7 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 		backend:      o.backend,
 		ctx:          ctx,
 		colorOK:      o.colorOK,
+		titles:       o.titles,
 		dark:         true,
 		ring:         NewRing(cfg.Buffer),
 		open:         map[lines.Key]uint64{},
@@ -158,10 +179,14 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 		m.show = engine.DefaultSources
 	}
 	m.readSources = engine.AllSources
-	if k := cfg.Start.Kind; k == engine.StartCursor || k == engine.StartLenient {
+	if opensAtCursor(cfg.Start) {
 		// A cursor has one position per file of the sources it was made
-		// with; reading other sources would not fit it.
-		m.readSources = m.show
+		// with; reading other sources would not fit it. Without --source
+		// its length says which those were.
+		m.readSources = cfg.Sources
+		if m.readSources == 0 {
+			m.readSources = resumecmd.CursorSources(cfg.Start.Cursor)
+		}
 	}
 	if o.styles != nil {
 		m.styles = *o.styles
@@ -172,6 +197,7 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 	m.dialogStyles = theme.NewDialog(m.styles.Palette)
 	if cfg.Dir == "" {
 		m.picker = picker.New(cfg.Home, keymap.DefaultPicker(), theme.NewPicker(m.styles.Palette))
+		m.fromPicker = true
 	}
 	return m
 }

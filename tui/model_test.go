@@ -311,26 +311,32 @@ func TestCopyCommandOpensTheSameSpotAndIsShown(t *testing.T) {
 	h.send(0, entries...)
 	h.key("k")
 	_, cmd := h.m.Update(keytest.Press("Y"))
-	want := "sandtail devbox --from " + entries[0].Cursor.String() + " --source all"
-	if h.m.status != want {
-		t.Fatalf("status %q, want %q", h.m.status, want)
+	// The viewer reads every source, so its cursors have a position per
+	// file, which the partner's sandtail reads that way by itself: no
+	// --source.
+	want := "sandtail devbox --from " + entries[0].Cursor.String()
+	if h.m.shownCommand == nil || h.m.shownCommand.String() != want {
+		t.Fatalf("shown command %v, want %q", h.m.shownCommand, want)
 	}
-	mustContain(t, h.screenText(), want[:60])
-	if cmd == nil || !strings.Contains(fmt.Sprint(cmd()), entries[0].Cursor.String()) {
+	s := h.screenText()
+	mustContain(t, s, "copied a command that opens this line")
+	mustContain(t, s, "sandtail devbox --from \\\n "+entries[0].Cursor.String())
+	if cmd == nil || !strings.Contains(fmt.Sprint(cmd()), want) {
 		t.Error("Y did not copy the command through the clipboard")
 	}
 	_, cmd = h.m.Update(keytest.Press("y"))
 	if cmd == nil || !strings.Contains(fmt.Sprint(cmd()), "line 1") {
 		t.Error("y did not copy the line")
 	}
+	mustNotContain(t, h.screenText(), "--from")
 }
 
 func TestCopyCommandWithDirQuotes(t *testing.T) {
 	h := newHarness(t, Config{Dir: "/tmp/my logs"}, &fakeBackend{})
 	h.send(0, outLines(0, 2)...)
 	h.key("Y")
-	if !strings.HasPrefix(h.m.status, "sandtail --dir '/tmp/my logs' --from ") {
-		t.Errorf("status %q", h.m.status)
+	if got := h.m.shownCommand.String(); !strings.HasPrefix(got, "sandtail --dir '/tmp/my logs' --from ") {
+		t.Errorf("command %q", got)
 	}
 }
 
@@ -496,7 +502,7 @@ func TestOverstrikeIsMarkedAndHostileTextStaysInert(t *testing.T) {
 	if !utf8.ValidString(raw) {
 		t.Error("frame is not valid UTF-8: a raw C1 byte got through")
 	}
-	if title := h.m.View().WindowTitle; title != "sandtail: devbox" {
+	if title := h.m.wantTitle(); title != "sandtail: devbox" {
 		t.Errorf("window title %q", title)
 	}
 	h.key("r")
@@ -622,13 +628,13 @@ func TestCopyCommandNamesANonDefaultHome(t *testing.T) {
 	h := newHarness(t, Config{Name: "devbox", Home: "/srv/other home", Dir: "/srv/other home/sandboxes/devbox/logs"}, &fakeBackend{})
 	h.send(0, outLines(0, 2)...)
 	h.key("Y")
-	if !strings.HasPrefix(h.m.status, "sandtail devbox --home '/srv/other home' --from ") {
-		t.Errorf("status %q", h.m.status)
+	if got := h.m.shownCommand.String(); !strings.HasPrefix(got, "sandtail devbox --home '/srv/other home' --from ") {
+		t.Errorf("command %q", got)
 	}
 	h = newHarness(t, Config{Name: "devbox", Home: "/home/u/.microsandbox", Dir: "/home/u/.microsandbox/sandboxes/devbox/logs"}, &fakeBackend{})
 	h.send(0, outLines(0, 2)...)
 	h.key("Y")
-	if strings.Contains(h.m.status, "--home") {
-		t.Errorf("default home named: %q", h.m.status)
+	if got := h.m.shownCommand.String(); strings.Contains(got, "--home") {
+		t.Errorf("default home named: %q", got)
 	}
 }

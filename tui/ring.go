@@ -40,6 +40,10 @@ type line struct {
 	open bool
 	// overstruck is true when a \r or \b hid text the line had drawn.
 	overstruck bool
+	// nth is the line's place among the lines a read starting at from
+	// would make of its entry (a continued line's piece counts as one):
+	// Y passes nth+1 as --line, so a partner opens at this very line.
+	nth uint32
 }
 
 // time returns the time of the line's first chunk.

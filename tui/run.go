@@ -51,8 +51,13 @@ type Config struct {
 	// Sources is the set shown at start; zero means the default (stdout,
 	// stderr, output; system too when boot-error.json is present).
 	Sources engine.Sources
-	// Start is where reading begins (beginning, since, or a cursor).
+	// Start is where reading begins (beginning, since, or a cursor). A
+	// cursor start opens with the line just after the cursor selected and
+	// following off, for a partner running a command copied with Y.
 	Start engine.Start
+	// Line, with a cursor Start, selects the Line-th line read after the
+	// cursor instead of the first (0 and 1 both mean the first).
+	Line  int
 	Until time.Time
 	// Buffer is the ring size in display lines (default 200000).
 	Buffer     int
@@ -71,9 +76,18 @@ type Config struct {
 // returns the errors a user can act on (no such sandbox, a cursor that does
 // not fit) rather than showing them in an empty screen.
 func Run(ctx context.Context, cfg Config) error {
-	m := newModel(ctx, cfg, options{backend: engineBackend{}, colorOK: colorAllowed(cfg.Color)})
+	titles := titleStack(os.Getenv)
+	m := newModel(ctx, cfg, options{backend: engineBackend{}, colorOK: colorAllowed(cfg.Color), titles: titles})
 	p := tea.NewProgram(m, tea.WithContext(ctx))
+	if titles {
+		// Saved before the program starts and given back after it has
+		// left the terminal, whichever way it ends.
+		os.Stdout.WriteString(pushTitle)
+	}
 	_, err := p.Run()
+	if titles {
+		os.Stdout.WriteString(popTitle)
+	}
 	m.shutdown()
 	switch {
 	case m.fatal != nil:

@@ -32,9 +32,9 @@ const (
 // one at start. Each snapshot's end cursor is where the next step reads
 // from, so nothing is lost or repeated between the steps.
 func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
-	id := 1
+	m.genSeq++
+	id := m.genSeq
 	if g := m.gen; g != nil {
-		id = g.id + 1
 		// The old generation's pending command sees the cancellation and
 		// closes its stream; its late messages are dropped by number.
 		g.cancel()
@@ -53,6 +53,11 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 	switch {
 	case mode == startStream || start.Kind == engine.StartEnd:
 		return openCmd(m.backend, m.gen, m.cfg.Dir, m.streamOptions(start))
+	case mode == startInitial && opensAtCursor(start):
+		// Everything after the cursor, in one snapshot: the line it names
+		// comes first, and a tail would cut it off.
+		m.atCursor = true
+		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, 0), phaseFull)
 	case mode == startSnapshot:
 		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, m.cfg.Buffer), phaseFull)
 	default:
@@ -109,6 +114,10 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 	}
 	if m.fastShown {
 		m.dropFastSnapshot()
+	}
+	if m.atCursor {
+		m.ingestAtCursor(snap.Entries)
+		return m.afterFullSnapshot(snap, msg.stream)
 	}
 	m.ingest(snap.Entries)
 	m.findPendingSel()

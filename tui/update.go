@@ -19,12 +19,13 @@ const mouseWheelLines = 3
 // and starts the first stream generation.
 func (m *Model) Init() tea.Cmd {
 	if m.picker != nil {
-		return tea.Batch(tea.RequestBackgroundColor, picker.Load(m.cfg.Home))
+		return tea.Batch(tea.RequestBackgroundColor, picker.Load(m.cfg.Home), m.titleCmd())
 	}
 	return tea.Batch(
 		tea.RequestBackgroundColor,
 		bootErrorCmd(m.backend, m.cfg.Dir),
 		m.startGeneration(m.cfg.Start, startInitial),
+		m.titleCmd(),
 	)
 }
 
@@ -32,6 +33,9 @@ func (m *Model) Init() tea.Cmd {
 // commands, and every O(buffer) recomputation happens here once per event,
 // never in View.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(tea.ResumeMsg); ok {
+		return m, m.onResume()
+	}
 	if m.picker != nil {
 		return m, m.updatePicker(msg)
 	}
@@ -101,6 +105,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQuit) {
 		return m.quit()
 	}
+	if key.Matches(msg, m.keys.Suspend) {
+		return m.suspend()
+	}
 	if m.overlay.Active() {
 		return m.onDialogAction(m.overlay.HandleMsg(msg))
 	}
@@ -108,7 +115,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.updatePrompt(msg)
 		return nil
 	}
-	m.status, m.statusErr = "", false
+	hadStatus := m.status != "" || m.shownCommand != nil
+	m.setStatus("", false)
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
@@ -151,6 +159,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.jumpMatch(1)
 	case key.Matches(msg, k.Prev):
 		m.jumpMatch(-1)
+	case key.Matches(msg, k.Clear) && m.canGoBack(hadStatus):
+		return m.backToPicker()
 	case key.Matches(msg, k.Clear):
 		m.clearAll()
 	case key.Matches(msg, k.Timestamps):
@@ -296,6 +306,7 @@ func (m *Model) clampTopRow() {
 // setStatus shows a one-line message under the view until the next key.
 func (m *Model) setStatus(s string, isErr bool) {
 	m.status, m.statusErr = sanitize.Plain(s), isErr
+	m.shownCommand = nil
 }
 
 // maxXOff is the horizontal scroll that shows the end of the longest line
@@ -318,6 +329,14 @@ func (m *Model) maxXOff() int {
 // picks (directly when there is exactly one).
 func (m *Model) updatePicker(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	// Late results of the sandbox the user came back from: with no
+	// current generation, their streams are closed.
+	case snapshotMsg:
+		return m.onSnapshot(msg)
+	case openedMsg:
+		return m.onOpened(msg)
+	case batchMsg:
+		return m.onBatch(msg)
 	case tea.WindowSizeMsg:
 		m.width, m.height = max(msg.Width, 1), max(msg.Height, 1)
 	case picker.LoadedMsg:
@@ -327,6 +346,10 @@ func (m *Model) updatePicker(msg tea.Msg) tea.Cmd {
 		m.applyTheme()
 		m.restylePicker()
 		return nil
+	case tea.KeyPressMsg:
+		if key.Matches(msg, m.keys.Suspend) {
+			return m.suspend()
+		}
 	}
 	switch a := m.picker.HandleMsg(msg).(type) {
 	case picker.ActionQuit:
@@ -334,7 +357,7 @@ func (m *Model) updatePicker(msg tea.Msg) tea.Cmd {
 	case picker.ActionOpen:
 		m.picker = nil
 		m.cfg.Name, m.cfg.Dir = a.Sandbox.Name, a.Sandbox.LogDir
-		return tea.Batch(bootErrorCmd(m.backend, m.cfg.Dir), m.startGeneration(m.cfg.Start, startInitial))
+		return tea.Batch(bootErrorCmd(m.backend, m.cfg.Dir), m.startGeneration(m.cfg.Start, startInitial), m.titleCmd())
 	}
 	return nil
 }

@@ -7,12 +7,12 @@ import (
 )
 
 // View draws the screen: header, boot error, the visible rows, footer, and
-// any open dialog on top. It only reads the model.
+// any open dialog on top. It only reads the model. The window title is not
+// part of it: it is set only where it can be given back (title.go).
 func (m *Model) View() tea.View {
 	if m.picker != nil {
 		v := tea.NewView(m.picker.Render(m.width, m.height))
 		v.AltScreen = true
-		v.WindowTitle = "sandtail"
 		return v
 	}
 	v := tea.NewView(m.screen())
@@ -20,7 +20,6 @@ func (m *Model) View() tea.View {
 	if m.cfg.Mouse {
 		v.MouseMode = tea.MouseModeCellMotion
 	}
-	v.WindowTitle = "sandtail: " + m.displayName()
 	return v
 }
 

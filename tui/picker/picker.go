@@ -63,12 +63,27 @@ type Picker struct {
 	selected int
 	offset   int
 	height   int // last known screen height, for paging
+	// note says why the sandbox chosen last cannot be opened, until the
+	// next key.
+	note string
+	// stay keeps the picker on screen when it lists a single sandbox
+	// (it was reopened from that sandbox's view); want is the name to
+	// highlight when the list arrives.
+	stay bool
+	want string
 }
 
 // New returns a picker for the sandboxes under home. It shows "looking…"
 // until it receives the LoadedMsg of Load(home) or SetSandboxes is called.
 func New(home string, keys keymap.Picker, styles theme.Picker) *Picker {
 	return &Picker{home: home, keys: keys, styles: styles, now: time.Now}
+}
+
+// Reopen makes a picker that the user came back to from the view of the
+// sandbox name: it stays on screen even when that is the only sandbox,
+// and highlights it.
+func (p *Picker) Reopen(name string) {
+	p.stay, p.want = true, name
 }
 
 // SetClock replaces the clock used for "3m ago", for tests.
@@ -84,6 +99,12 @@ func (p *Picker) SetSandboxes(list []engine.Sandbox, err error) {
 	}
 	p.all = list
 	p.refilter()
+	for i, idx := range p.matches {
+		if p.want != "" && p.all[idx].Name == p.want {
+			p.selected = i
+			p.move(0)
+		}
+	}
 }
 
 // Filter returns the text typed so far.
@@ -110,7 +131,7 @@ func (p *Picker) HandleMsg(msg tea.Msg) Action {
 			return nil
 		}
 		p.SetSandboxes(msg.Sandboxes, msg.Err)
-		if p.err == nil && len(p.all) == 1 {
+		if p.err == nil && len(p.all) == 1 && p.all[0].Err == nil && !p.stay {
 			return ActionOpen{Sandbox: p.all[0]}
 		}
 	case tea.KeyPressMsg:
@@ -122,11 +143,16 @@ func (p *Picker) HandleMsg(msg tea.Msg) Action {
 // handleKey applies one key press. Printable text goes to the filter, so q
 // and esc quit only while the filter is empty (esc clears it first).
 func (p *Picker) handleKey(k tea.KeyPressMsg) Action {
+	p.note = ""
 	switch {
 	case key.Matches(k, p.keys.ForceQuit):
 		return ActionQuit{}
 	case key.Matches(k, p.keys.Open):
-		if sb, ok := p.Selected(); ok {
+		sb, ok := p.Selected()
+		switch {
+		case ok && sb.Err != nil:
+			p.note = unreadable(sb)
+		case ok:
 			return ActionOpen{Sandbox: sb}
 		}
 	case key.Matches(k, p.keys.Back):
@@ -220,4 +246,13 @@ func (p *Picker) refilter() {
 		}
 	}
 	p.selected, p.offset = 0, 0
+}
+
+// unreadable says why a sandbox's logs cannot be opened and what to do.
+func unreadable(sb engine.Sandbox) string {
+	msg := "cannot open " + sb.Name + ": " + sb.Err.Error()
+	if errors.Is(sb.Err, fs.ErrPermission) {
+		msg += "; run sandtail as a user who may read its logs"
+	}
+	return msg
 }

@@ -21,6 +21,10 @@ const (
 	sizeWidth      = 8
 	flagWideText   = "boot error"
 	flagNarrowText = "!"
+	// The flag of a sandbox whose logs cannot be read, as wide as the
+	// boot-error flag.
+	unreadableWide   = "unreadable"
+	unreadableNarrow = "?"
 	// wideAt is the screen width from which the boot-error flag is spelled
 	// out instead of shown as "!".
 	wideAt = 60
@@ -55,9 +59,16 @@ func (p *Picker) Render(width, height int) string {
 		rows = append(rows, "")
 		rows = append(rows, p.explain(width)...)
 	default:
-		listRows := max(1, height-chromeRows)
+		note := p.noteRows(width)
+		listRows := max(1, height-chromeRows-len(note))
 		rows = append(rows, p.header(width))
 		rows = append(rows, p.list(width, listRows)...)
+		if len(note) > 0 {
+			for len(rows) < height-1-len(note) {
+				rows = append(rows, "")
+			}
+			rows = append(rows, note...)
+		}
 	}
 	hint := p.hint(width)
 	if len(rows) >= height {
@@ -127,6 +138,25 @@ func (p *Picker) explain(width int) []string {
 	return strings.Split(strings.Join(text, "\n"), "\n")
 }
 
+// maxNoteRows bounds the rows the note about an unreadable sandbox takes.
+const maxNoteRows = 3
+
+// noteRows is the note wrapped to the width, in at most maxNoteRows rows.
+func (p *Picker) noteRows(width int) []string {
+	if p.note == "" {
+		return nil
+	}
+	rows := strings.Split(wrap(sanitize.Plain(p.note), width), "\n")
+	if len(rows) > maxNoteRows {
+		rows = rows[:maxNoteRows]
+		rows[maxNoteRows-1] = ansi.Truncate(rows[maxNoteRows-1], width-1, "") + "…"
+	}
+	for i, r := range rows {
+		rows[i] = p.styles.Error.Render(r)
+	}
+	return rows
+}
+
 // list renders up to rows sandboxes, starting at the scroll offset, moved
 // if needed so the selection is visible.
 func (p *Picker) list(width, rows int) []string {
@@ -144,14 +174,20 @@ func (p *Picker) list(width, rows int) []string {
 	var out []string
 	for i := off; i < len(p.matches) && i < off+rows; i++ {
 		sb := p.all[p.matches[i]]
-		flag := ""
-		if sb.BootError {
+		flag, written, size := "", ago(now, sb.LastWrite), human.Bytes(sb.Size)
+		switch {
+		case sb.Err != nil:
+			flag, written, size = unreadableNarrow, "?", "?"
+			if width >= wideAt {
+				flag = unreadableWide
+			}
+		case sb.BootError:
 			flag = flagNarrowText
 			if width >= wideAt {
 				flag = flagWideText
 			}
 		}
-		name, meta := p.cells(width, sanitize.Plain(sb.Name), ago(now, sb.LastWrite), human.Bytes(sb.Size))
+		name, meta := p.cells(width, sanitize.Plain(sb.Name), written, size)
 		flagCell := padRight(flag, p.flagWidth(width))
 		if i == p.selected {
 			out = append(out, p.styles.Selected.Render("▸ "+name+meta+flagCell))
