@@ -32,8 +32,8 @@ type KeyMap struct {
 	// Search and filter.
 	Search key.Binding // open the search box
 	Filter key.Binding // open the filter box (show only matching lines)
-	Next   key.Binding // next match
-	Prev   key.Binding // previous match
+	Next   key.Binding // the next match upwards, the way a new search looks
+	Prev   key.Binding // the next match downwards
 	Clear  key.Binding // clear search and filter
 
 	// What each line shows.
@@ -92,8 +92,8 @@ func Default() KeyMap {
 
 		Search: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		Filter: key.NewBinding(key.WithKeys("&"), key.WithHelp("&", "filter")),
-		Next:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
-		Prev:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
+		Next:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "match above")),
+		Prev:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "match below")),
 		Clear:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search/filter")),
 
 		Timestamps: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "time")),

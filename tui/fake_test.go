@@ -23,11 +23,27 @@ type fakeBackend struct {
 	boot    *engine.BootError
 	snapErr error
 	snaps   []engine.Options // every snapshot asked for
-	opens   []engine.Options // every stream opened
-	streams []*fakeStream
+	// holdFull, when set, keeps every snapshot larger than the fast one
+	// waiting until it is closed: a test can act while only the fast
+	// snapshot is on screen.
+	holdFull chan struct{}
+	held     atomic.Int64     // snapshots waiting on holdFull
+	opens    []engine.Options // every stream opened
+	streams  []*fakeStream
 }
 
 func (b *fakeBackend) Snapshot(ctx context.Context, dir string, opts engine.Options) (*engine.Snapshot, error) {
+	if hold := b.holdFull; hold != nil && opts.Tail != fastTail {
+		// Counted as waiting until releaseFull takes the count back, so
+		// settle cannot return between the release and the result.
+		b.held.Add(1)
+		waiting.Add(1)
+		select {
+		case <-hold:
+		case <-ctx.Done():
+			waiting.Add(-b.held.Swap(0))
+		}
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.snaps = append(b.snaps, opts)
@@ -67,6 +83,13 @@ func (b *fakeBackend) SnapshotFollow(ctx context.Context, dir string, opts engin
 }
 
 func (b *fakeBackend) BootError(dir string) (*engine.BootError, error) { return b.boot, nil }
+
+// releaseFull lets the held snapshots go and waits for their results.
+func (h *harness) releaseFull() {
+	waiting.Add(-h.b.held.Swap(0))
+	close(h.b.holdFull)
+	h.settle()
+}
 
 // stream returns the i-th opened stream.
 func (b *fakeBackend) stream(t *testing.T, i int) *fakeStream {

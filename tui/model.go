@@ -78,6 +78,10 @@ type Model struct {
 	filter       *matcher
 	filterInvert bool
 	prompt       *prompt
+	// landing is where the accepted search looked from, while it still
+	// decides the selection: until the user moves, the whole buffer
+	// arriving lands the search again from there.
+	landing *lineRef
 
 	// Stream.
 	gen         *generation

@@ -185,10 +185,9 @@ func TestSearchMovesAsYouTypeAndEscReturns(t *testing.T) {
 	h.send(0, outLines(0, 50)...)
 	h.key("/")
 	h.typeText("line 1")
-	if h.selText() != "line 1" {
-		t.Fatalf("incremental search selected %q, want the first match line 1 (wrapping from the bottom)", h.selText())
+	if h.selText() != "line 19" {
+		t.Fatalf("incremental search selected %q, want the nearest match above the tail, line 19", h.selText())
 	}
-	mustContain(t, h.screenText(), "/line 1▏")
 	h.typeText("2")
 	if h.selText() != "line 12" {
 		t.Fatalf("selected %q, want line 12", h.selText())
@@ -211,18 +210,18 @@ func TestSearchMovesAsYouTypeAndEscReturns(t *testing.T) {
 	}
 	mustContain(t, h.screenText(), "/line 4 11/11")
 	h.key("n")
+	if h.selText() != "line 48" {
+		t.Errorf("n selected %q, want line 48 (upwards)", h.selText())
+	}
+	h.key("N", "N")
 	if h.selText() != "line 4" {
-		t.Errorf("n selected %q, want line 4 (wrapped)", h.selText())
+		t.Errorf("N N selected %q, want line 4 (wrapped)", h.selText())
 	}
 	mustContain(t, h.screenText(), "1/11")
 	mustContain(t, h.screenText(), "search wrapped around")
 	h.key("n")
-	if h.selText() != "line 40" {
-		t.Errorf("n selected %q, want line 40", h.selText())
-	}
-	h.key("N", "N")
 	if h.selText() != "line 49" {
-		t.Errorf("N N selected %q, want line 49 (wrapped)", h.selText())
+		t.Errorf("n selected %q, want line 49 (wrapped)", h.selText())
 	}
 }
 

@@ -33,10 +33,14 @@ type prompt struct {
 	search       *matcher
 	filter       *matcher
 	filterInvert bool
-	sel, top     uint64
+	origin       lineRef // the selected line: where a search looks up from
+	top          uint64
 	topRow       int
 	follow       bool
 	paused       bool
+	// wrapped says the search found nothing above origin and landed on
+	// the newest match instead.
+	wrapped bool
 }
 
 // openPrompt opens the box, starting from the active query so it can be
@@ -44,8 +48,9 @@ type prompt struct {
 func (m *Model) openPrompt(kind promptKind) {
 	p := &prompt{
 		kind: kind, search: m.search, filter: m.filter, filterInvert: m.filterInvert,
-		sel: m.sel, top: m.top, topRow: m.topRow, follow: m.follow, paused: m.paused,
+		origin: m.refOf(m.sel), top: m.top, topRow: m.topRow, follow: m.follow, paused: m.paused,
 	}
+	m.landing = nil
 	switch {
 	case kind == promptSearch && m.search != nil:
 		p.input, p.regex = m.search.query, m.search.regexFlag
@@ -64,10 +69,7 @@ func (m *Model) updatePrompt(msg tea.KeyPressMsg) {
 	p, k := m.prompt, m.keys.Prompt
 	switch {
 	case key.Matches(msg, k.Accept):
-		m.prompt = nil
-		if p.input == "" {
-			m.clearQuery(p.kind)
-		}
+		m.acceptPrompt()
 		return
 	case key.Matches(msg, k.Cancel):
 		m.cancelPrompt()
@@ -141,19 +143,34 @@ func (m *Model) applyPrompt() {
 	m.jumpFromOrigin()
 }
 
-// jumpFromOrigin selects the first match at or after where the box was
-// opened (wrapping around), or goes back there when nothing matches.
+// jumpFromOrigin selects the nearest match at or above where the box was
+// opened, or goes back there when nothing matches.
 func (m *Model) jumpFromOrigin() {
 	p := m.prompt
-	if m.matches.Len() == 0 {
+	found, wrapped := m.landSearch(p.origin.seq)
+	p.wrapped = wrapped
+	if !found {
 		m.restorePosition(p)
+	}
+}
+
+// acceptPrompt closes the box keeping its query. A search keeps its start
+// until the user moves, so the whole buffer arriving later lands it again
+// from the same line.
+func (m *Model) acceptPrompt() {
+	p := m.prompt
+	m.prompt = nil
+	if p.input == "" {
+		m.clearQuery(p.kind)
 		return
 	}
-	i, _ := m.matches.Find(p.sel)
-	if i >= m.matches.Len() {
-		i = 0
+	if p.kind == promptSearch && m.search != nil {
+		origin := p.origin
+		m.landing = &origin
+		if p.wrapped {
+			m.setStatus("search wrapped around: no match above where it started, so the newest", false)
+		}
 	}
-	m.gotoSeq(m.matches.At(i))
 }
 
 // cancelPrompt closes the box and puts back the query and position it was
@@ -178,7 +195,7 @@ func (m *Model) restorePosition(p *prompt) {
 		m.resumeFollow()
 		return
 	}
-	m.sel, m.top, m.topRow = p.sel, p.top, p.topRow
+	m.sel, m.top, m.topRow = p.origin.seq, p.top, p.topRow
 	m.reselect()
 }
 
@@ -193,8 +210,9 @@ func (m *Model) clearQuery(kind promptKind) {
 	m.matches.Reset()
 }
 
-// jumpMatch selects the next (dir 1) or previous (dir -1) match, wrapping
-// around the buffer.
+// jumpMatch selects the match below (dir 1) or above (dir -1) the
+// selection, wrapping around the buffer. n goes up, the way a new search
+// looks, and N down.
 func (m *Model) jumpMatch(dir int) {
 	n := m.matches.Len()
 	if n == 0 {

@@ -107,11 +107,15 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 		full := m.snapshotOptions(m.snapStart, m.cfg.Buffer)
 		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, full, phaseFull)
 	}
-	if m.fastShown {
+	replaced := m.fastShown
+	if replaced {
 		m.dropFastSnapshot()
 	}
 	m.ingest(snap.Entries)
 	m.findPendingSel()
+	if replaced {
+		m.relandAfterReplace()
+	}
 	return m.afterFullSnapshot(snap, msg.stream)
 }
 
@@ -245,13 +249,10 @@ func (m *Model) findPendingSel() {
 	if want == nil {
 		return
 	}
-	for i := m.visible.Len() - 1; i >= 0; i-- {
-		seq := m.visible.At(i)
-		if l := m.ring.At(seq); l.from == want.from && l.unixNano == want.unixNano && l.plain == want.plain {
-			m.gotoSeq(seq)
-			m.paused = false
-			return
-		}
+	if seq, ok := m.findLike(want); ok {
+		m.gotoSeq(seq)
+		m.paused = false
+		return
 	}
 	m.resumeFollow()
 }

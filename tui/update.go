@@ -59,12 +59,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case tea.MouseWheelMsg:
 		if !m.overlay.Active() {
+			sel, follow := m.sel, m.follow
 			m.onWheel(msg)
+			m.keepLanding(sel, follow)
 		}
 	case tea.KeyPressMsg:
-		return m, m.onKey(msg)
+		sel, follow := m.sel, m.follow
+		cmd := m.onKey(msg)
+		m.keepLanding(sel, follow)
+		return m, cmd
 	}
 	return m, nil
+}
+
+// keepLanding forgets where the last search looked from once the user
+// moved the selection: from then on it is theirs.
+func (m *Model) keepLanding(sel uint64, follow bool) {
+	if m.prompt == nil && (m.sel != sel || m.follow != follow) {
+		m.landing = nil
+	}
 }
 
 // onBootError shows boot-error.json and switches system lines on (unless
@@ -148,9 +161,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Filter):
 		m.openPrompt(promptFilter)
 	case key.Matches(msg, k.Next):
-		m.jumpMatch(1)
-	case key.Matches(msg, k.Prev):
 		m.jumpMatch(-1)
+	case key.Matches(msg, k.Prev):
+		m.jumpMatch(1)
 	case key.Matches(msg, k.Clear):
 		m.clearAll()
 	case key.Matches(msg, k.Timestamps):
@@ -271,6 +284,7 @@ func (m *Model) toggleColor() {
 func (m *Model) clearAll() {
 	changed := m.filter != nil || m.solo != nil
 	m.search, m.filter, m.filterInvert, m.solo = nil, nil, false, nil
+	m.landing = nil
 	m.matches.Reset()
 	if changed {
 		m.rebuild()
