@@ -100,16 +100,26 @@ func (m *Model) statusParts() []part {
 		out = append(out, part{"  solo " + soloLabel(m.solo), m.styles.SearchStatus})
 	}
 	if m.filter != nil {
-		op := "&"
+		op := "filter:"
 		if m.filterInvert {
-			op = "&!"
+			op = "exclude:"
 		}
-		out = append(out, part{"  " + op + sanitize.Plain(m.filter.query), m.styles.SearchStatus})
+		out = append(out, part{"  " + op + queryLabel(m.filter), m.styles.SearchStatus})
 	}
 	if m.search != nil {
-		out = append(out, part{"  /" + sanitize.Plain(m.search.query) + " " + m.matchStatus(), m.styles.SearchStatus})
+		out = append(out, part{"  /" + queryLabel(m.search) + " " + m.matchStatus(), m.styles.SearchStatus})
 	}
 	return out
+}
+
+// queryLabel is a query as the header shows it: "re:" in front of a
+// regular expression, so the mode is visible with the box closed.
+func queryLabel(mt *matcher) string {
+	q := sanitize.Plain(mt.query)
+	if mt.isRegex() {
+		return "re:" + q
+	}
+	return q
 }
 
 // soloLabel names the solo session.
@@ -200,7 +210,8 @@ const maxStatusRows = 4
 // stream's error, else the short help.
 func (m *Model) footerRows() []string {
 	if m.prompt != nil {
-		return []string{m.promptRow()}
+		row, _ := m.promptRow()
+		return []string{row}
 	}
 	w := max(m.width-1, 1)
 	lead := ""

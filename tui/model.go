@@ -78,6 +78,8 @@ type Model struct {
 	filter       *matcher
 	filterInvert bool
 	prompt       *prompt
+	// history is each box's accepted queries, oldest first.
+	history [2][]query
 	// landing is where the accepted search looked from, while it still
 	// decides the selection: until the user moves, the whole buffer
 	// arriving lands the search again from there.

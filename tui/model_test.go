@@ -228,30 +228,29 @@ func TestSearchMovesAsYouTypeAndEscReturns(t *testing.T) {
 func TestInvalidRegexShowsErrorAndKeepsLastGoodSearch(t *testing.T) {
 	h := newHarness(t, Config{}, &fakeBackend{})
 	h.send(0, ent(engine.Stdout, 1, "abc\n"), ent(engine.Stdout, 1, "a(b\n"), ent(engine.Stdout, 1, "xyz\n"))
-	h.key("/")
-	h.typeText("re:a")
+	h.key("/", "ctrl+r")
+	h.typeText("a")
 	if n := h.m.matches.Len(); n != 2 {
-		t.Fatalf("re:a matched %d lines, want 2", n)
+		t.Fatalf("regex a matched %d lines, want 2", n)
 	}
 	h.typeText("(")
 	mustContain(t, h.screenText(), "invalid regex: missing closing )")
-	if h.m.search == nil || h.m.search.query != "re:a" || h.m.matches.Len() != 2 {
+	if h.m.search == nil || h.m.search.query != "a" || !h.m.search.isRegex() || h.m.matches.Len() != 2 {
 		t.Fatalf("last good search not kept: %+v", h.m.search)
 	}
-	h.key("ctrl+r") // regex off: "re:a(" is still a regex by its prefix
 	h.key("enter")
-	if h.m.search.query != "re:a" {
+	if h.m.search.query != "a" {
 		t.Errorf("Enter on an invalid regex kept %q", h.m.search.query)
 	}
 	// Toggle: the same text as a literal.
 	h.key("/")
-	h.key("backspace", "backspace", "backspace", "backspace", "backspace")
 	h.typeText("a(b")
+	h.key("ctrl+r")
 	if h.m.search.isRegex() || h.m.matches.Len() != 1 {
 		t.Fatalf("literal a(b: regex=%v matches=%d", h.m.search.isRegex(), h.m.matches.Len())
 	}
 	h.key("ctrl+r")
-	mustContain(t, h.screenText(), "(regex)")
+	mustContain(t, h.screenText(), "ctrl+r regex ✓")
 	mustContain(t, h.screenText(), "invalid regex")
 	h.key("esc")
 }
@@ -265,14 +264,14 @@ func TestFilterShowsOnlyMatchesExcludesAndAppliesToNewLines(t *testing.T) {
 	s := h.screenText()
 	mustNotContain(t, s, "/a 200")
 	mustContain(t, s, "/b 500")
-	mustContain(t, s, "&500")
+	mustContain(t, s, "filter:500")
 	h.send(0, ent(engine.Stdout, 1, "GET /c 200\n"), ent(engine.Stdout, 1, "GET /d 500\n"))
 	s = h.screenText()
 	mustNotContain(t, s, "/c 200")
 	mustContain(t, s, "/d 500")
 	h.key("&", "ctrl+x", "enter") // exclude instead
 	s = h.screenText()
-	mustContain(t, s, "&!500")
+	mustContain(t, s, "exclude:500")
 	mustContain(t, s, "/a 200")
 	mustNotContain(t, s, "/b 500")
 	mustNotContain(t, s, "panic")

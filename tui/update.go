@@ -54,7 +54,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.onBootError(msg)
 	case tea.PasteMsg:
 		if m.prompt != nil && !m.overlay.Active() {
-			m.typeIntoPrompt(msg.Content)
+			m.prompt.note = ""
+			m.typeIntoPrompt(msg.Content, true)
 			m.applyPrompt()
 		}
 	case tea.MouseWheelMsg:
