@@ -13,14 +13,11 @@ import (
 // width, and the visible and match lists are kept up to date.
 func (m *Model) ingest(entries []engine.Entry) {
 	evicted := false
-	added := 0
 	for i := range entries {
 		e := &entries[i]
 		from := m.prevCursor
 		m.joiner.Split(e, func(p lines.Piece) {
-			ev, n := m.addPiece(p, from)
-			evicted = evicted || ev
-			added += n
+			evicted = m.addPiece(p, from) || evicted
 		})
 		m.prevCursor = e.Cursor
 	}
@@ -31,18 +28,17 @@ func (m *Model) ingest(entries []engine.Entry) {
 		if last, ok := m.visible.Last(); ok {
 			m.sel = last
 		}
-	} else {
-		m.newBelow += added
 	}
 }
 
 // addPiece applies one piece: a new line, or more text for an open one.
-// It returns whether a line was evicted and how many lines became visible.
-func (m *Model) addPiece(p lines.Piece, from engine.Cursor) (evicted bool, added int) {
+// It returns whether a line was evicted.
+func (m *Model) addPiece(p lines.Piece, from engine.Cursor) (evicted bool) {
 	if !p.Start {
 		if seq, ok := m.open[p.Key]; ok {
 			if l := m.ring.At(seq); l != nil && l.open {
-				return false, m.extend(seq, l, p)
+				m.extend(seq, l, p)
+				return false
 			}
 		}
 	}
@@ -82,14 +78,13 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor) (evicted bool, added
 		if m.search.Match(l.plain) {
 			m.matches.Add(seq)
 		}
-		added = 1
 	}
-	return evicted, added
+	return evicted
 }
 
 // extend appends a continuation piece to the open line seq and re-checks
 // whether it is visible and matches, since more text can change both.
-func (m *Model) extend(seq uint64, l *line, p lines.Piece) int {
+func (m *Model) extend(seq uint64, l *line, p lines.Piece) {
 	wasVisible := m.isVisible(l)
 	if text := appendCapped(l.text, p.Text, &l.truncated); len(text) != len(l.text) {
 		// Sanitise the whole line again: a \r or an SGR in the new chunk
@@ -102,11 +97,9 @@ func (m *Model) extend(seq uint64, l *line, p lines.Piece) int {
 		delete(m.open, p.Key)
 	}
 	nowVisible := m.isVisible(l)
-	added := 0
 	switch {
 	case nowVisible && !wasVisible:
 		m.visible.Add(seq)
-		added = 1
 	case wasVisible && !nowVisible:
 		m.visible.Remove(seq)
 		m.matches.Remove(seq)
@@ -121,7 +114,6 @@ func (m *Model) extend(seq uint64, l *line, p lines.Piece) int {
 			m.matches.Remove(seq)
 		}
 	}
-	return added
 }
 
 // forget updates counts and open lines for the line about to be evicted.
@@ -281,8 +273,6 @@ func (m *Model) addNote(mark engine.Mark, text string) {
 	}
 	if m.follow {
 		m.sel = seq
-	} else {
-		m.newBelow++
 	}
 }
 

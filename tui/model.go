@@ -65,13 +65,13 @@ type Model struct {
 
 	// Position: everything is a sequence number, so it stays put while
 	// lines arrive and are evicted.
-	follow   bool   // sticky bottom: the newest line is selected and shown
-	paused   bool   // following was turned off with the follow key
-	sel      uint64 // the selected line
-	top      uint64 // the line drawn on the first body row (when not following)
-	topRow   int    // rows of top hidden above the body (wrapped lines)
-	xOff     int    // horizontal scroll, in cells, when wrap is off
-	newBelow int    // visible lines that arrived while not following
+	follow  bool   // sticky bottom: the newest line is selected and shown
+	paused  bool   // following was turned off with the follow key
+	sel     uint64 // the selected line
+	top     uint64 // the line drawn on the first body row (when not following)
+	topRow  int    // rows of top hidden above the body (wrapped lines)
+	xOff    int    // horizontal scroll, in cells, when wrap is off
+	newFrom uint64 // the first line that arrived after following stopped
 
 	// Search and filter.
 	search       *matcher

@@ -102,8 +102,8 @@ func TestScrollUpPausesAndCountsNewLinesThenGResumes(t *testing.T) {
 		t.Errorf("view moved while paused: %q → %q", before, h.rows()[1])
 	}
 	h.key("G")
-	if !h.m.follow || h.selText() != "line 104" || h.m.newBelow != 0 {
-		t.Fatalf("after G: follow=%v sel=%q new=%d", h.m.follow, h.selText(), h.m.newBelow)
+	if !h.m.follow || h.selText() != "line 104" || h.m.newBelow() != 0 {
+		t.Fatalf("after G: follow=%v sel=%q new=%d", h.m.follow, h.selText(), h.m.newBelow())
 	}
 	mustContain(t, h.screenText(), "● LIVE")
 }

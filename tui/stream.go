@@ -115,6 +115,9 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 	m.findPendingSel()
 	if replaced {
 		m.relandAfterReplace()
+		// The whole buffer is what was read, not lines that arrived
+		// while the view was paused.
+		m.newFrom = m.ring.End()
 	}
 	return m.afterFullSnapshot(snap, msg.stream)
 }
