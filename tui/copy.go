@@ -8,18 +8,6 @@ import (
 	"sandtail/engine"
 )
 
-// copyLine copies the selected line's text (sanitised, without styles)
-// through OSC 52, which tmux passes on with set-clipboard on.
-func (m *Model) copyLine() tea.Cmd {
-	l := m.ring.At(m.sel)
-	if l == nil || m.visible.Len() == 0 {
-		m.setStatus("nothing to copy", true)
-		return nil
-	}
-	m.setStatus("copied line: "+l.plain, false)
-	return tea.SetClipboard(l.plain)
-}
-
 // copyCommand copies a command that opens the selected line's spot, and
 // shows it so it can be read out to someone in the same tmux session.
 func (m *Model) copyCommand() tea.Cmd {

@@ -155,6 +155,8 @@ type harness struct {
 	b        *fakeBackend
 	results  chan tea.Msg
 	cancel   context.CancelFunc
+	// clipboard is the text of the last OSC 52 copy the model asked for.
+	clipboard string
 }
 
 // newHarness builds a model over a fake backend with the NoColor theme and
@@ -210,7 +212,11 @@ func (h *harness) settle() {
 					h.do(c)
 				}
 			default:
-				if fmt.Sprintf("%T", msg) == "tea.backgroundColorMsg" {
+				switch fmt.Sprintf("%T", msg) {
+				case "tea.backgroundColorMsg":
+					continue
+				case "tea.setClipboardMsg":
+					h.clipboard = fmt.Sprint(msg)
 					continue
 				}
 				h.update(msg)

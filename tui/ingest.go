@@ -1,9 +1,11 @@
 package tui
 
 import (
+	"fmt"
 	"time"
 
 	"sandtail/engine"
+	"sandtail/tui/human"
 	"sandtail/tui/lines"
 	"sandtail/tui/sanitize"
 )
@@ -73,6 +75,9 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor) (evicted bool) {
 	if l.open {
 		m.open[p.Key] = seq
 	}
+	if l.truncated > 0 {
+		m.cut.Add(seq)
+	}
 	if m.isVisible(m.ring.At(seq)) {
 		m.visible.Add(seq)
 		if m.search.Match(l.plain) {
@@ -92,6 +97,9 @@ func (m *Model) extend(seq uint64, l *line, p lines.Piece) {
 		l.setText(text)
 	}
 	l.truncated += p.Truncated
+	if l.truncated > 0 {
+		m.cut.Add(seq)
+	}
 	l.open = !p.End
 	if !l.open {
 		delete(m.open, p.Key)
@@ -137,6 +145,7 @@ func (m *Model) afterEviction() {
 	first := m.ring.First()
 	m.visible.TrimBefore(first)
 	m.matches.TrimBefore(first)
+	m.cut.TrimBefore(first)
 	if m.visible.Len() == 0 {
 		m.sel, m.top, m.topRow = first, first, 0
 		return
@@ -195,6 +204,31 @@ func (m *Model) isVisible(l *line) bool {
 		return false
 	}
 	return true
+}
+
+// cutShown counts the shown lines that were cut at maxLineBytes: search
+// and filter see only their start.
+func (m *Model) cutShown() int {
+	n := 0
+	for i := 0; i < m.cut.Len(); i++ {
+		if _, ok := m.visible.Find(m.cut.At(i)); ok {
+			n++
+		}
+	}
+	return n
+}
+
+// cutNote says that long lines are searched in their first part only, or
+// "" when no shown line was cut.
+func (m *Model) cutNote() string {
+	switch n := m.cutShown(); n {
+	case 0:
+		return ""
+	case 1:
+		return "✂ 1 long line: only its first " + human.Bytes(maxLineBytes) + " is searched"
+	default:
+		return fmt.Sprintf("✂ %d long lines: only their first %s is searched", n, human.Bytes(maxLineBytes))
+	}
 }
 
 // rebuild recomputes the visible and match lists over the whole ring after

@@ -26,8 +26,7 @@ func (m *Model) refOf(seq uint64) lineRef {
 	return r
 }
 
-// relocate finds r's line in a replaced buffer: the same log line (cursor,
-// time and text), else the newest visible line not newer than it, else
+// relocate finds r's line in a replaced buffer: the same log line, else the newest visible line not newer than it, else
 // the newest visible line.
 func (m *Model) relocate(r lineRef) lineRef {
 	if m.visible.Len() == 0 {
@@ -48,11 +47,16 @@ func (m *Model) relocate(r lineRef) lineRef {
 }
 
 // findLike returns the visible line that is the same log line as want,
-// looking from the newest.
+// looking from the newest: same time, source, session and text. The
+// cursor is not compared: the first screenful reads only the sources
+// shown, and a cursor names a position in every file read, so the same
+// line has another cursor in the whole buffer.
 func (m *Model) findLike(want *line) (uint64, bool) {
 	for i := m.visible.Len() - 1; i >= 0; i-- {
 		seq := m.visible.At(i)
-		if l := m.ring.At(seq); l.from == want.from && l.unixNano == want.unixNano && l.plain == want.plain {
+		l := m.ring.At(seq)
+		if l.unixNano == want.unixNano && l.source == want.source && l.session == want.session &&
+			l.hasSession == want.hasSession && l.mark == want.mark && l.plain == want.plain {
 			return seq, true
 		}
 	}
@@ -94,6 +98,13 @@ func (m *Model) relandAfterReplace() {
 		m.landing = &r
 		if m.search != nil {
 			m.landSearch(r.seq)
+		}
+	}
+	if o := m.copyOffer; o != nil {
+		m.copyOffer = nil
+		if seq, ok := m.findLike(&o.line); ok {
+			r := m.refOf(seq)
+			m.copyOffer = &r
 		}
 	}
 }

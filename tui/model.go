@@ -46,6 +46,7 @@ type Model struct {
 	open    map[lines.Key]uint64 // the open (unterminated) line of each source and session
 	visible seqList              // lines that pass sources, solo and filter
 	matches seqList              // visible lines that match the search
+	cut     seqList              // lines cut at maxLineBytes: only their start is searched
 	counts  [4]int               // lines held per source
 	// prevCursor is the cursor after the last entry ingested: the "from"
 	// cursor of a line that the next entry starts.
@@ -101,6 +102,10 @@ type Model struct {
 	// fatal is an error that makes showing anything pointless (no such
 	// sandbox, a cursor that does not fit): Run returns it after quitting.
 	fatal error
+
+	// copyOffer is the cut line y just copied in part: y again copies
+	// it whole from the log.
+	copyOffer *lineRef
 
 	status    string // message under the view until the next key (sanitised)
 	statusErr bool

@@ -319,6 +319,9 @@ func (m *Model) acceptPrompt() {
 		return
 	}
 	m.remember(p.kind, q)
+	if note := m.cutNote(); note != "" {
+		m.setStatus(note, false)
+	}
 	if p.kind == promptSearch && m.search != nil {
 		origin := p.origin
 		m.landing = &origin
@@ -417,6 +420,9 @@ func (m *Model) promptRow() (string, int) {
 	if msg == "" {
 		msg = p.note
 	}
+	if msg == "" {
+		msg, msgStyle = m.cutNote(), m.styles.ModeOff
+	}
 	if msg != "" {
 		msg = "  " + msg
 	}
@@ -426,6 +432,9 @@ func (m *Model) promptRow() (string, int) {
 	}
 	for len(hints) > 0 && room() < minInputCells {
 		hints = hints[:len(hints)-1]
+	}
+	if room() < minInputCells && p.err == "" && p.note == "" {
+		msg = "" // the note on long lines gives way to the query too
 	}
 	text, col, cut := inputWindow([]rune(p.input.Value()), p.input.Position(), max(room(), 1))
 	st := m.styles.PromptText

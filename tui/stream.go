@@ -114,6 +114,7 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 	m.ingest(snap.Entries)
 	m.findPendingSel()
 	if replaced {
+		// Line numbers changed: what refers to a line finds it again.
 		m.relandAfterReplace()
 		// The whole buffer is what was read, not lines that arrived
 		// while the view was paused.
@@ -237,6 +238,7 @@ func (m *Model) dropFastSnapshot() {
 	m.ring.Reset()
 	m.visible.Reset()
 	m.matches.Reset()
+	m.cut.Reset()
 	m.counts = [4]int{}
 	m.open = map[lines.Key]uint64{}
 	m.joiner = lines.Joiner{}

@@ -52,6 +52,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onBatch(msg)
 	case bootErrorMsg:
 		m.onBootError(msg)
+	case wholeLineMsg:
+		return m, m.onWholeLine(msg)
 	case tea.PasteMsg:
 		if m.prompt != nil && !m.overlay.Active() {
 			m.prompt.note = ""
@@ -124,6 +126,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	m.status, m.statusErr = "", false
 	k := m.keys
+	if !key.Matches(msg, k.CopyLine) {
+		m.copyOffer = nil
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
