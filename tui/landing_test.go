@@ -153,3 +153,16 @@ func TestFullSnapshotLeavesASelectionTheUserMoved(t *testing.T) {
 	h.releaseFull()
 	wantSel(t, h, "line 899", "")
 }
+
+// A line selected in the first screenful is selected again in the whole
+// buffer, though its cursor there is another (it was read with fewer
+// sources).
+func TestSelectionInTheFirstScreenfulIsKeptInTheWholeBuffer(t *testing.T) {
+	b := &fakeBackend{log: needleLog(1000), holdFull: make(chan struct{})}
+	h := newHarness(t, Config{}, b)
+	h.key("k", "k")
+	h.releaseFull()
+	if h.m.follow || h.selText() != "line 997" {
+		t.Fatalf("after the whole buffer arrived: follow=%v sel=%q, want line 997 still selected", h.m.follow, h.selText())
+	}
+}
