@@ -90,7 +90,8 @@ func (m *Model) relandAfterReplace() {
 		p.origin = m.relocate(p.origin)
 		p.top, p.topRow = p.origin.seq, 0
 		if p.kind == promptSearch && m.search != nil {
-			m.applyPrompt()
+			// The new buffer's matches were found as it was added.
+			m.jumpFromOrigin()
 		}
 	}
 	if m.landing != nil {

@@ -326,7 +326,7 @@ func (m *Model) acceptPrompt() {
 		origin := p.origin
 		m.landing = &origin
 		if p.wrapped {
-			m.setStatus("search wrapped around: no match above where it started, so the newest", false)
+			m.setStatus("search wrapped around: no match above the line it started from, so the newest one", false)
 		}
 	}
 }
