@@ -123,7 +123,7 @@ func (m *Model) updatePrompt(msg tea.KeyPressMsg) {
 		m.recallQuery(1)
 	case p.selected && m.onSelection(msg):
 		return
-	case msg.Text != "" && msg.Mod&^tea.ModShift == 0:
+	case msg.Text != "" && msg.Mod&chordMods == 0:
 		m.typeIntoPrompt(msg.Text, false)
 	case !key.Matches(msg, editBindings(k.Edit)...):
 		return
@@ -137,6 +137,10 @@ func (m *Model) updatePrompt(msg tea.KeyPressMsg) {
 	}
 	m.applyPrompt()
 }
+
+// chordMods are the modifiers that make a key a command rather than
+// text; shift and the lock keys only change which character is typed.
+const chordMods = tea.ModCtrl | tea.ModAlt | tea.ModMeta | tea.ModHyper | tea.ModSuper
 
 // editBindings lists the box's line-editing bindings.
 func editBindings(e textinput.KeyMap) []key.Binding {

@@ -208,3 +208,20 @@ func TestQueryIsLiteralUnlessRegexModeIsOn(t *testing.T) {
 	h.key("enter")
 	mustContain(t, h.rows()[0], "filter:re:^api")
 }
+
+// Characters typed with caps lock or num lock on (which some terminals
+// report as modifiers) are text like any other.
+func TestTypingWithLockKeysOnIsText(t *testing.T) {
+	h := newHarness(t, Config{}, &fakeBackend{})
+	h.send(0, promptLog()...)
+	h.key("/")
+	h.press(tea.KeyPressMsg{Code: 'w', Text: "W", Mod: tea.ModCapsLock | tea.ModShift})
+	h.press(tea.KeyPressMsg{Code: '1', Text: "1", Mod: tea.ModNumLock})
+	if got := h.promptValue(); got != "W1" {
+		t.Fatalf("typed with lock keys on: %q, want W1", got)
+	}
+	h.press(tea.KeyPressMsg{Code: 'b', Text: "b", Mod: tea.ModAlt})
+	if got := h.promptValue(); got != "W1" {
+		t.Fatalf("alt+b typed text: %q", got)
+	}
+}

@@ -17,11 +17,11 @@ func (m *Model) View() tea.View {
 	}
 	v := tea.NewView(m.screen())
 	v.AltScreen = true
+	v.Cursor = m.promptCursor()
 	if m.cfg.Mouse {
 		v.MouseMode = tea.MouseModeCellMotion
 	}
 	v.WindowTitle = "sandtail: " + m.displayName()
-	v.Cursor = m.promptCursor()
 	return v
 }
 
