@@ -3,7 +3,10 @@
 // bindings built here, and the help views render their help text.
 package keymap
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+)
 
 // KeyMap is the viewer's bindings, grouped the way the full help shows them.
 // Build one with Default; it is a value, so a caller that wants to change a
@@ -32,8 +35,8 @@ type KeyMap struct {
 	// Search and filter.
 	Search key.Binding // open the search box
 	Filter key.Binding // open the filter box (show only matching lines)
-	Next   key.Binding // next match
-	Prev   key.Binding // previous match
+	Next   key.Binding // the next match upwards, the way a new search looks
+	Prev   key.Binding // the next match downwards
 	Clear  key.Binding // clear search and filter
 
 	// What each line shows.
@@ -67,13 +70,29 @@ type KeyMap struct {
 // PromptKeyMap is the bindings active while the search or filter box is
 // open; every other key types into the box.
 type PromptKeyMap struct {
-	Accept key.Binding // close the box and keep the result
-	Cancel key.Binding // close the box and go back to where it opened
-	Regex  key.Binding // toggle regular-expression matching
-	Invert key.Binding // toggle excluding the matching lines (filter box)
-	Erase  key.Binding // delete the character before the cursor
-	Word   key.Binding // delete the word before the cursor
-	Empty  key.Binding // delete everything typed
+	Accept  key.Binding // close the box and keep the result
+	Cancel  key.Binding // close the box and go back to where it opened
+	Regex   key.Binding // toggle regular-expression matching
+	Exclude key.Binding // toggle hiding the matching lines instead (filter box)
+	Older   key.Binding // recall the previous query of this box
+	Newer   key.Binding // recall the next query, back to what was typed
+	// Edit is the line editing inside the box: cursor moves and erasing,
+	// as in a shell.
+	Edit textinput.KeyMap
+	// Editing is a help-only summary of Edit.
+	Editing key.Binding
+}
+
+// promptEdit is the box's line editing: readline's keys and the arrows.
+// Pasting goes through the terminal's own paste (bracketed paste), so the
+// box never runs a clipboard tool; there are no completions.
+func promptEdit() textinput.KeyMap {
+	k := textinput.DefaultKeyMap()
+	k.Paste = key.NewBinding(key.WithDisabled())
+	k.AcceptSuggestion = key.NewBinding(key.WithDisabled())
+	k.NextSuggestion = key.NewBinding(key.WithDisabled())
+	k.PrevSuggestion = key.NewBinding(key.WithDisabled())
+	return k
 }
 
 // Default returns sandtail's bindings: vim keys and arrow keys both work.
@@ -99,8 +118,8 @@ func Default() KeyMap {
 
 		Search: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		Filter: key.NewBinding(key.WithKeys("&"), key.WithHelp("&", "filter")),
-		Next:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
-		Prev:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
+		Next:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "match above")),
+		Prev:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "match below")),
 		Clear:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search/filter")),
 
 		Timestamps: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "time")),
@@ -120,13 +139,15 @@ func Default() KeyMap {
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "sandboxes")),
 
 		Prompt: PromptKeyMap{
-			Accept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep")),
-			Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-			Regex:  key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "regex")),
-			Invert: key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "exclude")),
-			Erase:  key.NewBinding(key.WithKeys("backspace", "ctrl+h"), key.WithHelp("⌫", "erase")),
-			Word:   key.NewBinding(key.WithKeys("ctrl+w", "alt+backspace"), key.WithHelp("ctrl+w", "erase word")),
-			Empty:  key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "erase all")),
+			Accept:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep")),
+			Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+			Regex:   key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "in / &: regex")),
+			Exclude: key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "in &: exclude")),
+			Older:   key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑/↓", "in / &: history")),
+			Newer:   key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "later query")),
+			Edit:    promptEdit(),
+			Editing: key.NewBinding(key.WithKeys("left", "right", "home", "end"),
+				key.WithHelp("ctrl+a/e/w/u/k", "in / &: edit")),
 		},
 	}
 }
@@ -145,16 +166,18 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom, k.Left, k.Right},
 		{k.Stdout, k.Stderr, k.Output, k.System, k.Search, k.Filter, k.Next, k.Prev, k.Clear},
 		{k.Follow, k.Timestamps, k.Sessions, k.Wrap, k.Color, k.Raw, k.Solo},
-		{k.CopyLine, k.CopyCommand, k.Prompt.Regex, k.Prompt.Invert, k.Help, k.Suspend, k.Quit},
+		{k.CopyLine, k.CopyCommand, k.Help, k.Suspend, k.Quit},
+		k.Prompt.FullHelp()[0],
 	}
 }
 
-// ShortHelp returns the prompt's bindings for the footer while it is open.
+// ShortHelp returns the prompt's most used bindings.
 func (p PromptKeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{p.Accept, p.Cancel, p.Regex, p.Invert}
+	return []key.Binding{p.Accept, p.Cancel, p.Regex, p.Exclude}
 }
 
-// FullHelp returns the prompt's bindings as one column.
+// FullHelp returns the keys inside the search and filter box as one
+// column: its modes, the history and the line editing.
 func (p PromptKeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{p.ShortHelp()}
+	return [][]key.Binding{{p.Regex, p.Exclude, p.Older, p.Editing}}
 }

@@ -83,3 +83,33 @@ func TestHelpCoversEveryNormalBinding(t *testing.T) {
 		t.Error("short help is empty")
 	}
 }
+
+// TestPromptKeysDoNotCollideWithLineEditing checks that the box's own keys
+// (accept, cancel, modes, history) are not also editing keys, which the
+// box would then never see.
+func TestPromptKeysDoNotCollideWithLineEditing(t *testing.T) {
+	p := Default().Prompt
+	edit := map[string]bool{}
+	for _, b := range []key.Binding{p.Edit.CharacterForward, p.Edit.CharacterBackward, p.Edit.WordForward,
+		p.Edit.WordBackward, p.Edit.DeleteWordBackward, p.Edit.DeleteWordForward, p.Edit.DeleteAfterCursor,
+		p.Edit.DeleteBeforeCursor, p.Edit.DeleteCharacterBackward, p.Edit.DeleteCharacterForward,
+		p.Edit.LineStart, p.Edit.LineEnd, p.Edit.Paste, p.Edit.AcceptSuggestion, p.Edit.NextSuggestion,
+		p.Edit.PrevSuggestion} {
+		if !b.Enabled() {
+			continue
+		}
+		for _, k := range b.Keys() {
+			edit[k] = true
+		}
+	}
+	for _, b := range []key.Binding{p.Accept, p.Cancel, p.Regex, p.Exclude, p.Older, p.Newer} {
+		for _, k := range b.Keys() {
+			if edit[k] {
+				t.Errorf("%q is both a box key and an editing key", k)
+			}
+		}
+	}
+	if p.Edit.Paste.Enabled() {
+		t.Error("ctrl+v would run a clipboard tool; the terminal's paste is enough")
+	}
+}

@@ -57,9 +57,12 @@ type Styles struct {
 	BootErrorText lipgloss.Style // the banner's message
 
 	// Search and filter box.
-	Prompt      lipgloss.Style // the box's label ("/", "filter")
-	PromptText  lipgloss.Style // what the user typed
-	PromptError lipgloss.Style // an invalid regular expression
+	Prompt         lipgloss.Style // the box's label ("/", "filter:")
+	PromptText     lipgloss.Style // what the user typed
+	PromptSelected lipgloss.Style // the reopened query, selected: typing replaces it
+	PromptError    lipgloss.Style // an invalid regular expression, a cut paste
+	ModeOn         lipgloss.Style // a mode that is on: in the box (regex, exclude) and the footer (wrap off, raw…)
+	ModeOff        lipgloss.Style // a mode the box offers that is off, with its key
 }
 
 // New builds the styles of a coloured theme from p.
@@ -104,9 +107,12 @@ func New(p Palette) Styles {
 		BootError:     fg(p.Err).Bold(true),
 		BootErrorText: fg(p.Fg),
 
-		Prompt:      fg(p.Accent).Bold(true),
-		PromptText:  fg(p.Fg),
-		PromptError: fg(p.Err),
+		Prompt:         fg(p.Accent).Bold(true),
+		PromptText:     fg(p.Fg),
+		PromptSelected: lipgloss.NewStyle().Background(p.Select).Foreground(p.Fg),
+		PromptError:    fg(p.Err),
+		ModeOn:         fg(p.Warn).Bold(true),
+		ModeOff:        fg(p.Muted),
 	}
 	for _, col := range p.Sessions {
 		s.Sessions = append(s.Sessions, fg(col))
@@ -145,7 +151,8 @@ func NoColor() Styles {
 		Mark: bold, Truncated: plain,
 
 		BootError: bold, BootErrorText: plain,
-		Prompt: bold, PromptText: plain, PromptError: bold,
+		Prompt: bold, PromptText: plain, PromptSelected: plain.Reverse(true), PromptError: bold,
+		ModeOn: bold, ModeOff: plain,
 	}
 }
 

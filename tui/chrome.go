@@ -56,8 +56,8 @@ func (m *Model) displayName() string {
 // statePart is LIVE, PAUSED with the count of new lines, ENDED or ERROR.
 func (m *Model) statePart() part {
 	below := ""
-	if !m.follow && m.newBelow > 0 {
-		below = fmt.Sprintf(" ↓%s new", humanCount(m.newBelow))
+	if n := m.newBelow(); n > 0 {
+		below = fmt.Sprintf(" ↓%s new", humanCount(n))
 	}
 	switch {
 	case m.state == stateError:
@@ -100,16 +100,26 @@ func (m *Model) statusParts() []part {
 		out = append(out, part{"  solo " + soloLabel(m.solo), m.styles.SearchStatus})
 	}
 	if m.filter != nil {
-		op := "&"
+		op := "filter:"
 		if m.filterInvert {
-			op = "&!"
+			op = "exclude:"
 		}
-		out = append(out, part{"  " + op + sanitize.Plain(m.filter.query), m.styles.SearchStatus})
+		out = append(out, part{"  " + op + queryLabel(m.filter), m.styles.SearchStatus})
 	}
 	if m.search != nil {
-		out = append(out, part{"  /" + sanitize.Plain(m.search.query) + " " + m.matchStatus(), m.styles.SearchStatus})
+		out = append(out, part{"  /" + queryLabel(m.search) + " " + m.matchStatus(), m.styles.SearchStatus})
 	}
 	return out
+}
+
+// queryLabel is a query as the header shows it: "re:" in front of a
+// regular expression, so the mode is visible with the box closed.
+func queryLabel(mt *matcher) string {
+	q := sanitize.Plain(mt.query)
+	if mt.isRegex() {
+		return "re:" + q
+	}
+	return q
 }
 
 // soloLabel names the solo session.
@@ -200,12 +210,17 @@ const maxStatusRows = 4
 // stream's error, else the short help.
 func (m *Model) footerRows() []string {
 	if m.prompt != nil {
-		return []string{m.promptRow()}
+		row, _ := m.promptRow()
+		return []string{row}
 	}
 	w := max(m.width-1, 1)
-	lead := ""
-	if !m.follow && m.newBelow > 0 {
-		lead = fmt.Sprintf("↓ %s new · ", humanCount(m.newBelow))
+	modes := strings.Join(m.activeModes(), " · ")
+	if modes != "" {
+		modes += " · "
+	}
+	below := ""
+	if n := m.newBelow(); n > 0 {
+		below = fmt.Sprintf("↓ %s new · ", humanCount(n))
 	}
 	switch {
 	case m.shownCommand != nil:
@@ -215,13 +230,36 @@ func (m *Model) footerRows() []string {
 		if m.statusErr {
 			st = m.styles.StatusError
 		}
-		return m.wrapRows(lead+m.status, w, st)
+		return m.wrapRows(modes+below+m.status, w, st)
 	case m.streamErr != "":
-		return m.wrapRows(lead+m.streamErr, w, m.styles.StatusError)
+		return m.wrapRows(modes+below+m.streamErr, w, m.styles.StatusError)
 	}
-	m.help.SetWidth(max(w-ansi.StringWidth(lead), 0))
-	row := " " + m.styles.Footer.Render(lead) + m.help.ShortHelpView(m.shortHelp())
+	m.help.SetWidth(max(w-ansi.StringWidth(modes+below), 0))
+	row := " " + renderNonEmpty(m.styles.ModeOn, modes) + renderNonEmpty(m.styles.Footer, below) +
+		m.help.ShortHelpView(m.shortHelp())
 	return []string{ansi.Truncate(row, m.width, "") + reset}
+}
+
+// activeModes names the display modes that change what lines look like
+// and are not otherwise visible: wrap off (with the first column shown
+// when scrolled sideways), the raw view and colour turned off. They lead
+// the footer, so a screen that looks odd says why.
+func (m *Model) activeModes() []string {
+	var out []string
+	if !m.wrap {
+		s := "wrap off"
+		if m.xOff > 0 {
+			s += fmt.Sprintf(", from column %d", m.xOff+1)
+		}
+		out = append(out, s)
+	}
+	if m.raw {
+		out = append(out, "raw view")
+	}
+	if m.colorOK && !m.color {
+		out = append(out, "colour off")
+	}
+	return out
 }
 
 // wrapRows cuts plain text into rows of w cells, at most maxStatusRows

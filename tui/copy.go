@@ -9,18 +9,6 @@ import (
 	"sandtail/tui/sanitize"
 )
 
-// copyLine copies the selected line's text (sanitised, without styles)
-// through OSC 52, which tmux passes on with set-clipboard on.
-func (m *Model) copyLine() tea.Cmd {
-	l := m.ring.At(m.sel)
-	if l == nil || m.visible.Len() == 0 {
-		m.setStatus("nothing to copy", true)
-		return nil
-	}
-	m.setStatus("copied line: "+l.plain, false)
-	return tea.SetClipboard(l.plain)
-}
-
 // copyCommand copies a command that opens the selected line in a
 // partner's viewer, and shows it so it can be read out or selected with
 // tmux's mouse in the same session.

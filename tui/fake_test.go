@@ -23,11 +23,27 @@ type fakeBackend struct {
 	boot    *engine.BootError
 	snapErr error
 	snaps   []engine.Options // every snapshot asked for
-	opens   []engine.Options // every stream opened
-	streams []*fakeStream
+	// holdFull, when set, keeps every snapshot larger than the fast one
+	// waiting until it is closed: a test can act while only the fast
+	// snapshot is on screen.
+	holdFull chan struct{}
+	held     atomic.Int64     // snapshots waiting on holdFull
+	opens    []engine.Options // every stream opened
+	streams  []*fakeStream
 }
 
 func (b *fakeBackend) Snapshot(ctx context.Context, dir string, opts engine.Options) (*engine.Snapshot, error) {
+	if hold := b.holdFull; hold != nil && opts.Tail != fastTail {
+		// Counted as waiting until releaseFull takes the count back, so
+		// settle cannot return between the release and the result.
+		b.held.Add(1)
+		waiting.Add(1)
+		select {
+		case <-hold:
+		case <-ctx.Done():
+			waiting.Add(-b.held.Swap(0))
+		}
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.snaps = append(b.snaps, opts)
@@ -39,6 +55,16 @@ func (b *fakeBackend) Snapshot(ctx context.Context, dir string, opts engine.Opti
 		entries = entries[len(entries)-opts.Tail:]
 	}
 	snap := &engine.Snapshot{Entries: append([]engine.Entry(nil), entries...)}
+	if opts.Tail == fastTail && opts.Sources != engine.AllSources {
+		// As in the engine, a read of fewer sources makes cursors of
+		// fewer files: the first screenful's lines have other cursors
+		// than the same lines in the whole buffer.
+		for i := range snap.Entries {
+			if c := snap.Entries[i].Cursor; c.Len() > 1 {
+				snap.Entries[i].Cursor = engine.NewCursor(c.At(0))
+			}
+		}
+	}
 	if n := len(b.log); n > 0 {
 		snap.End = b.log[n-1].Cursor
 	}
@@ -67,6 +93,13 @@ func (b *fakeBackend) SnapshotFollow(ctx context.Context, dir string, opts engin
 }
 
 func (b *fakeBackend) BootError(dir string) (*engine.BootError, error) { return b.boot, nil }
+
+// releaseFull lets the held snapshots go and waits for their results.
+func (h *harness) releaseFull() {
+	waiting.Add(-h.b.held.Swap(0))
+	close(h.b.holdFull)
+	h.settle()
+}
 
 // stream returns the i-th opened stream.
 func (b *fakeBackend) stream(t *testing.T, i int) *fakeStream {
@@ -132,6 +165,8 @@ type harness struct {
 	b        *fakeBackend
 	results  chan tea.Msg
 	cancel   context.CancelFunc
+	// clipboard is the text of the last OSC 52 copy the model asked for.
+	clipboard string
 }
 
 // newHarness builds a model over a fake backend with the NoColor theme and
@@ -187,7 +222,11 @@ func (h *harness) settle() {
 					h.do(c)
 				}
 			default:
-				if fmt.Sprintf("%T", msg) == "tea.backgroundColorMsg" {
+				switch fmt.Sprintf("%T", msg) {
+				case "tea.backgroundColorMsg":
+					continue
+				case "tea.setClipboardMsg":
+					h.clipboard = fmt.Sprint(msg)
 					continue
 				}
 				h.update(msg)

@@ -25,6 +25,7 @@ func FuzzFrameFits(f *testing.F) {
 	f.Add([]byte("plain\n"), uint8(80), uint8(24), uint8(0))
 	f.Add([]byte("\x1b]0;t\x07\x1b[2J\x9b\r\t宽👩‍👩‍👧\u202e\n"), uint8(40), uint8(10), uint8(0xff))
 	f.Add([]byte("\x1b[38;5;200mcolour\x1b[0m no newline"), uint8(3), uint8(2), uint8(5))
+	f.Add([]byte("宽宽宽 a paste\u202e\x1b[2J into the box"), uint8(20), uint8(4), uint8(32|64))
 	f.Fuzz(func(t *testing.T, data []byte, w, h, toggles uint8) {
 		width, height := int(w%200)+1, int(h%60)+1
 		st := theme.Dark()
@@ -38,6 +39,19 @@ func FuzzFrameFits(f *testing.F) {
 		m.timestamps, m.ids, m.wrap, m.raw = toggles&1 != 0, toggles&2 != 0, toggles&4 == 0, toggles&8 != 0
 		if toggles&16 != 0 {
 			m.Update(keytest.Press("k"))
+		}
+		if toggles&32 != 0 {
+			// The filter box with the output pasted into it, the cursor
+			// moved back into the text.
+			m.Update(keytest.Press("&"))
+			m.Update(tea.PasteMsg{Content: string(data)})
+			m.Update(keytest.Press("left"))
+			if toggles&64 != 0 {
+				m.Update(keytest.Press("home"))
+			}
+		}
+		if c := m.View().Cursor; c != nil && (c.X < 0 || c.X >= width || c.Y < 0 || c.Y >= height) {
+			t.Fatalf("cursor at %d,%d outside the %d×%d pane", c.X, c.Y, width, height)
 		}
 		frame := m.View().Content
 		rows := strings.Split(frame, "\n")

@@ -57,8 +57,8 @@ func TestGoldenPausedSearch(t *testing.T) {
 func TestGoldenFilter(t *testing.T) {
 	h := newHarness(t, Config{}, &fakeBackend{})
 	h.send(0, sampleLog()...)
-	h.key("&")
-	h.typeText("!ready")
+	h.key("&", "ctrl+x")
+	h.typeText("ready")
 	h.key("enter", "2")
 	goldenScreen(t, h)
 }

@@ -1,10 +1,12 @@
 package tui
 
 import (
+	"fmt"
 	"math"
 	"time"
 
 	"sandtail/engine"
+	"sandtail/tui/human"
 	"sandtail/tui/lines"
 	"sandtail/tui/sanitize"
 )
@@ -14,15 +16,12 @@ import (
 // width, and the visible and match lists are kept up to date.
 func (m *Model) ingest(entries []engine.Entry) {
 	evicted := false
-	added := 0
 	for i := range entries {
 		e := &entries[i]
 		from := m.prevCursor
 		var nth uint32
 		m.joiner.Split(e, func(p lines.Piece) {
-			ev, n := m.addPiece(p, from, nth)
-			evicted = evicted || ev
-			added += n
+			evicted = m.addPiece(p, from, nth) || evicted
 			if nth < math.MaxUint32 {
 				nth++
 			}
@@ -36,18 +35,18 @@ func (m *Model) ingest(entries []engine.Entry) {
 		if last, ok := m.visible.Last(); ok {
 			m.sel = last
 		}
-	} else {
-		m.newBelow += added
 	}
 }
 
 // addPiece applies one piece: a new line, or more text for an open one;
-// nth is the piece's place in its entry. It returns whether a line was evicted and how many lines became visible.
-func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32) (evicted bool, added int) {
+// nth is the piece's place in its entry. It returns whether a line was
+// evicted.
+func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32) (evicted bool) {
 	if !p.Start {
 		if seq, ok := m.open[p.Key]; ok {
 			if l := m.ring.At(seq); l != nil && l.open {
-				return false, m.extend(seq, l, p)
+				m.extend(seq, l, p)
+				return false
 			}
 		}
 	}
@@ -83,19 +82,21 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32) (evicted
 	if l.open {
 		m.open[p.Key] = seq
 	}
+	if l.truncated > 0 {
+		m.cut.Add(seq)
+	}
 	if m.isVisible(m.ring.At(seq)) {
 		m.visible.Add(seq)
 		if m.search.Match(l.plain) {
 			m.matches.Add(seq)
 		}
-		added = 1
 	}
-	return evicted, added
+	return evicted
 }
 
 // extend appends a continuation piece to the open line seq and re-checks
 // whether it is visible and matches, since more text can change both.
-func (m *Model) extend(seq uint64, l *line, p lines.Piece) int {
+func (m *Model) extend(seq uint64, l *line, p lines.Piece) {
 	wasVisible := m.isVisible(l)
 	if text := appendCapped(l.text, p.Text, &l.truncated); len(text) != len(l.text) {
 		// Sanitise the whole line again: a \r or an SGR in the new chunk
@@ -103,16 +104,17 @@ func (m *Model) extend(seq uint64, l *line, p lines.Piece) int {
 		l.setText(text)
 	}
 	l.truncated += p.Truncated
+	if l.truncated > 0 {
+		m.cut.Add(seq)
+	}
 	l.open = !p.End
 	if !l.open {
 		delete(m.open, p.Key)
 	}
 	nowVisible := m.isVisible(l)
-	added := 0
 	switch {
 	case nowVisible && !wasVisible:
 		m.visible.Add(seq)
-		added = 1
 	case wasVisible && !nowVisible:
 		m.visible.Remove(seq)
 		m.matches.Remove(seq)
@@ -127,7 +129,6 @@ func (m *Model) extend(seq uint64, l *line, p lines.Piece) int {
 			m.matches.Remove(seq)
 		}
 	}
-	return added
 }
 
 // forget updates counts and open lines for the line about to be evicted.
@@ -151,6 +152,7 @@ func (m *Model) afterEviction() {
 	first := m.ring.First()
 	m.visible.TrimBefore(first)
 	m.matches.TrimBefore(first)
+	m.cut.TrimBefore(first)
 	if m.visible.Len() == 0 {
 		m.sel, m.top, m.topRow = first, first, 0
 		return
@@ -209,6 +211,31 @@ func (m *Model) isVisible(l *line) bool {
 		return false
 	}
 	return true
+}
+
+// cutShown counts the shown lines that were cut at maxLineBytes: search
+// and filter see only their start.
+func (m *Model) cutShown() int {
+	n := 0
+	for i := 0; i < m.cut.Len(); i++ {
+		if _, ok := m.visible.Find(m.cut.At(i)); ok {
+			n++
+		}
+	}
+	return n
+}
+
+// cutNote says that long lines are searched in their first part only, or
+// "" when no shown line was cut.
+func (m *Model) cutNote() string {
+	switch n := m.cutShown(); n {
+	case 0:
+		return ""
+	case 1:
+		return "✂ 1 long line: only its first " + human.Bytes(maxLineBytes) + " is searched"
+	default:
+		return fmt.Sprintf("✂ %d long lines: only their first %s is searched", n, human.Bytes(maxLineBytes))
+	}
 }
 
 // rebuild recomputes the visible and match lists over the whole ring after
@@ -287,8 +314,6 @@ func (m *Model) addNote(mark engine.Mark, text string) {
 	}
 	if m.follow {
 		m.sel = seq
-	} else {
-		m.newBelow++
 	}
 }
 

@@ -149,12 +149,23 @@ func (m *Model) unfollow() {
 	}
 	m.top, m.topRow = m.bottomTop()
 	m.follow = false
-	m.newBelow = 0
+	m.newFrom = m.ring.End()
+}
+
+// newBelow counts the lines that arrived since following stopped and that
+// the view shows under the current sources, solo and filter: the lines G
+// would scroll past.
+func (m *Model) newBelow() int {
+	if m.follow {
+		return 0
+	}
+	i, _ := m.visible.Find(m.newFrom)
+	return m.visible.Len() - i
 }
 
 // resumeFollow jumps to the newest line and follows again.
 func (m *Model) resumeFollow() {
-	m.follow, m.paused, m.newBelow = true, false, 0
+	m.follow, m.paused = true, false
 	if last, ok := m.visible.Last(); ok {
 		m.sel = last
 	}

@@ -47,6 +47,7 @@ type Model struct {
 	open    map[lines.Key]uint64 // the open (unterminated) line of each source and session
 	visible seqList              // lines that pass sources, solo and filter
 	matches seqList              // visible lines that match the search
+	cut     seqList              // lines cut at maxLineBytes: only their start is searched
 	counts  [4]int               // lines held per source
 	// prevCursor is the cursor after the last entry ingested: the "from"
 	// cursor of a line that the next entry starts.
@@ -66,19 +67,25 @@ type Model struct {
 
 	// Position: everything is a sequence number, so it stays put while
 	// lines arrive and are evicted.
-	follow   bool   // sticky bottom: the newest line is selected and shown
-	paused   bool   // following was turned off with the follow key
-	sel      uint64 // the selected line
-	top      uint64 // the line drawn on the first body row (when not following)
-	topRow   int    // rows of top hidden above the body (wrapped lines)
-	xOff     int    // horizontal scroll, in cells, when wrap is off
-	newBelow int    // visible lines that arrived while not following
+	follow  bool   // sticky bottom: the newest line is selected and shown
+	paused  bool   // following was turned off with the follow key
+	sel     uint64 // the selected line
+	top     uint64 // the line drawn on the first body row (when not following)
+	topRow  int    // rows of top hidden above the body (wrapped lines)
+	xOff    int    // horizontal scroll, in cells, when wrap is off
+	newFrom uint64 // the first line that arrived after following stopped
 
 	// Search and filter.
 	search       *matcher
 	filter       *matcher
 	filterInvert bool
 	prompt       *prompt
+	// history is each box's accepted queries, oldest first.
+	history [2][]query
+	// landing is where the accepted search looked from, while it still
+	// decides the selection: until the user moves, the whole buffer
+	// arriving lands the search again from there.
+	landing *lineRef
 
 	// Stream.
 	gen         *generation
@@ -103,6 +110,10 @@ type Model struct {
 	// picker, so no late message of a sandbox left behind passes for one
 	// of the next.
 	genSeq int
+
+	// copyOffer is the cut line y just copied in part: y again copies
+	// it whole from the log.
+	copyOffer *lineRef
 
 	status    string // message under the view until the next key (sanitised)
 	statusErr bool

@@ -102,8 +102,8 @@ func TestScrollUpPausesAndCountsNewLinesThenGResumes(t *testing.T) {
 		t.Errorf("view moved while paused: %q → %q", before, h.rows()[1])
 	}
 	h.key("G")
-	if !h.m.follow || h.selText() != "line 104" || h.m.newBelow != 0 {
-		t.Fatalf("after G: follow=%v sel=%q new=%d", h.m.follow, h.selText(), h.m.newBelow)
+	if !h.m.follow || h.selText() != "line 104" || h.m.newBelow() != 0 {
+		t.Fatalf("after G: follow=%v sel=%q new=%d", h.m.follow, h.selText(), h.m.newBelow())
 	}
 	mustContain(t, h.screenText(), "● LIVE")
 }
@@ -185,10 +185,9 @@ func TestSearchMovesAsYouTypeAndEscReturns(t *testing.T) {
 	h.send(0, outLines(0, 50)...)
 	h.key("/")
 	h.typeText("line 1")
-	if h.selText() != "line 1" {
-		t.Fatalf("incremental search selected %q, want the first match line 1 (wrapping from the bottom)", h.selText())
+	if h.selText() != "line 19" {
+		t.Fatalf("incremental search selected %q, want the nearest match above the tail, line 19", h.selText())
 	}
-	mustContain(t, h.screenText(), "/line 1▏")
 	h.typeText("2")
 	if h.selText() != "line 12" {
 		t.Fatalf("selected %q, want line 12", h.selText())
@@ -211,48 +210,47 @@ func TestSearchMovesAsYouTypeAndEscReturns(t *testing.T) {
 	}
 	mustContain(t, h.screenText(), "/line 4 11/11")
 	h.key("n")
+	if h.selText() != "line 48" {
+		t.Errorf("n selected %q, want line 48 (upwards)", h.selText())
+	}
+	h.key("N", "N")
 	if h.selText() != "line 4" {
-		t.Errorf("n selected %q, want line 4 (wrapped)", h.selText())
+		t.Errorf("N N selected %q, want line 4 (wrapped)", h.selText())
 	}
 	mustContain(t, h.screenText(), "1/11")
 	mustContain(t, h.screenText(), "search wrapped around")
 	h.key("n")
-	if h.selText() != "line 40" {
-		t.Errorf("n selected %q, want line 40", h.selText())
-	}
-	h.key("N", "N")
 	if h.selText() != "line 49" {
-		t.Errorf("N N selected %q, want line 49 (wrapped)", h.selText())
+		t.Errorf("n selected %q, want line 49 (wrapped)", h.selText())
 	}
 }
 
 func TestInvalidRegexShowsErrorAndKeepsLastGoodSearch(t *testing.T) {
 	h := newHarness(t, Config{}, &fakeBackend{})
 	h.send(0, ent(engine.Stdout, 1, "abc\n"), ent(engine.Stdout, 1, "a(b\n"), ent(engine.Stdout, 1, "xyz\n"))
-	h.key("/")
-	h.typeText("re:a")
+	h.key("/", "ctrl+r")
+	h.typeText("a")
 	if n := h.m.matches.Len(); n != 2 {
-		t.Fatalf("re:a matched %d lines, want 2", n)
+		t.Fatalf("regex a matched %d lines, want 2", n)
 	}
 	h.typeText("(")
 	mustContain(t, h.screenText(), "invalid regex: missing closing )")
-	if h.m.search == nil || h.m.search.query != "re:a" || h.m.matches.Len() != 2 {
+	if h.m.search == nil || h.m.search.query != "a" || !h.m.search.isRegex() || h.m.matches.Len() != 2 {
 		t.Fatalf("last good search not kept: %+v", h.m.search)
 	}
-	h.key("ctrl+r") // regex off: "re:a(" is still a regex by its prefix
 	h.key("enter")
-	if h.m.search.query != "re:a" {
+	if h.m.search.query != "a" {
 		t.Errorf("Enter on an invalid regex kept %q", h.m.search.query)
 	}
 	// Toggle: the same text as a literal.
 	h.key("/")
-	h.key("backspace", "backspace", "backspace", "backspace", "backspace")
 	h.typeText("a(b")
+	h.key("ctrl+r")
 	if h.m.search.isRegex() || h.m.matches.Len() != 1 {
 		t.Fatalf("literal a(b: regex=%v matches=%d", h.m.search.isRegex(), h.m.matches.Len())
 	}
 	h.key("ctrl+r")
-	mustContain(t, h.screenText(), "(regex)")
+	mustContain(t, h.screenText(), "ctrl+r regex ✓")
 	mustContain(t, h.screenText(), "invalid regex")
 	h.key("esc")
 }
@@ -266,14 +264,14 @@ func TestFilterShowsOnlyMatchesExcludesAndAppliesToNewLines(t *testing.T) {
 	s := h.screenText()
 	mustNotContain(t, s, "/a 200")
 	mustContain(t, s, "/b 500")
-	mustContain(t, s, "&500")
+	mustContain(t, s, "filter:500")
 	h.send(0, ent(engine.Stdout, 1, "GET /c 200\n"), ent(engine.Stdout, 1, "GET /d 500\n"))
 	s = h.screenText()
 	mustNotContain(t, s, "/c 200")
 	mustContain(t, s, "/d 500")
 	h.key("&", "ctrl+x", "enter") // exclude instead
 	s = h.screenText()
-	mustContain(t, s, "&!500")
+	mustContain(t, s, "exclude:500")
 	mustContain(t, s, "/a 200")
 	mustNotContain(t, s, "/b 500")
 	mustNotContain(t, s, "panic")

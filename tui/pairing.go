@@ -25,7 +25,7 @@ func (m *Model) ingestAtCursor(entries []engine.Entry) {
 	m.prevCursor = m.snapStart.Cursor
 	base := m.ring.End()
 	m.ingest(entries)
-	m.newBelow = 0
+	m.newFrom = m.ring.End()
 	m.selectCursorLine(base)
 }
 

@@ -6,8 +6,11 @@ import (
 	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"sandtail/tui/human"
 )
 
 // promptKind says what the box edits.
@@ -18,121 +21,277 @@ const (
 	promptFilter                   // show only (or hide) matching lines
 )
 
-// maxQueryBytes bounds what can be typed or pasted into the box.
-const maxQueryBytes = 1024
+// maxQueryBytes bounds what can be typed or pasted into the box: room for
+// any line someone would paste to find it again, small enough that
+// matching the whole buffer against it stays interactive.
+const maxQueryBytes = 4 << 10
+
+// maxHistory is how many accepted queries each box remembers.
+const maxHistory = 100
+
+// query is one accepted query with its modes, as the history keeps it.
+type query struct {
+	text    string
+	regex   bool
+	exclude bool
+}
 
 // prompt is the open search or filter box. It remembers the state it was
 // opened from, so Esc puts everything back.
 type prompt struct {
 	kind  promptKind
-	input string
+	input textinput.Model // the text and its cursor; editing is textinput's
 	regex bool
-	err   string // the last invalid regular expression's error
+	// exclude hides the matching lines instead of showing only them
+	// (filter box): a mode, never a character of the query.
+	exclude bool
+	// selected says the query the box reopened with is selected: typing
+	// or pasting replaces it, → and End keep it.
+	selected bool
+	err      string // the last invalid regular expression's error
+	note     string // what happened to the last paste, until the next key
+
+	// recall is the index in the box's history being shown; the history's
+	// length while showing what was typed (draft).
+	recall int
+	draft  query
 
 	// What Esc restores.
 	search       *matcher
 	filter       *matcher
 	filterInvert bool
-	sel, top     uint64
+	origin       lineRef // the selected line: where a search looks up from
+	top          uint64
 	topRow       int
 	follow       bool
 	paused       bool
+	// wrapped says the search found nothing above origin and landed on
+	// the newest match instead.
+	wrapped bool
 }
 
-// openPrompt opens the box, starting from the active query so it can be
-// edited rather than retyped.
+// openPrompt opens the box. It starts with the active query selected, so
+// typing replaces it and → keeps it to be edited.
 func (m *Model) openPrompt(kind promptKind) {
 	p := &prompt{
 		kind: kind, search: m.search, filter: m.filter, filterInvert: m.filterInvert,
-		sel: m.sel, top: m.top, topRow: m.topRow, follow: m.follow, paused: m.paused,
+		origin: m.refOf(m.sel), top: m.top, topRow: m.topRow, follow: m.follow, paused: m.paused,
+		recall: len(m.history[kind]),
 	}
-	switch {
-	case kind == promptSearch && m.search != nil:
-		p.input, p.regex = m.search.query, m.search.regexFlag
-	case kind == promptFilter && m.filter != nil:
-		p.input, p.regex = m.filter.query, m.filter.regexFlag
-		if m.filterInvert {
-			p.input = "!" + p.input
-		}
+	p.input = textinput.New()
+	p.input.KeyMap = m.keys.Prompt.Edit
+	p.input.Prompt = ""
+	// The terminal's own cursor is placed in the box (View); a drawn one
+	// would blink through timer messages.
+	p.input.SetVirtualCursor(false)
+	p.input.Focus()
+	m.landing = nil
+	active := m.search
+	if kind == promptFilter {
+		active, p.exclude = m.filter, m.filterInvert
+	}
+	if active != nil {
+		p.input.SetValue(active.query)
+		p.input.CursorEnd()
+		p.regex, p.selected = active.regexFlag, true
 	}
 	m.prompt = p
 }
 
-// updatePrompt handles a key while the box is open: every key that is not
-// one of the box's own types into it.
+// updatePrompt handles a key while the box is open: the box's own keys,
+// then line editing; every other key types into it.
 func (m *Model) updatePrompt(msg tea.KeyPressMsg) {
 	p, k := m.prompt, m.keys.Prompt
+	p.note = ""
 	switch {
 	case key.Matches(msg, k.Accept):
-		m.prompt = nil
-		if p.input == "" {
-			m.clearQuery(p.kind)
-		}
+		m.acceptPrompt()
 		return
 	case key.Matches(msg, k.Cancel):
 		m.cancelPrompt()
 		return
 	case key.Matches(msg, k.Regex):
 		p.regex = !p.regex
-	case key.Matches(msg, k.Invert):
-		if p.kind == promptFilter {
-			if strings.HasPrefix(p.input, "!") {
-				p.input = p.input[1:]
-			} else {
-				p.input = "!" + p.input
-			}
+	case key.Matches(msg, k.Exclude):
+		if p.kind != promptFilter {
+			return
 		}
-	case key.Matches(msg, k.Erase):
-		_, n := utf8.DecodeLastRuneInString(p.input)
-		p.input = p.input[:len(p.input)-n]
-	case key.Matches(msg, k.Word):
-		p.input = strings.TrimRightFunc(p.input, unicode.IsSpace)
-		p.input = p.input[:strings.LastIndexFunc(p.input, unicode.IsSpace)+1]
-	case key.Matches(msg, k.Empty):
-		p.input = ""
-	case msg.Text != "":
-		m.typeIntoPrompt(msg.Text)
-	default:
+		p.exclude = !p.exclude
+	case key.Matches(msg, k.Older):
+		m.recallQuery(-1)
+	case key.Matches(msg, k.Newer):
+		m.recallQuery(1)
+	case p.selected && m.onSelection(msg):
 		return
+	case msg.Text != "" && msg.Mod&chordMods == 0:
+		m.typeIntoPrompt(msg.Text, false)
+	case !key.Matches(msg, editBindings(k.Edit)...):
+		return
+	default:
+		p.selected = false
+		before := p.input.Value()
+		p.input, _ = p.input.Update(msg)
+		if p.input.Value() == before {
+			return // the cursor moved, or the key does nothing here
+		}
 	}
 	m.applyPrompt()
 }
 
-// typeIntoPrompt adds typed or pasted text, keeping printable characters
-// only: a query never carries control characters back to the screen.
-func (m *Model) typeIntoPrompt(s string) {
+// chordMods are the modifiers that make a key a command rather than
+// text; shift and the lock keys only change which character is typed.
+const chordMods = tea.ModCtrl | tea.ModAlt | tea.ModMeta | tea.ModHyper | tea.ModSuper
+
+// editBindings lists the box's line-editing bindings.
+func editBindings(e textinput.KeyMap) []key.Binding {
+	return []key.Binding{e.CharacterForward, e.CharacterBackward, e.WordForward, e.WordBackward,
+		e.DeleteWordBackward, e.DeleteWordForward, e.DeleteAfterCursor, e.DeleteBeforeCursor,
+		e.DeleteCharacterBackward, e.DeleteCharacterForward, e.LineStart, e.LineEnd}
+}
+
+// onSelection handles the keys that act on a selected query differently:
+// → and End keep it (cursor after it), ← and Home keep it (cursor before
+// it), erasing removes it. It reports whether msg was one of them.
+func (m *Model) onSelection(msg tea.KeyPressMsg) bool {
+	p, e := m.prompt, m.keys.Prompt.Edit
+	switch {
+	case key.Matches(msg, e.CharacterForward, e.LineEnd):
+		p.input.CursorEnd()
+	case key.Matches(msg, e.CharacterBackward, e.LineStart):
+		p.input.CursorStart()
+	case key.Matches(msg, e.DeleteCharacterBackward, e.DeleteCharacterForward,
+		e.DeleteWordBackward, e.DeleteBeforeCursor):
+		p.input.SetValue("")
+		p.selected = false
+		m.applyPrompt()
+		return true
+	default:
+		return false
+	}
+	p.selected = false
+	return true
+}
+
+// typeIntoPrompt adds typed or pasted text at the cursor (replacing a
+// selected query). Only printable characters are kept, so a query never
+// carries a control character back to the screen; what does not fit in
+// maxQueryBytes is cut, and the box says so.
+func (m *Model) typeIntoPrompt(s string, paste bool) {
 	p := m.prompt
+	if p.selected {
+		p.input.SetValue("")
+		p.selected = false
+	}
 	clean := strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
+		switch {
+		case r == '\n' || r == '\t' || r == '\r':
 			return ' '
-		}
-		if !unicode.IsPrint(r) {
+		case r == utf8.RuneError || !unicode.IsPrint(r):
 			return -1
 		}
 		return r
 	}, s)
-	if len(p.input)+len(clean) > maxQueryBytes {
+	room := maxQueryBytes - len(p.input.Value())
+	if len(clean) > room {
+		clean = cutUTF8(clean, room)
+		what := "typing"
+		if paste {
+			what = "paste"
+		}
+		p.note = what + " cut to " + human.Bytes(maxQueryBytes) + ", the longest query"
+	}
+	if clean != "" {
+		// A paste message inserts at the cursor; textinput has no other
+		// way in, and treats it like typing.
+		p.input, _ = p.input.Update(tea.PasteMsg{Content: clean})
+	}
+}
+
+// cutUTF8 returns the longest prefix of s of at most n bytes that does not
+// split a character.
+func cutUTF8(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// recallQuery shows an older (dir -1) or newer (dir 1) query of the box's
+// history with its modes, and applies it; past the newest it is what was
+// being typed again.
+func (m *Model) recallQuery(dir int) {
+	p := m.prompt
+	hist := m.history[p.kind]
+	i := p.recall + dir
+	if i < 0 || i > len(hist) {
 		return
 	}
-	p.input += clean
+	if p.recall == len(hist) {
+		p.draft = m.promptQuery()
+	}
+	// Skip an entry equal to what is shown, so ↑ on a reopened query goes
+	// to the one before it.
+	for i >= 0 && i < len(hist) && hist[i] == m.promptQuery() {
+		i += dir
+	}
+	if i < 0 {
+		return
+	}
+	q := p.draft
+	if i < len(hist) {
+		q = hist[i]
+	} else {
+		i = len(hist)
+	}
+	p.recall = i
+	p.input.SetValue(q.text)
+	p.input.CursorEnd()
+	p.regex, p.selected = q.regex, false
+	if p.kind == promptFilter {
+		p.exclude = q.exclude
+	}
+}
+
+// promptQuery is the open box's query and modes.
+func (m *Model) promptQuery() query {
+	p := m.prompt
+	return query{text: p.input.Value(), regex: p.regex, exclude: p.exclude && p.kind == promptFilter}
+}
+
+// remember adds q to its box's history: as the newest, once.
+func (m *Model) remember(kind promptKind, q query) {
+	h := m.history[kind]
+	for i, old := range h {
+		if old == q {
+			h = append(h[:i], h[i+1:]...)
+			break
+		}
+	}
+	h = append(h, q)
+	if len(h) > maxHistory {
+		h = h[len(h)-maxHistory:]
+	}
+	m.history[kind] = h
 }
 
 // applyPrompt applies the box's query as it is typed. An invalid regular
 // expression is reported in the box and the last good query stays active.
 func (m *Model) applyPrompt() {
 	p := m.prompt
-	query, invert := p.input, false
-	if p.kind == promptFilter && strings.HasPrefix(query, "!") {
-		query, invert = query[1:], true
-	}
-	mt, err := compileQuery(query, p.regex)
+	mt, err := compileQuery(p.input.Value(), p.regex)
 	if err != nil {
 		p.err = err.Error()
 		return
 	}
 	p.err = ""
 	if p.kind == promptFilter {
-		m.filter, m.filterInvert = mt, invert
+		m.filter, m.filterInvert = mt, p.exclude
 		m.rebuild()
 		return
 	}
@@ -141,19 +300,39 @@ func (m *Model) applyPrompt() {
 	m.jumpFromOrigin()
 }
 
-// jumpFromOrigin selects the first match at or after where the box was
-// opened (wrapping around), or goes back there when nothing matches.
+// jumpFromOrigin selects the nearest match at or above where the box was
+// opened, or goes back there when nothing matches.
 func (m *Model) jumpFromOrigin() {
 	p := m.prompt
-	if m.matches.Len() == 0 {
+	found, wrapped := m.landSearch(p.origin.seq)
+	p.wrapped = wrapped
+	if !found {
 		m.restorePosition(p)
+	}
+}
+
+// acceptPrompt closes the box keeping its query, and adds it to the box's
+// history. A search keeps its start until the user moves, so the whole
+// buffer arriving later lands it again from the same line.
+func (m *Model) acceptPrompt() {
+	p := m.prompt
+	m.prompt = nil
+	q := query{text: p.input.Value(), regex: p.regex, exclude: p.exclude && p.kind == promptFilter}
+	if q.text == "" {
+		m.clearQuery(p.kind)
 		return
 	}
-	i, _ := m.matches.Find(p.sel)
-	if i >= m.matches.Len() {
-		i = 0
+	m.remember(p.kind, q)
+	if note := m.cutNote(); note != "" {
+		m.setStatus(note, false)
 	}
-	m.gotoSeq(m.matches.At(i))
+	if p.kind == promptSearch && m.search != nil {
+		origin := p.origin
+		m.landing = &origin
+		if p.wrapped {
+			m.setStatus("search wrapped around: no match above the line it started from, so the newest one", false)
+		}
+	}
 }
 
 // cancelPrompt closes the box and puts back the query and position it was
@@ -178,7 +357,7 @@ func (m *Model) restorePosition(p *prompt) {
 		m.resumeFollow()
 		return
 	}
-	m.sel, m.top, m.topRow = p.sel, p.top, p.topRow
+	m.sel, m.top, m.topRow = p.origin.seq, p.top, p.topRow
 	m.reselect()
 }
 
@@ -193,8 +372,9 @@ func (m *Model) clearQuery(kind promptKind) {
 	m.matches.Reset()
 }
 
-// jumpMatch selects the next (dir 1) or previous (dir -1) match, wrapping
-// around the buffer.
+// jumpMatch selects the match below (dir 1) or above (dir -1) the
+// selection, wrapping around the buffer. n goes up, the way a new search
+// looks, and N down.
 func (m *Model) jumpMatch(dir int) {
 	n := m.matches.Len()
 	if n == 0 {
@@ -223,30 +403,132 @@ func (m *Model) jumpMatch(dir int) {
 	}
 }
 
-// promptRow draws the open box in the footer row.
-func (m *Model) promptRow() string {
+// minInputCells is the least room the typed text keeps in the box row;
+// the mode hints give way first.
+const minInputCells = 12
+
+// promptRow draws the open box in the footer row: its label, the query
+// (scrolled to keep the cursor in view), what went wrong if anything, and
+// the modes with their keys at the right. It also returns the cell where
+// the terminal's cursor goes.
+func (m *Model) promptRow() (string, int) {
 	p := m.prompt
 	label := "/"
 	if p.kind == promptFilter {
-		label = "filter "
+		label = "filter:"
+		if p.exclude {
+			label = "exclude:"
+		}
 	}
-	if p.regex {
-		label += "(regex) "
+	msg, msgStyle := p.err, m.styles.PromptError
+	if msg == "" {
+		msg = p.note
 	}
-	tail := ""
-	if p.err != "" {
-		tail = "  " + p.err
+	if msg == "" {
+		msg, msgStyle = m.cutNote(), m.styles.ModeOff
 	}
-	room := m.width - 1 - ansi.StringWidth(label) - 1 - ansi.StringWidth(tail)
-	input := p.input
-	if w := ansi.StringWidth(input); room > 0 && w > room {
-		input = "…" + ansi.TruncateLeft(input, w-room+1, "")
-	} else if room <= 0 {
-		input = ""
+	if msg != "" {
+		msg = "  " + msg
 	}
-	s := " " + m.styles.Prompt.Render(label) + m.styles.PromptText.Render(input) + "▏"
-	if tail != "" {
-		s += m.styles.PromptError.Render(tail)
+	hints := m.modeHints()
+	room := func() int {
+		return m.width - 1 - ansi.StringWidth(label) - ansi.StringWidth(msg) - hintsWidth(hints)
 	}
-	return ansi.Truncate(s, m.width, "…") + reset
+	for len(hints) > 0 && room() < minInputCells {
+		hints = hints[:len(hints)-1]
+	}
+	if room() < minInputCells && p.err == "" && p.note == "" {
+		msg = "" // the note on long lines gives way to the query too
+	}
+	text, col, cut := inputWindow([]rune(p.input.Value()), p.input.Position(), max(room(), 1))
+	st := m.styles.PromptText
+	if p.selected {
+		st = m.styles.PromptSelected
+	}
+	s := " " + m.styles.Prompt.Render(label) + renderNonEmpty(st, text)
+	w := 1 + ansi.StringWidth(label) + ansi.StringWidth(text)
+	if cut {
+		s += m.styles.PromptText.Render("…")
+		w++
+	}
+	if msg != "" {
+		s += msgStyle.Render(msg)
+		w += ansi.StringWidth(msg)
+	}
+	if hw := hintsWidth(hints); hw > 0 && w+hw <= m.width {
+		s += strings.Repeat(" ", m.width-w-hw)
+		for _, h := range hints {
+			s += "  " + h.st.Render(h.text)
+		}
+	}
+	return ansi.Truncate(s, m.width, "") + reset, 1 + ansi.StringWidth(label) + col
+}
+
+// modeHints are the box's modes, each with its key and whether it is on:
+// "ctrl+r regex ✓".
+func (m *Model) modeHints() []part {
+	p, k := m.prompt, m.keys.Prompt
+	hint := func(b key.Binding, name string, on bool) part {
+		if on {
+			return part{b.Help().Key + " " + name + " ✓", m.styles.ModeOn}
+		}
+		return part{b.Help().Key + " " + name + " ✗", m.styles.ModeOff}
+	}
+	out := []part{hint(k.Regex, "regex", p.regex)}
+	if p.kind == promptFilter {
+		out = append(out, hint(k.Exclude, "exclude", p.exclude))
+	}
+	return out
+}
+
+// hintsWidth is the width of the hints, each after a two-cell gap.
+func hintsWidth(hints []part) int {
+	w := 0
+	for _, h := range hints {
+		w += 2 + ansi.StringWidth(h.text)
+	}
+	return w
+}
+
+// inputWindow returns the part of v shown in room cells with the cursor
+// at rune pos in view, the cursor's cell in it, and whether text after
+// the window was left out (the caller draws "…" in the cell kept for it).
+// Text left out before the window is shown as a leading "…".
+func inputWindow(v []rune, pos, room int) (text string, col int, cutRight bool) {
+	if room < 3 {
+		return "", 0, false
+	}
+	rw := func(r rune) int { return max(ansi.StringWidth(string(r)), 1) }
+	start, lead := 0, ""
+	width := func(rs []rune) int {
+		n := 0
+		for _, r := range rs {
+			n += rw(r)
+		}
+		return n
+	}
+	// The cursor's cell and one cell for a trailing "…" must fit.
+	if width(v[:pos])+2 > room {
+		start, lead = pos, "…"
+		used := 1 + 2
+		for start > 0 && used+rw(v[start-1]) <= room {
+			start--
+			used += rw(v[start])
+		}
+	}
+	col = ansi.StringWidth(lead) + width(v[start:pos])
+	used, end := ansi.StringWidth(lead), start
+	for end < len(v) && used+rw(v[end]) <= room {
+		used += rw(v[end])
+		end++
+	}
+	if end < len(v) {
+		// Keep a cell for the "…" that says more follows.
+		for end > pos && used+1 > room {
+			end--
+			used -= rw(v[end])
+		}
+		cutRight = true
+	}
+	return lead + string(v[start:end]), col, cutRight
 }

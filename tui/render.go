@@ -108,6 +108,10 @@ func (m *Model) prefix(l *line, selected bool) string {
 	return b.String()
 }
 
+// cutRightMarker ends a row whose line goes on past the right edge (wrap
+// off); → or l scrolls to the rest.
+const cutRightMarker = "›"
+
 // overstrikeMarker is shown in front of a line where a \r or \b hid text,
 // so "rm -rf /\rls -la" cannot pass for "ls -la"; r shows the raw bytes.
 const overstrikeMarker = sanitize.OverstrikeMarker
@@ -192,6 +196,16 @@ func (m *Model) lineRows(seq uint64, skip, limit int) []string {
 	text := m.lineText(seq, l, selected)
 	var rows []string
 	if !m.wrap {
+		if m.lineWidth(l) > m.xOff+tw && tw > 1 {
+			// More of the line is to the right: its last cell says so,
+			// at the edge even when a wide character left a gap.
+			cut := ansi.Cut(text, m.xOff, m.xOff+tw-1)
+			if pad := tw - 1 - ansi.StringWidth(cut); pad > 0 && !selected {
+				cut += strings.Repeat(" ", pad)
+			}
+			cut = m.row("", cut, tw-1, selected)
+			return []string{pre + cut + m.styles.Truncated.Render(cutRightMarker) + reset}
+		}
 		return []string{m.row(pre, ansi.Cut(text, m.xOff, m.xOff+tw), tw, selected)}
 	}
 	starts := []int{0}

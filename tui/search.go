@@ -10,10 +10,6 @@ import (
 	"unicode/utf8"
 )
 
-// regexPrefix turns the rest of a query into a regular expression, like a
-// query written between slashes (/…/).
-const regexPrefix = "re:"
-
 // matcher finds a query in a line's plain text. The zero matcher (empty
 // query) matches nothing.
 type matcher struct {
@@ -21,8 +17,8 @@ type matcher struct {
 	lit   string         // the literal to find; lowered when fold is set
 	fold  bool           // case-insensitive (smart case: no upper-case letter typed)
 	re    *regexp.Regexp // non-nil for a regular expression
-	// regexFlag is true when the regex toggle (not the query's prefix)
-	// made this a regular expression, so reopening the box restores it.
+	// regexFlag is true for a regular expression, so reopening the box
+	// restores the mode.
 	regexFlag bool
 	// lowerRe is the case-sensitive form of a folding regex, matched
 	// against ASCII lines lowered into buf: Go's (?i) matching cannot use
@@ -32,20 +28,16 @@ type matcher struct {
 	buf     []byte
 }
 
-// compileQuery builds a matcher from a query. Literal by default; a
-// regular expression when regex is set, when the query starts with "re:",
-// or when it is written between slashes. Smart case: any upper-case letter
-// makes the search case-sensitive. An invalid regular expression is an
-// error the caller shows while keeping its last good matcher.
+// compileQuery builds a matcher from a query: literal, or a regular
+// expression when regex is set. The mode is the box's toggle, shown on
+// screen, and never a character of the query: a log is full of text like
+// "/api/" or "!" that must be findable as it is. Smart case: any
+// upper-case letter makes the search case-sensitive. An invalid regular
+// expression is an error the caller shows while keeping its last good
+// matcher.
 func compileQuery(query string, regex bool) (*matcher, error) {
 	m := &matcher{query: query, regexFlag: regex}
 	pat := query
-	switch {
-	case strings.HasPrefix(pat, regexPrefix):
-		pat, regex = pat[len(regexPrefix):], true
-	case len(pat) >= 2 && pat[0] == '/' && pat[len(pat)-1] == '/':
-		pat, regex = pat[1:len(pat)-1], true
-	}
 	if pat == "" {
 		return nil, nil
 	}

@@ -17,12 +17,16 @@ func TestMatcherLiteralSmartCaseAndRegex(t *testing.T) {
 		{"Panic", false, "PANIC: boom", false},
 		{"Panic", false, "Panic: boom", true},
 		{"a(b", false, "x a(b y", true},
-		{"re:error \\d+", false, "ERROR 42", true},
-		{"re:Error \\d+", false, "ERROR 42", false},
-		{"/err(or)?$/", false, "an err", true},
+		{"error \\d+", true, "ERROR 42", true},
+		{"Error \\d+", true, "ERROR 42", false},
+		{"err(or)?$", true, "an err", true},
+		{"re:error", false, "re:ERROR", true}, // a prefix is text, not a mode
+		{"/api/", false, "GET /api/v1", true}, // slashes too
+		{"/api/", false, "GET api", false},
+		{"!x", false, "a !x b", true},
 		{"x.y", true, "xzy", true},
 		{"x.y", false, "xzy", false},
-		{"re:\\x41", false, "a", true}, // (?i) on a byte escape: not lowered
+		{"\\x41", true, "a", true}, // (?i) on a byte escape: not lowered
 		{"straße", false, "STRASSE STRAßE", true},
 		{"ǅ", false, "ǆ", true},
 		{"", false, "anything", false},
@@ -53,7 +57,7 @@ func TestMatcherFindRanges(t *testing.T) {
 }
 
 func TestInvalidRegexIsAnError(t *testing.T) {
-	if _, err := compileQuery("re:a(", false); err == nil || !strings.Contains(err.Error(), "missing closing )") {
+	if _, err := compileQuery("a(", true); err == nil || !strings.Contains(err.Error(), "missing closing )") {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -80,11 +84,11 @@ func randString(r *rand.Rand, alphabet string, n int) string {
 }
 
 func FuzzMatcherNeverPanics(f *testing.F) {
-	f.Add("re:a(b", "line a(b")
-	f.Add("ß", "STRASSE")
-	f.Add("/x/", "\xff\xfe")
-	f.Fuzz(func(t *testing.T, query, line string) {
-		m, err := compileQuery(query, false)
+	f.Add("a(b", true, "line a(b")
+	f.Add("ß", false, "STRASSE")
+	f.Add("x", true, "\xff\xfe")
+	f.Fuzz(func(t *testing.T, query string, regex bool, line string) {
+		m, err := compileQuery(query, regex)
 		if err != nil || m == nil {
 			return
 		}

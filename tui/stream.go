@@ -112,7 +112,8 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 		full := m.snapshotOptions(m.snapStart, m.cfg.Buffer)
 		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, full, phaseFull)
 	}
-	if m.fastShown {
+	replaced := m.fastShown
+	if replaced {
 		m.dropFastSnapshot()
 	}
 	if m.atCursor {
@@ -121,6 +122,13 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 	}
 	m.ingest(snap.Entries)
 	m.findPendingSel()
+	if replaced {
+		// Line numbers changed: what refers to a line finds it again.
+		m.relandAfterReplace()
+		// The whole buffer is what was read, not lines that arrived
+		// while the view was paused.
+		m.newFrom = m.ring.End()
+	}
 	return m.afterFullSnapshot(snap, msg.stream)
 }
 
@@ -239,6 +247,7 @@ func (m *Model) dropFastSnapshot() {
 	m.ring.Reset()
 	m.visible.Reset()
 	m.matches.Reset()
+	m.cut.Reset()
 	m.counts = [4]int{}
 	m.open = map[lines.Key]uint64{}
 	m.joiner = lines.Joiner{}
@@ -254,13 +263,10 @@ func (m *Model) findPendingSel() {
 	if want == nil {
 		return
 	}
-	for i := m.visible.Len() - 1; i >= 0; i-- {
-		seq := m.visible.At(i)
-		if l := m.ring.At(seq); l.from == want.from && l.unixNano == want.unixNano && l.plain == want.plain {
-			m.gotoSeq(seq)
-			m.paused = false
-			return
-		}
+	if seq, ok := m.findLike(want); ok {
+		m.gotoSeq(seq)
+		m.paused = false
+		return
 	}
 	m.resumeFollow()
 }

@@ -56,19 +56,35 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onBatch(msg)
 	case bootErrorMsg:
 		m.onBootError(msg)
+	case wholeLineMsg:
+		return m, m.onWholeLine(msg)
 	case tea.PasteMsg:
 		if m.prompt != nil && !m.overlay.Active() {
-			m.typeIntoPrompt(msg.Content)
+			m.prompt.note = ""
+			m.typeIntoPrompt(msg.Content, true)
 			m.applyPrompt()
 		}
 	case tea.MouseWheelMsg:
 		if !m.overlay.Active() {
+			sel, follow := m.sel, m.follow
 			m.onWheel(msg)
+			m.keepLanding(sel, follow)
 		}
 	case tea.KeyPressMsg:
-		return m, m.onKey(msg)
+		sel, follow := m.sel, m.follow
+		cmd := m.onKey(msg)
+		m.keepLanding(sel, follow)
+		return m, cmd
 	}
 	return m, nil
+}
+
+// keepLanding forgets where the last search looked from once the user
+// moved the selection: from then on it is theirs.
+func (m *Model) keepLanding(sel uint64, follow bool) {
+	if m.prompt == nil && (m.sel != sel || m.follow != follow) {
+		m.landing = nil
+	}
 }
 
 // onBootError shows boot-error.json and switches system lines on (unless
@@ -118,6 +134,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	hadStatus := m.status != "" || m.shownCommand != nil
 	m.setStatus("", false)
 	k := m.keys
+	if !key.Matches(msg, k.CopyLine) {
+		m.copyOffer = nil
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
@@ -156,9 +175,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Filter):
 		m.openPrompt(promptFilter)
 	case key.Matches(msg, k.Next):
-		m.jumpMatch(1)
-	case key.Matches(msg, k.Prev):
 		m.jumpMatch(-1)
+	case key.Matches(msg, k.Prev):
+		m.jumpMatch(1)
 	case key.Matches(msg, k.Clear) && m.canGoBack(hadStatus):
 		return m.backToPicker()
 	case key.Matches(msg, k.Clear):
@@ -281,6 +300,7 @@ func (m *Model) toggleColor() {
 func (m *Model) clearAll() {
 	changed := m.filter != nil || m.solo != nil
 	m.search, m.filter, m.filterInvert, m.solo = nil, nil, false, nil
+	m.landing = nil
 	m.matches.Reset()
 	if changed {
 		m.rebuild()

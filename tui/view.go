@@ -17,10 +17,25 @@ func (m *Model) View() tea.View {
 	}
 	v := tea.NewView(m.screen())
 	v.AltScreen = true
+	v.Cursor = m.promptCursor()
 	if m.cfg.Mouse {
 		v.MouseMode = tea.MouseModeCellMotion
 	}
 	return v
+}
+
+// promptCursor places the terminal's cursor in the open search or filter
+// box, where the next character goes; nil hides it.
+func (m *Model) promptCursor() *tea.Cursor {
+	if m.prompt == nil || m.overlay.Active() {
+		return nil
+	}
+	y := 1 + len(m.bootRows()) + m.bodyHeight()
+	if y >= m.height {
+		return nil // the pane is too short for the box's row
+	}
+	_, x := m.promptRow()
+	return tea.NewCursor(min(x, m.width-1), y)
 }
 
 // screen is the frame as text: exactly m.height rows, none wider than

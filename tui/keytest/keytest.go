@@ -21,6 +21,9 @@ var named = map[string]rune{
 	"home":      tea.KeyHome,
 	"end":       tea.KeyEnd,
 	"backspace": tea.KeyBackspace,
+	"delete":    tea.KeyDelete,
+	"left":      tea.KeyLeft,
+	"right":     tea.KeyRight,
 }
 
 // Press returns the key press whose String() is name: a named key, a
@@ -30,7 +33,7 @@ func Press(name string) tea.KeyPressMsg {
 	if name == "space" {
 		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 	}
-	for prefix, mod := range map[string]tea.KeyMod{"ctrl+": tea.ModCtrl, "shift+": tea.ModShift} {
+	for prefix, mod := range map[string]tea.KeyMod{"ctrl+": tea.ModCtrl, "shift+": tea.ModShift, "alt+": tea.ModAlt} {
 		if rest, ok := strings.CutPrefix(name, prefix); ok {
 			k := Press(rest)
 			return tea.KeyPressMsg{Code: k.Code, Mod: mod}
