@@ -27,9 +27,14 @@ type fakeBackend struct {
 	// waiting until it is closed: a test can act while only the fast
 	// snapshot is on screen.
 	holdFull chan struct{}
-	held     atomic.Int64     // snapshots waiting on holdFull
-	opens    []engine.Options // every stream opened
-	streams  []*fakeStream
+	held     atomic.Int64 // snapshots waiting on holdFull
+	// waiting counts commands blocked in this backend's Snapshot or a
+	// stream's Next, so the harness knows when everything else has
+	// finished. It is per backend: a goroutine of an earlier test still
+	// leaving a Next it was cancelled in must not count for this one.
+	waiting atomic.Int64
+	opens   []engine.Options // every stream opened
+	streams []*fakeStream
 }
 
 func (b *fakeBackend) Snapshot(ctx context.Context, dir string, opts engine.Options) (*engine.Snapshot, error) {
@@ -37,11 +42,11 @@ func (b *fakeBackend) Snapshot(ctx context.Context, dir string, opts engine.Opti
 		// Counted as waiting until releaseFull takes the count back, so
 		// settle cannot return between the release and the result.
 		b.held.Add(1)
-		waiting.Add(1)
+		b.waiting.Add(1)
 		select {
 		case <-hold:
 		case <-ctx.Done():
-			waiting.Add(-b.held.Swap(0))
+			b.waiting.Add(-b.held.Swap(0))
 		}
 	}
 	b.mu.Lock()
@@ -75,7 +80,7 @@ func (b *fakeBackend) Open(ctx context.Context, dir string, opts engine.Options)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.opens = append(b.opens, opts)
-	s := &fakeStream{ch: make(chan fakeBatch, 16)}
+	s := &fakeStream{ch: make(chan fakeBatch, 16), waiting: &b.waiting}
 	b.streams = append(b.streams, s)
 	return s, nil
 }
@@ -96,7 +101,7 @@ func (b *fakeBackend) BootError(dir string) (*engine.BootError, error) { return 
 
 // releaseFull lets the held snapshots go and waits for their results.
 func (h *harness) releaseFull() {
-	waiting.Add(-h.b.held.Swap(0))
+	h.b.waiting.Add(-h.b.held.Swap(0))
 	close(h.b.holdFull)
 	h.settle()
 }
@@ -123,15 +128,12 @@ type fakeStream struct {
 	mu      sync.Mutex
 	closed  bool
 	skipped int64
+	waiting *atomic.Int64 // the backend's count of blocked commands
 }
 
-// waiting counts commands blocked in a fake stream's Next, so the harness
-// knows when everything else has finished.
-var waiting atomic.Int64
-
 func (s *fakeStream) Next(ctx context.Context, max int) ([]engine.Entry, error) {
-	waiting.Add(1)
-	defer waiting.Add(-1)
+	s.waiting.Add(1)
+	defer s.waiting.Add(-1)
 	select {
 	case b := <-s.ch:
 		return b.entries, b.err
@@ -208,8 +210,7 @@ func (h *harness) update(msg tea.Msg) {
 }
 
 // settle delivers command results until every command still running is
-// blocked in a stream's Next, waiting for the test to feed it. (Tests do
-// not run in parallel, so the global count is this harness's.)
+// blocked in a stream's Next, waiting for the test to feed it.
 func (h *harness) settle() {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -232,7 +233,7 @@ func (h *harness) settle() {
 				h.update(msg)
 			}
 		case <-time.After(2 * time.Millisecond):
-			if h.inflight.Load() <= waiting.Load() && len(h.results) == 0 {
+			if h.inflight.Load() <= h.b.waiting.Load() && len(h.results) == 0 {
 				return
 			}
 			if time.Now().After(deadline) {
