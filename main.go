@@ -28,6 +28,9 @@ const (
 )
 
 func main() {
+	// A follow's holder is this executable started again: run it, and
+	// nothing else, when this process is one.
+	engine.RunHolderIfRequested()
 	// A closed pipe (sandtail … | head -1) must surface as EPIPE from Write so
 	// the output is cut short quietly, not as a SIGPIPE death.
 	signal.Ignore(syscall.SIGPIPE)

@@ -29,9 +29,9 @@ import (
 // reader, such a process lost no file in runs where the in-process watcher
 // lost a few a minute.
 //
-// The holder is the same executable run again: an init function of this
-// package recognises it (holderEnv, holderArg0) before main runs, so every
-// program that imports the engine, test binaries included, can be one.
+// The holder is the same executable run again: RunHolderIfRequested,
+// called first thing in main (and in the TestMain of tests that follow
+// with a holder), recognises it (holderEnv, holderArg0) and runs it.
 // Files arrive in chain order with the gap marks the holder's looks
 // decided, exactly as the watcher's looks would append them. If the holder
 // cannot start or dies, the reader's watcher looks again from the newest

@@ -25,11 +25,22 @@ const holderMask = inotifyMask &^ unix.IN_MODIFY
 // task onto a processor sooner; older kernels ignore it.
 const holderSlice = 100 * time.Microsecond
 
-func init() {
-	if os.Getenv(holderEnv) != "1" || len(os.Args) == 0 || os.Args[0] != holderArg0 {
+// RunHolderIfRequested runs the holder process and exits when this process
+// was started as one by a follow with Options.Holder; otherwise it returns
+// at once. A program that follows with a holder calls it first thing in
+// main, and so does the TestMain of a package whose tests do: the holder is
+// that very executable started again, and without this call it would run
+// the program (or the tests) a second time instead.
+func RunHolderIfRequested() {
+	if !startedAsHolder() {
 		return
 	}
 	os.Exit(runHolder(os.Args[1:]))
+}
+
+// startedAsHolder reports whether startHolder started this process.
+func startedAsHolder() bool {
+	return os.Getenv(holderEnv) == "1" && len(os.Args) > 0 && os.Args[0] == holderArg0
 }
 
 // runHolder is the holder process: args are the directory, the chains'
