@@ -42,7 +42,12 @@ func runPrint(ctx context.Context, o *options, t target, stdout, stderr *os.File
 		p = newPlainPrinter(out, notes, plainOptions(o, outTerm))
 	}
 
-	if boot, err := engine.ReadBootError(t.dir); err == nil && boot != nil {
+	switch boot, err := engine.ReadBootError(t.dir); {
+	case err != nil:
+		// Unreadable, malformed, or not a regular file: say so, and
+		// print the logs all the same.
+		notes.say("%v", err)
+	case boot != nil:
 		notes.bootError(t.name, boot)
 	}
 

@@ -43,6 +43,11 @@ const (
 	MarkNone    Mark = iota // an ordinary log record
 	MarkGap                 // data was lost here (lenient resume after a missed rotation)
 	MarkRestart             // a non-rotating file was truncated or replaced and is read again from 0
+	// MarkNotice says something about the reading itself that loses no
+	// data: a file in the log directory that is not a regular file (a
+	// link, a named pipe, a device) was skipped, or the holder process
+	// stopped answering and the stream watches the directory itself.
+	MarkNotice
 )
 
 // Position is where reading stopped in one file: the file's inode and the

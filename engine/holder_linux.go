@@ -227,6 +227,11 @@ func (h *holder) receive() {
 		if err != nil {
 			return
 		}
+		if m.kind == msgOdd && fd < 0 && int(m.ci) < len(h.chains) && int(m.slot) < len(h.chains[m.ci].paths) {
+			h.chains[m.ci].noteOdd(int(m.slot), m.ino, uint32(m.typ)<<12)
+			h.w.signal()
+			continue
+		}
 		if m.kind != msgFile || int(m.ci) >= len(h.chains) || int(m.slot) >= len(h.chains[m.ci].paths) || int(m.opened) >= maxSlots {
 			if fd >= 0 {
 				unix.Close(fd)

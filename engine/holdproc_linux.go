@@ -120,11 +120,16 @@ func runHolder(args []string) int {
 	return 0
 }
 
-// holdSender sends, after every look of the holder, the files it added.
+// holdSender sends, after every look of the holder, the files it added
+// and the odd files it found (see notice.go).
 type holdSender struct {
 	hc     *holdConn
 	chains []*chain
 	sent   []int // per chain: how many of its files, from the first, were sent
+	// odd are odd files taken from a chain and not sent yet (a full
+	// socket): oddCi's, odd[oddAt:oddN].
+	odd                [oddPending]oddFile
+	oddCi, oddAt, oddN int
 }
 
 // flush sends every file not sent yet, oldest first, and lets go of all
@@ -151,6 +156,31 @@ func (s *holdSender) flush() {
 		}
 		if drop > 0 {
 			s.sent[ci] -= drop
+		}
+	}
+	s.flushOdd()
+}
+
+// flushOdd tells the reader of the odd files the looks found, each once.
+func (s *holdSender) flushOdd() {
+	for {
+		for s.oddAt < s.oddN {
+			o := s.odd[s.oddAt]
+			m := holdMsg{kind: msgOdd, ci: uint8(s.oddCi), slot: uint8(o.slot), typ: uint8(o.typ >> 12), ino: o.ino}
+			if s.hc.send(m, -1) != nil {
+				return // the rest at the next look
+			}
+			s.oddAt++
+		}
+		s.oddAt, s.oddN = 0, 0
+		for ci, c := range s.chains {
+			if n := c.takeOdd(&s.odd); n > 0 {
+				s.oddCi, s.oddN = ci, n
+				break
+			}
+		}
+		if s.oddN == 0 {
+			return
 		}
 	}
 }

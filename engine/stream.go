@@ -97,6 +97,7 @@ func openAndResolve(ctx context.Context, dir string, opts Options) ([]*chain, []
 		closeChains(chains)
 		return nil, nil, err
 	}
+	startNotices(chains, pts)
 	return chains, pts, nil
 }
 
