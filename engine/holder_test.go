@@ -5,10 +5,16 @@ package engine
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // produce writes perFile lines to exec.log and rotates, rotations times,
@@ -157,4 +163,48 @@ func TestHolderStartsOnAnEmptyDirectory(t *testing.T) {
 	waitRemote(t, s, true)
 	n := produce(t, dir, 0, 8, 12)
 	wantSeq(t, lineNumbers(t, readN(t, s, n, 10*time.Second)), 0, n)
+}
+
+// The holder shows in ps as sandtail-holder, and keeps none of the
+// descriptors it inherited but its socket: not even one the reader's own
+// parent leaked to it without close-on-exec.
+func TestHolderNameAndDescriptors(t *testing.T) {
+	leaked := filepath.Join(t.TempDir(), "leaked")
+	if err := os.WriteFile(leaked, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fd, err := unix.Open(leaked, unix.O_RDONLY, 0) // no O_CLOEXEC
+	if err != nil {
+		t.Fatal(err)
+	}
+	const high = 251
+	if err := unix.Dup2(fd, high); err != nil {
+		t.Fatal(err)
+	}
+	unix.Close(fd)
+	defer unix.Close(high)
+	dir := logDir(t)
+	writeExec(t, dir, 0, 3)
+	s := mustOpen(t, dir, Options{Follow: true, Holder: true})
+	waitRemote(t, s, true)
+	pid := strconv.Itoa(s.h.cmd.Process.Pid)
+	comm, err := os.ReadFile(filepath.Join("/proc", pid, "comm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(string(comm)); got != holderArg0 {
+		t.Errorf("the holder's comm (what ps -o comm shows) is %q, want %q", got, holderArg0)
+	}
+	fdDir := filepath.Join("/proc", pid, "fd")
+	des, err := os.ReadDir(fdDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, de := range des {
+		target, _ := os.Readlink(filepath.Join(fdDir, de.Name()))
+		if de.Name() == strconv.Itoa(high) || target == leaked {
+			t.Errorf("the holder kept inherited descriptor %s (%s)", de.Name(), target)
+		}
+	}
+	holderHasNo(t, s.h.cmd.Process.Pid, leaked)
 }

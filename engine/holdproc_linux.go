@@ -47,6 +47,8 @@ func startedAsHolder() bool {
 // file types (indexes into fileTable) and the fallback poll. It returns
 // the exit code.
 func runHolder(args []string) int {
+	closeInherited()
+	nameThreads(holderArg0)
 	if len(args) != 3 {
 		return 2
 	}
@@ -216,4 +218,39 @@ func setAllThreads(attr *unix.SchedAttr) error {
 		}
 	}
 	return nil
+}
+
+// closeInherited closes every descriptor the holder inherited but the
+// standard three and its socket. What the Go runtime opened itself is
+// close-on-exec, so a descriptor without that flag came from whoever
+// started the reader (a shell, a supervisor) and leaked through it: the
+// holder must not keep a file, a socket or a terminal of theirs open.
+func closeInherited() {
+	des, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return
+	}
+	for _, de := range des {
+		fd, err := strconv.Atoi(de.Name())
+		if err != nil || fd <= 2 || fd == holderSock {
+			continue
+		}
+		if flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err == nil && flags&unix.FD_CLOEXEC == 0 {
+			unix.Close(fd)
+		}
+	}
+}
+
+// nameThreads names every thread of the process name, so that ps and top
+// show the holder as what it is rather than as "exe" (the name of the
+// link it was started through, /proc/self/exe). Threads started later
+// take the name of the thread that starts them.
+func nameThreads(name string) {
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		return
+	}
+	for _, task := range tasks {
+		os.WriteFile("/proc/self/task/"+task.Name()+"/comm", []byte(name), 0) //nolint:errcheck // a name is cosmetic
+	}
 }
