@@ -143,7 +143,9 @@ func uiConfig(o *options, t target) tui.Config {
 		ShowID:     o.showID,
 		Mouse:      o.mouse,
 		Holder:     o.holder,
-		Demo:       t.demo,
+		// Off unless asked for: see --holder-realtime in the README.
+		HolderRealtime: o.holderRealtime,
+		Demo:           t.demo,
 	}
 }
 

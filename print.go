@@ -66,7 +66,7 @@ func runPrint(ctx context.Context, o *options, t target, stdout, stderr *os.File
 		// producer rotates and however slow the reader of our output is,
 		// nothing between the snapshot and the stream can rotate away.
 		opts.Follow = true
-		opts.Holder = o.holder
+		opts.Holder, opts.HolderRealtime = o.holder, o.holderRealtime
 		snap, s, err = engine.ReadSnapshotFollow(ctx, t.dir, opts)
 		if err != nil {
 			if ctx.Err() != nil {

@@ -23,11 +23,11 @@ import (
 // watcher sometimes waits longer than that. Traces showed its thread not
 // run by the kernel, or run but waiting for one of Go's processors, which
 // the reader's parsing, copying and garbage collection hold. A process
-// that only looks has no such work next to it, and it can ask the kernel
-// for real-time priority (SCHED_FIFO), which the reader should not: its
-// parsing would then starve the producer. Measured next to a flat-out
-// reader, such a process lost no file in runs where the in-process watcher
-// lost a few a minute.
+// that only looks has no such work next to it. Asked to (HolderRealtime),
+// it can also ask the kernel for real-time priority (SCHED_FIFO), which
+// the reader should not: its parsing would then starve the producer. Not
+// by default: a real-time process woken by every event in a directory
+// that others can write to lets them slow the whole machine.
 //
 // The holder is the same executable run again: RunHolderIfRequested,
 // called first thing in main (and in the TestMain of tests that follow
@@ -47,6 +47,12 @@ const (
 	holderSock = 3 // the socket's descriptor in the holder (the first of ExtraFiles)
 )
 
+// The holder's priority argument: as started, or raised (HolderRealtime).
+const (
+	prioNormal   = "normal"
+	prioRealtime = "realtime"
+)
+
 // holder is the reader's side of a holder process.
 type holder struct {
 	cmd    *exec.Cmd
@@ -63,7 +69,7 @@ type holder struct {
 // startHolder starts a holder for the rotating chains among chains, which
 // w watches. It returns nil when there are none or the process cannot
 // start; w then goes on looking by itself.
-func startHolder(dir string, w *watcher, chains []*chain, poll time.Duration) *holder {
+func startHolder(dir string, w *watcher, chains []*chain, opts Options) *holder {
 	var rot []*chain
 	var types []string
 	for _, c := range chains {
@@ -81,14 +87,19 @@ func startHolder(dir string, w *watcher, chains []*chain, poll time.Duration) *h
 	}
 	theirs := os.NewFile(uintptr(fds[1]), "holder socket")
 	defer theirs.Close()
+	poll := opts.PollInterval
 	if poll <= 0 {
 		poll = defaultPollInterval
+	}
+	prio := prioNormal
+	if opts.HolderRealtime {
+		prio = prioRealtime
 	}
 	cmd := &exec.Cmd{
 		// This very executable, even if the file was replaced (an
 		// upgrade) or deleted since it started.
 		Path:       "/proc/self/exe",
-		Args:       []string{holderArg0, dir, strings.Join(types, ","), poll.String()},
+		Args:       []string{holderArg0, dir, strings.Join(types, ","), poll.String(), prio},
 		Env:        append(os.Environ(), holderEnv+"=1"),
 		ExtraFiles: []*os.File{theirs},
 	}

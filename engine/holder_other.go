@@ -11,7 +11,7 @@ type holder struct{}
 // RunHolderIfRequested returns at once: there is no holder process here.
 func RunHolderIfRequested() {}
 
-func startHolder(string, *watcher, []*chain, time.Duration) *holder { return nil }
+func startHolder(string, *watcher, []*chain, Options) *holder { return nil }
 
 func (h *holder) close() {}
 

@@ -208,3 +208,40 @@ func TestHolderNameAndDescriptors(t *testing.T) {
 	}
 	holderHasNo(t, s.h.cmd.Process.Pid, leaked)
 }
+
+// The holder runs at the priority it was started with unless asked for
+// more: no real-time policy and no short slice by default.
+func TestHolderAsksNoPriorityUnlessTold(t *testing.T) {
+	for _, realtime := range []bool{false, true} {
+		t.Run(map[bool]string{false: "default", true: "realtime"}[realtime], func(t *testing.T) {
+			dir := logDir(t)
+			writeExec(t, dir, 0, 1)
+			s := mustOpen(t, dir, Options{Follow: true, Holder: true, HolderRealtime: realtime})
+			waitRemote(t, s, true)
+			got := s.h.priorityName()
+			attr, err := unix.SchedGetAttr(s.h.cmd.Process.Pid, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raised := attr.Policy == unix.SCHED_FIFO || attr.Runtime == uint64(holderSlice)
+			if !realtime {
+				if got != "normal" || raised {
+					t.Fatalf("by default the holder runs at %q (policy %d, slice %v)", got, attr.Policy, time.Duration(attr.Runtime))
+				}
+				return
+			}
+			// Root or CAP_SYS_NICE gets the real-time policy; others the
+			// short slice where the kernel has one, or nothing.
+			switch got {
+			case "fifo", "slice":
+				if !raised {
+					t.Fatalf("the holder says %q, the kernel says policy %d, slice %v", got, attr.Policy, time.Duration(attr.Runtime))
+				}
+			case "normal":
+				t.Logf("no raised priority available here (policy %d)", attr.Policy)
+			default:
+				t.Fatalf("priority %q", got)
+			}
+		})
+	}
+}

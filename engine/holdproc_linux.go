@@ -44,12 +44,12 @@ func startedAsHolder() bool {
 }
 
 // runHolder is the holder process: args are the directory, the chains'
-// file types (indexes into fileTable) and the fallback poll. It returns
-// the exit code.
+// file types (indexes into fileTable), the fallback poll and the priority
+// asked for (prioNormal or prioRealtime). It returns the exit code.
 func runHolder(args []string) int {
 	closeInherited()
 	nameThreads(holderArg0)
-	if len(args) != 3 {
+	if len(args) != 4 {
 		return 2
 	}
 	dir := args[0]
@@ -69,7 +69,10 @@ func runHolder(args []string) int {
 	// Ctrl-C in a terminal interrupts the whole process group; the reader
 	// decides when its follow ends, and the holder goes with it.
 	signal.Ignore(unix.SIGINT)
-	prio := raisePriority()
+	var prio uint8
+	if args[3] == prioRealtime {
+		prio = raisePriority()
+	}
 	hc := newHoldConn(holderSock)
 	w := newWatcher(dir, chains, poll)
 	// Events count from before the reader stops looking.
@@ -187,10 +190,12 @@ func (s *holdSender) flushOdd() {
 	}
 }
 
-// raisePriority puts every thread of the holder at real-time priority
-// when the process may have it (root, CAP_SYS_NICE, an RLIMIT_RTPRIO),
-// otherwise asks for a short slice; it returns flagFIFO, flagSlice or 0
-// for what it got. Threads started later inherit it.
+// raisePriority, when HolderRealtime asks for it, puts every thread of the
+// holder at real-time priority when the process may have it (root,
+// CAP_SYS_NICE, an RLIMIT_RTPRIO), otherwise asks for a short slice; it
+// returns flagFIFO, flagSlice or 0 for what it got. Threads started later
+// inherit it. It is not the default: a real-time process runs before every
+// ordinary one, so an event storm that keeps it busy slows the machine.
 func raisePriority() uint8 {
 	fifo := unix.SchedAttr{Size: unix.SizeofSchedAttr, Policy: unix.SCHED_FIFO, Priority: 1}
 	if setAllThreads(&fifo) == nil {
