@@ -64,6 +64,7 @@ type holder struct {
 	priority atomic.Value
 	stop     chan struct{}
 	done     chan struct{}
+	chk      holderCheck // is it still answering? (holdcheck_linux.go)
 }
 
 // startHolder starts a holder for the rotating chains among chains, which
@@ -138,6 +139,7 @@ func (h *holder) close() {
 	if h == nil {
 		return
 	}
+	h.stopChecks()
 	close(h.stop)
 	// Shutdown, not close, wakes a receive under way.
 	unix.Shutdown(h.hc.fd, unix.SHUT_RDWR) //nolint:errcheck // closing regardless
@@ -152,8 +154,10 @@ func (h *holder) close() {
 func (h *holder) run() {
 	defer close(h.done)
 	if h.handOver() {
+		h.watchChains()
 		h.receive()
 	}
+	h.stopChecks()
 	unix.Shutdown(h.hc.fd, unix.SHUT_RDWR) //nolint:errcheck // the holder sees the end and exits
 	h.w.gate.Lock()
 	for _, c := range h.chains {
@@ -163,8 +167,10 @@ func (h *holder) run() {
 	select {
 	case <-h.stop:
 	default:
-		// The holder died: look now, from the newest file it handed over.
+		// The holder died or stopped answering: look now, from the
+		// newest file it handed over.
 		h.w.look()
+		h.w.signal()
 	}
 }
 
@@ -243,6 +249,10 @@ func (h *holder) receive() {
 			h.w.signal()
 			continue
 		}
+		if m.kind == msgPong && fd < 0 {
+			h.pong()
+			continue
+		}
 		if m.kind != msgFile || int(m.ci) >= len(h.chains) || int(m.slot) >= len(h.chains[m.ci].paths) || int(m.opened) >= maxSlots {
 			if fd >= 0 {
 				unix.Close(fd)
@@ -260,6 +270,7 @@ func (h *holder) receive() {
 		}
 		c := h.chains[m.ci]
 		for c.heldCount() >= maxHeldFiles {
+			h.chk.waiting.Store(true)
 			select {
 			case <-h.stop:
 				unix.Close(fd)
@@ -267,6 +278,7 @@ func (h *holder) receive() {
 			case <-time.After(10 * time.Millisecond):
 			}
 		}
+		h.chk.waiting.Store(false)
 		c.adopt(fd, m, lost[m.ci])
 		lost[m.ci] = false
 		h.w.signal()

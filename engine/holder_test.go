@@ -245,3 +245,118 @@ func TestHolderAsksNoPriorityUnlessTold(t *testing.T) {
 		})
 	}
 }
+
+// A holder that stops answering (stopped, as Ctrl-Z would stop it alone)
+// while the producer rotates is noticed within about a second: the stream
+// says so and goes on by itself, losing nothing still in retention.
+func TestStuckHolderIsNoticed(t *testing.T) {
+	dir := logDir(t)
+	writeExec(t, dir, 0, 10)
+	s := mustOpen(t, dir, Options{Follow: true, Holder: true})
+	waitRemote(t, s, true)
+	wantSeq(t, lineNumbers(t, readN(t, s, 10, 5*time.Second)), 0, 10)
+	pid := s.h.cmd.Process.Pid
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	// Should the test fail before the holder is killed, do not leave it
+	// stopped.
+	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGCONT) })
+	// Three rotations: the file the reader holds is still in retention.
+	n := 10
+	for range 3 {
+		rotate(t, dir, "exec.log")
+		writeExec(t, dir, n, 10)
+		n += 10
+	}
+	rotated := time.Now()
+	got := readN(t, s, n-10+1, 10*time.Second) // the lines and the notice
+	took := time.Since(rotated)
+	wantSeq(t, lineNumbers(t, got), 10, n-10)
+	note := notices(got)
+	if len(note) != 1 || !strings.Contains(note[0], "stopped answering") {
+		t.Fatalf("notices %q, want one saying the holder stopped answering", note)
+	}
+	t.Logf("noticed and caught up %v after the last rotation: %s", took, note[0])
+	// The slack is for a loaded machine; without the check it never
+	// carries on at all.
+	if took > 3*time.Second {
+		t.Fatalf("took %v to notice a stopped holder", took)
+	}
+	waitRemote(t, s, false)
+	// The stream goes on by itself.
+	rotate(t, dir, "exec.log")
+	writeExec(t, dir, n, 5)
+	wantSeq(t, lineNumbers(t, readN(t, s, 5, 5*time.Second)), n, 5)
+}
+
+// A ping's deadline that passes while the stream itself could not run (as
+// when Ctrl-Z stops the stream and its holder together) gives the holder a
+// new one rather than declaring it stuck.
+func TestLateDeadlineIsNotAStuckHolder(t *testing.T) {
+	dir := logDir(t)
+	writeExec(t, dir, 0, 10)
+	s := mustOpen(t, dir, Options{Follow: true, Holder: true})
+	waitRemote(t, s, true)
+	readN(t, s, 10, 5*time.Second)
+	pid := s.h.cmd.Process.Pid
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGCONT) })
+	waitUntil(t, "the holder to stop", func() bool { return procStateOf(pid) == 'T' })
+	rotate(t, dir, "exec.log")
+	writeExec(t, dir, 10, 10)
+	k := &s.h.chk
+	waitUntil(t, "a ping", func() bool {
+		k.mu.Lock()
+		defer k.mu.Unlock()
+		return !k.sent.IsZero()
+	})
+	// The stream cannot act on the deadline until well past it, as if it
+	// had been stopped too; then both go on.
+	k.mu.Lock()
+	time.Sleep(stuckAfter + lateSlack + 100*time.Millisecond) // the stimulus: time passing, not a wait for a state
+	k.mu.Unlock()
+	if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	got := readN(t, s, 10, 5*time.Second)
+	wantSeq(t, lineNumbers(t, got), 10, 10)
+	if n := notices(got); len(n) != 0 {
+		t.Fatalf("notices %q", n)
+	}
+	waitUntil(t, "the holder to answer", func() bool {
+		k.mu.Lock()
+		defer k.mu.Unlock()
+		return k.sent.IsZero()
+	})
+	if !s.chains[0].remote.Load() || k.ended {
+		t.Fatal("the holder was given up")
+	}
+}
+
+// waitUntil polls cond until it holds, or fails after ten seconds.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// procStateOf is a process's state letter from /proc (R, S, T, …), or 0.
+func procStateOf(pid int) byte {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0
+	}
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 || i+2 >= len(b) {
+		return 0
+	}
+	return b[i+2]
+}

@@ -20,6 +20,8 @@ const (
 	msgGo    = 'G' // reader → holder: the reader stopped looking; go
 	msgFile  = 'F' // holder → reader: the next file of chain ci
 	msgOdd   = 'O' // holder → reader: slot of chain ci holds a file of type typ that is not a regular file
+	msgPing  = 'P' // reader → holder: look, and answer when done
+	msgPong  = 'p' // holder → reader: looked since the last ping, and sent what it found
 )
 
 const (

@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -110,7 +111,8 @@ func runHolder(args []string) int {
 	}
 	w.afterLook = s.flush
 	ws.start()
-	// Until the reader goes: the end of the socket, or an error on it.
+	// Until the reader goes (the end of the socket, or an error on it),
+	// answer its pings: look, and say so once what was found is sent.
 	var b [holdMsgLen]byte
 	for {
 		n, err := unix.Read(holderSock, b[:])
@@ -119,6 +121,10 @@ func runHolder(args []string) int {
 		}
 		if err != nil || n == 0 {
 			break
+		}
+		if n == holdMsgLen && b[0] == msgPing {
+			s.ping.Store(true)
+			w.askLook()
 		}
 	}
 	w.close()
@@ -135,6 +141,9 @@ type holdSender struct {
 	// socket): oddCi's, odd[oddAt:oddN].
 	odd                [oddPending]oddFile
 	oddCi, oddAt, oddN int
+	// ping is set when the reader asked whether the holder is alive: the
+	// next flush answers, after the files.
+	ping atomic.Bool
 }
 
 // flush sends every file not sent yet, oldest first, and lets go of all
@@ -164,6 +173,9 @@ func (s *holdSender) flush() {
 		}
 	}
 	s.flushOdd()
+	if s.ping.Swap(false) && s.hc.send(holdMsg{kind: msgPong}, -1) != nil {
+		s.ping.Store(true) // a full socket: at the next look
+	}
 }
 
 // flushOdd tells the reader of the odd files the looks found, each once.

@@ -293,6 +293,9 @@ func (w *watcher) runInotify(fd int, p [2]int, ic *inotifyCounter) {
 			// Stop, or a consumer took in events that need a look.
 			unix.Read(p[0], pipeBuf[:]) //nolint:errcheck // emptied only to sleep again
 		}
+		if w.lookAsked.Swap(false) {
+			look = true
+		}
 		if ic != nil {
 			l, wk := ic.take()
 			look, wake = look || l, wake || wk
