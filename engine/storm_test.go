@@ -97,11 +97,13 @@ func TestStormProcess(t *testing.T) {
 // stormCPU follows dir (with or without a holder) through an event storm
 // of d and returns the CPU time the holder used (the reader's, without a
 // holder) and the storm's.
-func stormCPU(t *testing.T, holder bool, d time.Duration) (watcher, stormed time.Duration) {
+func stormCPU(t *testing.T, opts Options, d time.Duration) (watcher, stormed time.Duration) {
 	t.Helper()
 	dir := logDir(t)
 	writeExec(t, dir, 0, 10)
-	s := mustOpen(t, dir, Options{Follow: true, Holder: holder})
+	opts.Follow = true
+	holder := opts.Holder
+	s := mustOpen(t, dir, opts)
 	pid := os.Getpid()
 	if holder {
 		waitRemote(t, s, true)
@@ -131,12 +133,16 @@ func TestEventStormMeasure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, holder := range []bool{false, true} {
-		w, st := stormCPU(t, holder, d)
-		who := "the reader (its own watcher)"
-		if holder {
-			who = "the holder"
-		}
+	for _, tc := range []struct {
+		who  string
+		opts Options
+	}{
+		{"the reader (its own watcher)", Options{}},
+		{"the holder", Options{Holder: true}},
+		{"the holder, real-time", Options{Holder: true, HolderRealtime: true}},
+	} {
+		w, st := stormCPU(t, tc.opts, d)
+		who := tc.who
 		t.Logf("%v of storm: %s used %v CPU (%.1f%% of one CPU), the storm %v (%.1f%%)",
 			d, who, w, 100*w.Seconds()/d.Seconds(), st, 100*st.Seconds()/d.Seconds())
 	}
@@ -147,7 +153,7 @@ func TestEventStormMeasure(t *testing.T) {
 // process. (A holder at real-time priority that looked at the directory on
 // every event used about as much as the storm, 44-55% of a processor.)
 func TestEventStormCostsTheHolderLittle(t *testing.T) {
-	w, st := stormCPU(t, true, 2*time.Second)
+	w, st := stormCPU(t, Options{Holder: true}, 2*time.Second)
 	t.Logf("the holder used %v, the storm %v", w, st)
 	if st < 200*time.Millisecond {
 		t.Skipf("the storm got only %v of processor time: too busy a machine to compare", st)
