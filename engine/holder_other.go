@@ -2,8 +2,6 @@
 
 package engine
 
-import "time"
-
 // holder is a helper process that holds rotated files; it exists on Linux
 // only (see holder_linux.go). Elsewhere the watcher looks by itself.
 type holder struct{}

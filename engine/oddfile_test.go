@@ -265,11 +265,14 @@ func TestFollowSkipsALinkedLiveFile(t *testing.T) {
 			dir := logDir(t)
 			outside := outsideFile(t)
 			writeExec(t, dir, 0, 5)
-			s := mustOpen(t, dir, Options{Follow: true, Holder: holder})
+			// A link there from the start is reported once, though the
+			// stream and the holder both look at it.
+			symlink(t, outside, filepath.Join(dir, "runtime.log"))
+			s := mustOpen(t, dir, Options{Sources: AllSources, Follow: true, Holder: holder})
 			if holder && s.h != nil {
 				waitRemote(t, s, true)
 			}
-			got := readN(t, s, 5, 10*time.Second)
+			got := readN(t, s, 6, 10*time.Second)
 			// A rotation whose new live file is a link to a file outside.
 			live := filepath.Join(dir, "exec.log")
 			if err := os.Rename(live, live+".1"); err != nil {
@@ -285,10 +288,18 @@ func TestFollowSkipsALinkedLiveFile(t *testing.T) {
 			noSecret(t, got)
 			n := notices(got)
 			wantNotice(t, n, "exec.log", "symbolic link")
-			if len(n) != 1 {
-				t.Fatalf("notices %q, want one", n)
+			wantNotice(t, n, "runtime.log", "symbolic link")
+			if len(n) != 2 {
+				t.Fatalf("notices %q, want two", n)
 			}
 			wantSeq(t, lineNumbers(t, got), 0, 10)
+			// Nothing more: the holder's report of the link the stream
+			// had reported already is not repeated.
+			ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+			defer cancel()
+			if more, _ := readUntilErr(ctx, s, 10); len(more) != 0 {
+				t.Fatalf("more entries: %q", notices(more))
+			}
 			if holder && s.h != nil {
 				holderHasNo(t, s.h.cmd.Process.Pid, outside)
 			}
