@@ -239,9 +239,9 @@ func TestFileSwappedWithPipeNeverHangs(t *testing.T) {
 		close(quit)
 		stop.Wait()
 	}()
-	deadline := time.Now().Add(3 * time.Second)
+	deadline := time.Now().Add(5 * time.Second)
 	runs := 0
-	for ; runs < 5000 && time.Now().Before(deadline); runs++ {
+	for ; runs < 20000 && time.Now().Before(deadline); runs++ {
 		snap, err := snapshotWithin(t, 10*time.Second, dir, Options{}, slot, pipe)
 		if err != nil {
 			t.Fatalf("run %d: %v", runs, err)
