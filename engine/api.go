@@ -211,6 +211,11 @@ func (e *MissedRotationError) Is(target error) bool { return target == ErrMissed
 //	func LogDir(home, name string) (string, error)      // validates, then <home>/sandboxes/<name>/logs
 //	func ListSandboxes(home string) ([]Sandbox, error)  // sorted by name
 //	func ReadBootError(dir string) (*BootError, error)  // nil, nil when absent
+//
+// A program that follows with Options.Holder calls, first thing in main
+// (holder_linux.go; a no-op elsewhere):
+//
+//	func RunHolderIfRequested()  // runs the holder and exits when started as one
 var _ = context.Background
 
 // Sandbox describes one sandbox found under a home directory.
