@@ -201,19 +201,7 @@ func TestSuspendedFollowerKeepsWhatItsHolderHeld(t *testing.T) {
 	r := start(t, nil, "--dir", dir, "--follow", "--json")
 	r.next(liveTimeout)
 	pid := r.cmd.Process.Pid
-	// The holder has taken over from the follower's own watcher once it
-	// holds the file the follower was reading.
-	waitFor(t, liveTimeout, "the holder to hold exec.log", func() bool {
-		for _, h := range childrenOf(pid) {
-			fds, _ := filepath.Glob(fmt.Sprintf("/proc/%d/fd/*", h))
-			for _, fd := range fds {
-				if target, _ := os.Readlink(fd); target == filepath.Join(dir, "exec.log") {
-					return true
-				}
-			}
-		}
-		return false
-	})
+	waitHolderTookOver(t, pid, dir)
 	signalAll(t, []int{pid}, syscall.SIGSTOP)
 	waitFor(t, liveTimeout, "the follower to stop", func() bool { return procState(pid) == 'T' })
 	for i := 2; i <= 10; i++ {
@@ -233,6 +221,27 @@ func TestSuspendedFollowerKeepsWhatItsHolderHeld(t *testing.T) {
 		}
 	}
 	r.interrupt()
+}
+
+// waitHolderTookOver waits until the holder process of the follower pid
+// holds the exec.log of dir, the file the follower was reading: then it
+// has taken over from the follower's own watcher. It returns its pid.
+func waitHolderTookOver(t *testing.T, pid int, dir string) int {
+	t.Helper()
+	holder := 0
+	waitFor(t, liveTimeout, "the holder to hold exec.log", func() bool {
+		for _, h := range childrenOf(pid) {
+			fds, _ := filepath.Glob(fmt.Sprintf("/proc/%d/fd/*", h))
+			for _, fd := range fds {
+				if target, _ := os.Readlink(fd); target == filepath.Join(dir, "exec.log") {
+					holder = h
+					return true
+				}
+			}
+		}
+		return false
+	})
+	return holder
 }
 
 // childrenOf lists the processes whose parent is pid.

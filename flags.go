@@ -48,6 +48,9 @@ type options struct {
 	buffer   int
 	mouse    bool
 	holder   bool // follows hold rotated files through a helper process
+	// holderRealtime has the helper ask for real-time priority (opt-in:
+	// see engine.Options.HolderRealtime for the risk).
+	holderRealtime bool
 }
 
 // usageError is a mistake on the command line: exit status 2.
@@ -89,6 +92,7 @@ func flagSet(o *options) (*flag.FlagSet, *rawFlags) {
 	fs.StringVar(&r.buffer, "buffer", strconv.Itoa(defaultBuffer), "")
 	fs.BoolVar(&o.mouse, "mouse", false, "")
 	fs.BoolVar(&o.holder, "holder", true, "")
+	fs.BoolVar(&o.holderRealtime, "holder-realtime", false, "")
 	return fs, r
 }
 
@@ -136,6 +140,9 @@ func parseArgs(args []string, now time.Time) (*options, error) {
 	}
 	if o.demo && (o.name != "" || o.dir != "") {
 		return nil, usagef("--demo runs its own simulated sandbox: drop the NAME or --dir")
+	}
+	if o.holderRealtime && !o.holder {
+		return nil, usagef("--holder-realtime raises the helper's priority: drop --holder=false, or drop --holder-realtime")
 	}
 	if set["demo-rate"] && !o.demo {
 		return nil, usagef("--demo-rate only applies with --demo")

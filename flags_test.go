@@ -182,6 +182,17 @@ func TestUIConfig(t *testing.T) {
 	if err != nil || uiConfig(o, target{}).Holder {
 		t.Fatalf("--holder=false: %v, holder %v", err, o != nil && o.holder)
 	}
+	// Real-time priority is opt-in, and needs the holder.
+	if cfg.HolderRealtime {
+		t.Fatal("the holder asks for real-time priority by default")
+	}
+	o, err = parseArgs([]string{"devbox", "--holder-realtime"}, testNow)
+	if err != nil || !uiConfig(o, target{}).HolderRealtime {
+		t.Fatalf("--holder-realtime: %v", err)
+	}
+	if _, err := parseArgs([]string{"devbox", "--holder-realtime", "--holder=false"}, testNow); err == nil || !strings.Contains(err.Error(), "--holder-realtime") {
+		t.Fatalf("--holder-realtime with --holder=false: %v", err)
+	}
 	t.Setenv("NO_COLOR", "1")
 	o.color = tui.ColorAuto
 	if c := uiConfig(o, target{}).Color; c != tui.ColorNever {

@@ -51,6 +51,10 @@ What to read:
   --holder=false       follow without the helper process that holds rotated
                        files (it keeps a fast-rotating producer from
                        outrunning a busy reader)
+  --holder-realtime    let that helper ask for real-time priority (root or
+                       CAP_SYS_NICE): loses less to a producer rotating every
+                       few milliseconds, but anyone who can write to the log
+                       directory can then slow the whole machine
 
 Print mode:
   --print              print instead of opening the viewer

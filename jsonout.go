@@ -61,7 +61,7 @@ func (p *jsonPrinter) Flush() error {
 func (p *jsonPrinter) Finish() error { return p.Flush() }
 
 // markNames are the "mark" values of notice entries.
-var markNames = map[engine.Mark]string{engine.MarkGap: "gap", engine.MarkRestart: "restart"}
+var markNames = map[engine.Mark]string{engine.MarkGap: "gap", engine.MarkRestart: "restart", engine.MarkNotice: "notice"}
 
 // appendEntryJSON appends e as one line of JSON.
 func appendEntryJSON(b []byte, e *engine.Entry) []byte {

@@ -29,6 +29,9 @@ const (
 )
 
 func main() {
+	// A follow's holder is this executable started again: run it, and
+	// nothing else, when this process is one.
+	engine.RunHolderIfRequested()
 	// A closed pipe (sandtail … | head -1) must surface as EPIPE from Write so
 	// the output is cut short quietly, not as a SIGPIPE death.
 	signal.Ignore(syscall.SIGPIPE)
@@ -142,7 +145,9 @@ func uiConfig(o *options, t target) tui.Config {
 		ShowID:     o.showID,
 		Mouse:      o.mouse,
 		Holder:     o.holder,
-		Demo:       t.demo,
+		// Off unless asked for: see --holder-realtime in the README.
+		HolderRealtime: o.holderRealtime,
+		Demo:           t.demo,
 	}
 }
 

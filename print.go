@@ -43,7 +43,12 @@ func runPrint(ctx context.Context, o *options, t target, stdout, stderr *os.File
 		p = newPlainPrinter(out, notes, plainOptions(o, outTerm))
 	}
 
-	if boot, err := engine.ReadBootError(t.dir); err == nil && boot != nil {
+	switch boot, err := engine.ReadBootError(t.dir); {
+	case err != nil:
+		// Unreadable, malformed, or not a regular file: say so, and
+		// print the logs all the same.
+		notes.say("%v", err)
+	case boot != nil:
 		notes.bootError(t.name, boot)
 	}
 
@@ -62,7 +67,7 @@ func runPrint(ctx context.Context, o *options, t target, stdout, stderr *os.File
 		// producer rotates and however slow the reader of our output is,
 		// nothing between the snapshot and the stream can rotate away.
 		opts.Follow = true
-		opts.Holder = o.holder
+		opts.Holder, opts.HolderRealtime = o.holder, o.holderRealtime
 		snap, s, err = engine.ReadSnapshotFollow(ctx, t.dir, opts)
 		if err != nil {
 			if ctx.Err() != nil {

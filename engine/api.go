@@ -43,6 +43,11 @@ const (
 	MarkNone    Mark = iota // an ordinary log record
 	MarkGap                 // data was lost here (lenient resume after a missed rotation)
 	MarkRestart             // a non-rotating file was truncated or replaced and is read again from 0
+	// MarkNotice says something about the reading itself that loses no
+	// data: a file in the log directory that is not a regular file (a
+	// link, a named pipe, a device) was skipped, or the holder process
+	// stopped answering and the stream watches the directory itself.
+	MarkNotice
 )
 
 // Position is where reading stopped in one file: the file's inode and the
@@ -112,13 +117,20 @@ type Options struct {
 	// MaxEntryBytes caps one entry's Data; zero picks 8 MiB.
 	MaxEntryBytes int
 	// Holder, for a follow on Linux, moves the looks at the rotating
-	// files into a helper process: this executable run again, which opens
-	// every file as it appears and hands it over. It runs at real-time
-	// priority when the process may have it (root or CAP_SYS_NICE), so
-	// that a producer rotating every few milliseconds loses nothing to a
-	// busy reader; it dies with the stream. If it cannot start, or dies,
-	// the stream looks by itself as without it.
+	// files into a helper process: this executable run again (see
+	// RunHolderIfRequested), which opens every file as it appears and
+	// hands it over, so that a producer rotating every few milliseconds
+	// loses less to a busy reader; it dies with the stream. If it cannot
+	// start, dies, or stops answering, the stream looks by itself as
+	// without it.
 	Holder bool
+	// HolderRealtime has the holder ask for real-time priority
+	// (SCHED_FIFO, granted to root or CAP_SYS_NICE), else for a short
+	// scheduler slice. It is off by default: a real-time process runs
+	// before every ordinary one, so whatever makes it busy (a storm of
+	// events in the log directory, which anyone who can write there can
+	// make) slows the whole machine.
+	HolderRealtime bool
 }
 
 // Snapshot is everything on disk, sorted by time (stable), with since, until
@@ -199,6 +211,11 @@ func (e *MissedRotationError) Is(target error) bool { return target == ErrMissed
 //	func LogDir(home, name string) (string, error)      // validates, then <home>/sandboxes/<name>/logs
 //	func ListSandboxes(home string) ([]Sandbox, error)  // sorted by name
 //	func ReadBootError(dir string) (*BootError, error)  // nil, nil when absent
+//
+// A program that follows with Options.Holder calls, first thing in main
+// (holder_linux.go; a no-op elsewhere):
+//
+//	func RunHolderIfRequested()  // runs the holder and exits when started as one
 var _ = context.Background
 
 // Sandbox describes one sandbox found under a home directory.

@@ -4,20 +4,22 @@ package engine
 
 import "golang.org/x/sys/unix"
 
-// statAt returns the inode of the file named name in dirfd, and whether it
-// is a regular file. (On Linux it does not allocate; see at_linux.go.)
-func statAt(dirfd int, name string, _ []byte) (ino uint64, regular bool, err error) {
+// statAt returns the inode of the file named name in dirfd and its type
+// (the S_IFMT bits of its mode), without following a symbolic link. (On
+// Linux it does not allocate; see at_linux.go.)
+func statAt(dirfd int, name string, _ []byte) (ino uint64, typ uint32, err error) {
 	var st unix.Stat_t
-	if err := unix.Fstatat(dirfd, name, &st, 0); err != nil {
-		return 0, false, err
+	if err := unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		return 0, 0, err
 	}
-	return uint64(st.Ino), st.Mode&unix.S_IFMT == unix.S_IFREG, nil
+	return uint64(st.Ino), uint32(st.Mode) & unix.S_IFMT, nil
 }
 
-// openAt opens the file named name in dirfd for reading.
+// openAt opens the file named name in dirfd for reading, as openFlags
+// says: never through a link, never waiting.
 func openAt(dirfd int, name string, _ []byte) (int, error) {
 	for {
-		fd, err := unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		fd, err := unix.Openat(dirfd, name, openFlags, 0)
 		if err == unix.EINTR {
 			continue
 		}

@@ -27,6 +27,8 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// The holder tests start this test binary again as the holder.
+	RunHolderIfRequested()
 	code := m.Run()
 	if windowDir != "" {
 		os.RemoveAll(filepath.Dir(windowDir))

@@ -78,6 +78,9 @@ type chain struct {
 	scanned bool
 	// spares are fresh chainFiles for looks to fill (see reserve).
 	spares []*chainFile
+	// notes are notices for the reader: files in the slots that are not
+	// regular files (see notice.go).
+	notes chainNotes
 
 	// openedAt counts the files first opened in each slot: how close to
 	// leaving retention the looks caught them (diagnostics for tests).
@@ -139,8 +142,13 @@ type slotWalk struct {
 func (c *chain) observe(pre *preopened) slotWalk {
 	w := slotWalk{n: len(c.names), seen: len(c.names)}
 	for k := 0; k < w.n; k++ {
-		ino, regular, err := statAt(c.dirfd, c.names[k], c.cnames[k])
-		if err != nil || !regular {
+		ino, typ, err := statAt(c.dirfd, c.names[k], c.cnames[k])
+		if err != nil {
+			continue
+		}
+		if typ != unix.S_IFREG {
+			// Skipped, as if the slot were empty, and reported.
+			c.noteOdd(k, ino, typ)
 			continue
 		}
 		w.ino[k] = ino
@@ -158,12 +166,11 @@ func (c *chain) observe(pre *preopened) slotWalk {
 // preopen opens the file in slot k into pre, under the inode it turns out
 // to have (it may have rotated since the stat).
 func (c *chain) preopen(pre *preopened, k int) {
-	fd, err := c.open(k)
+	fd, ino, err := c.open(k)
 	if err != nil {
-		return // gone already: the decision will see that
+		return // gone already, or replaced by what is not a file: the decision will see that
 	}
-	var st unix.Stat_t
-	if unix.Fstat(fd, &st) != nil || pre.has(st.Ino) || c.isHeld(st.Ino) || !pre.add(st.Ino, fd, k) {
+	if pre.has(ino) || c.isHeld(ino) || !pre.add(ino, fd, k) {
 		unix.Close(fd)
 	}
 }
@@ -342,19 +349,17 @@ func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err erro
 		fd, opened := pre.take(obs[k])
 		if fd < 0 {
 			opened = k
-			fd, err = c.open(k)
-			if err == unix.ENOENT {
+			var ino uint64
+			fd, ino, err = c.open(k)
+			if err == unix.ENOENT || err == unix.ELOOP || err == errNotRegular {
+				// Gone, or replaced by a link or what is not a file,
+				// since the walk: look again.
 				return added, true, nil
 			}
 			if err != nil {
 				return added, false, withPath("open", c.paths[k], err)
 			}
-			var st unix.Stat_t
-			if err := unix.Fstat(fd, &st); err != nil {
-				unix.Close(fd)
-				return added, false, fmt.Errorf("stat %s: %w", c.paths[k], err)
-			}
-			if st.Ino != obs[k] {
+			if ino != obs[k] {
 				// Rotated between the stat and the open: look again.
 				unix.Close(fd)
 				return added, true, nil
@@ -375,15 +380,12 @@ func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err erro
 	return added, false, nil
 }
 
-// open opens the file at slot k, through dirfd.
-func (c *chain) open(k int) (int, error) {
-	fd, err := openAt(c.dirfd, c.names[k], c.cnames[k])
-	if err != nil {
-		// Bare: a file renamed away under the look is routine, and
-		// wrapping it would allocate. scanOnce names the path.
-		return -1, err
-	}
-	return fd, nil
+// open opens the regular file at slot k, through dirfd, and returns its
+// descriptor and inode (see openRegularAt).
+func (c *chain) open(k int) (int, uint64, error) {
+	// The error is bare: a file renamed away under the look is routine,
+	// and wrapping it would allocate. scanOnce names the path.
+	return openRegularAt(c.dirfd, c.names[k], c.cnames[k])
 }
 
 // newFile returns a fresh chainFile for a look to fill, from the spares

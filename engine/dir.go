@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -175,17 +174,13 @@ func describeLogDir(name, dir string) (Sandbox, error) {
 // nil when the file is absent.
 func ReadBootError(dir string) (*BootError, error) {
 	path := filepath.Join(dir, bootErrorFile)
-	f, err := os.Open(path)
+	// Like a log file: never through a link, never waiting on a pipe.
+	raw, err := readRegularFile(path, maxBootErrorBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, withPath("open", path, err)
-	}
-	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, maxBootErrorBytes+1))
-	if err != nil {
-		return nil, withPath("read", path, err)
+		return nil, err
 	}
 	if len(raw) > maxBootErrorBytes {
 		return nil, fmt.Errorf("read %s: larger than %d bytes", path, maxBootErrorBytes)

@@ -23,15 +23,15 @@ import (
 // watcher sometimes waits longer than that. Traces showed its thread not
 // run by the kernel, or run but waiting for one of Go's processors, which
 // the reader's parsing, copying and garbage collection hold. A process
-// that only looks has no such work next to it, and it can ask the kernel
-// for real-time priority (SCHED_FIFO), which the reader should not: its
-// parsing would then starve the producer. Measured next to a flat-out
-// reader, such a process lost no file in runs where the in-process watcher
-// lost a few a minute.
+// that only looks has no such work next to it. Asked to (HolderRealtime),
+// it can also ask the kernel for real-time priority (SCHED_FIFO), which
+// the reader should not: its parsing would then starve the producer. Not
+// by default: a real-time process woken by every event in a directory
+// that others can write to lets them slow the whole machine.
 //
-// The holder is the same executable run again: an init function of this
-// package recognises it (holderEnv, holderArg0) before main runs, so every
-// program that imports the engine, test binaries included, can be one.
+// The holder is the same executable run again: RunHolderIfRequested,
+// called first thing in main (and in the TestMain of tests that follow
+// with a holder), recognises it (holderEnv, holderArg0) and runs it.
 // Files arrive in chain order with the gap marks the holder's looks
 // decided, exactly as the watcher's looks would append them. If the holder
 // cannot start or dies, the reader's watcher looks again from the newest
@@ -47,6 +47,12 @@ const (
 	holderSock = 3 // the socket's descriptor in the holder (the first of ExtraFiles)
 )
 
+// The holder's priority argument: as started, or raised (HolderRealtime).
+const (
+	prioNormal   = "normal"
+	prioRealtime = "realtime"
+)
+
 // holder is the reader's side of a holder process.
 type holder struct {
 	cmd    *exec.Cmd
@@ -58,12 +64,13 @@ type holder struct {
 	priority atomic.Value
 	stop     chan struct{}
 	done     chan struct{}
+	chk      holderCheck // is it still answering? (holdcheck_linux.go)
 }
 
 // startHolder starts a holder for the rotating chains among chains, which
 // w watches. It returns nil when there are none or the process cannot
 // start; w then goes on looking by itself.
-func startHolder(dir string, w *watcher, chains []*chain, poll time.Duration) *holder {
+func startHolder(dir string, w *watcher, chains []*chain, opts Options) *holder {
 	var rot []*chain
 	var types []string
 	for _, c := range chains {
@@ -81,14 +88,19 @@ func startHolder(dir string, w *watcher, chains []*chain, poll time.Duration) *h
 	}
 	theirs := os.NewFile(uintptr(fds[1]), "holder socket")
 	defer theirs.Close()
+	poll := opts.PollInterval
 	if poll <= 0 {
 		poll = defaultPollInterval
+	}
+	prio := prioNormal
+	if opts.HolderRealtime {
+		prio = prioRealtime
 	}
 	cmd := &exec.Cmd{
 		// This very executable, even if the file was replaced (an
 		// upgrade) or deleted since it started.
 		Path:       "/proc/self/exe",
-		Args:       []string{holderArg0, dir, strings.Join(types, ","), poll.String()},
+		Args:       []string{holderArg0, dir, strings.Join(types, ","), poll.String(), prio},
 		Env:        append(os.Environ(), holderEnv+"=1"),
 		ExtraFiles: []*os.File{theirs},
 	}
@@ -127,6 +139,7 @@ func (h *holder) close() {
 	if h == nil {
 		return
 	}
+	h.stopChecks()
 	close(h.stop)
 	// Shutdown, not close, wakes a receive under way.
 	unix.Shutdown(h.hc.fd, unix.SHUT_RDWR) //nolint:errcheck // closing regardless
@@ -141,8 +154,10 @@ func (h *holder) close() {
 func (h *holder) run() {
 	defer close(h.done)
 	if h.handOver() {
+		h.watchChains()
 		h.receive()
 	}
+	h.stopChecks()
 	unix.Shutdown(h.hc.fd, unix.SHUT_RDWR) //nolint:errcheck // the holder sees the end and exits
 	h.w.gate.Lock()
 	for _, c := range h.chains {
@@ -152,8 +167,10 @@ func (h *holder) run() {
 	select {
 	case <-h.stop:
 	default:
-		// The holder died: look now, from the newest file it handed over.
+		// The holder died or stopped answering: look now, from the
+		// newest file it handed over.
 		h.w.look()
+		h.w.signal()
 	}
 }
 
@@ -227,6 +244,15 @@ func (h *holder) receive() {
 		if err != nil {
 			return
 		}
+		if m.kind == msgOdd && fd < 0 && int(m.ci) < len(h.chains) && int(m.slot) < len(h.chains[m.ci].paths) {
+			h.chains[m.ci].noteOdd(int(m.slot), m.ino, uint32(m.typ)<<12)
+			h.w.signal()
+			continue
+		}
+		if m.kind == msgPong && fd < 0 {
+			h.pong()
+			continue
+		}
 		if m.kind != msgFile || int(m.ci) >= len(h.chains) || int(m.slot) >= len(h.chains[m.ci].paths) || int(m.opened) >= maxSlots {
 			if fd >= 0 {
 				unix.Close(fd)
@@ -244,6 +270,7 @@ func (h *holder) receive() {
 		}
 		c := h.chains[m.ci]
 		for c.heldCount() >= maxHeldFiles {
+			h.chk.waiting.Store(true)
 			select {
 			case <-h.stop:
 				unix.Close(fd)
@@ -251,6 +278,7 @@ func (h *holder) receive() {
 			case <-time.After(10 * time.Millisecond):
 			}
 		}
+		h.chk.waiting.Store(false)
 		c.adopt(fd, m, lost[m.ci])
 		lost[m.ci] = false
 		h.w.signal()

@@ -19,6 +19,9 @@ const (
 	msgChain = 'C' // reader → holder: the newest file held of chain ci
 	msgGo    = 'G' // reader → holder: the reader stopped looking; go
 	msgFile  = 'F' // holder → reader: the next file of chain ci
+	msgOdd   = 'O' // holder → reader: slot of chain ci holds a file of type typ that is not a regular file
+	msgPing  = 'P' // reader → holder: look, and answer when done
+	msgPong  = 'p' // holder → reader: looked since the last ping, and sent what it found
 )
 
 const (
@@ -37,6 +40,7 @@ type holdMsg struct {
 	slot   uint8 // where the file was when the look took it
 	opened uint8 // where it was first opened (see chain.openedAt)
 	flags  uint8
+	typ    uint8 // msgOdd: the file's type, its S_IFMT bits shifted down by 12
 	ino    uint64
 }
 
@@ -59,7 +63,7 @@ func newHoldConn(fd int) *holdConn {
 // gives unix.EAGAIN.
 func (hc *holdConn) send(m holdMsg, fd int) error {
 	b := &hc.out
-	b[0], b[1], b[2], b[3], b[4] = m.kind, m.ci, m.slot, m.opened, m.flags
+	b[0], b[1], b[2], b[3], b[4], b[5] = m.kind, m.ci, m.slot, m.opened, m.flags, m.typ
 	binary.NativeEndian.PutUint64(b[8:], m.ino)
 	var oob []byte
 	if fd >= 0 {
@@ -112,7 +116,7 @@ func (hc *holdConn) recv() (m holdMsg, fd int, lost bool, err error) {
 		return m, -1, false, errHoldProtocol
 	}
 	b := hc.in[:]
-	m = holdMsg{kind: b[0], ci: b[1], slot: b[2], opened: b[3], flags: b[4], ino: binary.NativeEndian.Uint64(b[8:])}
+	m = holdMsg{kind: b[0], ci: b[1], slot: b[2], opened: b[3], flags: b[4], typ: b[5], ino: binary.NativeEndian.Uint64(b[8:])}
 	return m, fd, flags&unix.MSG_CTRUNC != 0, nil
 }
 

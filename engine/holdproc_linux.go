@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -25,18 +26,31 @@ const holderMask = inotifyMask &^ unix.IN_MODIFY
 // task onto a processor sooner; older kernels ignore it.
 const holderSlice = 100 * time.Microsecond
 
-func init() {
-	if os.Getenv(holderEnv) != "1" || len(os.Args) == 0 || os.Args[0] != holderArg0 {
+// RunHolderIfRequested runs the holder process and exits when this process
+// was started as one by a follow with Options.Holder; otherwise it returns
+// at once. A program that follows with a holder calls it first thing in
+// main, and so does the TestMain of a package whose tests do: the holder is
+// that very executable started again, and without this call it would run
+// the program (or the tests) a second time instead.
+func RunHolderIfRequested() {
+	if !startedAsHolder() {
 		return
 	}
 	os.Exit(runHolder(os.Args[1:]))
 }
 
+// startedAsHolder reports whether startHolder started this process.
+func startedAsHolder() bool {
+	return os.Getenv(holderEnv) == "1" && len(os.Args) > 0 && os.Args[0] == holderArg0
+}
+
 // runHolder is the holder process: args are the directory, the chains'
-// file types (indexes into fileTable) and the fallback poll. It returns
-// the exit code.
+// file types (indexes into fileTable), the fallback poll and the priority
+// asked for (prioNormal or prioRealtime). It returns the exit code.
 func runHolder(args []string) int {
-	if len(args) != 3 {
+	closeInherited()
+	nameThreads(holderArg0)
+	if len(args) != 4 {
 		return 2
 	}
 	dir := args[0]
@@ -56,7 +70,10 @@ func runHolder(args []string) int {
 	// Ctrl-C in a terminal interrupts the whole process group; the reader
 	// decides when its follow ends, and the holder goes with it.
 	signal.Ignore(unix.SIGINT)
-	prio := raisePriority()
+	var prio uint8
+	if args[3] == prioRealtime {
+		prio = raisePriority()
+	}
 	hc := newHoldConn(holderSock)
 	w := newWatcher(dir, chains, poll)
 	// Events count from before the reader stops looking.
@@ -94,7 +111,8 @@ func runHolder(args []string) int {
 	}
 	w.afterLook = s.flush
 	ws.start()
-	// Until the reader goes: the end of the socket, or an error on it.
+	// Until the reader goes (the end of the socket, or an error on it),
+	// answer its pings: look, and say so once what was found is sent.
 	var b [holdMsgLen]byte
 	for {
 		n, err := unix.Read(holderSock, b[:])
@@ -104,16 +122,28 @@ func runHolder(args []string) int {
 		if err != nil || n == 0 {
 			break
 		}
+		if n == holdMsgLen && b[0] == msgPing {
+			s.ping.Store(true)
+			w.askLook()
+		}
 	}
 	w.close()
 	return 0
 }
 
-// holdSender sends, after every look of the holder, the files it added.
+// holdSender sends, after every look of the holder, the files it added
+// and the odd files it found (see notice.go).
 type holdSender struct {
 	hc     *holdConn
 	chains []*chain
 	sent   []int // per chain: how many of its files, from the first, were sent
+	// odd are odd files taken from a chain and not sent yet (a full
+	// socket): oddCi's, odd[oddAt:oddN].
+	odd                [oddPending]oddFile
+	oddCi, oddAt, oddN int
+	// ping is set when the reader asked whether the holder is alive: the
+	// next flush answers, after the files.
+	ping atomic.Bool
 }
 
 // flush sends every file not sent yet, oldest first, and lets go of all
@@ -142,12 +172,42 @@ func (s *holdSender) flush() {
 			s.sent[ci] -= drop
 		}
 	}
+	s.flushOdd()
+	if s.ping.Swap(false) && s.hc.send(holdMsg{kind: msgPong}, -1) != nil {
+		s.ping.Store(true) // a full socket: at the next look
+	}
 }
 
-// raisePriority puts every thread of the holder at real-time priority
-// when the process may have it (root, CAP_SYS_NICE, an RLIMIT_RTPRIO),
-// otherwise asks for a short slice; it returns flagFIFO, flagSlice or 0
-// for what it got. Threads started later inherit it.
+// flushOdd tells the reader of the odd files the looks found, each once.
+func (s *holdSender) flushOdd() {
+	for {
+		for s.oddAt < s.oddN {
+			o := s.odd[s.oddAt]
+			m := holdMsg{kind: msgOdd, ci: uint8(s.oddCi), slot: uint8(o.slot), typ: uint8(o.typ >> 12), ino: o.ino}
+			if s.hc.send(m, -1) != nil {
+				return // the rest at the next look
+			}
+			s.oddAt++
+		}
+		s.oddAt, s.oddN = 0, 0
+		for ci, c := range s.chains {
+			if n := c.takeOdd(&s.odd); n > 0 {
+				s.oddCi, s.oddN = ci, n
+				break
+			}
+		}
+		if s.oddN == 0 {
+			return
+		}
+	}
+}
+
+// raisePriority, when HolderRealtime asks for it, puts every thread of the
+// holder at real-time priority when the process may have it (root,
+// CAP_SYS_NICE, an RLIMIT_RTPRIO), otherwise asks for a short slice; it
+// returns flagFIFO, flagSlice or 0 for what it got. Threads started later
+// inherit it. It is not the default: a real-time process runs before every
+// ordinary one, so an event storm that keeps it busy slows the machine.
 func raisePriority() uint8 {
 	fifo := unix.SchedAttr{Size: unix.SizeofSchedAttr, Policy: unix.SCHED_FIFO, Priority: 1}
 	if setAllThreads(&fifo) == nil {
@@ -175,4 +235,39 @@ func setAllThreads(attr *unix.SchedAttr) error {
 		}
 	}
 	return nil
+}
+
+// closeInherited closes every descriptor the holder inherited but the
+// standard three and its socket. What the Go runtime opened itself is
+// close-on-exec, so a descriptor without that flag came from whoever
+// started the reader (a shell, a supervisor) and leaked through it: the
+// holder must not keep a file, a socket or a terminal of theirs open.
+func closeInherited() {
+	des, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return
+	}
+	for _, de := range des {
+		fd, err := strconv.Atoi(de.Name())
+		if err != nil || fd <= 2 || fd == holderSock {
+			continue
+		}
+		if flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err == nil && flags&unix.FD_CLOEXEC == 0 {
+			unix.Close(fd)
+		}
+	}
+}
+
+// nameThreads names every thread of the process name, so that ps and top
+// show the holder as what it is rather than as "exe" (the name of the
+// link it was started through, /proc/self/exe). Threads started later
+// take the name of the thread that starts them.
+func nameThreads(name string) {
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		return
+	}
+	for _, task := range tasks {
+		os.WriteFile("/proc/self/task/"+task.Name()+"/comm", []byte(name), 0) //nolint:errcheck // a name is cosmetic
+	}
 }

@@ -3,6 +3,8 @@
 package engine
 
 import (
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -70,17 +72,27 @@ func TestStatAtWithoutStatx(t *testing.T) {
 	writeExec(t, dir, 0, 1)
 	c := newChain(dir, &fileTable[0])
 	defer c.closeAll()
-	ino, regular, err := statAt(c.dirfd, c.names[0], c.cnames[0])
-	if err != nil || !regular || ino == 0 {
-		t.Fatalf("statx: %d %v %v", ino, regular, err)
+	ino, typ, err := statAt(c.dirfd, c.names[0], c.cnames[0])
+	if err != nil || typ != unix.S_IFREG || ino == 0 {
+		t.Fatalf("statx: %d %o %v", ino, typ, err)
 	}
 	noStatx.Store(true)
 	defer noStatx.Store(false)
-	ino2, regular2, err := statAt(c.dirfd, c.names[0], c.cnames[0])
-	if err != nil || !regular2 || ino2 != ino {
-		t.Fatalf("fstatat: %d %v %v, statx said %d", ino2, regular2, err, ino)
+	ino2, typ2, err := statAt(c.dirfd, c.names[0], c.cnames[0])
+	if err != nil || typ2 != typ || ino2 != ino {
+		t.Fatalf("fstatat: %d %o %v, statx said %d", ino2, typ2, err, ino)
 	}
 	if _, _, err := statAt(c.dirfd, c.names[1], c.cnames[1]); err != unix.ENOENT {
 		t.Fatalf("a missing slot: %v, want ENOENT", err)
+	}
+	// A link is a link, not what it points to, either way.
+	if err := os.Symlink("exec.log", filepath.Join(dir, "exec.log.1")); err != nil {
+		t.Fatal(err)
+	}
+	for _, without := range []bool{false, true} {
+		noStatx.Store(without)
+		if _, typ, err := statAt(c.dirfd, c.names[1], c.cnames[1]); err != nil || typ != unix.S_IFLNK {
+			t.Fatalf("a linked slot (without statx: %v): type %o, %v", without, typ, err)
+		}
 	}
 }

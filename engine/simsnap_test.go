@@ -222,7 +222,8 @@ func TestLenientResumeOfEveryFile(t *testing.T) {
 // SANDTAIL_THROUGHPUT_SECONDS (60 for the figures in the report).
 // SANDTAIL_PRODUCER_GOMAXPROCS, when set, limits the producer's threads
 // (1 for a single-threaded writer like microsandbox's);
-// SANDTAIL_HOLDER=off follows without a holder process;
+// SANDTAIL_HOLDER=off follows without a holder process, =realtime with
+// one that asks for real-time priority (--holder-realtime);
 // SANDTAIL_TRACE saves an execution trace of the
 // seconds before the first miss.
 func TestFollowThroughput(t *testing.T) {
@@ -244,7 +245,8 @@ func TestFollowThroughput(t *testing.T) {
 			// The stream holds files through a holder process, as
 			// sandtail's follow modes do; SANDTAIL_HOLDER=off measures
 			// the stream's own watcher.
-			opts := Options{Sources: AllSources, Follow: true, Holder: runtime.GOOS == "linux" && os.Getenv("SANDTAIL_HOLDER") != "off"}
+			opts := Options{Sources: AllSources, Follow: true, Holder: runtime.GOOS == "linux" && os.Getenv("SANDTAIL_HOLDER") != "off",
+				HolderRealtime: os.Getenv("SANDTAIL_HOLDER") == "realtime"}
 			s := mustOpen(t, dir, opts)
 			if opts.Holder {
 				waitRemote(t, s, true)

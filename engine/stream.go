@@ -71,7 +71,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Stream, error) {
 		s.wake = s.w.wake
 		s.w.start()
 		if opts.Holder {
-			s.h = startHolder(dir, s.w, chains, opts.PollInterval)
+			s.h = startHolder(dir, s.w, chains, opts)
 		}
 	}
 	s.stop = context.AfterFunc(ctx, func() { s.shutdown(context.Cause(ctx)) })
@@ -97,6 +97,7 @@ func openAndResolve(ctx context.Context, dir string, opts Options) ([]*chain, []
 		closeChains(chains)
 		return nil, nil, err
 	}
+	startNotices(chains, pts)
 	return chains, pts, nil
 }
 

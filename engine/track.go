@@ -82,6 +82,9 @@ func (t *track) advance(follow bool) (bool, error) {
 	if t.done {
 		return false, nil
 	}
+	if t.takeNotices() {
+		return true, nil
+	}
 	if follow {
 		t.ch.reserve() // so that the watcher's looks need not allocate
 	}

@@ -47,6 +47,13 @@ type watcher struct {
 	// with the gate still held: the holder process hands over there what
 	// the look opened (see holder_linux.go).
 	afterLook func()
+	// onLook, when set, runs at the end of every look too; the stream
+	// sets it while a holder process looks in its place, to check that
+	// the holder keeps up with what its own watch sees.
+	onLook atomic.Pointer[func()]
+	// lookAsked makes the watching goroutine look when interrupted (see
+	// askLook).
+	lookAsked atomic.Bool
 }
 
 // close stops the goroutine and waits for it.
@@ -95,6 +102,17 @@ func (w *watcher) look() {
 	}
 	if w.afterLook != nil {
 		w.afterLook()
+	}
+	if f := w.onLook.Load(); f != nil {
+		(*f)()
+	}
+}
+
+// askLook has the watching goroutine look as soon as it can.
+func (w *watcher) askLook() {
+	w.lookAsked.Store(true)
+	if w.interrupt != nil {
+		w.interrupt()
 	}
 }
 

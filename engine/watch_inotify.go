@@ -20,6 +20,16 @@ const inotifyMask = unix.IN_CREATE | unix.IN_MOVED_FROM | unix.IN_MOVED_TO |
 // selfGone are the events about the watched directory itself going away.
 const selfGone = unix.IN_DELETE_SELF | unix.IN_MOVE_SELF | unix.IN_IGNORED
 
+// stormPause is how long the watcher lets events gather after a wake that
+// brought nothing but events about other files. A storm of them (a
+// process creating and deleting temporary files in the log directory)
+// otherwise wakes it for nearly every event, which cost it more processor
+// time than the storm's own process used; pausing bounds the wakes to a
+// thousand a second, and delays a look at a rotation during such a storm
+// by at most this much, a sixth of the time a file rotated every 256 KiB
+// stays in retention.
+const stormPause = time.Millisecond
+
 // chainChange is the part of inotifyMask after which the chain must be
 // looked at again; a write only wakes the consumer.
 const chainChange = unix.IN_CREATE | unix.IN_MOVED_FROM | unix.IN_MOVED_TO | unix.IN_DELETE
@@ -283,6 +293,9 @@ func (w *watcher) runInotify(fd int, p [2]int, ic *inotifyCounter) {
 			// Stop, or a consumer took in events that need a look.
 			unix.Read(p[0], pipeBuf[:]) //nolint:errcheck // emptied only to sleep again
 		}
+		if w.lookAsked.Swap(false) {
+			look = true
+		}
 		if ic != nil {
 			l, wk := ic.take()
 			look, wake = look || l, wake || wk
@@ -290,13 +303,22 @@ func (w *watcher) runInotify(fd int, p [2]int, ic *inotifyCounter) {
 			l, wk := w.readEvents(fd, buf)
 			look, wake = look || l, wake || wk
 		}
-		// A flood of writes must not put off looks for good.
-		if look || time.Since(lastLook) >= floodLookEvery {
+		// A flood of events must not put off looks for good: writes to
+		// the chain's files bring one every floodLookEvery, anything else
+		// (files of other names coming and going) only the fallback poll
+		// it keeps from timing out. Looking on every unrelated event made
+		// a storm of them cost a watcher more than the storm itself.
+		if since := time.Since(lastLook); look || (wake && since >= floodLookEvery) || since >= w.poll {
 			w.look()
 			lastLook = time.Now()
 		}
 		if wake {
 			w.signal()
+		}
+		if n > 0 && fds[0].Revents == 0 && !look && !wake {
+			// Woken by nothing but files of other names: let the next
+			// ones gather rather than wake for each (see stormPause).
+			time.Sleep(stormPause)
 		}
 	}
 }

@@ -37,6 +37,8 @@ func (m *Model) badge(l *line) (string, lipgloss.Style) {
 	switch {
 	case l.mark == engine.MarkGap:
 		return "gap", m.styles.Mark
+	case l.mark == engine.MarkNotice:
+		return "wrn", m.styles.Mark
 	case l.mark != engine.MarkNone:
 		return "new", m.styles.Mark
 	}

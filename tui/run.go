@@ -66,8 +66,10 @@ type Config struct {
 	ShowID     bool
 	Mouse      bool
 	// Holder has follows hold rotated files through a helper process
-	// (engine.Options.Holder).
-	Holder bool
+	// (engine.Options.Holder); HolderRealtime raises its priority
+	// (engine.Options.HolderRealtime).
+	Holder         bool
+	HolderRealtime bool
 	// Demo marks the header so a user knows the data is simulated.
 	Demo bool
 }
