@@ -11,8 +11,8 @@ import (
 	"syscall"
 
 	"sandtail/engine"
-	"sandtail/tui/human"
-	"sandtail/tui/sanitize"
+	"sandtail/text/human"
+	"sandtail/text/sanitize"
 )
 
 // cursorError is a --from cursor that does not parse or does not fit the logs.

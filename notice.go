@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"sandtail/engine"
-	"sandtail/tui/human"
+	"sandtail/text/human"
 )
 
 // notifier writes notices about the log (gaps, restarts, cut records,

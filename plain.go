@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"sandtail/engine"
-	"sandtail/tui/lines"
-	"sandtail/tui/sanitize"
+	"sandtail/text/lines"
+	"sandtail/text/sanitize"
 )
 
 // maxPrintLine caps one printed line: a program that never writes a newline

@@ -8,9 +8,9 @@ import (
 	"sandtail/engine"
 	"sandtail/keymap"
 	"sandtail/resumecmd"
+	"sandtail/text/lines"
 	"sandtail/theme"
 	"sandtail/tui/dialog"
-	"sandtail/tui/lines"
 	"sandtail/tui/picker"
 )
 

@@ -12,9 +12,9 @@ import (
 
 	"sandtail/engine"
 	"sandtail/keymap"
+	"sandtail/text/human"
+	"sandtail/text/sanitize"
 	"sandtail/theme"
-	"sandtail/tui/human"
-	"sandtail/tui/sanitize"
 )
 
 // RotationID is the ID of the missed-rotation dialog.

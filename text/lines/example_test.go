@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"sandtail/engine"
-	"sandtail/tui/lines"
+	"sandtail/text/lines"
 )
 
 func ExampleJoiner() {

@@ -3,7 +3,7 @@ package sanitize_test
 import (
 	"fmt"
 
-	"sandtail/tui/sanitize"
+	"sandtail/text/sanitize"
 )
 
 func ExampleLine() {
