@@ -18,6 +18,10 @@ import (
 	"time"
 )
 
+// timeLayout is the time format of log records, which print mode also
+// writes: RFC 3339 with milliseconds, UTC.
+const timeLayout = "2006-01-02T15:04:05.000Z"
+
 // binPath is the sandtail binary TestMain builds once for every end-to-end test.
 var binPath string
 

@@ -8,6 +8,7 @@ import (
 	"sandtail/engine"
 	"sandtail/keymap"
 	"sandtail/resumecmd"
+	"sandtail/settings"
 	"sandtail/text/lines"
 	"sandtail/theme"
 	"sandtail/tui/dialog"
@@ -214,7 +215,7 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 }
 
 // DefaultBuffer is the ring size when Config.Buffer is zero.
-const DefaultBuffer = 200000
+const DefaultBuffer = settings.DefaultBuffer
 
 // applyTheme rebuilds the styles after a colour or background change.
 func (m *Model) applyTheme() {

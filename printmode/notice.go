@@ -1,4 +1,4 @@
-package main
+package printmode
 
 import (
 	"bufio"
@@ -9,6 +9,7 @@ import (
 
 	"sandtail/engine"
 	"sandtail/text/human"
+	"sandtail/text/sanitize"
 )
 
 // notifier writes notices about the log (gaps, restarts, cut records,
@@ -27,7 +28,7 @@ func (n *notifier) say(format string, args ...any) {
 	if n.flushFirst != nil {
 		n.flushFirst.Flush()
 	}
-	writeSafe(n.w, "sandtail: "+fmt.Sprintf(format, args...))
+	sanitize.WriteMessage(n.w, "sandtail: "+fmt.Sprintf(format, args...))
 }
 
 // mark reports an engine notice (gap or restart) with its description.

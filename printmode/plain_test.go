@@ -1,4 +1,4 @@
-package main
+package printmode
 
 import (
 	"bufio"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sandtail/engine"
+	"sandtail/settings"
 )
 
 func entry(sec int, src engine.Source, id uint64, d string) engine.Entry {
@@ -132,5 +133,31 @@ func TestPlainPrinterMarksOverwrittenText(t *testing.T) {
 				t.Fatalf("printed %q, want %q", out.String(), tc.want)
 			}
 		})
+	}
+}
+
+func TestPlainOptions(t *testing.T) {
+	t.Setenv("NO_COLOR", "")
+	t.Setenv("TERM", "xterm-256color")
+	for _, tc := range []struct {
+		cfg       Config // --color as the command line sets it
+		term      bool
+		san, colr bool
+	}{
+		{Config{}, false, false, false},                                            // pipe: bytes as written
+		{Config{}, true, true, true},                                               // terminal: sanitised, colour
+		{Config{Color: settings.ColorNever, ColorGiven: true}, true, true, false},  // terminal, no colour
+		{Config{Color: settings.ColorNever, ColorGiven: true}, false, true, false}, // --color never to a pipe
+		{Config{Color: settings.ColorAlways, ColorGiven: true}, false, true, true}, // --color always to a pipe
+		{Config{Color: settings.ColorAuto, ColorGiven: true}, false, false, false}, // --color auto to a pipe
+	} {
+		po := plainOptions(tc.cfg, tc.term)
+		if po.sanitize != tc.san || po.color != tc.colr {
+			t.Errorf("%+v term=%v: sanitize %v colour %v, want %v %v", tc.cfg, tc.term, po.sanitize, po.color, tc.san, tc.colr)
+		}
+	}
+	t.Setenv("NO_COLOR", "1")
+	if po := plainOptions(Config{}, true); !po.sanitize || po.color {
+		t.Errorf("NO_COLOR on a terminal: %+v", po)
 	}
 }

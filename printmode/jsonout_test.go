@@ -1,4 +1,4 @@
-package main
+package printmode
 
 import (
 	"encoding/json"
