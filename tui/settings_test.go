@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"sandtail/settings"
+	"sandtail/settings/settingstest"
 )
 
 // TestColourDecisionIsShared: the viewer decides colour with the same
@@ -11,18 +12,7 @@ import (
 // NO_COLOR and TERM=dumb mean the same in both. Before, the viewer ignored
 // TERM=dumb and print mode ignored --color always on a dumb terminal.
 func TestColourDecisionIsShared(t *testing.T) {
-	for _, term := range []string{"xterm-256color", "dumb"} {
-		for _, noColor := range []string{"", "1"} {
-			t.Setenv("TERM", term)
-			t.Setenv("NO_COLOR", noColor)
-			for _, c := range []settings.ColorMode{settings.ColorAuto, settings.ColorAlways, settings.ColorNever} {
-				want := c != settings.ColorNever && (c == settings.ColorAlways || (term != "dumb" && noColor == ""))
-				if got := colorAllowed(c); got != want {
-					t.Errorf("TERM=%s NO_COLOR=%q mode %d: viewer colour %v, want %v", term, noColor, c, got, want)
-				}
-			}
-		}
-	}
+	settingstest.CheckColour(t, "the viewer", colorAllowed)
 }
 
 // TestDefaultsAreShared: the viewer's ring and batch sizes are the ones
