@@ -179,7 +179,8 @@ func parseArgs(args []string, now time.Time) (*options, error) {
 		}
 		c, err := engine.ParseCursor(strings.TrimSpace(r.from))
 		if err != nil {
-			// Not a usage mistake but a bad cursor: SPEC §8 gives it exit 1.
+			// Not a usage mistake but a bad cursor: it exits 1, like
+			// any error with the logs.
 			return nil, &cursorError{err: err}
 		}
 		o.from, o.fromGiven = c, true

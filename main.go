@@ -1,6 +1,13 @@
 // Command sandtail shows the logs of microsandbox sandboxes: a terminal
 // viewer for live tailing, post-mortem scrolling and pairing in tmux, and a
 // print mode for scripts and pipes.
+//
+// This package is only the command line: it parses the flags, finds the
+// sandbox (package lookup), and hands over to one of two front-ends over the
+// same engine: tui.Run, the viewer, or printmode.Run, print mode. Both share
+// the text pipeline (text/lines, text/sanitize, text/human), the colour
+// decision and defaults (settings) and the resume command (resumecmd); see
+// docs/architecture.md.
 package main
 
 import (
@@ -23,7 +30,9 @@ import (
 	"sandtail/tui"
 )
 
-// Exit statuses (SPEC §8).
+// Exit statuses, as the README documents them: 0 done (or interrupted), 1 an
+// error (bad cursor, no such sandbox), 2 a usage mistake, 3 a follow that
+// fell behind log rotation.
 const (
 	exitOK             = 0
 	exitError          = 1

@@ -9,7 +9,7 @@ import (
 	"sandtail/engine"
 )
 
-// jsonPrinter writes one JSON object per entry (SPEC §8):
+// jsonPrinter writes one JSON object per entry:
 //
 //	{"t":"2026-04-30T20:32:59.688Z","s":"stdout","d":"hello\n","id":7,"cursor":"…"}
 //

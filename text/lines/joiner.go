@@ -1,5 +1,6 @@
-// Package lines turns exec.log chunks into display lines (UI.md "Display
-// lines").
+// Package lines turns exec.log chunks into display lines: the unit the
+// viewer shows, selects and searches, and print mode writes (see
+// docs/viewer.md).
 //
 // A record's data is a raw chunk of program output, not a line: a record
 // whose data does not end in '\n' leaves its line open and the next record of

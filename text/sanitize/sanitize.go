@@ -1,5 +1,7 @@
-// Package sanitize makes untrusted log text safe to draw in a terminal
-// (SPEC §7).
+// Package sanitize makes untrusted log text safe to draw in a terminal (see
+// docs/untrusted-text.md). Both front-ends use it: the viewer for every line
+// it draws, print mode for every line it writes to a terminal and for every
+// message on stderr.
 //
 // Sandboxes run untrusted code and its output reaches the user's terminal
 // through sandtail, so every byte is treated as hostile. Escape sequences are

@@ -10,7 +10,7 @@ import (
 	"sandtail/engine/sim"
 )
 
-// TestAttacks covers every attack SPEC §7 names, in the normal view without
+// TestAttacks covers every attack docs/untrusted-text.md names, in the normal view without
 // colour: each is dropped or shown visibly, and never passed through.
 func TestAttacks(t *testing.T) {
 	long := strings.Repeat("A", 200)

@@ -9,7 +9,7 @@ import (
 )
 
 // hostile is program output that attacks the terminal it is shown on
-// (SPEC §7). Each line names its attack so a failure says which one got
+// (see docs/untrusted-text.md). Each line names its attack so a failure says which one got
 // through; PWNED marks the payloads that must never take effect.
 var hostile = []string{
 	"title-attack \x1b]0;PWNED-title0\x07 and \x1b]2;PWNED-title2\x1b\\ end\n",
