@@ -197,7 +197,8 @@ func rotatePastRetention(t testing.TB, dir string, n int) int {
 }
 
 // wantMiss reads s until it ends, and checks that it ends with a
-// MissedRotationError on exec.log before any entry.
+// MissedRotationError on exec.log before any entry, counting the one file
+// that rotatePastRetention makes rotate away unseen.
 func wantMiss(t *testing.T, s *Stream) *MissedRotationError {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
@@ -207,7 +208,7 @@ func wantMiss(t *testing.T, s *Stream) *MissedRotationError {
 		t.Fatalf("entries before the miss: %v", lineNumbers(t, b))
 	}
 	var mr *MissedRotationError
-	if !errors.As(err, &mr) || !errors.Is(err, ErrMissedRotation) || mr.File != "exec.log" || mr.Offset == 0 || mr.LostBytes <= 0 {
+	if !errors.As(err, &mr) || !errors.Is(err, ErrMissedRotation) || mr.File != "exec.log" || mr.Offset == 0 || mr.Lost.Files != 1 {
 		t.Fatalf("got %v, want MissedRotationError", err)
 	}
 	return mr

@@ -38,6 +38,9 @@ type holdMsg struct {
 	opened uint8 // where it was first opened (see chain.openedAt)
 	flags  uint8
 	ino    uint64
+	// lost, on msgFile with flagGap: how many files came and went unseen
+	// before this one, when known; saturates (it is a lower bound then).
+	lost uint16
 }
 
 // holdConn sends and receives holdMsgs with at most one descriptor each.
@@ -60,6 +63,7 @@ func newHoldConn(fd int) *holdConn {
 func (hc *holdConn) send(m holdMsg, fd int) error {
 	b := &hc.out
 	b[0], b[1], b[2], b[3], b[4] = m.kind, m.ci, m.slot, m.opened, m.flags
+	binary.NativeEndian.PutUint16(b[6:], m.lost)
 	binary.NativeEndian.PutUint64(b[8:], m.ino)
 	var oob []byte
 	if fd >= 0 {
@@ -113,6 +117,7 @@ func (hc *holdConn) recv() (m holdMsg, fd int, lost bool, err error) {
 	}
 	b := hc.in[:]
 	m = holdMsg{kind: b[0], ci: b[1], slot: b[2], opened: b[3], flags: b[4], ino: binary.NativeEndian.Uint64(b[8:])}
+	m.lost = binary.NativeEndian.Uint16(b[6:])
 	return m, fd, flags&unix.MSG_CTRUNC != 0, nil
 }
 

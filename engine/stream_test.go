@@ -295,7 +295,7 @@ func TestTrueMissThenLenientResume(t *testing.T) {
 	}
 	l := mustOpen(t, dir, Options{Start: ResumeLenient(mr.Last)})
 	rest := readAll(t, l)
-	if rest[0].Mark != MarkGap || rest[0].File != "exec.log" || !strings.Contains(string(rest[0].Data), "fell behind rotation") {
+	if rest[0].Mark != MarkGap || rest[0].File != "exec.log" || !strings.Contains(string(rest[0].Data), "lost an unknown amount of exec.log: the cursor's file is no longer on disk") {
 		t.Fatalf("first entry %+v is not a gap notice", rest[0])
 	}
 	// exec.log.4 … exec.log hold lines 20-69; 10-19 were lost.

@@ -36,6 +36,13 @@ type track struct {
 	ph      int
 	done    bool  // nothing more will come (bounded read, Until, error)
 	err     error // terminal error, returned once pending is handed over
+
+	// What the files read say about the producer's rotation (see
+	// lossPerFile): how many rotated files were read to their end, the
+	// smallest and largest, and the longest line read.
+	rotatedSeen            int
+	minRotated, maxRotated int64
+	maxLine                int64
 }
 
 // truncState holds what is kept of an over-long line while the rest of it
@@ -132,6 +139,7 @@ func (t *track) moveTo(succ *chainFile) error {
 	if succ.gapBefore {
 		return t.missed(succ)
 	}
+	t.sawRotated()
 	// A rotated file's unterminated last line continues in the next file:
 	// carry it over (or keep skipping it, when over the cap).
 	carry := t.pend()
@@ -145,15 +153,54 @@ func (t *track) moveTo(succ *chainFile) error {
 	return nil
 }
 
-// missed ends the track: files between the current one and next rotated
-// away unseen. The loss is estimated as one file the size of next.
+// sawRotated counts cur, read to its end and rotated, among the rotated
+// files seen.
+func (t *track) sawRotated() {
+	if t.rotatedSeen == 0 || t.readOff < t.minRotated {
+		t.minRotated = t.readOff
+	}
+	t.maxRotated = max(t.maxRotated, t.readOff)
+	t.rotatedSeen++
+}
+
+// lossPerFile is how many bytes each file lost to rotation held at least,
+// by what the files read say (0: nothing can be said). A producer that
+// rotates when the next line would push a file past a fixed size, as
+// microsandbox does, leaves rotated files that differ by less than a line:
+// when every rotated file read is within the longest line read of the
+// others, a file it lost held at least the smallest of them less that line.
+// Otherwise (files rotated by hand, writes of many lines at once, a single
+// file read) the sizes say nothing about the lost ones.
+func (t *track) lossPerFile() int64 {
+	if t.rotatedSeen < 2 || t.maxRotated-t.minRotated > t.maxLine {
+		return 0
+	}
+	return max(t.minRotated-t.maxLine, 0)
+}
+
+// noteLines keeps the longest line among freshly parsed entries, measured
+// between their positions from t.off. A line skipped in between (malformed,
+// or of a source not read) makes the figure larger, which only makes the
+// loss reported more cautious; one carried over from the previous file is
+// not measured.
+func (t *track) noteLines(es []Entry) {
+	prev := t.off
+	for i := range es {
+		o := int64(es[i].Cursor.pos[t.idx].Offset)
+		t.maxLine = max(t.maxLine, o-prev)
+		prev = o
+	}
+}
+
+// missed ends the track: files between the current one (read to its end)
+// and next rotated away unseen. How many is known when the looks could
+// count them; how large, when the files read say (see lossPerFile).
 func (t *track) missed(next *chainFile) error {
-	lost := int64(0)
-	if fs, err := statFile(&next.f); err == nil {
-		lost = fs.size
+	if t.cur != nil {
+		t.sawRotated() // it left the slots: it was rotated
 	}
 	t.done = true
-	t.err = &MissedRotationError{File: t.ch.ft.Name, Offset: uint64(t.off), LostBytes: lost}
+	t.err = &MissedRotationError{File: t.ch.ft.Name, Offset: uint64(t.off), Lost: lossOf(next.lostBefore, t.lossPerFile())}
 	return nil
 }
 
@@ -179,7 +226,7 @@ func (t *track) resumeAfterGap() {
 	t.ch.acceptGap(next)
 	t.err, t.done = nil, false
 	t.cur, t.off, t.readOff, t.base, t.blk, t.ps, t.trunc = next, 0, 0, 0, nil, 0, nil
-	t.pending = append(t.pending, gapEntry(t.ch.ft.Name, t.idx, t.position(), mr.LostBytes))
+	t.pending = append(t.pending, gapEntry(t.ch.ft.Name, t.idx, t.position(), mr.Lost, "the reader fell behind rotation"))
 }
 
 // checkTruncated restarts a file that shrank below what was read: it was
@@ -241,7 +288,9 @@ func (t *track) readChunk() (int, error) {
 	}
 	var next int
 	if from < len(blk) {
+		n0 := len(t.pending)
 		t.pending, next = t.p.parseBlock(blk, t.ps, t.base, t.cur.ino, mtime, t.pending, 1<<62)
+		t.noteLines(t.pending[n0:])
 	} else {
 		next = t.ps
 	}
@@ -282,6 +331,7 @@ func (t *track) skipLong(n int, mtime time.Time) (int, error) {
 	ts.dropped += int64(i)
 	ts.addTail(b[:i])
 	t.readOff += int64(i) + 1
+	t.maxLine = max(t.maxLine, t.readOff-t.off)
 	t.off = t.readOff
 	t.trunc = nil
 	t.blk, t.ps, t.base = nil, 0, t.readOff

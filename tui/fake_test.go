@@ -90,6 +90,9 @@ type fakeStream struct {
 	mu      sync.Mutex
 	closed  bool
 	skipped int64
+	// resumes counts Resume calls; resumeErr is what they return.
+	resumes   int
+	resumeErr error
 }
 
 // waiting counts commands blocked in a fake stream's Next, so the harness
@@ -114,6 +117,19 @@ func (s *fakeStream) Close() error {
 	defer s.mu.Unlock()
 	s.closed = true
 	return nil
+}
+
+func (s *fakeStream) Resume() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.resumes++
+	return s.resumeErr
+}
+
+func (s *fakeStream) resumed() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.resumes
 }
 
 func (s *fakeStream) isClosed() bool {

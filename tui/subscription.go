@@ -123,6 +123,17 @@ func (g *guardedStream) next(ctx context.Context) ([]engine.Entry, int64, error)
 	return entries, g.s.Skipped(), err
 }
 
+// resume goes on past a missed rotation; the stream stopped, so no read is
+// in flight.
+func (g *guardedStream) resume() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return context.Canceled
+	}
+	return g.s.Resume()
+}
+
 func (g *guardedStream) close() {
 	g.mu.Lock()
 	defer g.mu.Unlock()

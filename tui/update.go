@@ -186,7 +186,11 @@ func (m *Model) onDialogAction(a dialog.Action) tea.Cmd {
 	case dialog.ActionRestart:
 		return m.onRestart(a)
 	case dialog.ActionClose:
-		// The frozen buffer stays, to be scrolled.
+		// The frozen buffer stays, to be scrolled; the stream that
+		// stopped lets go of its files.
+		if m.gen != nil {
+			return closeCmd(m.gen.stream)
+		}
 	}
 	return nil
 }
