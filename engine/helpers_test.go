@@ -40,46 +40,69 @@ func execLine(ts time.Time, src string, id int, data string) string {
 // appendFile appends s to dir/name, creating it.
 func appendFile(t testing.TB, dir, name, s string) {
 	t.Helper()
+	if err := appendTo(dir, name, s); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// appendTo is appendFile for goroutines other than the test's, which must
+// not call t.Fatal.
+func appendTo(dir, name, s string) error {
 	f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	defer f.Close()
-	if _, err := f.WriteString(s); err != nil {
-		t.Fatal(err)
+	_, err = f.WriteString(s)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
+	return err
 }
 
 // writeExec appends n stdout records numbered from first ("line N\n").
 func writeExec(t testing.TB, dir string, first, n int) {
 	t.Helper()
+	if err := appendTo(dir, "exec.log", execLines(first, n)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// execLines is n stdout records numbered from first ("line N\n").
+func execLines(first, n int) string {
 	var b strings.Builder
 	for i := first; i < first+n; i++ {
 		b.WriteString(execLine(t0.Add(time.Duration(i)*time.Millisecond), "stdout", 1, fmt.Sprintf("line %d\n", i)))
 	}
-	appendFile(t, dir, "exec.log", b.String())
+	return b.String()
 }
 
 // rotate renames name.3→.4 … name→name.1 and creates an empty name, as the
 // producer does.
 func rotate(t testing.TB, dir, name string) {
 	t.Helper()
+	if err := rotateNames(dir, name); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// rotateNames is rotate for goroutines other than the test's.
+func rotateNames(dir, name string) error {
 	for k := maxRotations - 1; k >= 1; k-- {
 		from := filepath.Join(dir, fmt.Sprintf("%s.%d", name, k))
 		if _, err := os.Stat(from); err == nil {
 			if err := os.Rename(from, filepath.Join(dir, fmt.Sprintf("%s.%d", name, k+1))); err != nil {
-				t.Fatal(err)
+				return err
 			}
 		}
 	}
 	if err := os.Rename(filepath.Join(dir, name), filepath.Join(dir, name+".1")); err != nil {
-		t.Fatal(err)
+		return err
 	}
 	f, err := os.Create(filepath.Join(dir, name))
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	f.Close()
+	return f.Close()
 }
 
 // readAll drains a bounded stream.
