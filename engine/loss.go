@@ -33,6 +33,42 @@ func lossOf(files, perFile int64) Loss {
 	return Loss{Files: files, Bytes: files * max(perFile, 0)}
 }
 
+// rotSeen is what the files read of one chain say about the producer's
+// rotation: how many rotated files were seen whole, the smallest and the
+// largest, and the longest line read.
+type rotSeen struct {
+	files    int
+	min, max int64
+	maxLine  int64
+}
+
+// file counts a rotated file of size bytes.
+func (r *rotSeen) file(size int64) {
+	if r.files == 0 || size < r.min {
+		r.min = size
+	}
+	r.max = max(r.max, size)
+	r.files++
+}
+
+// line counts a line of n bytes.
+func (r *rotSeen) line(n int64) { r.maxLine = max(r.maxLine, n) }
+
+// perFile is how many bytes each file lost to rotation held at least, by
+// what was seen (0: nothing can be said). A producer that rotates when the
+// next line would push a file past a fixed size, as microsandbox does,
+// leaves rotated files that differ by less than a line: when every rotated
+// file seen is within the longest line read of the others, a lost one held
+// at least the smallest of them less that line. Otherwise (files rotated by
+// hand, writes of many lines at once, a single file seen) the sizes say
+// nothing about the lost ones.
+func (r rotSeen) perFile() int64 {
+	if r.files < 2 || r.max-r.min > r.maxLine {
+		return 0
+	}
+	return max(r.min-r.maxLine, 0)
+}
+
 // Known reports whether anything is known about the loss.
 func (l Loss) Known() bool { return l.Files > 0 }
 

@@ -37,12 +37,9 @@ type track struct {
 	done    bool  // nothing more will come (bounded read, Until, error)
 	err     error // terminal error, returned once pending is handed over
 
-	// What the files read say about the producer's rotation (see
-	// lossPerFile): how many rotated files were read to their end, the
-	// smallest and largest, and the longest line read.
-	rotatedSeen            int
-	minRotated, maxRotated int64
-	maxLine                int64
+	// seen is what the files read say about the producer's rotation,
+	// for the Loss of a missed rotation.
+	seen rotSeen
 }
 
 // truncState holds what is kept of an over-long line while the rest of it
@@ -155,28 +152,7 @@ func (t *track) moveTo(succ *chainFile) error {
 
 // sawRotated counts cur, read to its end and rotated, among the rotated
 // files seen.
-func (t *track) sawRotated() {
-	if t.rotatedSeen == 0 || t.readOff < t.minRotated {
-		t.minRotated = t.readOff
-	}
-	t.maxRotated = max(t.maxRotated, t.readOff)
-	t.rotatedSeen++
-}
-
-// lossPerFile is how many bytes each file lost to rotation held at least,
-// by what the files read say (0: nothing can be said). A producer that
-// rotates when the next line would push a file past a fixed size, as
-// microsandbox does, leaves rotated files that differ by less than a line:
-// when every rotated file read is within the longest line read of the
-// others, a file it lost held at least the smallest of them less that line.
-// Otherwise (files rotated by hand, writes of many lines at once, a single
-// file read) the sizes say nothing about the lost ones.
-func (t *track) lossPerFile() int64 {
-	if t.rotatedSeen < 2 || t.maxRotated-t.minRotated > t.maxLine {
-		return 0
-	}
-	return max(t.minRotated-t.maxLine, 0)
-}
+func (t *track) sawRotated() { t.seen.file(t.readOff) }
 
 // noteLines keeps the longest line among freshly parsed entries, measured
 // between their positions from t.off. A line skipped in between (malformed,
@@ -187,20 +163,20 @@ func (t *track) noteLines(es []Entry) {
 	prev := t.off
 	for i := range es {
 		o := int64(es[i].Cursor.pos[t.idx].Offset)
-		t.maxLine = max(t.maxLine, o-prev)
+		t.seen.line(o - prev)
 		prev = o
 	}
 }
 
 // missed ends the track: files between the current one (read to its end)
 // and next rotated away unseen. How many is known when the looks could
-// count them; how large, when the files read say (see lossPerFile).
+// count them; how large, when the files read say (see rotSeen).
 func (t *track) missed(next *chainFile) error {
 	if t.cur != nil {
 		t.sawRotated() // it left the slots: it was rotated
 	}
 	t.done = true
-	t.err = &MissedRotationError{File: t.ch.ft.Name, Offset: uint64(t.off), Lost: lossOf(next.lostBefore, t.lossPerFile())}
+	t.err = &MissedRotationError{File: t.ch.ft.Name, Offset: uint64(t.off), Lost: lossOf(next.lostBefore, t.seen.perFile())}
 	return nil
 }
 
@@ -331,7 +307,7 @@ func (t *track) skipLong(n int, mtime time.Time) (int, error) {
 	ts.dropped += int64(i)
 	ts.addTail(b[:i])
 	t.readOff += int64(i) + 1
-	t.maxLine = max(t.maxLine, t.readOff-t.off)
+	t.seen.line(t.readOff - t.off)
 	t.off = t.readOff
 	t.trunc = nil
 	t.blk, t.ps, t.base = nil, 0, t.readOff

@@ -346,7 +346,7 @@ func TestMissedRotationResumeGoesOnWithTheSameStream(t *testing.T) {
 	h.fail(0, &engine.MissedRotationError{File: "exec.log", Offset: 4096, Lost: lost, Last: first[9].Cursor})
 	s := h.screenText()
 	mustContain(t, s, "Fell behind log rotation")
-	mustContain(t, s, "MiB (2 files rotated away unread) lost")
+	mustContain(t, s, "MiB (2 files rotated away unread).")
 	mustContain(t, s, "ERROR")
 	stream := h.b.stream(t, 0)
 	if stream.isClosed() {
@@ -400,6 +400,20 @@ func TestMissedRotationResumeFallsBackToANewGeneration(t *testing.T) {
 	mustContain(t, s, "gap data lost in exec.log")
 	mustContain(t, s, "line 11")
 	mustContain(t, s, "● LIVE")
+}
+
+// TestClosingTheHelpKeepsTheStream: the help closes the way the
+// missed-rotation dialog's Close does; a live stream must go on.
+func TestClosingTheHelpKeepsTheStream(t *testing.T) {
+	h := newHarness(t, Config{}, &fakeBackend{})
+	h.send(0, outLines(0, 3)...)
+	h.key("?")
+	h.key("esc")
+	if h.m.overlay.Active() || h.b.stream(t, 0).isClosed() {
+		t.Fatalf("after the help: dialog open=%v, stream closed=%v", h.m.overlay.Active(), h.b.stream(t, 0).isClosed())
+	}
+	h.send(0, outLines(3, 1)...)
+	mustContain(t, h.screenText(), "line 3")
 }
 
 // TestMissedRotationOtherChoicesCloseTheStoppedStream: jump to now, reload

@@ -178,6 +178,7 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 		m.streamErr = "missed rotation: log data was lost"
 		m.overlay.Open(dialog.NewRotation(missed, m.rotationKeys, m.dialogStyles))
 		// Kept open for Resume, which goes on with the files it holds.
+		m.gen.stopped = true
 		return nil
 	case errors.Is(msg.err, context.Canceled):
 		// The program is quitting.
@@ -215,7 +216,8 @@ func (m *Model) onRestart(a dialog.ActionRestart) tea.Cmd {
 		// dialog said was lost; a new one from the last good cursor could
 		// only start at the oldest file still on disk, losing more, and
 		// could not know how much.
-		if g := m.gen; g != nil && g.stream != nil && g.stream.resume() == nil {
+		if g := m.gen; g != nil && g.stopped && g.stream.resume() == nil {
+			g.stopped = false
 			m.state, m.streamErr = stateLive, ""
 			return nextCmd(g, 0)
 		}

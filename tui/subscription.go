@@ -79,6 +79,9 @@ type generation struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	stream *guardedStream // nil until opened
+	// stopped is set while the stream is stopped at a missed rotation:
+	// kept open, with no read pending, for the dialog's Resume.
+	stopped bool
 }
 
 // stopWait bounds how long quitting waits for the stream to close: the

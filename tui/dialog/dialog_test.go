@@ -55,7 +55,7 @@ func checkScreen(t *testing.T, s string, w, h int) {
 
 func TestRotationMessage(t *testing.T) {
 	got := newRotation().Message()
-	want := "sandtail fell behind log rotation: exec.log rotated past its last kept file (exec.log.4) before it could be read; at least 190 KiB (3 files rotated away unread) lost."
+	want := "sandtail fell behind log rotation: exec.log rotated past its last kept file (exec.log.4) before it could be read; lost at least 190 KiB (3 files rotated away unread)."
 	if got != want {
 		t.Fatalf("message:\n got %q\nwant %q", got, want)
 	}
@@ -65,7 +65,7 @@ func TestRotationMessage(t *testing.T) {
 		t.Fatalf("unknown-loss message: %q", unknown.Message())
 	}
 	nameless := NewRotation(&engine.MissedRotationError{Lost: engine.Loss{Files: 1, Bytes: 5 << 20}}, keymap.DefaultRotation(), noColor())
-	if got := nameless.Message(); strings.Contains(got, ".4") || !strings.Contains(got, "a log file") || !strings.Contains(got, "at least 5 MiB (1 file rotated away unread) lost") {
+	if got := nameless.Message(); strings.Contains(got, ".4") || !strings.Contains(got, "a log file") || !strings.Contains(got, "lost at least 5 MiB (1 file rotated away unread)") {
 		t.Fatalf("message without a file name: %q", got)
 	}
 }

@@ -121,7 +121,7 @@ func (r *Rotation) HandleMsg(msg tea.Msg) Action {
 func (r *Rotation) Message() string {
 	lost := "how much was lost is not known"
 	if r.err.Lost.Known() {
-		lost = r.err.Lost.String() + " lost"
+		lost = "lost " + r.err.Lost.String()
 	}
 	file := sanitize.Plain(r.err.File)
 	if file == "" {
