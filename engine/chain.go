@@ -301,6 +301,7 @@ func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err erro
 	}
 	top := len(obs) - 1
 	gap, lost := false, int64(0)
+	var floor genID // when known, files numbered up to it were read already
 	if len(c.files) == 0 && c.scanned && c.ft.Rotates && obs[top] != 0 {
 		// Nothing was held and the chain is already full: files may have
 		// come and gone since the last look.
@@ -333,8 +334,9 @@ func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err erro
 			// older and was read already.
 			return false, false, nil
 		} else if c.ft.Rotates {
+			floor = c.files[n-1].gen
 			var between int64
-			between, gap = c.after(c.files[n-1].gen, obs, gens[:w.n], numbered)
+			between, gap = c.after(floor, obs, gens[:w.n], numbered)
 			if gap && between > 0 {
 				lost = between
 			}
@@ -346,7 +348,7 @@ func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err erro
 		}
 	}
 	for k := top; k >= 0; k-- {
-		if obs[k] == 0 || c.holds(obs[k]) {
+		if obs[k] == 0 || c.holds(obs[k]) || readBefore(gens[k], floor) {
 			continue
 		}
 		if len(c.files) >= maxHeldFiles {
@@ -443,8 +445,8 @@ func (c *chain) reserve() {
 }
 
 // after says how many files were created between the newest held file
-// (whose number is newest) and the oldest file of a walk that is not held,
-// and whether that may be any at all (gap). With both numbers known, none
+// (whose number is newest) and the oldest new file of a walk (not held,
+// not read before), and whether that may be any at all (gap). With both numbers known, none
 // means nothing came between them, however many rotations went by; without
 // them a gap is assumed, of an unknown number of files (0). gens are the
 // walk's numbers when numbered.
@@ -453,7 +455,7 @@ func (c *chain) after(newest genID, obs []uint64, gens []genID, numbered bool) (
 		return 0, true
 	}
 	for k := len(obs) - 1; k >= 0; k-- {
-		if obs[k] == 0 || c.holds(obs[k]) {
+		if obs[k] == 0 || c.holds(obs[k]) || readBefore(gens[k], newest) {
 			continue
 		}
 		g := gens[k]
@@ -463,7 +465,15 @@ func (c *chain) after(newest genID, obs []uint64, gens []genID, numbered bool) (
 		between = g.n - newest.n - 1
 		return between, between != 0
 	}
-	return 0, true
+	return 0, false // nothing new
+}
+
+// readBefore reports whether the file numbered g was created no later than
+// the newest held file, numbered newest: then it was read already, and a
+// walk finds it in a slot only because files were removed (the live
+// exec.log deleted and made again, say), not because it is new.
+func readBefore(g, newest genID) bool {
+	return g.known() && newest.known() && g.epoch == newest.epoch && g.n <= newest.n
 }
 
 // createdNoneSince reports whether, by the counts m taken after a walk, no

@@ -119,3 +119,33 @@ func TestRemovalWithRotatedFilesIsNotAMiss(t *testing.T) {
 		})
 	}
 }
+
+// TestLiveFileRemovedAndMadeAgainIsNotAMiss: exec.log is deleted and a new
+// one written while exec.log.1 and .2, read already, stay. The new file
+// follows the deleted one: nothing is lost, nothing read twice.
+func TestLiveFileRemovedAndMadeAgainIsNotAMiss(t *testing.T) {
+	for _, holder := range []bool{false, true} {
+		t.Run(fmt.Sprintf("holder=%v", holder), func(t *testing.T) {
+			dir := logDir(t)
+			for k := range 3 {
+				writeExec(t, dir, 10*k, 10)
+				if k < 2 {
+					rotate(t, dir, "exec.log")
+				}
+			}
+			s := mustOpen(t, dir, Options{Follow: true, Holder: holder})
+			if holder {
+				waitRemote(t, s, true)
+			}
+			wantSeq(t, lineNumbers(t, readN(t, s, 30, 5*time.Second)), 0, 30)
+			if err := os.Remove(filepath.Join(dir, "exec.log")); err != nil {
+				t.Fatal(err)
+			}
+			if !holder {
+				s.w.look()
+			}
+			writeExec(t, dir, 30, 10)
+			wantSeq(t, lineNumbers(t, readN(t, s, 10, 5*time.Second)), 30, 10)
+		})
+	}
+}
