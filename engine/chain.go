@@ -336,7 +336,7 @@ func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err erro
 		} else if c.ft.Rotates {
 			floor = c.files[n-1].gen
 			var between int64
-			between, gap = c.after(floor, obs, gens[:w.n], numbered)
+			between, gap = c.createdBetween(floor, obs, gens[:w.n], numbered)
 			if gap && between > 0 {
 				lost = between
 			}
@@ -444,13 +444,13 @@ func (c *chain) reserve() {
 	}
 }
 
-// after says how many files were created between the newest held file
-// (whose number is newest) and the oldest new file of a walk (not held,
-// not read before), and whether that may be any at all (gap). With both numbers known, none
-// means nothing came between them, however many rotations went by; without
-// them a gap is assumed, of an unknown number of files (0). gens are the
-// walk's numbers when numbered.
-func (c *chain) after(newest genID, obs []uint64, gens []genID, numbered bool) (between int64, gap bool) {
+// createdBetween says how many files were created between the newest held
+// file (whose number is newest) and the oldest new file of a walk (not
+// held, not read before), and whether that may be any at all (gap). With
+// both numbers known, none means nothing came between them, however many
+// rotations went by; without them a gap is assumed, of an unknown number
+// of files (0). gens are the walk's numbers when numbered.
+func (c *chain) createdBetween(newest genID, obs []uint64, gens []genID, numbered bool) (between int64, gap bool) {
 	if !newest.known() || !numbered {
 		return 0, true
 	}
