@@ -124,6 +124,11 @@ func TestMissedRotationExit3(t *testing.T) {
 		l, _ := r.next(liveTimeout)
 		last = parseJSONLine(t, l)
 	}
+	waitHolderLooked(t, r.cmd.Process.Pid, dir, func() {
+		if err := sb.Rotate("exec.log"); err != nil {
+			t.Fatal(err)
+		}
+	})
 	// Suspend the follower, and the holder process it started, while
 	// exec.log rotates six times (as Ctrl-Z stops the whole process group):
 	// the file it was reading goes past exec.log.4 before either can look
@@ -175,6 +180,36 @@ func TestMissedRotationExit3(t *testing.T) {
 	}
 	if !strings.Contains(res.stdout, `"mark":"gap"`) || !strings.Contains(res.stderr, "gap") {
 		t.Errorf("resume does not mark the gap: stdout %q stderr %q", res.stdout, res.stderr)
+	}
+}
+
+// waitHolderLooked waits until the holder process of the follower pid is
+// in charge of dir and has looked at it: until then the files it was
+// handed have no creation numbers, and what a missed rotation lost could
+// not be counted. It calls rotate twice (exec.log must rotate), waiting
+// each time for the holder to hold the new exec.log: the second did not
+// exist when the first was handed to the holder, so only a look of its
+// own can have opened it.
+func waitHolderLooked(t *testing.T, pid int, dir string, rotate func()) {
+	t.Helper()
+	for range 2 {
+		rotate()
+		fi, err := os.Stat(filepath.Join(dir, "exec.log"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ino := fi.Sys().(*syscall.Stat_t).Ino
+		waitFor(t, liveTimeout, "the holder to open the new exec.log", func() bool {
+			for _, kid := range childrenOf(pid) {
+				fds, _ := filepath.Glob(fmt.Sprintf("/proc/%d/fd/*", kid))
+				for _, fd := range fds {
+					if fi, err := os.Stat(fd); err == nil && fi.Sys().(*syscall.Stat_t).Ino == ino {
+						return true
+					}
+				}
+			}
+			return false
+		})
 	}
 }
 

@@ -44,16 +44,19 @@ func TestMissedRotationReportsALowerBound(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sb.Close()
-	for i := range 3 {
+	rotateFull := func(i int) {
 		fillRotating(t, sb, fmt.Sprintf("before-%d", i), limit)
-		if i < 2 {
-			if err := sb.Rotate(sim.ExecLog); err != nil {
-				t.Fatal(err)
-			}
+		if err := sb.Rotate(sim.ExecLog); err != nil {
+			t.Fatal(err)
 		}
 	}
-	mustExec(t, sb, 0)
+	rotateFull(0)
 	r := start(t, nil, "--dir", dir, "--follow")
+	// Two more rotations at the same size, the holder looking.
+	i := 1
+	waitHolderLooked(t, r.cmd.Process.Pid, dir, func() { rotateFull(i); i++ })
+	fillRotating(t, sb, "before-3", limit)
+	mustExec(t, sb, 0)
 	for {
 		l, ok := r.next(liveTimeout)
 		if !ok {

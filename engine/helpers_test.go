@@ -207,6 +207,25 @@ func waitRemote(t testing.TB, s *Stream, want bool) {
 	}
 }
 
+// rotateSeen rotates exec.log and waits until the stream's exec.log chain
+// has taken in the new live file. With a holder in charge (waitRemote), a
+// file made after the hand-over can only come from a look of its own: from
+// then on the files it holds have creation numbers, and what a later miss
+// lost can be counted.
+func rotateSeen(t testing.TB, s *Stream, dir string) {
+	t.Helper()
+	c := s.chains[0]
+	n := c.changeCount()
+	rotate(t, dir, "exec.log")
+	deadline := time.Now().Add(10 * time.Second)
+	for c.changeCount() == n {
+		if time.Now().After(deadline) {
+			t.Fatal("the new exec.log was never taken in")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // rotatePastRetention rotates exec.log six times, more than retention (the
 // file the reader was on goes past exec.log.4), writing ten lines from line
 // n after each; it returns the next line number.

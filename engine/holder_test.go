@@ -78,14 +78,17 @@ func TestHolderDeathFallsBackToTheWatcher(t *testing.T) {
 // by reports the gap, as the watcher would.
 func TestHolderStoppedMissReported(t *testing.T) {
 	dir := logDir(t)
-	writeExec(t, dir, 0, 10)
+	appendFile(t, dir, "exec.log", "")
 	s := mustOpen(t, dir, Options{Follow: true, Holder: true})
 	waitRemote(t, s, true)
+	rotateSeen(t, s, dir) // the holder has looked: it counts what is lost
+	writeExec(t, dir, 0, 10)
 	wantSeq(t, lineNumbers(t, readN(t, s, 10, 5*time.Second)), 0, 10)
 	pid := s.h.cmd.Process.Pid
 	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
+	waitStopped(t, pid)
 	rotatePastRetention(t, dir, 10)
 	if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
 		t.Fatal(err)

@@ -74,16 +74,15 @@ func TestMissedRotationLossIsALowerBound(t *testing.T) {
 					n += 1 + i%3*50
 				}
 			}
-			for i := range 3 {
-				fill(i)
-				if i < 2 {
-					rotate(t, dir, "exec.log")
-				}
-			}
+			fill(0)
+			rotate(t, dir, "exec.log")
+			fill(1)
 			s := mustOpen(t, dir, Options{Follow: true, Holder: tc.holder})
 			if tc.holder {
 				waitRemote(t, s, true)
 			}
+			rotateSeen(t, s, dir)
+			fill(2)
 			wantSeq(t, lineNumbers(t, readN(t, s, n, 10*time.Second)), 0, n)
 			cont := stopLooks(t, s)
 			// The file being read goes, then 13 more are created; the

@@ -7,7 +7,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"sandtail/engine/sim"
 )
@@ -28,6 +30,47 @@ func fillExec(t *testing.T, sb *sim.Sandbox, tag string, limit int64) int64 {
 		}
 		write(t, sb, "stdout", 1, "%s-%d %s\n", tag, i, strings.Repeat("x", i%5*40))
 	}
+}
+
+// waitHolderLooked waits until sandtail's holder process (a child of pid)
+// is in charge of the directory and has looked at it: until then the
+// files it was handed have no creation numbers, and a removal or a missed
+// rotation in that moment could not be told apart or counted. It rotates
+// runtime.log twice, waiting each time for the holder to hold the new
+// file: the second one did not exist when the first was handed to the
+// holder, so only a look of its own can have opened it.
+func waitHolderLooked(t *testing.T, sb *sim.Sandbox, pid int) {
+	t.Helper()
+	for range 2 {
+		if err := sb.Rotate(sim.RuntimeLog); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Stat(filepath.Join(sb.Dir(), sim.RuntimeLog))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ino := fi.Sys().(*syscall.Stat_t).Ino
+		deadline := time.Now().Add(waitLimit)
+		for !childHolds(pid, ino) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the holder process never opened the new runtime.log")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+}
+
+// childHolds reports whether a child of pid has the file with inode ino open.
+func childHolds(pid int, ino uint64) bool {
+	for _, kid := range childrenOf(pid) {
+		fds, _ := filepath.Glob(fmt.Sprintf("/proc/%d/fd/*", kid))
+		for _, fd := range fds {
+			if fi, err := os.Stat(fd); err == nil && fi.Sys().(*syscall.Stat_t).Ino == ino {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // boxText is the text inside the dialog's frame, its rows joined by
@@ -64,8 +107,10 @@ func TestFellBehindSaysWhatWasLost(t *testing.T) {
 	write(t, sb, "stdout", 1, "seen-last\n")
 	p.run(fmt.Sprintf("%s --home %s lossy", quote(binary), quote(p.home)))
 	p.waitText("seen-last")
+	pid := p.sandtailPID()
+	waitHolderLooked(t, sb, pid)
 
-	procs := p.stop(p.sandtailPID())
+	procs := p.stop(pid)
 	if len(procs) < 2 {
 		t.Fatal("sandtail started no holder process")
 	}
