@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -123,25 +124,16 @@ func TestMissedRotationExit3(t *testing.T) {
 		l, _ := r.next(liveTimeout)
 		last = parseJSONLine(t, l)
 	}
+	waitHolderLooked(t, r.cmd.Process.Pid, dir, func() {
+		if err := sb.Rotate("exec.log"); err != nil {
+			t.Fatal(err)
+		}
+	})
 	// Suspend the follower, and the holder process it started, while
 	// exec.log rotates six times (as Ctrl-Z stops the whole process group):
 	// the file it was reading goes past exec.log.4 before either can look
 	// at the directory.
-	pid := r.cmd.Process.Pid
-	var holder []int
-	waitFor(t, liveTimeout, "the holder process to start", func() bool { holder = childrenOf(pid); return len(holder) > 0 })
-	procs := append([]int{pid}, holder...)
-	signalAll(t, procs, syscall.SIGSTOP)
-	// SIGSTOP is delivered asynchronously: rotate only once the processes
-	// are really stopped, or a watcher may still see every rotation.
-	waitFor(t, liveTimeout, "the follower to stop", func() bool {
-		for _, p := range procs {
-			if procState(p) != 'T' {
-				return false
-			}
-		}
-		return true
-	})
+	procs := stopFollower(t, r.cmd.Process.Pid)
 	for i := 4; i <= 10; i++ {
 		mustExec(t, sb, i)
 		if i < 10 {
@@ -150,7 +142,7 @@ func TestMissedRotationExit3(t *testing.T) {
 			}
 		}
 	}
-	signalAll(t, procs, syscall.SIGCONT)
+	contAll(t, procs)
 	rest, code := r.wait(liveTimeout)
 	if len(rest) > 0 {
 		last = parseJSONLine(t, rest[len(rest)-1])
@@ -163,6 +155,11 @@ func TestMissedRotationExit3(t *testing.T) {
 	m := regexp.MustCompile(`last good cursor: (\S+)`).FindStringSubmatch(stderr)
 	if m == nil || !strings.Contains(stderr, "fell behind log rotation") {
 		t.Fatalf("stderr does not explain the missed rotation with a cursor: %q", stderr)
+	}
+	// The file with line 5 went unseen; files rotated by hand at sizes
+	// that say nothing of its size.
+	if !strings.Contains(stderr, "lost 1 file rotated away unread, of unknown size") {
+		t.Errorf("stderr does not say what was lost: %q", stderr)
 	}
 	if m[1] != last.Cursor {
 		t.Fatalf("last good cursor %s, want the last printed entry's %s", m[1], last.Cursor)
@@ -186,7 +183,86 @@ func TestMissedRotationExit3(t *testing.T) {
 	}
 }
 
-// procState is a process's state letter from /proc (R, S, T, …), or 0.
+// waitHolderLooked waits until the holder process of the follower pid is
+// in charge of dir and has looked at it: until then the files it was
+// handed have no creation numbers, and what a missed rotation lost could
+// not be counted. It calls rotate twice (exec.log must rotate), waiting
+// each time for the holder to hold the new exec.log: the second did not
+// exist when the first was handed to the holder, so only a look of its
+// own can have opened it.
+func waitHolderLooked(t *testing.T, pid int, dir string, rotate func()) {
+	t.Helper()
+	for range 2 {
+		rotate()
+		fi, err := os.Stat(filepath.Join(dir, "exec.log"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ino := fi.Sys().(*syscall.Stat_t).Ino
+		waitFor(t, liveTimeout, "the holder to open the new exec.log", func() bool {
+			for _, kid := range childrenOf(pid) {
+				fds, _ := filepath.Glob(fmt.Sprintf("/proc/%d/fd/*", kid))
+				for _, fd := range fds {
+					if fi, err := os.Stat(fd); err == nil && fi.Sys().(*syscall.Stat_t).Ino == ino {
+						return true
+					}
+				}
+			}
+			return false
+		})
+	}
+}
+
+// stopFollower suspends a follower and the holder process it started, as
+// Ctrl-Z stops a process group, once the holder is there, and waits until
+// every thread of both is stopped: kill returns before a thread running on
+// another processor has noticed, and such a thread could still look at a
+// rotation meant to go unseen. It returns the processes, for contAll.
+func stopFollower(t *testing.T, pid int) []int {
+	t.Helper()
+	var holder []int
+	waitFor(t, liveTimeout, "the holder process to start", func() bool { holder = childrenOf(pid); return len(holder) > 0 })
+	procs := append([]int{pid}, holder...)
+	signalAll(t, procs, syscall.SIGSTOP)
+	waitFor(t, liveTimeout, "the follower and its holder to stop", func() bool {
+		for _, p := range procs {
+			if !threadsStopped(p) {
+				return false
+			}
+		}
+		return true
+	})
+	return procs
+}
+
+// contAll resumes processes stopFollower stopped, the holder first: a
+// follower resumed first may end at once (a missed rotation) and kill its
+// still stopped holder, and a process that is gone is not an error here.
+func contAll(t *testing.T, procs []int) {
+	t.Helper()
+	for i := len(procs) - 1; i >= 0; i-- {
+		if err := syscall.Kill(procs[i], syscall.SIGCONT); err != nil && !errors.Is(err, syscall.ESRCH) {
+			t.Fatalf("SIGCONT to %d: %v", procs[i], err)
+		}
+	}
+}
+
+// threadsStopped reports whether every thread of pid is stopped (state T).
+func threadsStopped(pid int) bool {
+	stats, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/stat", pid))
+	if len(stats) == 0 {
+		return false
+	}
+	for _, f := range stats {
+		b, err := os.ReadFile(f)
+		i := bytes.LastIndexByte(b, ')')
+		if err != nil || i < 0 || i+2 >= len(b) || (b[i+2] != 'T' && b[i+2] != 't') {
+			return false
+		}
+	}
+	return true
+}
+
 // A follower that is suspended while its holder process runs loses
 // nothing: the holder keeps every file open as it appears, and the
 // follower reads them all when it wakes.
@@ -272,6 +348,7 @@ func signalAll(t *testing.T, pids []int, sig syscall.Signal) {
 	}
 }
 
+// procState is a process's state letter from /proc (R, S, T, …), or 0.
 func procState(pid int) byte {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {

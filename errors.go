@@ -11,7 +11,6 @@ import (
 	"sandtail/engine"
 	"sandtail/lookup"
 	"sandtail/printmode"
-	"sandtail/text/human"
 )
 
 // cursorError is a --from cursor that does not parse or does not fit the logs.
@@ -64,11 +63,12 @@ func explain(err error) (int, string) {
 // missedMessage explains a missed rotation and how to continue.
 func missedMessage(mr *engine.MissedRotationError, last engine.Cursor, resume string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "sandtail: fell behind log rotation: %s was rotated past its last kept file (%s.4) before sandtail could read all of it (it had reached offset %d of the file it was reading), so part of the log is gone",
-		mr.File, mr.File, mr.Offset)
-	if mr.LostBytes > 0 {
-		fmt.Fprintf(&b, " (about %s lost)", human.Bytes(mr.LostBytes))
+	lost := "how much is not known"
+	if mr.Lost.Known() {
+		lost = "lost " + mr.Lost.String()
 	}
+	fmt.Fprintf(&b, "sandtail: fell behind log rotation: %s files were rotated past the last kept one (%s.4) before sandtail could open them, so part of the log is gone: %s",
+		mr.File, mr.File, lost)
 	b.WriteString(".\nThis happens when sandtail cannot read for a while (suspended, machine asleep) during heavy output.\n")
 	if !last.IsZero() {
 		fmt.Fprintf(&b, "last good cursor: %s\n", last)
@@ -77,4 +77,12 @@ func missedMessage(mr *engine.MissedRotationError, last engine.Cursor, resume st
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// wrapOpen marks cursor errors from the engine as such.
+func wrapOpen(err error) error {
+	if errors.Is(err, engine.ErrInvalidCursor) {
+		return &cursorError{err: err}
+	}
+	return err
 }

@@ -244,27 +244,30 @@ func readSources(o *options) engine.Sources {
 }
 
 // checkCursor makes sure the --from cursor fits the logs before anything is
-// shown, so a bad one exits 1 even in the viewer. A cursor whose file has
-// rotated out of retention still resumes, at the oldest data kept, with the
-// gap marked: that is what the command printed after a missed rotation
-// needs. (The engine cannot tell that case from a cursor of another sandbox
-// whose inode is nowhere here; the notice names both.)
+// shown, so a bad one exits 1 even in the viewer. Only a position whose
+// file is in no rotation slot any more resumes, at the oldest data kept,
+// with the gap marked: that is what the command printed after a missed
+// rotation needs. (The engine cannot tell that case from a cursor of
+// another sandbox whose inode is nowhere here; the notice names both.) A
+// position whose file is still there but whose offset is mid-line or past
+// its end is refused.
 func checkCursor(ctx context.Context, dir string, o *options, stderr io.Writer) error {
 	opts := engine.Options{Sources: readSources(o), Start: engine.FromCursor(o.from)}
 	s, err := engine.Open(ctx, dir, opts)
 	if err == nil {
 		return s.Close()
 	}
-	if !errors.Is(err, engine.ErrInvalidCursor) {
-		return err
+	var ic *engine.InvalidCursorError
+	if !errors.As(err, &ic) || !ic.NotOnDisk {
+		return wrapOpen(err)
 	}
 	opts.Start = engine.ResumeLenient(o.from)
-	s, lerr := engine.Open(ctx, dir, opts)
-	if lerr != nil {
-		return &cursorError{err: err}
+	s, err = engine.Open(ctx, dir, opts)
+	if err != nil {
+		return wrapOpen(err)
 	}
 	o.lenient = true
-	sanitize.WriteMessage(stderr, "sandtail: the --from cursor points into a log file that is no longer on disk (it rotated out of retention, or the cursor is from another sandbox); continuing with the oldest data kept")
+	sanitize.WriteMessage(stderr, "sandtail: the --from cursor's "+ic.File+" position is in a file that is no longer on disk (it rotated out of retention, or the cursor is from another sandbox); continuing with the oldest "+ic.File+" kept, the gap marked")
 	return s.Close()
 }
 

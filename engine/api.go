@@ -87,7 +87,7 @@ const (
 	StartBeginning StartKind = iota // oldest rotated file first
 	StartSince                      // skip entries with t < Since
 	StartCursor                     // exactly after a cursor (strict)
-	StartLenient                    // after a cursor; a rotated-away file resumes at its oldest retained rotation, with a MarkGap entry
+	StartLenient                    // after a cursor; a file in no rotation slot resumes at its oldest retained rotation, with a MarkGap entry
 	StartEnd                        // the current end of every file: only what is written from now on
 )
 
@@ -157,6 +157,12 @@ var (
 type InvalidCursorError struct {
 	File   string // file type, empty when the cursor could not be parsed at all
 	Reason string
+	// NotOnDisk is set when the position's file is in no slot of its
+	// chain: it rotated out of retention, or the cursor belongs to another
+	// sandbox (the two look the same). Only then may ResumeLenient go on,
+	// at the oldest file kept; a file that is there with an offset that
+	// cannot be a position in it is refused by ResumeLenient too.
+	NotOnDisk bool
 }
 
 func (e *InvalidCursorError) Error() string {
@@ -174,8 +180,9 @@ func (e *InvalidCursorError) Is(target error) bool { return target == ErrInvalid
 type MissedRotationError struct {
 	File   string // file type
 	Offset uint64 // offset reached in the lost file
-	// LostBytes estimates how much was lost, as far as known (0 if unknown).
-	LostBytes int64
+	// Lost is what is known of how much was lost: the files that rotated
+	// away unread and a lower bound of their size, or nothing.
+	Lost Loss
 	// Last is the cursor after the last entry handed over: resume from it
 	// with ResumeLenient.
 	Last Cursor

@@ -40,6 +40,9 @@ type chainFile struct {
 	// gapBefore is set when the file before it in the chain may have
 	// rotated away unseen: data between the two may be lost.
 	gapBefore bool
+	// lostBefore, with gapBefore, counts the files created between the
+	// file before it and it, all rotated away unseen; 0 when not known.
+	lostBefore int64
 	// gen is its creation number, when a look could tell it exactly.
 	gen genID
 	// opened is the slot it was first opened in (see chain.openedAt).
@@ -292,7 +295,7 @@ func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err erro
 	}
 	w := c.stableObserve(pre)
 	obs := w.ino[:w.n]
-	gens, numbered := c.gensOf(before, w)
+	gens, numbered, after := c.gensOf(before, w)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -304,7 +307,8 @@ func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err erro
 		return false, true, nil
 	}
 	top := len(obs) - 1
-	gap := false
+	gap, lost := false, int64(0)
+	var floor genID // when known, files numbered up to it were read already
 	if len(c.files) == 0 && c.scanned && c.ft.Rotates && obs[top] != 0 {
 		// Nothing was held and the chain is already full: files may have
 		// come and gone since the last look.
@@ -330,8 +334,19 @@ func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err erro
 		}
 		if newest >= 0 {
 			top = newest - 1
+		} else if c.ft.Rotates && createdNoneSince(after, c.files[n-1].gen) {
+			// The newest held file left the slots without any file
+			// created after it: it was deleted, not rotated (the
+			// directory being removed, say). What the walk found is
+			// older and was read already.
+			return false, false, nil
 		} else if c.ft.Rotates {
-			gap = !c.follows(c.files[n-1].gen, obs, gens[:w.n], numbered)
+			floor = c.files[n-1].gen
+			var between int64
+			between, gap = c.createdBetween(floor, obs, gens[:w.n], numbered)
+			if gap && between > 0 {
+				lost = between
+			}
 			if gap && !numbered && before.epoch != 0 && !last {
 				// The names changed during the walk: look again for a
 				// view that can be numbered before assuming the worst.
@@ -340,7 +355,7 @@ func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err erro
 		}
 	}
 	for k := top; k >= 0; k-- {
-		if obs[k] == 0 || c.holds(obs[k]) {
+		if obs[k] == 0 || c.holds(obs[k]) || readBefore(gens[k], floor) {
 			continue
 		}
 		if len(c.files) >= maxHeldFiles {
@@ -368,13 +383,13 @@ func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err erro
 		c.openedAt[opened].Add(1)
 		cf := c.newFile()
 		cf.f = fileHandle{fd: fd, name: c.paths[k]}
-		cf.ino, cf.slot, cf.opened, cf.gapBefore = obs[k], k, opened, gap
+		cf.ino, cf.slot, cf.opened, cf.gapBefore, cf.lostBefore = obs[k], k, opened, gap, lost
 		if numbered {
 			cf.gen = gens[k]
 		}
 		c.files = append(c.files, cf)
 		c.changes++
-		gap = false
+		gap, lost = false, 0
 		added = true
 	}
 	return added, false, nil
@@ -431,22 +446,42 @@ func (c *chain) reserve() {
 	}
 }
 
-// follows reports whether the oldest file of a walk that is not held was
-// created right after the newest held file (whose number is newest): then
-// nothing came between them, however many rotations went by. gens are the
-// walk's numbers when numbered.
-func (c *chain) follows(newest genID, obs []uint64, gens []genID, numbered bool) bool {
+// createdBetween says how many files were created between the newest held
+// file (whose number is newest) and the oldest new file of a walk (not
+// held, not read before), and whether that may be any at all (gap). With
+// both numbers known, none means nothing came between them, however many
+// rotations went by; without them a gap is assumed, of an unknown number
+// of files (0). gens are the walk's numbers when numbered.
+func (c *chain) createdBetween(newest genID, obs []uint64, gens []genID, numbered bool) (between int64, gap bool) {
 	if !newest.known() || !numbered {
-		return false
+		return 0, true
 	}
 	for k := len(obs) - 1; k >= 0; k-- {
-		if obs[k] == 0 || c.holds(obs[k]) {
+		if obs[k] == 0 || c.holds(obs[k]) || readBefore(gens[k], newest) {
 			continue
 		}
 		g := gens[k]
-		return g.epoch == newest.epoch && g.n == newest.n+1
+		if g.epoch != newest.epoch {
+			return 0, true
+		}
+		between = g.n - newest.n - 1
+		return between, between != 0
 	}
-	return false
+	return 0, false // nothing new
+}
+
+// readBefore reports whether the file numbered g was created no later than
+// the newest held file, numbered newest: then it was read already, and a
+// walk finds it in a slot only because files were removed (the live
+// exec.log deleted and made again, say), not because it is new.
+func readBefore(g, newest genID) bool {
+	return g.known() && newest.known() && g.epoch == newest.epoch && g.n <= newest.n
+}
+
+// createdNoneSince reports whether, by the counts m taken after a walk, no
+// file was created under the live name after the file numbered g.
+func createdNoneSince(m genMark, g genID) bool {
+	return g.known() && m.epoch == g.epoch && m.creates == g.n
 }
 
 func (c *chain) holds(ino uint64) bool {

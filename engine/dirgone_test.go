@@ -3,8 +3,10 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -63,5 +65,87 @@ func TestFollowEndsWhenDirectoryReplaced(t *testing.T) {
 	wantSeq(t, lineNumbers(t, got), 0, 4)
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("got %v, want the removal of %s", err, dir)
+	}
+}
+
+// TestRemovalWithRotatedFilesIsNotAMiss removes a sandbox's directory the
+// way rm -rf may: the live exec.log first, while exec.log.1 and .2 (read
+// already) are still there when the directory is looked at. Nothing was
+// lost: the follow must end with the removal, not a missed rotation.
+func TestRemovalWithRotatedFilesIsNotAMiss(t *testing.T) {
+	for _, holder := range []bool{false, true} {
+		t.Run(fmt.Sprintf("holder=%v", holder), func(t *testing.T) {
+			dir := logDir(t)
+			writeExec(t, dir, 0, 10)
+			rotate(t, dir, "exec.log")
+			writeExec(t, dir, 10, 10)
+			ts := t0.Format("2006-01-02T15:04:05.000Z")
+			appendFile(t, dir, "runtime.log", ts+" runtime 0\n")
+			s := mustOpen(t, dir, Options{Sources: AllSources, Follow: true, Holder: holder})
+			if holder {
+				waitRemote(t, s, true)
+			}
+			// The holder has looked, and numbered what it holds.
+			rotateSeen(t, s, dir)
+			writeExec(t, dir, 20, 10)
+			readN(t, s, 31, 5*time.Second)
+			if err := os.Remove(filepath.Join(dir, "exec.log")); err != nil {
+				t.Fatal(err)
+			}
+			if holder {
+				// Each look takes every chain in turn, and the holder's
+				// looks come one after another: the look that finds the
+				// second new runtime.log began after the first was
+				// handed over, so after exec.log was gone.
+				for i := 1; i <= 2; i++ {
+					rotate(t, dir, "runtime.log")
+					appendFile(t, dir, "runtime.log", fmt.Sprintf("%s runtime %d\n", ts, i))
+					if got := readN(t, s, 1, 5*time.Second); !strings.Contains(string(got[0].Data), fmt.Sprint("runtime ", i)) {
+						t.Fatalf("got %q, want runtime %d", got[0].Data, i)
+					}
+				}
+			} else {
+				s.w.look()
+			}
+			if err := os.RemoveAll(dir); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+			defer cancel()
+			got, err := readUntilErr(ctx, s, 100)
+			if len(got) > 0 || !errors.Is(err, fs.ErrNotExist) || errors.Is(err, ErrMissedRotation) {
+				t.Fatalf("got %d entries and %v, want the removal of %s", len(got), err, dir)
+			}
+		})
+	}
+}
+
+// TestLiveFileRemovedAndMadeAgainIsNotAMiss: exec.log is deleted and a new
+// one written while exec.log.1 and .2, read already, stay. The new file
+// follows the deleted one: nothing is lost, nothing read twice.
+func TestLiveFileRemovedAndMadeAgainIsNotAMiss(t *testing.T) {
+	for _, holder := range []bool{false, true} {
+		t.Run(fmt.Sprintf("holder=%v", holder), func(t *testing.T) {
+			dir := logDir(t)
+			writeExec(t, dir, 0, 10)
+			rotate(t, dir, "exec.log")
+			writeExec(t, dir, 10, 10)
+			s := mustOpen(t, dir, Options{Follow: true, Holder: holder})
+			if holder {
+				waitRemote(t, s, true)
+			}
+			// The holder has looked, and numbered what it holds.
+			rotateSeen(t, s, dir)
+			writeExec(t, dir, 20, 10)
+			wantSeq(t, lineNumbers(t, readN(t, s, 30, 5*time.Second)), 0, 30)
+			if err := os.Remove(filepath.Join(dir, "exec.log")); err != nil {
+				t.Fatal(err)
+			}
+			if !holder {
+				s.w.look()
+			}
+			writeExec(t, dir, 30, 10)
+			wantSeq(t, lineNumbers(t, readN(t, s, 10, 5*time.Second)), 30, 10)
+		})
 	}
 }

@@ -33,7 +33,9 @@ type genCounter interface {
 
 // gensOf gives every slot of a walk its creation number, and reports
 // false when that cannot be known exactly: no counter, or the chain's
-// names changed between before (taken just before the walk) and now.
+// names changed between before (taken just before the walk) and now. It
+// also returns the counts taken after the walk (epoch 0 without a
+// counter).
 //
 // At rest, slot k holds the file created k creations before the live one.
 // A rotation renames the highest slot first and creates the live file
@@ -42,12 +44,12 @@ type genCounter interface {
 // above were moved up already (k-1 back). With more than one empty slot
 // among occupied ones (not the producer's rotation), only the slots below
 // the first are numbered.
-func (c *chain) gensOf(before genMark, w slotWalk) (gens [maxSlots]genID, ok bool) {
+func (c *chain) gensOf(before genMark, w slotWalk) (gens [maxSlots]genID, ok bool, after genMark) {
 	if c.ctr == nil || before.epoch == 0 || !c.ft.Rotates {
-		return gens, false
+		return gens, false, after
 	}
-	if c.ctr.settledMark(c.ci, c.dirfd) != before {
-		return gens, false
+	if after = c.ctr.settledMark(c.ci, c.dirfd); after != before {
+		return gens, false, after
 	}
 	obs, seen := w.ino[:w.n], w.seen
 	top := -1 // highest occupied slot seen
@@ -74,5 +76,5 @@ func (c *chain) gensOf(before genMark, w slotWalk) (gens [maxSlots]genID, ok boo
 			gens[k] = genID{epoch: before.epoch, n: before.creates - int64(k-1)}
 		}
 	}
-	return gens, true
+	return gens, true, after
 }

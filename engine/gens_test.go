@@ -64,7 +64,7 @@ func TestGensOfMidRotation(t *testing.T) {
 		{[maxSlots]uint64{5, 0, 3, 0, 1}, 5, []int64{20, -1, -1, -1, -1}}, // not a rotation
 		{[maxSlots]uint64{5, 4, 0, 0, 0}, 2, []int64{20, 19, -1, -1, -1}}, // stopped at held 4
 	} {
-		gens, ok := c.gensOf(m, slotWalk{ino: tc.obs, n: maxSlots, seen: tc.seen})
+		gens, ok, _ := c.gensOf(m, slotWalk{ino: tc.obs, n: maxSlots, seen: tc.seen})
 		if !ok {
 			t.Fatalf("obs %v: not numbered", tc.obs)
 		}
@@ -74,7 +74,7 @@ func TestGensOfMidRotation(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := c.gensOf(genMark{epoch: 1, creates: 19}, slotWalk{ino: [maxSlots]uint64{5}, n: maxSlots, seen: maxSlots}); ok {
+	if _, ok, _ := c.gensOf(genMark{epoch: 1, creates: 19}, slotWalk{ino: [maxSlots]uint64{5}, n: maxSlots, seen: maxSlots}); ok {
 		t.Fatal("numbered a view during which the chain changed")
 	}
 }

@@ -25,7 +25,7 @@ func ReadSnapshotFollow(ctx context.Context, dir string, opts Options) (*Snapsho
 	for i, t := range s.tracks {
 		pts[i] = startPoint{off: t.off, marks: t.pending}
 	}
-	snap, err := snapshotOf(ctx, s.chains, pts, opts)
+	snap, seen, err := snapshotOf(ctx, s.chains, pts, opts)
 	if err != nil {
 		s.Close()
 		return nil, nil, err
@@ -38,6 +38,7 @@ func ReadSnapshotFollow(ctx context.Context, dir string, opts Options) (*Snapsho
 		}
 		t.pending = nil
 		t.begin(pt)
+		t.seen = seen[i]
 		s.cur.pos[i] = t.position()
 	}
 	return snap, s, nil

@@ -40,46 +40,69 @@ func execLine(ts time.Time, src string, id int, data string) string {
 // appendFile appends s to dir/name, creating it.
 func appendFile(t testing.TB, dir, name, s string) {
 	t.Helper()
+	if err := appendTo(dir, name, s); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// appendTo is appendFile for goroutines other than the test's, which must
+// not call t.Fatal.
+func appendTo(dir, name, s string) error {
 	f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	defer f.Close()
-	if _, err := f.WriteString(s); err != nil {
-		t.Fatal(err)
+	_, err = f.WriteString(s)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
+	return err
 }
 
 // writeExec appends n stdout records numbered from first ("line N\n").
 func writeExec(t testing.TB, dir string, first, n int) {
 	t.Helper()
+	if err := appendTo(dir, "exec.log", execLines(first, n)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// execLines is n stdout records numbered from first ("line N\n").
+func execLines(first, n int) string {
 	var b strings.Builder
 	for i := first; i < first+n; i++ {
 		b.WriteString(execLine(t0.Add(time.Duration(i)*time.Millisecond), "stdout", 1, fmt.Sprintf("line %d\n", i)))
 	}
-	appendFile(t, dir, "exec.log", b.String())
+	return b.String()
 }
 
 // rotate renames name.3→.4 … name→name.1 and creates an empty name, as the
 // producer does.
 func rotate(t testing.TB, dir, name string) {
 	t.Helper()
+	if err := rotateNames(dir, name); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// rotateNames is rotate for goroutines other than the test's.
+func rotateNames(dir, name string) error {
 	for k := maxRotations - 1; k >= 1; k-- {
 		from := filepath.Join(dir, fmt.Sprintf("%s.%d", name, k))
 		if _, err := os.Stat(from); err == nil {
 			if err := os.Rename(from, filepath.Join(dir, fmt.Sprintf("%s.%d", name, k+1))); err != nil {
-				t.Fatal(err)
+				return err
 			}
 		}
 	}
 	if err := os.Rename(filepath.Join(dir, name), filepath.Join(dir, name+".1")); err != nil {
-		t.Fatal(err)
+		return err
 	}
 	f, err := os.Create(filepath.Join(dir, name))
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	f.Close()
+	return f.Close()
 }
 
 // readAll drains a bounded stream.
@@ -184,6 +207,25 @@ func waitRemote(t testing.TB, s *Stream, want bool) {
 	}
 }
 
+// rotateSeen rotates exec.log and waits until the stream's exec.log chain
+// has taken in the new live file. With a holder in charge (waitRemote), a
+// file made after the hand-over can only come from a look of its own: from
+// then on the files it holds have creation numbers, and what a later miss
+// lost can be counted.
+func rotateSeen(t testing.TB, s *Stream, dir string) {
+	t.Helper()
+	c := s.chains[0]
+	n := c.changeCount()
+	rotate(t, dir, "exec.log")
+	deadline := time.Now().Add(10 * time.Second)
+	for c.changeCount() == n {
+		if time.Now().After(deadline) {
+			t.Fatal("the new exec.log was never taken in")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // rotatePastRetention rotates exec.log six times, more than retention (the
 // file the reader was on goes past exec.log.4), writing ten lines from line
 // n after each; it returns the next line number.
@@ -197,7 +239,8 @@ func rotatePastRetention(t testing.TB, dir string, n int) int {
 }
 
 // wantMiss reads s until it ends, and checks that it ends with a
-// MissedRotationError on exec.log before any entry.
+// MissedRotationError on exec.log before any entry, counting the one file
+// that rotatePastRetention makes rotate away unseen.
 func wantMiss(t *testing.T, s *Stream) *MissedRotationError {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
@@ -207,7 +250,7 @@ func wantMiss(t *testing.T, s *Stream) *MissedRotationError {
 		t.Fatalf("entries before the miss: %v", lineNumbers(t, b))
 	}
 	var mr *MissedRotationError
-	if !errors.As(err, &mr) || !errors.Is(err, ErrMissedRotation) || mr.File != "exec.log" || mr.Offset == 0 || mr.LostBytes <= 0 {
+	if !errors.As(err, &mr) || !errors.Is(err, ErrMissedRotation) || mr.File != "exec.log" || mr.Offset == 0 || mr.Lost.Files != 1 {
 		t.Fatalf("got %v, want MissedRotationError", err)
 	}
 	return mr

@@ -289,6 +289,11 @@ func (h *holder) receive() {
 func (c *chain) adopt(fd int, m holdMsg, lost bool) {
 	cf := &chainFile{f: fileHandle{fd: fd, name: c.paths[m.slot]}, ino: m.ino,
 		slot: int(m.slot), opened: int(m.opened), gapBefore: lost || m.flags&flagGap != 0}
+	if !lost && m.flags&flagGap != 0 {
+		// A descriptor that did not arrive is one more file lost,
+		// uncounted: then the count is not known.
+		cf.lostBefore = int64(m.lost)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {

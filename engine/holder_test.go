@@ -102,16 +102,17 @@ func TestHolderDeathFallsBackToTheWatcher(t *testing.T) {
 // by reports the gap, as the watcher would.
 func TestHolderStoppedMissReported(t *testing.T) {
 	dir := logDir(t)
-	writeExec(t, dir, 0, 10)
+	appendFile(t, dir, "exec.log", "")
 	s := mustOpen(t, dir, Options{Follow: true, Holder: true})
 	waitRemote(t, s, true)
+	rotateSeen(t, s, dir) // the holder has looked: it counts what is lost
+	writeExec(t, dir, 0, 10)
 	wantSeq(t, lineNumbers(t, readN(t, s, 10, 5*time.Second)), 0, 10)
 	pid := s.h.cmd.Process.Pid
 	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
-	// A stop is delivered asynchronously: rotate only once it took.
-	waitUntil(t, "the holder to stop", func() bool { return procStateOf(pid) == 'T' })
+	waitStopped(t, pid)
 	rotatePastRetention(t, dir, 10)
 	if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
 		t.Fatal(err)
@@ -284,7 +285,7 @@ func TestStuckHolderIsNoticed(t *testing.T) {
 	// Should the test fail before the holder is killed, do not leave it
 	// stopped.
 	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGCONT) })
-	waitUntil(t, "the holder to stop", func() bool { return procStateOf(pid) == 'T' })
+	waitStopped(t, pid)
 	// Three rotations: the file the reader holds is still in retention.
 	n := 10
 	for range 3 {
@@ -327,7 +328,7 @@ func TestLateDeadlineIsNotAStuckHolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGCONT) })
-	waitUntil(t, "the holder to stop", func() bool { return procStateOf(pid) == 'T' })
+	waitStopped(t, pid)
 	rotate(t, dir, "exec.log")
 	writeExec(t, dir, 10, 10)
 	k := &s.h.chk
@@ -369,19 +370,6 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-}
-
-// procStateOf is a process's state letter from /proc (R, S, T, …), or 0.
-func procStateOf(pid int) byte {
-	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return 0
-	}
-	i := strings.LastIndexByte(string(b), ')')
-	if i < 0 || i+2 >= len(b) {
-		return 0
-	}
-	return b[i+2]
 }
 
 // waitHolderHolds waits until holder process pid has the file now at path

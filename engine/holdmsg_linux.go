@@ -42,6 +42,9 @@ type holdMsg struct {
 	flags  uint8
 	typ    uint8 // msgOdd: the file's type, its S_IFMT bits shifted down by 12
 	ino    uint64
+	// lost, on msgFile with flagGap: how many files came and went unseen
+	// before this one, when known; saturates (it is a lower bound then).
+	lost uint16
 }
 
 // holdConn sends and receives holdMsgs with at most one descriptor each.
@@ -64,6 +67,7 @@ func newHoldConn(fd int) *holdConn {
 func (hc *holdConn) send(m holdMsg, fd int) error {
 	b := &hc.out
 	b[0], b[1], b[2], b[3], b[4], b[5] = m.kind, m.ci, m.slot, m.opened, m.flags, m.typ
+	binary.NativeEndian.PutUint16(b[6:], m.lost)
 	binary.NativeEndian.PutUint64(b[8:], m.ino)
 	var oob []byte
 	if fd >= 0 {
@@ -117,6 +121,7 @@ func (hc *holdConn) recv() (m holdMsg, fd int, lost bool, err error) {
 	}
 	b := hc.in[:]
 	m = holdMsg{kind: b[0], ci: b[1], slot: b[2], opened: b[3], flags: b[4], typ: b[5], ino: binary.NativeEndian.Uint64(b[8:])}
+	m.lost = binary.NativeEndian.Uint16(b[6:])
 	return m, fd, flags&unix.MSG_CTRUNC != 0, nil
 }
 

@@ -3,6 +3,7 @@
 package engine
 
 import (
+	"math"
 	"os"
 	"os/signal"
 	"strconv"
@@ -157,6 +158,7 @@ func (s *holdSender) flush() {
 			m := holdMsg{kind: msgFile, ci: uint8(ci), slot: uint8(cf.slot), opened: uint8(cf.opened), ino: cf.ino}
 			if cf.gapBefore {
 				m.flags |= flagGap
+				m.lost = uint16(min(cf.lostBefore, math.MaxUint16))
 			}
 			if s.hc.send(m, cf.f.fd) != nil {
 				break

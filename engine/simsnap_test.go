@@ -299,7 +299,7 @@ func TestFollowThroughput(t *testing.T) {
 						firstMiss = err
 						fr.save(t)
 					}
-					t.Logf("miss %d at %v: %v (lost about %d bytes)", misses, time.Since(start).Round(time.Millisecond), err, mr.LostBytes)
+					t.Logf("miss %d at %v: %v (lost %s)", misses, time.Since(start).Round(time.Millisecond), err, mr.Lost)
 					// Go on past the gap with the files the stream holds.
 					if err := s.Resume(); err != nil {
 						t.Fatal(err)

@@ -46,7 +46,8 @@ type snapPart struct {
 	lines    int
 	region   []Entry
 	written  int
-	sorted   bool // region[:written] is in time order
+	sorted   bool  // region[:written] is in time order
+	maxLine  int64 // the longest line, as far as its entries tell
 }
 
 // partBytes is the size of the stretches files are cut into for parsing.
@@ -71,12 +72,14 @@ func ReadSnapshot(ctx context.Context, dir string, opts Options) (*Snapshot, err
 		return nil, err
 	}
 	defer closeChains(chains)
-	return snapshotOf(ctx, chains, pts, opts)
+	snap, _, err := snapshotOf(ctx, chains, pts, opts)
+	return snap, err
 }
 
 // snapshotOf reads the files the chains hold now, each from its start
-// point, and builds the snapshot.
-func snapshotOf(ctx context.Context, chains []*chain, pts []startPoint, opts Options) (*Snapshot, error) {
+// point, and builds the snapshot. It also says, per chain, what the files
+// read tell of the producer's rotation (for a stream that goes on).
+func snapshotOf(ctx context.Context, chains []*chain, pts []startPoint, opts Options) (*Snapshot, []rotSeen, error) {
 	var skipped atomic.Int64
 	tracks := make([]*snapTrack, len(chains))
 	for i, c := range chains {
@@ -85,7 +88,7 @@ func snapshotOf(ctx context.Context, chains []*chain, pts []startPoint, opts Opt
 		for j, cf := range files {
 			fs, err := statFile(&cf.f)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			sf := &snapFile{track: i, cf: cf, size: fs.size, mtime: time.Unix(0, fs.mtime).UTC(), rotated: j < len(files)-1}
 			if j == 0 {
@@ -95,15 +98,40 @@ func snapshotOf(ctx context.Context, chains []*chain, pts []startPoint, opts Opt
 		}
 		tracks[i] = tr
 	}
+	var snap *Snapshot
+	var err error
 	if opts.Tail > 0 && opts.Until.IsZero() {
-		return tailSnapshot(ctx, tracks, opts, &skipped)
+		snap, err = tailSnapshot(ctx, tracks, opts, &skipped)
+	} else {
+		var entries []Entry
+		var end Cursor
+		entries, end, err = readTracks(ctx, tracks)
+		snap = &Snapshot{Entries: applyFilters(entries, opts), End: end, Skipped: skipped.Load()}
 	}
-	entries, end, err := readTracks(ctx, tracks)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	entries = applyFilters(entries, opts)
-	return &Snapshot{Entries: entries, End: end, Skipped: skipped.Load()}, nil
+	seen := make([]rotSeen, len(tracks))
+	for i, tr := range tracks {
+		seen[i] = tr.rotSeen()
+	}
+	return snap, seen, nil
+}
+
+// rotSeen is what the snapshot's files tell of the rotation: the size of
+// every rotated file (its size is known even where only its end was
+// read) and the longest line read.
+func (tr *snapTrack) rotSeen() rotSeen {
+	var r rotSeen
+	for _, sf := range tr.files {
+		if sf.rotated {
+			r.file(sf.size)
+		}
+		for _, pt := range sf.parts {
+			r.line(pt.maxLine)
+		}
+	}
+	return r
 }
 
 // tailSnapshot reads only as much of the end of each file as the last
@@ -387,6 +415,14 @@ func (tr *snapTrack) parsePart(pt *snapPart) {
 			pt.sorted = false
 			break
 		}
+	}
+	// Entries come in file order here: the longest line is the largest
+	// step between their positions (a skipped line only makes it larger).
+	prev := sf.start + int64(from)
+	for k := range out {
+		o := int64(out[k].Cursor.pos[tr.p.track].Offset)
+		pt.maxLine = max(pt.maxLine, o-prev)
+		prev = o
 	}
 }
 

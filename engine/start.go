@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -17,7 +18,9 @@ type startPoint struct {
 
 // resolveStart applies opts.Start to freshly scanned chains. It drops the
 // chain files before each start, and fails up front with an
-// *InvalidCursorError when a strict cursor does not fit.
+// *InvalidCursorError when a cursor does not fit: a position whose file is
+// there but whose offset is stale is reported before one whose file is
+// gone, which a lenient start would get past.
 func resolveStart(chains []*chain, opts Options) ([]startPoint, error) {
 	pts := make([]startPoint, len(chains))
 	st := opts.Start
@@ -26,6 +29,7 @@ func resolveStart(chains []*chain, opts Options) ([]startPoint, error) {
 			return nil, &InvalidCursorError{Reason: fmt.Sprintf("it has %d positions, but %d log files are read for the requested sources", st.Cursor.Len(), len(chains))}
 		}
 	}
+	var gone error
 	for i, c := range chains {
 		var err error
 		switch st.Kind {
@@ -38,9 +42,19 @@ func resolveStart(chains []*chain, opts Options) ([]startPoint, error) {
 		default:
 			err = fmt.Errorf("unknown start kind %d", st.Kind)
 		}
+		var ic *InvalidCursorError
+		if errors.As(err, &ic) && ic.NotOnDisk {
+			if gone == nil {
+				gone = err
+			}
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
+	}
+	if gone != nil {
+		return nil, gone
 	}
 	return pts, nil
 }
@@ -65,7 +79,12 @@ func (c *chain) startAtEnd(pt *startPoint) error {
 	return nil
 }
 
-// startAtCursor positions a chain at a cursor position (SPEC §4, §5).
+// startAtCursor positions a chain at a cursor position. A generation in
+// no slot rotated away (or the cursor is from elsewhere): refused when
+// strict, marked as a gap and read from the oldest file kept when lenient.
+// A generation that is in a slot must have an offset that is a position in
+// that file, strict or lenient: anything else is a stale cursor (an inode
+// reused, a cursor edited), and resuming there would start mid-line.
 func (c *chain) startAtCursor(pt *startPoint, track int, p Position, lenient bool) error {
 	if p == (Position{}) {
 		return nil // all zeros: from the beginning of that file
@@ -79,25 +98,22 @@ func (c *chain) startAtCursor(pt *startPoint, track int, p Position, lenient boo
 		}
 	}
 	if !c.ft.Rotates {
-		return c.startKernelAtCursor(pt, track, p, files, at, lenient)
+		return c.startKernelAtCursor(pt, track, p, files, at)
 	}
 	if at < 0 {
 		if !lenient {
-			return &InvalidCursorError{File: c.ft.Name, Reason: fmt.Sprintf("file generation %d is in no rotation slot: it rotated away, or the cursor belongs to another sandbox", p.Generation)}
+			return &InvalidCursorError{File: c.ft.Name, NotOnDisk: true,
+				Reason: fmt.Sprintf("file generation %d is in no rotation slot: it rotated away, or the cursor belongs to another sandbox", p.Generation)}
 		}
-		pt.marks = append(pt.marks, c.gapMark(track, files, p.Offset))
+		pt.marks = append(pt.marks, c.gapMark(track, files))
 		return nil
 	}
 	cf := files[at]
 	last := at == len(files)-1
-	if reason, err := checkOffset(&cf.f, p.Offset, !last); err != nil {
+	if reason, err := checkOffset(&cf.f, p.Offset, !last, c.slotName(cf.slot)); err != nil {
 		return err
 	} else if reason != "" {
-		if !lenient {
-			return &InvalidCursorError{File: c.ft.Name, Reason: fmt.Sprintf("%s (in %s)", reason, c.slotName(cf.slot))}
-		}
-		pt.marks = append(pt.marks, c.gapMark(track, files, 0))
-		return nil
+		return &InvalidCursorError{File: c.ft.Name, Reason: reason}
 	}
 	c.dropBefore(at)
 	pt.off = int64(p.Offset)
@@ -105,8 +121,10 @@ func (c *chain) startAtCursor(pt *startPoint, track int, p Position, lenient boo
 }
 
 // startKernelAtCursor handles a non-rotating file: resume when the inode
-// matches and the offset still fits, else read it again from 0, marked.
-func (c *chain) startKernelAtCursor(pt *startPoint, track int, p Position, files []*chainFile, at int, lenient bool) error {
+// matches and the offset fits; read it again from 0, marked, when it was
+// replaced (another inode) or truncated (shorter than the offset). An
+// offset inside it that is not just after a newline is a stale cursor.
+func (c *chain) startKernelAtCursor(pt *startPoint, track int, p Position, files []*chainFile, at int) error {
 	if at < 0 {
 		if len(files) > 0 {
 			pt.marks = append(pt.marks, restartMark(c.ft.Name, track, Position{Generation: files[0].ino},
@@ -124,32 +142,28 @@ func (c *chain) startKernelAtCursor(pt *startPoint, track int, p Position, files
 			"was truncated since the cursor was taken; reading it again from the start"))
 		return nil
 	}
-	reason, err := checkOffset(&cf.f, p.Offset, false)
+	reason, err := checkOffset(&cf.f, p.Offset, false, c.ft.Name)
 	if err != nil {
 		return err
 	}
 	if reason != "" {
-		if !lenient {
-			return &InvalidCursorError{File: c.ft.Name, Reason: reason}
-		}
-		pt.marks = append(pt.marks, restartMark(c.ft.Name, track, Position{Generation: cf.ino},
-			"does not match the cursor any more; reading it again from the start"))
-		return nil
+		return &InvalidCursorError{File: c.ft.Name, Reason: reason}
 	}
 	pt.off = int64(p.Offset)
 	return nil
 }
 
-// checkOffset says why off cannot be a position in f ("" when it can): past
-// the end, or not just after a newline. At the very end of a rotated file
-// (rotated set) whose last line a rotation split, no newline is needed.
-func checkOffset(f *fileHandle, off uint64, rotated bool) (string, error) {
+// checkOffset says why off cannot be a position in f, the file called name
+// ("" when it can): past the end, or not just after a newline. At the very
+// end of a rotated file (rotated set) whose last line a rotation split, no
+// newline is needed.
+func checkOffset(f *fileHandle, off uint64, rotated bool, name string) (string, error) {
 	fs, err := statFile(f)
 	if err != nil {
 		return "", err
 	}
 	if off > uint64(fs.size) {
-		return fmt.Sprintf("offset %d is past the end of the file (%d bytes)", off, fs.size), nil
+		return fmt.Sprintf("offset %d is past the end of %s (%d bytes): the cursor is stale", off, name, fs.size), nil
 	}
 	if off == 0 || (rotated && off == uint64(fs.size)) {
 		return "", nil
@@ -159,36 +173,26 @@ func checkOffset(f *fileHandle, off uint64, rotated bool) (string, error) {
 		return "", withPath("read", f.Name(), err)
 	}
 	if b[0] != '\n' {
-		return fmt.Sprintf("the byte before offset %d is not a newline: the cursor is stale", off), nil
+		return fmt.Sprintf("offset %d is in the middle of a line of %s (the byte before it is not a newline): the cursor is stale", off, name), nil
 	}
 	return "", nil
 }
 
-// gapMark is the notice for a file whose cursor generation rotated away:
-// reading resumes at the oldest retained rotation. The loss is estimated
-// from the size of a rotated file: the rest of the file the cursor was in.
-func (c *chain) gapMark(track int, files []*chainFile, readOff uint64) Entry {
+// gapMark is the notice for a file whose cursor generation is in no slot:
+// reading resumes at the oldest retained rotation. How much was lost is not
+// known: the rest of the cursor's file, and any number of files after it,
+// went by unseen.
+func (c *chain) gapMark(track int, files []*chainFile) Entry {
 	var pos Position
-	var lost int64
 	if len(files) > 0 {
 		pos.Generation = files[0].ino
-		if len(files) > 1 {
-			if fs, err := statFile(&files[0].f); err == nil {
-				lost = fs.size - int64(readOff)
-			}
-		}
 	}
-	return gapEntry(c.ft.Name, track, pos, lost)
+	return gapEntry(c.ft.Name, track, pos, Loss{}, "the cursor's file is no longer on disk (rotated out of retention)")
 }
 
-// gapEntry builds a MarkGap notice.
-func gapEntry(name string, track int, pos Position, lost int64) Entry {
-	var msg string
-	if lost > 0 {
-		msg = fmt.Sprintf("lost about %d bytes of %s: the reader fell behind rotation", lost, name)
-	} else {
-		msg = fmt.Sprintf("lost an unknown amount of %s: the reader fell behind rotation", name)
-	}
+// gapEntry builds a MarkGap notice: lost, and why.
+func gapEntry(name string, track int, pos Position, lost Loss, why string) Entry {
+	msg := fmt.Sprintf("lost %s of %s: %s", lost, name, why)
 	e := Entry{Time: time.Now().UTC(), Source: System, Mark: MarkGap, File: name, Data: []byte(msg)}
 	e.Cursor.pos[track] = pos
 	return e

@@ -36,6 +36,10 @@ type track struct {
 	ph      int
 	done    bool  // nothing more will come (bounded read, Until, error)
 	err     error // terminal error, returned once pending is handed over
+
+	// seen is what the files read say about the producer's rotation,
+	// for the Loss of a missed rotation.
+	seen rotSeen
 }
 
 // truncState holds what is kept of an over-long line while the rest of it
@@ -135,6 +139,7 @@ func (t *track) moveTo(succ *chainFile) error {
 	if succ.gapBefore {
 		return t.missed(succ)
 	}
+	t.sawRotated()
 	// A rotated file's unterminated last line continues in the next file:
 	// carry it over (or keep skipping it, when over the cap).
 	carry := t.pend()
@@ -148,15 +153,33 @@ func (t *track) moveTo(succ *chainFile) error {
 	return nil
 }
 
-// missed ends the track: files between the current one and next rotated
-// away unseen. The loss is estimated as one file the size of next.
+// sawRotated counts cur, read to its end and rotated, among the rotated
+// files seen.
+func (t *track) sawRotated() { t.seen.file(t.readOff) }
+
+// noteLines keeps the longest line among freshly parsed entries, measured
+// between their positions from t.off. A line skipped in between (malformed,
+// or of a source not read) makes the figure larger, which only makes the
+// loss reported more cautious; one carried over from the previous file is
+// not measured.
+func (t *track) noteLines(es []Entry) {
+	prev := t.off
+	for i := range es {
+		o := int64(es[i].Cursor.pos[t.idx].Offset)
+		t.seen.line(o - prev)
+		prev = o
+	}
+}
+
+// missed ends the track: files between the current one (read to its end)
+// and next rotated away unseen. How many is known when the looks could
+// count them; how large, when the files read say (see rotSeen).
 func (t *track) missed(next *chainFile) error {
-	lost := int64(0)
-	if fs, err := statFile(&next.f); err == nil {
-		lost = fs.size
+	if t.cur != nil {
+		t.sawRotated() // it left the slots: it was rotated
 	}
 	t.done = true
-	t.err = &MissedRotationError{File: t.ch.ft.Name, Offset: uint64(t.off), LostBytes: lost}
+	t.err = &MissedRotationError{File: t.ch.ft.Name, Offset: uint64(t.off), Lost: lossOf(next.lostBefore, t.seen.perFile())}
 	return nil
 }
 
@@ -182,7 +205,7 @@ func (t *track) resumeAfterGap() {
 	t.ch.acceptGap(next)
 	t.err, t.done = nil, false
 	t.cur, t.off, t.readOff, t.base, t.blk, t.ps, t.trunc = next, 0, 0, 0, nil, 0, nil
-	t.pending = append(t.pending, gapEntry(t.ch.ft.Name, t.idx, t.position(), mr.LostBytes))
+	t.pending = append(t.pending, gapEntry(t.ch.ft.Name, t.idx, t.position(), mr.Lost, "the reader fell behind rotation"))
 }
 
 // checkTruncated restarts a file that shrank below what was read: it was
@@ -244,7 +267,9 @@ func (t *track) readChunk() (int, error) {
 	}
 	var next int
 	if from < len(blk) {
+		n0 := len(t.pending)
 		t.pending, next = t.p.parseBlock(blk, t.ps, t.base, t.cur.ino, mtime, t.pending, 1<<62)
+		t.noteLines(t.pending[n0:])
 	} else {
 		next = t.ps
 	}
@@ -285,6 +310,7 @@ func (t *track) skipLong(n int, mtime time.Time) (int, error) {
 	ts.dropped += int64(i)
 	ts.addTail(b[:i])
 	t.readOff += int64(i) + 1
+	t.seen.line(t.readOff - t.off)
 	t.off = t.readOff
 	t.trunc = nil
 	t.blk, t.ps, t.base = nil, 0, t.readOff

@@ -11,6 +11,9 @@ import (
 type entryStream interface {
 	Next(ctx context.Context, max int) ([]engine.Entry, error)
 	Skipped() int64
+	// Resume goes on past a missed rotation with the files the stream
+	// still holds (see engine.Stream.Resume).
+	Resume() error
 	Close() error
 }
 

@@ -129,6 +129,9 @@ type fakeStream struct {
 	closed  bool
 	skipped int64
 	waiting *atomic.Int64 // the backend's count of blocked commands
+	// resumes counts Resume calls; resumeErr is what they return.
+	resumes   int
+	resumeErr error
 }
 
 func (s *fakeStream) Next(ctx context.Context, max int) ([]engine.Entry, error) {
@@ -149,6 +152,19 @@ func (s *fakeStream) Close() error {
 	defer s.mu.Unlock()
 	s.closed = true
 	return nil
+}
+
+func (s *fakeStream) Resume() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.resumes++
+	return s.resumeErr
+}
+
+func (s *fakeStream) resumed() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.resumes
 }
 
 func (s *fakeStream) isClosed() bool {

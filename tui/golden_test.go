@@ -81,7 +81,7 @@ func TestGoldenHelp(t *testing.T) {
 func TestGoldenMissedRotation(t *testing.T) {
 	h := newHarness(t, Config{}, &fakeBackend{})
 	h.send(0, sampleLog()...)
-	h.fail(0, &engine.MissedRotationError{File: "exec.log", Offset: 8 << 20, LostBytes: 31 << 20})
+	h.fail(0, &engine.MissedRotationError{File: "exec.log", Offset: 8 << 20, Lost: engine.Loss{Files: 3, Bytes: 31 << 20}})
 	goldenScreen(t, h)
 }
 
@@ -90,7 +90,7 @@ func TestGoldenNarrow(t *testing.T) {
 	h.update(tea_WindowSize(40, 10))
 	h.send(0, sampleLog()...)
 	t.Run("view", func(t *testing.T) { goldenScreen(t, h) })
-	h.fail(0, &engine.MissedRotationError{File: "exec.log", LostBytes: 1 << 20})
+	h.fail(0, &engine.MissedRotationError{File: "exec.log", Lost: engine.Loss{Files: 1, Bytes: 1 << 20}})
 	t.Run("dialog", func(t *testing.T) { goldenScreen(t, h) })
 }
 

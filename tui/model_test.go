@@ -339,22 +339,55 @@ func TestCopyCommandWithDirQuotes(t *testing.T) {
 	}
 }
 
-func TestMissedRotationDialogResumesWithNewGeneration(t *testing.T) {
+// TestMissedRotationResumeGoesOnWithTheSameStream: Resume in the dialog
+// continues the stream that stopped, past the gap, with the files it still
+// holds: nothing more is lost than the engine reported, and the gap line
+// the engine then inserts says what the dialog said.
+func TestMissedRotationResumeGoesOnWithTheSameStream(t *testing.T) {
 	h := newHarness(t, Config{}, &fakeBackend{})
 	first := outLines(0, 10)
 	h.send(0, first...)
-	last := first[9].Cursor
-	h.fail(0, &engine.MissedRotationError{File: "exec.log", Offset: 4096, LostBytes: 3 << 20, Last: last})
+	lost := engine.Loss{Files: 2, Bytes: 3 << 20}
+	h.fail(0, &engine.MissedRotationError{File: "exec.log", Offset: 4096, Lost: lost, Last: first[9].Cursor})
 	s := h.screenText()
 	mustContain(t, s, "Fell behind log rotation")
+	mustContain(t, s, "MiB (2 files rotated away unread).")
 	mustContain(t, s, "ERROR")
-	if !h.b.stream(t, 0).isClosed() {
-		t.Error("the ended stream was not closed")
+	stream := h.b.stream(t, 0)
+	if stream.isClosed() {
+		t.Fatal("the stopped stream was closed: Resume could not go on with what it holds")
 	}
 	h.key("k") // the dialog has the keys, not the view
 	if h.m.follow == false {
 		t.Error("a key went to the view under the dialog")
 	}
+	old := h.m.gen.id
+	h.key("r")
+	if h.m.overlay.Active() || h.m.gen.id != old || stream.resumed() != 1 || len(h.b.opens) != 1 {
+		t.Fatalf("resume: dialog open=%v gen %d→%d, %d resumes, %d streams opened; want the same stream resumed once",
+			h.m.overlay.Active(), old, h.m.gen.id, stream.resumed(), len(h.b.opens))
+	}
+	gap := engine.Entry{Source: engine.System, Mark: engine.MarkGap, Data: []byte("lost " + lost.String() + " of exec.log\n"), Cursor: first[9].Cursor, Time: t0}
+	h.send(0, append([]engine.Entry{gap}, outLines(10, 2)...)...)
+	s = h.screenText()
+	mustContain(t, s, "gap lost at least 3 MiB (2 files rotated away unread) of exec.log")
+	mustContain(t, s, "line 11")
+	mustContain(t, s, "● LIVE")
+	if h.m.ring.Len() != 13 {
+		t.Errorf("buffer holds %d lines, want the 10 kept + gap + 2", h.m.ring.Len())
+	}
+}
+
+// TestMissedRotationResumeFallsBackToANewGeneration: when the stopped
+// stream cannot go on, Resume opens a new one leniently from the last good
+// cursor, and the old one is closed.
+func TestMissedRotationResumeFallsBackToANewGeneration(t *testing.T) {
+	h := newHarness(t, Config{}, &fakeBackend{})
+	first := outLines(0, 10)
+	h.send(0, first...)
+	last := first[9].Cursor
+	h.b.stream(t, 0).resumeErr = errors.New("nothing to resume")
+	h.fail(0, &engine.MissedRotationError{File: "exec.log", Offset: 4096, Last: last})
 	old := h.m.gen.id
 	h.key("r")
 	if h.m.overlay.Active() || h.m.gen.id != old+1 {
@@ -363,14 +396,45 @@ func TestMissedRotationDialogResumesWithNewGeneration(t *testing.T) {
 	if got := h.b.opens[1].Start; got != engine.ResumeLenient(last) {
 		t.Fatalf("resumed at %+v, want lenient from the last good cursor", got)
 	}
+	if !h.b.stream(t, 0).isClosed() {
+		t.Error("the stopped stream was not closed")
+	}
 	gap := engine.Entry{Source: engine.System, Mark: engine.MarkGap, Data: []byte("data lost in exec.log\n"), Cursor: last, Time: t0}
 	h.send(1, append([]engine.Entry{gap}, outLines(10, 2)...)...)
-	s = h.screenText()
+	s := h.screenText()
 	mustContain(t, s, "gap data lost in exec.log")
 	mustContain(t, s, "line 11")
 	mustContain(t, s, "● LIVE")
-	if h.m.ring.Len() != 13 {
-		t.Errorf("buffer holds %d lines, want the 10 kept + gap + 2", h.m.ring.Len())
+}
+
+// TestClosingTheHelpKeepsTheStream: the help closes the way the
+// missed-rotation dialog's Close does; a live stream must go on.
+func TestClosingTheHelpKeepsTheStream(t *testing.T) {
+	h := newHarness(t, Config{}, &fakeBackend{})
+	h.send(0, outLines(0, 3)...)
+	h.key("?")
+	h.key("esc")
+	if h.m.overlay.Active() || h.b.stream(t, 0).isClosed() {
+		t.Fatalf("after the help: dialog open=%v, stream closed=%v", h.m.overlay.Active(), h.b.stream(t, 0).isClosed())
+	}
+	h.send(0, outLines(3, 1)...)
+	mustContain(t, h.screenText(), "line 3")
+}
+
+// TestMissedRotationOtherChoicesCloseTheStoppedStream: jump to now, reload
+// and close let go of the stream that stopped (and of the files it holds).
+func TestMissedRotationOtherChoicesCloseTheStoppedStream(t *testing.T) {
+	for _, k := range []string{"n", "b", "c"} {
+		t.Run(k, func(t *testing.T) {
+			h := newHarness(t, Config{}, &fakeBackend{})
+			h.send(0, outLines(0, 3)...)
+			h.fail(0, &engine.MissedRotationError{File: "exec.log"})
+			h.key(k)
+			if h.m.overlay.Active() || !h.b.stream(t, 0).isClosed() || h.b.stream(t, 0).resumed() != 0 {
+				t.Fatalf("after %q: dialog open=%v, stopped stream closed=%v, resumed %d times", k,
+					h.m.overlay.Active(), h.b.stream(t, 0).isClosed(), h.b.stream(t, 0).resumed())
+			}
+		})
 	}
 }
 

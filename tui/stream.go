@@ -34,10 +34,14 @@ const (
 func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 	m.genSeq++
 	id := m.genSeq
+	var closeOld tea.Cmd
 	if g := m.gen; g != nil {
 		// The old generation's pending command sees the cancellation and
-		// closes its stream; its late messages are dropped by number.
+		// closes its stream; its late messages are dropped by number. A
+		// stream that stopped at a missed rotation has no command pending:
+		// close it here.
 		g.cancel()
+		closeOld = closeCmd(g.stream)
 		m.skippedBase += m.skippedLive
 		m.skippedLive = 0
 	}
@@ -52,14 +56,14 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 	}
 	switch {
 	case mode == startStream || start.Kind == engine.StartEnd:
-		return openCmd(m.backend, m.gen, m.cfg.Dir, m.streamOptions(start))
+		return tea.Batch(closeOld, openCmd(m.backend, m.gen, m.cfg.Dir, m.streamOptions(start)))
 	case mode == startInitial && opensAtCursor(start):
 		// Everything after the cursor, in one snapshot: the line it names
 		// comes first, and a tail would cut it off.
 		m.atCursor = true
-		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, 0), phaseFull)
+		return tea.Batch(closeOld, snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, 0), phaseFull))
 	case mode == startSnapshot:
-		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, m.cfg.Buffer), phaseFull)
+		return tea.Batch(closeOld, snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, m.cfg.Buffer), phaseFull))
 	default:
 		// The fast snapshot only paints the first screen, and its end
 		// cursor is never used, so it reads just the sources shown: a
@@ -69,7 +73,7 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 			fast.Sources = m.show & m.readSources
 		}
 		m.fastSources = fast.Sources
-		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, fast, phaseFast)
+		return tea.Batch(closeOld, snapshotCmd(m.backend, m.gen, m.cfg.Dir, fast, phaseFast))
 	}
 }
 
@@ -191,6 +195,9 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 		m.state = stateError
 		m.streamErr = "missed rotation: log data was lost"
 		m.overlay.Open(dialog.NewRotation(missed, m.rotationKeys, m.dialogStyles))
+		// Kept open for Resume, which goes on with the files it holds.
+		m.gen.stopped = true
+		return nil
 	case errors.Is(msg.err, context.Canceled):
 		// The program is quitting.
 	default:
@@ -222,7 +229,16 @@ func (m *Model) onRestart(a dialog.ActionRestart) tea.Cmd {
 	m.setStatus(a.Choice.String(), false)
 	switch a.Choice {
 	case dialog.ChoiceResume:
-		// The engine inserts the gap line itself.
+		// The engine inserts the gap line itself. The stopped stream goes
+		// on past the gap with the files it still holds, and says what the
+		// dialog said was lost; a new one from the last good cursor could
+		// only start at the oldest file still on disk, losing more, and
+		// could not know how much.
+		if g := m.gen; g != nil && g.stopped && g.stream.resume() == nil {
+			g.stopped = false
+			m.state, m.streamErr = stateLive, ""
+			return nextCmd(g, 0)
+		}
 		return m.startGeneration(a.Start, startStream)
 	case dialog.ChoiceReload:
 		m.addNote(engine.MarkRestart, "reloaded from the beginning: the lines below repeat what was read before")

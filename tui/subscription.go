@@ -80,6 +80,9 @@ type generation struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	stream *guardedStream // nil until opened
+	// stopped is set while the stream is stopped at a missed rotation:
+	// kept open, with no read pending, for the dialog's Resume.
+	stopped bool
 }
 
 // stopWait bounds how long quitting waits for the stream to close: the
@@ -122,6 +125,17 @@ func (g *guardedStream) next(ctx context.Context) ([]engine.Entry, int64, error)
 	}
 	entries, err := g.s.Next(ctx, batchMax)
 	return entries, g.s.Skipped(), err
+}
+
+// resume goes on past a missed rotation; the stream stopped, so no read is
+// in flight.
+func (g *guardedStream) resume() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return context.Canceled
+	}
+	return g.s.Resume()
 }
 
 func (g *guardedStream) close() {

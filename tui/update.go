@@ -215,7 +215,13 @@ func (m *Model) onDialogAction(a dialog.Action) tea.Cmd {
 	case dialog.ActionRestart:
 		return m.onRestart(a)
 	case dialog.ActionClose:
-		// The frozen buffer stays, to be scrolled.
+		// After a missed rotation the frozen buffer stays, to be
+		// scrolled, and the stream that stopped lets go of its files.
+		// (The help closes this way too, over a live stream.)
+		if g := m.gen; g != nil && g.stopped {
+			g.stopped = false
+			return closeCmd(g.stream)
+		}
 	}
 	return nil
 }

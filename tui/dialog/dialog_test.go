@@ -19,10 +19,10 @@ func noColor() theme.Dialog { return theme.NewDialog(theme.MonoPalette()) }
 
 func testErr() *engine.MissedRotationError {
 	return &engine.MissedRotationError{
-		File:      "exec.log",
-		Offset:    10 << 20,
-		LostBytes: 3 << 10,
-		Last:      engine.NewCursor(engine.Position{Generation: 42, Offset: 1234}),
+		File:   "exec.log",
+		Offset: 10 << 20,
+		Lost:   engine.Loss{Files: 3, Bytes: 3 * 65_000},
+		Last:   engine.NewCursor(engine.Position{Generation: 42, Offset: 1234}),
 	}
 }
 
@@ -55,7 +55,7 @@ func checkScreen(t *testing.T, s string, w, h int) {
 
 func TestRotationMessage(t *testing.T) {
 	got := newRotation().Message()
-	want := "sandtail fell behind log rotation: exec.log rotated past its last kept file (exec.log.4) before it could be read; about 3 KiB lost."
+	want := "sandtail fell behind log rotation: exec.log rotated past its last kept file (exec.log.4) before it could be read; lost at least 190 KiB (3 files rotated away unread)."
 	if got != want {
 		t.Fatalf("message:\n got %q\nwant %q", got, want)
 	}
@@ -64,8 +64,8 @@ func TestRotationMessage(t *testing.T) {
 		!strings.Contains(unknown.Message(), "runtime.log.4") {
 		t.Fatalf("unknown-loss message: %q", unknown.Message())
 	}
-	nameless := NewRotation(&engine.MissedRotationError{LostBytes: 5 << 20}, keymap.DefaultRotation(), noColor())
-	if got := nameless.Message(); strings.Contains(got, ".4") || !strings.Contains(got, "a log file") || !strings.Contains(got, "about 5 MiB lost") {
+	nameless := NewRotation(&engine.MissedRotationError{Lost: engine.Loss{Files: 1, Bytes: 5 << 20}}, keymap.DefaultRotation(), noColor())
+	if got := nameless.Message(); strings.Contains(got, ".4") || !strings.Contains(got, "a log file") || !strings.Contains(got, "lost at least 5 MiB (1 file rotated away unread)") {
 		t.Fatalf("message without a file name: %q", got)
 	}
 }
@@ -275,11 +275,11 @@ func TestRotationCompactSaysWhatWasLost(t *testing.T) {
 	r := newRotation()
 	// Room for the actions and one line: the shortest message, whole.
 	plain := ansi.Strip(r.Render(40, 7))
-	if !strings.Contains(plain, "Missed rotation: ~3 KiB lost.") || !strings.Contains(plain, "Close") {
+	if !strings.Contains(plain, "Lost at least 190 KiB.") || !strings.Contains(plain, "Close") {
 		t.Fatalf("one-line compact layout:\n%s", plain)
 	}
 	plain = ansi.Strip(r.Render(40, 10))
-	if !strings.Contains(plain, "~3 KiB of") || !strings.Contains(plain, "exec.log lost.") {
+	if !strings.Contains(plain, "at least") || !strings.Contains(plain, "190 KiB of exec.log lost.") {
 		t.Fatalf("40×10 compact layout:\n%s", plain)
 	}
 }

@@ -12,7 +12,6 @@ import (
 
 	"sandtail/engine"
 	"sandtail/keymap"
-	"sandtail/text/human"
 	"sandtail/text/sanitize"
 	"sandtail/theme"
 )
@@ -117,10 +116,12 @@ func (r *Rotation) HandleMsg(msg tea.Msg) Action {
 }
 
 // Message returns the plain-words explanation shown in the full layout.
+// The amount is what the engine could know: a lower bound with the files
+// counted, or that it is not known.
 func (r *Rotation) Message() string {
 	lost := "how much was lost is not known"
-	if r.err.LostBytes > 0 {
-		lost = "about " + human.Bytes(r.err.LostBytes) + " lost"
+	if r.err.Lost.Known() {
+		lost = "lost " + r.err.Lost.String()
 	}
 	file := sanitize.Plain(r.err.File)
 	if file == "" {
@@ -138,12 +139,13 @@ func (r *Rotation) shortMessages() []string {
 		file = "a log file"
 	}
 	amount := "part"
-	if r.err.LostBytes > 0 {
-		amount = "~" + human.Bytes(r.err.LostBytes)
+	if r.err.Lost.Known() {
+		amount = r.err.Lost.Amount()
 	}
 	return []string{
 		fmt.Sprintf("Fell behind log rotation: %s of %s lost.", amount, file),
 		fmt.Sprintf("Missed rotation: %s lost.", amount),
+		fmt.Sprintf("Lost %s.", amount),
 	}
 }
 
