@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"encoding/base64"
@@ -350,7 +350,7 @@ func TestPrintToTerminalIsSanitised(t *testing.T) {
 		if a, ok := strings.CutSuffix(args, " NO_COLOR"); ok {
 			args, env = a, "NO_COLOR=1 "
 		}
-		cmd := env + "script -q -e -c '" + binPath + " --dir " + hostileDir + " " + args + "' " + out
+		cmd := env + "script -q -e -c '" + binary + " --dir " + hostileDir + " " + args + "' " + out
 		res := shell(t, cmd)
 		if res.code != 0 {
 			t.Fatalf("%s: exit %d %q", cmd, res.code, res.stderr)

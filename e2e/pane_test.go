@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -36,11 +35,51 @@ type pane struct {
 	t      *testing.T
 	socket string
 	home   string // MSB_HOME of the shell
+	// status and errPath are set by openPane: the files the pane's command
+	// writes sandtail's exit status and stderr to.
+	status, errPath string
 }
 
 // newPane starts a tmux server on a fresh socket with a w×h window running
 // bash with a known prompt, and kills the server when the test ends.
 func newPane(t *testing.T, w, h int) *pane {
+	t.Helper()
+	p := startPane(t, w, h, "bash", "--norc", "--noprofile")
+	p.waitText(strings.TrimSpace(prompt))
+	// Without job control the shell does not take the terminal back when
+	// a test stops sandtail with SIGSTOP; it just keeps waiting for it.
+	p.run("set +m; echo ready-$((40+2))")
+	p.waitText("ready-42")
+	return p
+}
+
+// openPane runs sandtail with args (and extra environment KEY=VALUE) as the
+// only program of a w×h pane, with no shell line on screen, so a test sees
+// the viewer from its first frame. Its exit status and stderr go to files
+// (exitStatus, stderr); the pane stays open after it ends, so the screen can
+// still be read.
+func openPane(t *testing.T, env []string, w, h int, args ...string) *pane {
+	t.Helper()
+	dir := t.TempDir()
+	status, errPath := filepath.Join(dir, "status"), filepath.Join(dir, "stderr")
+	q := []string{quote(binary)}
+	for _, a := range args {
+		q = append(q, quote(a))
+	}
+	envq := []string{"env", "TERM=xterm-256color"}
+	for _, kv := range env {
+		envq = append(envq, quote(kv))
+	}
+	line := strings.Join(envq, " ") + " " + strings.Join(q, " ") + " 2>" + quote(errPath) +
+		"; echo $? >" + quote(status+".tmp") + "; mv " + quote(status+".tmp") + " " + quote(status) + "; sleep 30"
+	p := startPane(t, w, h, "sh", "-c", line)
+	p.status, p.errPath = status, errPath
+	return p
+}
+
+// startPane starts a tmux server on a fresh socket with a w×h window running
+// command, and kills the server when the test ends.
+func startPane(t *testing.T, w, h int, command ...string) *pane {
 	t.Helper()
 	needTmux(t)
 	p := &pane{
@@ -48,10 +87,9 @@ func newPane(t *testing.T, w, h int) *pane {
 		socket: fmt.Sprintf("sandtail-e2e-%d-%d", os.Getpid(), serverSeq.Add(1)),
 		home:   t.TempDir(),
 	}
-	p.tmux("-f", os.DevNull, "new-session", "-d", "-s", "e2e",
+	p.tmux(append([]string{"-f", os.DevNull, "new-session", "-d", "-s", "e2e",
 		"-x", strconv.Itoa(w), "-y", strconv.Itoa(h),
-		"-e", "PS1="+prompt, "-e", "MSB_HOME="+p.home,
-		"bash", "--norc", "--noprofile")
+		"-e", "PS1=" + prompt, "-e", "MSB_HOME=" + p.home}, command...)...)
 	t.Cleanup(func() {
 		exec.Command(tmuxPath, "-L", p.socket, "kill-server").Run()
 	})
@@ -59,12 +97,47 @@ func newPane(t *testing.T, w, h int) *pane {
 	// set-clipboard on: that is the setting under which a leak would show.
 	p.tmux("set-option", "-g", "set-clipboard", "on")
 	p.tmux("set-option", "-g", "history-limit", "0")
-	p.waitText(strings.TrimSpace(prompt))
-	// Without job control the shell does not take the terminal back when
-	// a test stops sandtail with SIGSTOP; it just keeps waiting for it.
-	p.run("set +m; echo ready-$((40+2))")
-	p.waitText("ready-42")
 	return p
+}
+
+// exitStatus waits for the program openPane started to end and returns its
+// status.
+func (p *pane) exitStatus() int {
+	p.t.Helper()
+	var b []byte
+	waitFor(p.t, liveTimeout, "sandtail to exit", func() bool {
+		var err error
+		b, err = os.ReadFile(p.status)
+		return err == nil
+	})
+	var code int
+	fmt.Sscan(string(b), &code)
+	return code
+}
+
+// stderr is what the program openPane started wrote on stderr so far.
+func (p *pane) stderr() string {
+	if p.errPath == "" {
+		return ""
+	}
+	b, _ := os.ReadFile(p.errPath)
+	return string(b)
+}
+
+// paneVar reads a tmux pane variable such as alternate_on.
+func (p *pane) paneVar(name string) string { return p.format(name) }
+
+// screenText is the visible pane as one string.
+func (p *pane) screenText() string {
+	p.t.Helper()
+	return strings.Join(p.screen(), "\n")
+}
+
+// waitScreen waits, as long as a live follow may take, until the pane
+// shows want.
+func (p *pane) waitScreen(want string) {
+	p.t.Helper()
+	p.waitUntil(liveTimeout, fmt.Sprintf("%q", want), func(s string) bool { return strings.Contains(s, want) })
 }
 
 // tmux runs a tmux command on this pane's server and returns its output.
@@ -107,14 +180,21 @@ func (p *pane) screen() []string {
 // after waitLimit.
 func (p *pane) waitFor(what string, ok func(screen string) bool) string {
 	p.t.Helper()
-	deadline := time.Now().Add(waitLimit)
+	return p.waitUntil(waitLimit, what, ok)
+}
+
+// waitUntil polls the screen until ok holds, failing with the last screen
+// (and sandtail's stderr, for a pane from openPane) after limit.
+func (p *pane) waitUntil(limit time.Duration, what string, ok func(screen string) bool) string {
+	p.t.Helper()
+	deadline := time.Now().Add(limit)
 	for {
-		s := strings.Join(p.screen(), "\n")
+		s := p.screenText()
 		if ok(s) {
 			return s
 		}
 		if time.Now().After(deadline) {
-			p.t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
+			p.t.Fatalf("timed out waiting for %s; screen:\n%s\nstderr: %s", what, s, p.stderr())
 		}
 		time.Sleep(pollEvery)
 	}
@@ -208,66 +288,14 @@ func (p *pane) sandtailPID() int {
 func (p *pane) stop(pid int) []int {
 	p.t.Helper()
 	procs := append([]int{pid}, childrenOf(pid)...)
-	for _, q := range procs {
-		if err := syscall.Kill(q, syscall.SIGSTOP); err != nil {
-			p.t.Fatalf("SIGSTOP %d: %v", q, err)
-		}
-	}
-	deadline := time.Now().Add(waitLimit)
-	for _, q := range procs {
-		for !allStopped(q) {
-			if time.Now().After(deadline) {
-				p.t.Fatalf("process %d did not stop", q)
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-	}
+	stopAll(p.t, procs)
 	return procs
-}
-
-// childrenOf lists the processes pid started.
-func childrenOf(pid int) []int {
-	lists, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
-	var kids []int
-	for _, f := range lists {
-		b, _ := os.ReadFile(f)
-		for _, s := range strings.Fields(string(b)) {
-			if n, err := strconv.Atoi(s); err == nil {
-				kids = append(kids, n)
-			}
-		}
-	}
-	return kids
-}
-
-// allStopped reports whether every thread of pid is in state T.
-func allStopped(pid int) bool {
-	stats, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/stat", pid))
-	if len(stats) == 0 {
-		return false
-	}
-	for _, f := range stats {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return false
-		}
-		s := string(b)
-		end := strings.LastIndexByte(s, ')')
-		if end < 0 || end+2 >= len(s) || (s[end+2] != 'T' && s[end+2] != 't') {
-			return false
-		}
-	}
-	return true
 }
 
 // cont resumes the processes stop stopped.
 func (p *pane) cont(procs []int) {
 	p.t.Helper()
-	for _, q := range procs {
-		if err := syscall.Kill(q, syscall.SIGCONT); err != nil {
-			p.t.Fatalf("SIGCONT %d: %v", q, err)
-		}
-	}
+	contAll(p.t, procs)
 }
 
 // quote single-quotes s for the shell.

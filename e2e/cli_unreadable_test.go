@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -29,7 +29,7 @@ func homeWithSecret(t *testing.T) string {
 	home := t.TempDir()
 	// t.TempDir and the binary's directory are private to root; nobody
 	// must reach them.
-	for _, d := range []string{filepath.Dir(home), home, filepath.Dir(binPath)} {
+	for _, d := range []string{filepath.Dir(home), home, filepath.Dir(binary)} {
 		if err := os.Chmod(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +54,7 @@ func homeWithSecret(t *testing.T) string {
 // runAs runs the binary as cred (nil: as the test) to completion.
 func runAs(t *testing.T, cred *syscall.Credential, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binPath, args...)
+	cmd := exec.Command(binary, args...)
 	cmd.Env = testEnv(nil)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	var out, errb bytes.Buffer

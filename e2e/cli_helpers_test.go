@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bufio"
@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -22,36 +21,6 @@ import (
 // writes: RFC 3339 with milliseconds, UTC.
 const timeLayout = "2006-01-02T15:04:05.000Z"
 
-// binPath is the sandtail binary TestMain builds once for every end-to-end test.
-var binPath string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "sandtail-e2e-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binPath = filepath.Join(dir, "sandtail")
-	args := []string{"build", "-o", binPath}
-	// A race-enabled binary starts about ten times slower, which would put
-	// the package well past a minute on a busy 2-core machine; the race
-	// detector still covers every package's in-process tests. Set
-	// SANDTAIL_E2E_RACE=1 (with -race) to build the binary with it too.
-	if raceEnabled && os.Getenv("SANDTAIL_E2E_RACE") == "1" {
-		args = append(args, "-race")
-	}
-	build := exec.Command("go", append(args, ".")...)
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building sandtail:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
 // runTimeout bounds one run of the binary that is expected to end by itself.
 const runTimeout = 30 * time.Second
 
@@ -65,7 +34,7 @@ type result struct {
 // (KEY=VALUE), stdout and stderr captured through pipes.
 func sandtail(t *testing.T, env []string, args ...string) result {
 	t.Helper()
-	return runCmd(t, env, binPath, args...)
+	return runCmd(t, env, binary, args...)
 }
 
 // runCmd runs a command to completion with the test environment.
@@ -127,7 +96,7 @@ type running struct {
 // start runs the binary in the background; its stdout lines arrive on r.lines.
 func start(t *testing.T, env []string, args ...string) *running {
 	t.Helper()
-	cmd := exec.Command(binPath, args...)
+	cmd := exec.Command(binary, args...)
 	cmd.Env = testEnv(env)
 	r := &running{t: t, cmd: cmd, lines: make(chan string, 1<<16), done: make(chan struct{})}
 	cmd.Stderr = lockedWriter{&r.mu, &r.stderr}

@@ -33,7 +33,7 @@ func TestRemovedSandboxIsNotAMissedRotation(t *testing.T) {
 	}
 	p.run(fmt.Sprintf("%s --home %s --source all doomed", quote(binary), quote(p.home)))
 	p.waitText("exec-file-0", "exec-file-2", "runtime-0")
-	waitHolderLooked(t, sb, p.sandtailPID())
+	waitHolderLooked(t, p.sandtailPID(), sb.Dir(), sim.RuntimeLog, func() { mustRotate(t, sb, sim.RuntimeLog) })
 
 	if err := os.Remove(filepath.Join(sb.Dir(), sim.ExecLog)); err != nil {
 		t.Fatal(err)

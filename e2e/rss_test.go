@@ -17,7 +17,7 @@ import (
 // may grow with time. It takes SANDTAIL_RSS_SECONDS seconds, so it only
 // runs when that is set:
 //
-//	SANDTAIL_RSS_SECONDS=60 go test -run TestDemoFlatOutMemoryStaysFlat -v ./tui/e2e/
+//	SANDTAIL_RSS_SECONDS=60 go test -run TestDemoFlatOutMemoryStaysFlat -v ./e2e/
 func TestDemoFlatOutMemoryStaysFlat(t *testing.T) {
 	secs, _ := strconv.Atoi(os.Getenv("SANDTAIL_RSS_SECONDS"))
 	if secs < 20 {

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -124,7 +124,7 @@ func TestMissedRotationExit3(t *testing.T) {
 		l, _ := r.next(liveTimeout)
 		last = parseJSONLine(t, l)
 	}
-	waitHolderLooked(t, r.cmd.Process.Pid, dir, func() {
+	waitHolderLooked(t, r.cmd.Process.Pid, dir, "exec.log", func() {
 		if err := sb.Rotate("exec.log"); err != nil {
 			t.Fatal(err)
 		}
@@ -186,30 +186,41 @@ func TestMissedRotationExit3(t *testing.T) {
 // waitHolderLooked waits until the holder process of the follower pid is
 // in charge of dir and has looked at it: until then the files it was
 // handed have no creation numbers, and what a missed rotation lost could
-// not be counted. It calls rotate twice (exec.log must rotate), waiting
-// each time for the holder to hold the new exec.log: the second did not
-// exist when the first was handed to the holder, so only a look of its
-// own can have opened it.
-func waitHolderLooked(t *testing.T, pid int, dir string, rotate func()) {
+// not be counted, nor a removal told from one. It calls rotate twice (file
+// must rotate), waiting each time for the holder to hold the new file: the
+// second did not exist when the first was handed to the holder, so only a
+// look of its own can have opened it.
+func waitHolderLooked(t *testing.T, pid int, dir, file string, rotate func()) {
 	t.Helper()
 	for range 2 {
 		rotate()
-		fi, err := os.Stat(filepath.Join(dir, "exec.log"))
+		fi, err := os.Stat(filepath.Join(dir, file))
 		if err != nil {
 			t.Fatal(err)
 		}
 		ino := fi.Sys().(*syscall.Stat_t).Ino
-		waitFor(t, liveTimeout, "the holder to open the new exec.log", func() bool {
-			for _, kid := range childrenOf(pid) {
-				fds, _ := filepath.Glob(fmt.Sprintf("/proc/%d/fd/*", kid))
-				for _, fd := range fds {
-					if fi, err := os.Stat(fd); err == nil && fi.Sys().(*syscall.Stat_t).Ino == ino {
-						return true
-					}
-				}
+		waitFor(t, liveTimeout, "the holder to open the new "+file, func() bool { return childHolds(pid, ino) })
+	}
+}
+
+// childHolds reports whether a child of pid has the file with inode ino open.
+func childHolds(pid int, ino uint64) bool {
+	for _, kid := range childrenOf(pid) {
+		fds, _ := filepath.Glob(fmt.Sprintf("/proc/%d/fd/*", kid))
+		for _, fd := range fds {
+			if fi, err := os.Stat(fd); err == nil && fi.Sys().(*syscall.Stat_t).Ino == ino {
+				return true
 			}
-			return false
-		})
+		}
+	}
+	return false
+}
+
+// mustRotate rotates one of a simulated sandbox's logs.
+func mustRotate(t *testing.T, sb *sim.Sandbox, file string) {
+	t.Helper()
+	if err := sb.Rotate(file); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -223,8 +234,17 @@ func stopFollower(t *testing.T, pid int) []int {
 	var holder []int
 	waitFor(t, liveTimeout, "the holder process to start", func() bool { holder = childrenOf(pid); return len(holder) > 0 })
 	procs := append([]int{pid}, holder...)
+	stopAll(t, procs)
+	return procs
+}
+
+// stopAll suspends procs and waits until every thread of each is stopped:
+// kill returns before a thread running on another processor has noticed,
+// and such a thread could still read a file meant to be missed.
+func stopAll(t *testing.T, procs []int) {
+	t.Helper()
 	signalAll(t, procs, syscall.SIGSTOP)
-	waitFor(t, liveTimeout, "the follower and its holder to stop", func() bool {
+	waitFor(t, liveTimeout, fmt.Sprintf("processes %v to stop", procs), func() bool {
 		for _, p := range procs {
 			if !threadsStopped(p) {
 				return false
@@ -232,10 +252,9 @@ func stopFollower(t *testing.T, pid int) []int {
 		}
 		return true
 	})
-	return procs
 }
 
-// contAll resumes processes stopFollower stopped, the holder first: a
+// contAll resumes processes stopFollower or pane.stop stopped, the holder first: a
 // follower resumed first may end at once (a missed rotation) and kill its
 // still stopped holder, and a process that is gone is not an error here.
 func contAll(t *testing.T, procs []int) {
@@ -385,7 +404,7 @@ func TestPipeIntoHeadEndsCleanly(t *testing.T) {
 		"--dir " + dir + " --json",
 		"--demo --follow --demo-rate 2000",
 	} {
-		res := runCmd(t, []string{"TMPDIR=" + tmp}, "bash", "-c", "set -o pipefail; "+binPath+" "+args+" | head -1")
+		res := runCmd(t, []string{"TMPDIR=" + tmp}, "bash", "-c", "set -o pipefail; "+binary+" "+args+" | head -1")
 		if res.code != 0 || res.stderr != "" || strings.Count(res.stdout, "\n") != 1 {
 			t.Errorf("%s | head -1: exit %d stdout %q stderr %q", args, res.code, res.stdout, res.stderr)
 		}
@@ -618,7 +637,7 @@ func TestHostileWorkloadOnATerminal(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "typescript")
 	for _, args := range []string{"--print --source all", "--print --source all --color never", "--json --source all"} {
-		res := shell(t, "script -q -e -c '"+binPath+" --dir "+dir+" "+args+"' "+out)
+		res := shell(t, "script -q -e -c '"+binary+" --dir "+dir+" "+args+"' "+out)
 		if res.code != 0 {
 			t.Fatalf("%s: exit %d %q", args, res.code, res.stderr)
 		}

@@ -2,76 +2,13 @@ package e2e
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"sandtail/engine/sim"
 )
-
-// fillExec writes numbered lines of a few dozen to a few hundred bytes to
-// exec.log until it holds more than limit less 400 bytes, as a producer
-// that rotates at a fixed size leaves it, and returns its size.
-func fillExec(t *testing.T, sb *sim.Sandbox, tag string, limit int64) int64 {
-	t.Helper()
-	path := filepath.Join(sb.Dir(), sim.ExecLog)
-	for i := 0; ; i++ {
-		fi, err := os.Stat(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if fi.Size() > limit-400 {
-			return fi.Size()
-		}
-		write(t, sb, "stdout", 1, "%s-%d %s\n", tag, i, strings.Repeat("x", i%5*40))
-	}
-}
-
-// waitHolderLooked waits until sandtail's holder process (a child of pid)
-// is in charge of the directory and has looked at it: until then the
-// files it was handed have no creation numbers, and a removal or a missed
-// rotation in that moment could not be told apart or counted. It rotates
-// runtime.log twice, waiting each time for the holder to hold the new
-// file: the second one did not exist when the first was handed to the
-// holder, so only a look of its own can have opened it.
-func waitHolderLooked(t *testing.T, sb *sim.Sandbox, pid int) {
-	t.Helper()
-	for range 2 {
-		if err := sb.Rotate(sim.RuntimeLog); err != nil {
-			t.Fatal(err)
-		}
-		fi, err := os.Stat(filepath.Join(sb.Dir(), sim.RuntimeLog))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ino := fi.Sys().(*syscall.Stat_t).Ino
-		deadline := time.Now().Add(waitLimit)
-		for !childHolds(pid, ino) {
-			if time.Now().After(deadline) {
-				t.Fatalf("the holder process never opened the new runtime.log")
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-	}
-}
-
-// childHolds reports whether a child of pid has the file with inode ino open.
-func childHolds(pid int, ino uint64) bool {
-	for _, kid := range childrenOf(pid) {
-		fds, _ := filepath.Glob(fmt.Sprintf("/proc/%d/fd/*", kid))
-		for _, fd := range fds {
-			if fi, err := os.Stat(fd); err == nil && fi.Sys().(*syscall.Stat_t).Ino == ino {
-				return true
-			}
-		}
-	}
-	return false
-}
 
 // boxText is the text inside the dialog's frame, its rows joined by
 // spaces, so that a wrapped sentence reads whole.
@@ -97,7 +34,7 @@ func TestFellBehindSaysWhatWasLost(t *testing.T) {
 	p := newPane(t, 160, 40)
 	sb := newSandbox(t, p.home, "lossy")
 	for i := range 3 {
-		fillExec(t, sb, fmt.Sprintf("before-%d", i), limit)
+		fillRotating(t, sb, fmt.Sprintf("before-%d", i), limit)
 		if i < 2 {
 			if err := sb.Rotate(sim.ExecLog); err != nil {
 				t.Fatal(err)
@@ -108,7 +45,7 @@ func TestFellBehindSaysWhatWasLost(t *testing.T) {
 	p.run(fmt.Sprintf("%s --home %s lossy", quote(binary), quote(p.home)))
 	p.waitText("seen-last")
 	pid := p.sandtailPID()
-	waitHolderLooked(t, sb, pid)
+	waitHolderLooked(t, pid, sb.Dir(), sim.RuntimeLog, func() { mustRotate(t, sb, sim.RuntimeLog) })
 
 	procs := p.stop(pid)
 	if len(procs) < 2 {
@@ -119,7 +56,7 @@ func TestFellBehindSaysWhatWasLost(t *testing.T) {
 		if err := sb.Rotate(sim.ExecLog); err != nil {
 			t.Fatal(err)
 		}
-		sizes = append(sizes, fillExec(t, sb, fmt.Sprintf("file-%d", i), limit))
+		sizes = append(sizes, fillRotating(t, sb, fmt.Sprintf("file-%d", i), limit))
 	}
 	var lost int64
 	for _, sz := range sizes[:8] {

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"os"
@@ -26,7 +26,7 @@ func TestPrintOnATerminalMarksOverwrittenText(t *testing.T) {
 		if code := p.exitStatus(); code != 0 {
 			t.Fatalf("%q: exit %d; stderr %q", args, code, p.stderr())
 		}
-		s := p.screen()
+		s := p.screenText()
 		for _, want := range []string{"⟲ EVIL\n", "⟲ ls -la /\n", "\nthe end\n"} {
 			if !strings.Contains(s, want) {
 				t.Errorf("%q: the pane lacks %q; it shows:\n%s", args, want, s)

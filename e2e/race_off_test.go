@@ -1,6 +1,6 @@
-//go:build race
+//go:build !race
 
-package main
+package e2e
 
 // raceEnabled builds the end-to-end binary with the race detector too.
-const raceEnabled = true
+const raceEnabled = false

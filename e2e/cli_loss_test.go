@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"fmt"
@@ -54,7 +54,7 @@ func TestMissedRotationReportsALowerBound(t *testing.T) {
 	r := start(t, nil, "--dir", dir, "--follow")
 	// Two more rotations at the same size, the holder looking.
 	i := 1
-	waitHolderLooked(t, r.cmd.Process.Pid, dir, func() { rotateFull(i); i++ })
+	waitHolderLooked(t, r.cmd.Process.Pid, dir, "exec.log", func() { rotateFull(i); i++ })
 	fillRotating(t, sb, "before-3", limit)
 	mustExec(t, sb, 0)
 	for {

@@ -80,7 +80,7 @@ func TestCtrlZSuspendsAndFgResumes(t *testing.T) {
 	if got := p.title(); got != "shell-title" {
 		t.Fatalf("suspended, the pane title is %q, want the shell's", got)
 	}
-	if !allStopped(pid) {
+	if !threadsStopped(pid) {
 		t.Fatal("sandtail is not stopped after Ctrl-Z")
 	}
 	// While it is stopped the shell works.
