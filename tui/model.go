@@ -86,7 +86,7 @@ type Model struct {
 	skippedLive int64 // skipped records counted by the current stream
 	boot        *engine.BootError
 	snapStart   engine.Start   // where the generation's snapshots start
-	fastShown   bool           // the fast snapshot's lines are in the ring
+	fastShown   bool           // the fast snapshot's lines are in the viewport
 	fastSources engine.Sources // what the fast snapshot read
 	// pendingSel is the line the user had selected in the fast snapshot,
 	// to find again in the full one.
@@ -204,7 +204,7 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 	return m
 }
 
-// DefaultBuffer is the ring size when Config.Buffer is zero.
+// DefaultBuffer is the buffer's size in lines when Config.Buffer is zero.
 const DefaultBuffer = 200000
 
 // applyTheme rebuilds the styles after a colour or background change.
