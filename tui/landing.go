@@ -26,8 +26,8 @@ func (m *Model) refOf(seq uint64) lineRef {
 	return r
 }
 
-// relocate finds r's line in a replaced buffer: the same log line, else the newest visible line not newer than it, else
-// the newest visible line.
+// relocate finds r's line in a replaced buffer: the same log line, else
+// the newest visible line not newer than it, else the newest visible line.
 func (m *Model) relocate(r lineRef) lineRef {
 	if m.vp.VisibleLen() == 0 {
 		return r
@@ -36,10 +36,8 @@ func (m *Model) relocate(r lineRef) lineRef {
 		if seq, ok := m.findLike(&r.line); ok {
 			return m.refOf(seq)
 		}
-		for i := m.vp.VisibleLen() - 1; i >= 0; i-- {
-			if seq := m.vp.VisibleAt(i); m.vp.Line(seq).unixNano <= r.line.unixNano {
-				return m.refOf(seq)
-			}
+		if seq, ok := m.vp.FindBack(func(_ uint64, l *line) bool { return l.unixNano <= r.line.unixNano }); ok {
+			return m.refOf(seq)
 		}
 	}
 	last, _ := m.vp.LastVisible()
@@ -52,15 +50,10 @@ func (m *Model) relocate(r lineRef) lineRef {
 // shown, and a cursor names a position in every file read, so the same
 // line has another cursor in the whole buffer.
 func (m *Model) findLike(want *line) (uint64, bool) {
-	for i := m.vp.VisibleLen() - 1; i >= 0; i-- {
-		seq := m.vp.VisibleAt(i)
-		l := m.vp.Line(seq)
-		if l.unixNano == want.unixNano && l.source == want.source && l.session == want.session &&
-			l.hasSession == want.hasSession && l.mark == want.mark && l.plain == want.plain {
-			return seq, true
-		}
-	}
-	return 0, false
+	return m.vp.FindBack(func(_ uint64, l *line) bool {
+		return l.unixNano == want.unixNano && l.source == want.source && l.session == want.session &&
+			l.hasSession == want.hasSession && l.mark == want.mark && l.plain == want.plain
+	})
 }
 
 // relandAfterReplace runs after the whole buffer replaced the first

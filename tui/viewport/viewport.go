@@ -228,6 +228,19 @@ func (v *Viewport[L]) IsVisible(seq uint64) bool {
 	return ok
 }
 
+// FindBack returns the newest shown line for which found is true, looking
+// from the newest down; ok is false when none is. It is O(shown lines):
+// for finding a line again after the buffer was replaced, not per frame.
+func (v *Viewport[L]) FindBack(found func(seq uint64, l *L) bool) (seq uint64, ok bool) {
+	for i := v.visible.Len() - 1; i >= 0; i-- {
+		seq := v.visible.At(i)
+		if found(seq, v.ring.At(seq)) {
+			return seq, true
+		}
+	}
+	return 0, false
+}
+
 // MatchLen is the number of shown lines that match the search.
 func (v *Viewport[L]) MatchLen() int { return v.matches.Len() }
 

@@ -180,6 +180,12 @@ func TestHidingTheSelectedLineMovesTheSelection(t *testing.T) {
 	if !v.IsVisible(4) || v.Selected() != 6 {
 		t.Fatalf("refresh showing a line: visible(4) %v sel %d", v.IsVisible(4), v.Selected())
 	}
+	if seq, ok := v.FindBack(func(_ uint64, l *item) bool { return l.text < "line 5" }); !ok || seq != 4 {
+		t.Fatalf("FindBack = %d, %v; want 4, the newest shown line before line 5", seq, ok)
+	}
+	if _, ok := v.FindBack(func(uint64, *item) bool { return false }); ok {
+		t.Fatal("FindBack found a line nothing matched")
+	}
 	v.Line(6).hidden = true
 	v.Refresh(6)
 	if v.IsVisible(6) || v.Selected() != 7 {
