@@ -127,9 +127,9 @@ func (v *Viewport[L]) topEndingAt(i int) (uint64, int) {
 	return v.visible.At(0), 0
 }
 
-// EnsureSelVisible scrolls the least needed to show the whole selected
+// ensureSelVisible scrolls the least needed to show the whole selected
 // line (its first row when it is taller than the body).
-func (v *Viewport[L]) EnsureSelVisible() {
+func (v *Viewport[L]) ensureSelVisible() {
 	if v.visible.Len() == 0 || v.follow {
 		return
 	}
@@ -157,14 +157,14 @@ func (v *Viewport[L]) EnsureSelVisible() {
 // heights change with the width) and keeps the selection in view.
 func (v *Viewport[L]) Resized() {
 	v.topRow = 0
-	v.EnsureSelVisible()
+	v.ensureSelVisible()
 }
 
 // Relayout keeps the position valid after line heights changed (wrap,
 // timestamps, the raw view).
 func (v *Viewport[L]) Relayout() {
 	v.ClampTopRow()
-	v.EnsureSelVisible()
+	v.ensureSelVisible()
 }
 
 // ClampTopRow keeps the rows hidden above the body within the top line.
@@ -242,7 +242,7 @@ func (v *Viewport[L]) Move(delta int) {
 		v.Follow()
 		return
 	}
-	v.EnsureSelVisible()
+	v.ensureSelVisible()
 }
 
 // Page moves the view and the selection by delta lines together, so the
@@ -279,7 +279,7 @@ func (v *Viewport[L]) Goto(seq uint64) {
 	v.Unfollow()
 	v.paused = true
 	v.sel = seq
-	if v.OnScreen(seq) {
+	if v.onScreen(seq) {
 		return
 	}
 	i := v.visibleIndex(seq)
@@ -290,11 +290,11 @@ func (v *Viewport[L]) Goto(seq uint64) {
 		rows += v.rowsOf(v.visible.At(i))
 	}
 	v.top, v.topRow = v.visible.At(i), 0
-	v.EnsureSelVisible()
+	v.ensureSelVisible()
 }
 
-// OnScreen reports whether line seq is fully drawn in the body.
-func (v *Viewport[L]) OnScreen(seq uint64) bool {
+// onScreen reports whether line seq is fully drawn in the body.
+func (v *Viewport[L]) onScreen(seq uint64) bool {
 	top, row := v.top, v.topRow
 	if v.follow {
 		top, row = v.bottomTop()
@@ -340,7 +340,7 @@ func (v *Viewport[L]) Reselect() {
 		}
 		v.top, v.topRow = v.visible.At(j), 0
 	}
-	v.EnsureSelVisible()
+	v.ensureSelVisible()
 }
 
 // JumpMatch selects the match below (dir 1) or above (dir -1) the
@@ -385,28 +385,4 @@ func (v *Viewport[L]) LandMatch(from uint64) (found, wrapped bool) {
 	}
 	v.Goto(v.matches.At(i))
 	return true, wrapped
-}
-
-// View draws the body: the shown lines from the top position down, at most
-// the body's height in rows, or nothing when no line is shown (the owner
-// says why). Only the lines on screen are drawn, so a frame costs the
-// same with a thousand lines held or a million.
-func (v *Viewport[L]) View() []string {
-	h := v.height()
-	if v.visible.Len() == 0 {
-		return nil
-	}
-	top, skip := v.top, v.topRow
-	if v.follow {
-		top, skip = v.bottomTop()
-	}
-	out := make([]string, 0, h)
-	for i := v.visibleIndex(top); i < v.visible.Len() && len(out) < h; i++ {
-		seq := v.visible.At(i)
-		if l := v.ring.At(seq); l != nil {
-			out = append(out, v.layout.Draw(seq, l, seq == v.sel, skip, h-len(out))...)
-		}
-		skip = 0
-	}
-	return out
 }

@@ -145,8 +145,8 @@ func TestGotoCentresALineOffScreen(t *testing.T) {
 	if rows := v.View(); rows[0] != "  line 35" || rows[7] != "> line 42" {
 		t.Fatalf("goto a line on screen scrolled: %q", rows)
 	}
-	if !v.OnScreen(44) || v.OnScreen(45) || v.OnScreen(34) {
-		t.Fatal("OnScreen disagrees with the rows drawn")
+	if !v.onScreen(44) || v.onScreen(45) || v.onScreen(34) {
+		t.Fatal("onScreen disagrees with the rows drawn")
 	}
 }
 
@@ -212,7 +212,7 @@ func TestMatchesJumpAndLand(t *testing.T) {
 			t.Fatalf("jump %d: found %v wrapped %v sel %d, want sel %d wrapped %v", s.dir, found, wrapped, v.Selected(), s.sel, s.wrapped)
 		}
 	}
-	if i, ok := v.MatchIndex(19); !ok || i != 10 || v.MatchAt(0) != 1 {
+	if i, ok := v.MatchIndex(19); !ok || i != 10 || v.matches.At(0) != 1 {
 		t.Fatalf("MatchIndex(19) = %d, %v", i, ok)
 	}
 	if found, wrapped := v.LandMatch(9); !found || wrapped || v.Selected() != 1 {
@@ -242,7 +242,7 @@ func TestWrappedLinesScrollByRow(t *testing.T) {
 	if got := screen(v); got != "  b/1|  b/2|> c/0|> c/1|> c/2" {
 		t.Fatalf("following wrapped lines: %q", got)
 	}
-	if v.OnScreen(1) || !v.OnScreen(2) {
+	if v.onScreen(1) || !v.onScreen(2) {
 		t.Fatal("a line with rows above the body counts as on screen")
 	}
 	v.Move(-1)
