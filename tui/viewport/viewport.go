@@ -102,7 +102,8 @@ func (v *Viewport[L]) Push(l L) uint64 {
 
 // Refresh asks Layout again whether line seq is shown and matches, after
 // it was pushed or its text changed. A selected line that is no longer
-// shown gives the selection to its nearest shown neighbour.
+// shown gives the selection to its nearest shown neighbour. Like Push, it
+// is followed by Settle once the batch is done.
 func (v *Viewport[L]) Refresh(seq uint64) {
 	l := v.ring.At(seq)
 	if l == nil {
