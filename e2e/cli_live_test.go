@@ -296,7 +296,7 @@ func TestSuspendedFollowerKeepsWhatItsHolderHeld(t *testing.T) {
 	r := start(t, nil, "--dir", dir, "--follow", "--json")
 	r.next(liveTimeout)
 	pid := r.cmd.Process.Pid
-	waitHolderTookOver(t, pid, dir)
+	holder := waitHolderTookOver(t, pid, dir)
 	signalAll(t, []int{pid}, syscall.SIGSTOP)
 	waitFor(t, liveTimeout, "the follower to stop", func() bool { return procState(pid) == 'T' })
 	for i := 2; i <= 10; i++ {
@@ -304,6 +304,9 @@ func TestSuspendedFollowerKeepsWhatItsHolderHeld(t *testing.T) {
 		if err := sb.Rotate("exec.log"); err != nil { // nine rotations: more than retention
 			t.Fatal(err)
 		}
+		// The holder runs at ordinary priority: rotating again before it
+		// took the new file would test the scheduler, not what it holds.
+		waitHolderHolds(t, holder, filepath.Join(dir, "exec.log"))
 	}
 	signalAll(t, []int{pid}, syscall.SIGCONT)
 	for i := 2; i <= 10; i++ {
@@ -337,6 +340,25 @@ func waitHolderTookOver(t *testing.T, pid int, dir string) int {
 		return false
 	})
 	return holder
+}
+
+// waitHolderHolds waits until process holder has the file now at path
+// open (by inode, wherever it is renamed to later).
+func waitHolderHolds(t *testing.T, holder int, path string) {
+	t.Helper()
+	want, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, liveTimeout, "the holder to open "+path, func() bool {
+		fds, _ := filepath.Glob(fmt.Sprintf("/proc/%d/fd/*", holder))
+		for _, fd := range fds {
+			if fi, err := os.Stat(fd); err == nil && os.SameFile(fi, want) {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // childrenOf lists the processes whose parent is pid.

@@ -40,6 +40,8 @@ func (m *Model) backToPicker() tea.Cmd {
 		fresh.picker.SetSandboxes(l.Sandboxes, l.Err)
 	}
 	*m = *fresh
+	// The viewport asks the model it was made for: this one now.
+	m.vp.SetLayout(bodyLayout{m})
 	var stop tea.Cmd
 	if old != nil {
 		old.cancel()

@@ -109,3 +109,29 @@ func waitClosed(t *testing.T, s *fakeStream) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// TestASandboxOpenedAfterGoingBackScrollsForItsOwnScreen: the model is
+// rebuilt in place on the way back to the picker, and the view of the next
+// sandbox must measure the screen it is drawn on: after a resize, the
+// newest line is still on the last body row.
+func TestASandboxOpenedAfterGoingBackScrollsForItsOwnScreen(t *testing.T) {
+	home := t.TempDir()
+	writeSandbox(t, home, "alpha", "")
+	writeSandbox(t, home, "beta", "")
+	h := newHarness(t, Config{Home: home}, &fakeBackend{})
+	h.press(keytest.Press("enter"))
+	h.settle()
+	h.key("esc")
+	h.settle()
+	h.key("down")
+	h.press(keytest.Press("enter"))
+	h.settle()
+	if h.m.picker != nil || h.m.cfg.Name != "beta" {
+		t.Fatal("beta did not open")
+	}
+	h.send(len(h.b.streams)-1, outLines(0, 40)...)
+	h.update(tea.WindowSizeMsg{Width: 80, Height: 10})
+	s := h.screenText()
+	mustContain(t, s, "line 39")
+	mustNotContain(t, s, "line 30")
+}

@@ -62,8 +62,8 @@ func BenchmarkView1M(b *testing.B) { benchView(b, 1000000) }
 // BenchmarkViewPaused1M draws from the middle of a million lines.
 func BenchmarkViewPaused1M(b *testing.B) {
 	m := benchModel(b, 1000000, 200, 60)
-	m.unfollow()
-	m.gotoSeq(m.visible.At(500000))
+	m.vp.Unfollow()
+	m.vp.Goto(m.vp.VisibleAt(500000))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		_ = m.View()
@@ -93,7 +93,7 @@ func BenchmarkFilter200k(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		m.filter, _ = compileQuery(queries[i%len(queries)], false)
-		m.rebuild()
+		m.vp.Refilter()
 	}
 }
 
@@ -103,7 +103,7 @@ func BenchmarkFilterRegex200k(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		m.filter, _ = compileQuery(`re:items/4[0-9]+ status`, false)
-		m.rebuild()
+		m.vp.Refilter()
 	}
 }
 
@@ -113,6 +113,6 @@ func BenchmarkSearch200k(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		m.search, _ = compileQuery("took=29", false)
-		m.rematch()
+		m.vp.Rematch()
 	}
 }

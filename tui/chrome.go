@@ -56,7 +56,7 @@ func (m *Model) displayName() string {
 // statePart is LIVE, PAUSED with the count of new lines, ENDED or ERROR.
 func (m *Model) statePart() part {
 	below := ""
-	if n := m.newBelow(); n > 0 {
+	if n := m.vp.NewBelow(); n > 0 {
 		below = fmt.Sprintf(" ↓%s new", humanCount(n))
 	}
 	switch {
@@ -66,7 +66,7 @@ func (m *Model) statePart() part {
 		return part{"■ ENDED" + below, m.styles.StateEnded}
 	case m.state == stateLoading:
 		return part{"… LOADING", m.styles.StateEnded}
-	case !m.follow:
+	case !m.vp.Following():
 		return part{"‖ PAUSED" + below, m.styles.StatePaused}
 	default:
 		return part{"● LIVE", m.styles.StateLive}
@@ -133,8 +133,8 @@ func soloLabel(s *soloSession) string {
 // matchStatus is "i/N" when the selection is on the i-th of N matching
 // lines, else how many lines match.
 func (m *Model) matchStatus() string {
-	n := m.matches.Len()
-	i, ok := m.matches.Find(m.sel)
+	n := m.vp.MatchLen()
+	i, ok := m.vp.MatchIndex(m.vp.Selected())
 	switch {
 	case n == 0:
 		return "no match"
@@ -219,7 +219,7 @@ func (m *Model) footerRows() []string {
 		modes += " · "
 	}
 	below := ""
-	if n := m.newBelow(); n > 0 {
+	if n := m.vp.NewBelow(); n > 0 {
 		below = fmt.Sprintf("↓ %s new · ", humanCount(n))
 	}
 	switch {
@@ -248,8 +248,8 @@ func (m *Model) activeModes() []string {
 	var out []string
 	if !m.wrap {
 		s := "wrap off"
-		if m.xOff > 0 {
-			s += fmt.Sprintf(", from column %d", m.xOff+1)
+		if x := m.vp.XOffset(); x > 0 {
+			s += fmt.Sprintf(", from column %d", x+1)
 		}
 		out = append(out, s)
 	}

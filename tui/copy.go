@@ -13,12 +13,13 @@ import (
 // partner's viewer, and shows it so it can be read out or selected with
 // tmux's mouse in the same session.
 func (m *Model) copyCommand() tea.Cmd {
-	l := m.ring.At(m.sel)
-	if l == nil || m.visible.Len() == 0 {
+	sel := m.vp.Selected()
+	l := m.vp.Line(sel)
+	if l == nil || m.vp.VisibleLen() == 0 {
 		m.setStatus("nothing selected", true)
 		return nil
 	}
-	cur, n, exact := m.lineSpot(m.sel, l)
+	cur, n, exact := m.lineSpot(sel, l)
 	if cur.IsZero() {
 		m.setStatus("no cursor for this line", true)
 		return nil
@@ -60,8 +61,8 @@ func ResumeSpec(cfg Config, read engine.Sources, cur engine.Cursor, n int) resum
 // line is unknown (the first lines of a snapshot's tail) it is the next
 // known line's spot, and exact is false.
 func (m *Model) lineSpot(seq uint64, l *line) (cur engine.Cursor, n int, exact bool) {
-	for next := seq; next < m.ring.End(); next++ {
-		if nl := m.ring.At(next); nl != nil && !nl.from.IsZero() {
+	for next := seq; next < m.vp.End(); next++ {
+		if nl := m.vp.Line(next); nl != nil && !nl.from.IsZero() {
 			return nl.from, int(nl.nth) + 1, next == seq
 		}
 	}

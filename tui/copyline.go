@@ -41,8 +41,9 @@ type wholeLineMsg struct {
 // at the per-line cap copies what is kept and says so; y again reads the
 // whole line back from the log, as much of it as a clipboard takes.
 func (m *Model) copyLine() tea.Cmd {
-	l := m.ring.At(m.sel)
-	if l == nil || m.visible.Len() == 0 {
+	sel := m.vp.Selected()
+	l := m.vp.Line(sel)
+	if l == nil || m.vp.VisibleLen() == 0 {
 		m.setStatus("nothing to copy", true)
 		return nil
 	}
@@ -50,7 +51,7 @@ func (m *Model) copyLine() tea.Cmd {
 		m.setStatus("copied line: "+l.plain, false)
 		return tea.SetClipboard(l.plain)
 	}
-	if o := m.copyOffer; o != nil && o.seq == m.sel {
+	if o := m.copyOffer; o != nil && o.seq == sel {
 		return m.copyWholeLine(l)
 	}
 	total := int64(len(l.text)) + l.truncated
@@ -64,7 +65,7 @@ func (m *Model) copyLine() tea.Cmd {
 	m.setStatus(fmt.Sprintf("copied the first %s of this %s line (only that part is searched); %s",
 		human.Bytes(int64(len(l.text))), human.Bytes(total), more), false)
 	if !l.from.IsZero() && l.mark == engine.MarkNone {
-		r := m.refOf(m.sel)
+		r := m.refOf(sel)
 		m.copyOffer = &r
 	}
 	return tea.SetClipboard(l.plain)
@@ -85,7 +86,7 @@ func (m *Model) copyWholeLine(l *line) tea.Cmd {
 		sources = m.fastSources
 	}
 	opts := engine.Options{Sources: sources, Start: engine.FromCursor(l.from)}
-	return rereadCmd(ctx, m.backend, m.cfg.Dir, opts, m.sel, *l)
+	return rereadCmd(ctx, m.backend, m.cfg.Dir, opts, m.vp.Selected(), *l)
 }
 
 // rereadCmd reads the log from just before line want and returns its

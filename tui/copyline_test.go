@@ -81,7 +81,7 @@ func TestSearchSaysLongLinesAreSearchedInTheirStartOnly(t *testing.T) {
 	h.key("/")
 	mustContain(t, h.footer(), "✂ 1 long line: only its first 16 KiB is searched")
 	h.typeText("END")
-	if h.m.matches.Len() != 0 {
+	if h.m.vp.MatchLen() != 0 {
 		t.Fatalf("text past the cap matched")
 	}
 	h.key("enter")

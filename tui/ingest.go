@@ -11,42 +11,40 @@ import (
 	"sandtail/text/sanitize"
 )
 
-// ingest adds a batch of entries to the ring: chunks are joined into lines
-// per source and session, each line is sanitised once for search and
-// width, and the visible and match lists are kept up to date.
+// ingest adds a batch of entries to the viewport: chunks are joined into
+// lines per source and session, each line is sanitised once for search and
+// width, and the viewport learns which are shown and match.
 func (m *Model) ingest(entries []engine.Entry) {
-	evicted := false
 	for i := range entries {
 		e := &entries[i]
 		from := m.prevCursor
 		var nth uint32
 		m.joiner.Split(e, func(p lines.Piece) {
-			evicted = m.addPiece(p, from, nth) || evicted
+			m.addPiece(p, from, nth)
 			if nth < math.MaxUint32 {
 				nth++
 			}
 		})
 		m.prevCursor = e.Cursor
 	}
-	if evicted {
-		m.afterEviction()
-	}
-	if m.follow {
-		if last, ok := m.visible.Last(); ok {
-			m.sel = last
-		}
-	}
+	m.settle()
+}
+
+// settle brings the viewport and the cut lines up to date after lines
+// were added.
+func (m *Model) settle() {
+	m.vp.Settle()
+	m.cut.TrimBefore(m.vp.First())
 }
 
 // addPiece applies one piece: a new line, or more text for an open one;
-// nth is the piece's place in its entry. It returns whether a line was
-// evicted.
-func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32) (evicted bool) {
+// nth is the piece's place in its entry.
+func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32) {
 	if !p.Start {
 		if seq, ok := m.open[p.Key]; ok {
-			if l := m.ring.At(seq); l != nil && l.open {
+			if l := m.vp.Line(seq); l != nil && l.open {
 				m.extend(seq, l, p)
-				return false
+				return
 			}
 		}
 	}
@@ -54,7 +52,7 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32) (evicted
 		// A new line closes the key's previous one even if its newline
 		// never came (a restart or a mark in between).
 		if seq, ok := m.open[p.Key]; ok {
-			if l := m.ring.At(seq); l != nil {
+			if l := m.vp.Line(seq); l != nil {
 				l.open = false
 			}
 			delete(m.open, p.Key)
@@ -72,10 +70,7 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32) (evicted
 		truncated:  p.Truncated,
 	}
 	l.setText(appendCapped("", p.Text, &l.truncated))
-	if oldest := m.ring.At(m.ring.First()); m.ring.Len() == m.ring.size && oldest != nil {
-		m.forget(m.ring.First(), oldest)
-	}
-	seq, evicted := m.ring.Push(l)
+	seq := m.vp.Push(l)
 	if int(l.source) < len(m.counts) {
 		m.counts[l.source]++
 	}
@@ -85,19 +80,13 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32) (evicted
 	if l.truncated > 0 {
 		m.cut.Add(seq)
 	}
-	if m.isVisible(m.ring.At(seq)) {
-		m.visible.Add(seq)
-		if m.search.Match(l.plain) {
-			m.matches.Add(seq)
-		}
-	}
-	return evicted
+	m.vp.Refresh(seq)
 }
 
-// extend appends a continuation piece to the open line seq and re-checks
-// whether it is visible and matches, since more text can change both.
+// extend appends a continuation piece to the open line seq and has the
+// viewport check again whether it is visible and matches, since more text
+// can change both.
 func (m *Model) extend(seq uint64, l *line, p lines.Piece) {
-	wasVisible := m.isVisible(l)
 	if text := appendCapped(l.text, p.Text, &l.truncated); len(text) != len(l.text) {
 		// Sanitise the whole line again: a \r or an SGR in the new chunk
 		// acts on what came before. A line at the cap is left alone.
@@ -111,24 +100,7 @@ func (m *Model) extend(seq uint64, l *line, p lines.Piece) {
 	if !l.open {
 		delete(m.open, p.Key)
 	}
-	nowVisible := m.isVisible(l)
-	switch {
-	case nowVisible && !wasVisible:
-		m.visible.Add(seq)
-	case wasVisible && !nowVisible:
-		m.visible.Remove(seq)
-		m.matches.Remove(seq)
-		if m.sel == seq {
-			m.reselect()
-		}
-	}
-	if nowVisible {
-		if m.search.Match(l.plain) {
-			m.matches.Add(seq)
-		} else {
-			m.matches.Remove(seq)
-		}
-	}
+	m.vp.Refresh(seq)
 }
 
 // forget updates counts and open lines for the line about to be evicted.
@@ -142,27 +114,6 @@ func (m *Model) forget(seq uint64, l *line) {
 				delete(m.open, k)
 			}
 		}
-	}
-}
-
-// afterEviction drops evicted lines from the lists and clamps positions to
-// the oldest kept line. Positions that are still held do not move: the
-// lines being read stay put until they themselves are evicted.
-func (m *Model) afterEviction() {
-	first := m.ring.First()
-	m.visible.TrimBefore(first)
-	m.matches.TrimBefore(first)
-	m.cut.TrimBefore(first)
-	if m.visible.Len() == 0 {
-		m.sel, m.top, m.topRow = first, first, 0
-		return
-	}
-	oldest := m.visible.At(0)
-	if m.sel < oldest {
-		m.sel = oldest
-	}
-	if m.top < oldest {
-		m.top, m.topRow = oldest, 0
 	}
 }
 
@@ -218,7 +169,7 @@ func (m *Model) isVisible(l *line) bool {
 func (m *Model) cutShown() int {
 	n := 0
 	for i := 0; i < m.cut.Len(); i++ {
-		if _, ok := m.visible.Find(m.cut.At(i)); ok {
+		if m.vp.IsVisible(m.cut.At(i)) {
 			n++
 		}
 	}
@@ -238,90 +189,23 @@ func (m *Model) cutNote() string {
 	}
 }
 
-// rebuild recomputes the visible and match lists over the whole ring after
-// a toggle, a filter or a search changed. It is O(buffer), run once per
-// such event and never per frame.
-func (m *Model) rebuild() {
-	m.visible.Reset()
-	m.matches.Reset()
-	for seq := m.ring.First(); seq < m.ring.End(); seq++ {
-		l := m.ring.At(seq)
-		if !m.isVisible(l) {
-			continue
-		}
-		m.visible.Add(seq)
-		if m.search != nil && m.search.Match(l.plain) {
-			m.matches.Add(seq)
-		}
-	}
-	m.reselect()
-}
-
-// rematch recomputes only the match list, for a new search query.
-func (m *Model) rematch() {
-	m.matches.Reset()
-	if m.search == nil {
-		return
-	}
-	for i := 0; i < m.visible.Len(); i++ {
-		seq := m.visible.At(i)
-		if m.search.Match(m.ring.At(seq).plain) {
-			m.matches.Add(seq)
-		}
-	}
-}
-
-// reselect moves the selection to the nearest visible line when the line
-// it was on is no longer shown, and keeps following at the bottom.
-func (m *Model) reselect() {
-	if m.visible.Len() == 0 {
-		return
-	}
-	if m.follow {
-		m.sel, _ = m.visible.Last()
-		return
-	}
-	i, ok := m.visible.Find(m.sel)
-	if !ok {
-		if i >= m.visible.Len() {
-			i = m.visible.Len() - 1
-		}
-		m.sel = m.visible.At(i)
-	}
-	if j, ok := m.visible.Find(m.top); !ok {
-		if j >= m.visible.Len() {
-			j = m.visible.Len() - 1
-		}
-		m.top, m.topRow = m.visible.At(j), 0
-	}
-	m.ensureSelVisible()
-}
-
 // addNote adds a line made by the viewer itself (a restart separator),
 // styled like the engine's marks.
 func (m *Model) addNote(mark engine.Mark, text string) {
 	m.closeOpenLines()
 	l := line{unixNano: time.Now().UnixNano(), source: engine.System, mark: mark, from: m.prevCursor}
 	l.setText(text)
-	if oldest := m.ring.At(m.ring.First()); m.ring.Len() == m.ring.size && oldest != nil {
-		m.forget(m.ring.First(), oldest)
-	}
-	seq, evicted := m.ring.Push(l)
+	seq := m.vp.Push(l)
 	m.counts[engine.System]++
-	m.visible.Add(seq)
-	if evicted {
-		m.afterEviction()
-	}
-	if m.follow {
-		m.sel = seq
-	}
+	m.vp.Show(seq)
+	m.settle()
 }
 
 // closeOpenLines ends every unterminated line: after a restart the next
 // chunk of a session cannot continue a line read before it.
 func (m *Model) closeOpenLines() {
 	for k, seq := range m.open {
-		if l := m.ring.At(seq); l != nil {
+		if l := m.vp.Line(seq); l != nil {
 			l.open = false
 		}
 		delete(m.open, k)

@@ -20,29 +20,27 @@ type lineRef struct {
 // refOf returns a reference to line seq.
 func (m *Model) refOf(seq uint64) lineRef {
 	r := lineRef{seq: seq}
-	if l := m.ring.At(seq); l != nil {
+	if l := m.vp.Line(seq); l != nil {
 		r.line, r.has = *l, true
 	}
 	return r
 }
 
-// relocate finds r's line in a replaced buffer: the same log line, else the newest visible line not newer than it, else
-// the newest visible line.
+// relocate finds r's line in a replaced buffer: the same log line, else
+// the newest visible line not newer than it, else the newest visible line.
 func (m *Model) relocate(r lineRef) lineRef {
-	if m.visible.Len() == 0 {
+	if m.vp.VisibleLen() == 0 {
 		return r
 	}
 	if r.has {
 		if seq, ok := m.findLike(&r.line); ok {
 			return m.refOf(seq)
 		}
-		for i := m.visible.Len() - 1; i >= 0; i-- {
-			if seq := m.visible.At(i); m.ring.At(seq).unixNano <= r.line.unixNano {
-				return m.refOf(seq)
-			}
+		if seq, ok := m.vp.FindBack(func(_ uint64, l *line) bool { return l.unixNano <= r.line.unixNano }); ok {
+			return m.refOf(seq)
 		}
 	}
-	last, _ := m.visible.Last()
+	last, _ := m.vp.LastVisible()
 	return m.refOf(last)
 }
 
@@ -52,34 +50,10 @@ func (m *Model) relocate(r lineRef) lineRef {
 // shown, and a cursor names a position in every file read, so the same
 // line has another cursor in the whole buffer.
 func (m *Model) findLike(want *line) (uint64, bool) {
-	for i := m.visible.Len() - 1; i >= 0; i-- {
-		seq := m.visible.At(i)
-		l := m.ring.At(seq)
-		if l.unixNano == want.unixNano && l.source == want.source && l.session == want.session &&
-			l.hasSession == want.hasSession && l.mark == want.mark && l.plain == want.plain {
-			return seq, true
-		}
-	}
-	return 0, false
-}
-
-// landSearch selects the nearest match at or above from; above the oldest
-// match it wraps to the newest. It reports whether anything matched and
-// whether it wrapped.
-func (m *Model) landSearch(from uint64) (found, wrapped bool) {
-	n := m.matches.Len()
-	if n == 0 {
-		return false, false
-	}
-	i, ok := m.matches.Find(from)
-	if !ok {
-		i--
-	}
-	if i < 0 {
-		i, wrapped = n-1, true
-	}
-	m.gotoSeq(m.matches.At(i))
-	return true, wrapped
+	return m.vp.FindBack(func(_ uint64, l *line) bool {
+		return l.unixNano == want.unixNano && l.source == want.source && l.session == want.session &&
+			l.hasSession == want.hasSession && l.mark == want.mark && l.plain == want.plain
+	})
 }
 
 // relandAfterReplace runs after the whole buffer replaced the first
@@ -88,7 +62,7 @@ func (m *Model) landSearch(from uint64) (found, wrapped bool) {
 func (m *Model) relandAfterReplace() {
 	if p := m.prompt; p != nil {
 		p.origin = m.relocate(p.origin)
-		p.top, p.topRow = p.origin.seq, 0
+		p.pos.Top, p.pos.TopRow = p.origin.seq, 0
 		if p.kind == promptSearch && m.search != nil {
 			// The new buffer's matches were found as it was added.
 			m.jumpFromOrigin()
@@ -98,7 +72,7 @@ func (m *Model) relandAfterReplace() {
 		r := m.relocate(*m.landing)
 		m.landing = &r
 		if m.search != nil {
-			m.landSearch(r.seq)
+			m.vp.LandMatch(r.seq)
 		}
 	}
 	if o := m.copyOffer; o != nil {

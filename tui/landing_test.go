@@ -117,8 +117,8 @@ func TestNewSearchDoesNotDependOnWhenTheFullSnapshotArrives(t *testing.T) {
 			h := newHarness(t, Config{}, b)
 			if when == "before" {
 				h.releaseFull()
-			} else if h.m.ring.Len() != fastTail {
-				t.Fatalf("ring holds %d lines, want the fast snapshot's %d", h.m.ring.Len(), fastTail)
+			} else if h.m.vp.Len() != fastTail {
+				t.Fatalf("ring holds %d lines, want the fast snapshot's %d", h.m.vp.Len(), fastTail)
 			}
 			h.key("/")
 			h.typeText("status=500")
@@ -133,7 +133,7 @@ func TestNewSearchDoesNotDependOnWhenTheFullSnapshotArrives(t *testing.T) {
 				h.key("enter")
 			}
 			wantSel(t, h, "line 100 status=500", "1/1")
-			if h.m.follow {
+			if h.m.vp.Following() {
 				t.Error("still following after the search landed")
 			}
 		})
@@ -162,7 +162,7 @@ func TestSelectionInTheFirstScreenfulIsKeptInTheWholeBuffer(t *testing.T) {
 	h := newHarness(t, Config{}, b)
 	h.key("k", "k")
 	h.releaseFull()
-	if h.m.follow || h.selText() != "line 997" {
-		t.Fatalf("after the whole buffer arrived: follow=%v sel=%q, want line 997 still selected", h.m.follow, h.selText())
+	if h.m.vp.Following() || h.selText() != "line 997" {
+		t.Fatalf("after the whole buffer arrived: follow=%v sel=%q, want line 997 still selected", h.m.vp.Following(), h.selText())
 	}
 }

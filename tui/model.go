@@ -13,6 +13,7 @@ import (
 	"sandtail/theme"
 	"sandtail/tui/dialog"
 	"sandtail/tui/picker"
+	"sandtail/tui/viewport"
 )
 
 // streamState is what the header says about the stream.
@@ -25,8 +26,8 @@ const (
 	stateError                      // the stream stopped on an error
 )
 
-// Model is the viewer: a ring of display lines fed by the engine, and the
-// view over it. It is used through a pointer; Update never blocks.
+// Model is the viewer: display lines made from the engine's entries, the
+// viewport that holds and scrolls them, and the chrome around it. It is used through a pointer; Update never blocks.
 type Model struct {
 	cfg     Config
 	keys    keymap.KeyMap
@@ -42,14 +43,15 @@ type Model struct {
 
 	width, height int
 
-	// Lines.
-	ring    *Ring
-	joiner  lines.Joiner
-	open    map[lines.Key]uint64 // the open (unterminated) line of each source and session
-	visible seqList              // lines that pass sources, solo and filter
-	matches seqList              // visible lines that match the search
-	cut     seqList              // lines cut at maxLineBytes: only their start is searched
-	counts  [4]int               // lines held per source
+	// Lines. vp holds them and scrolls over them: which are shown
+	// (sources, solo, filter) and match the search, the selection, the
+	// top line, the horizontal offset and following. The model keeps what
+	// it takes to make lines from entries.
+	vp     *viewport.Viewport[line]
+	joiner lines.Joiner
+	open   map[lines.Key]uint64 // the open (unterminated) line of each source and session
+	cut    viewport.SeqList     // lines cut at maxLineBytes: only their start is searched
+	counts [4]int               // lines held per source
 	// prevCursor is the cursor after the last entry ingested: the "from"
 	// cursor of a line that the next entry starts.
 	prevCursor engine.Cursor
@@ -65,16 +67,6 @@ type Model struct {
 	color       bool // program colours and theme colours
 	raw         bool
 	solo        *soloSession
-
-	// Position: everything is a sequence number, so it stays put while
-	// lines arrive and are evicted.
-	follow  bool   // sticky bottom: the newest line is selected and shown
-	paused  bool   // following was turned off with the follow key
-	sel     uint64 // the selected line
-	top     uint64 // the line drawn on the first body row (when not following)
-	topRow  int    // rows of top hidden above the body (wrapped lines)
-	xOff    int    // horizontal scroll, in cells, when wrap is off
-	newFrom uint64 // the first line that arrived after following stopped
 
 	// Search and filter.
 	search       *matcher
@@ -95,7 +87,7 @@ type Model struct {
 	skippedLive int64 // skipped records counted by the current stream
 	boot        *engine.BootError
 	snapStart   engine.Start   // where the generation's snapshots start
-	fastShown   bool           // the fast snapshot's lines are in the ring
+	fastShown   bool           // the fast snapshot's lines are in the viewport
 	fastSources engine.Sources // what the fast snapshot read
 	// pendingSel is the line the user had selected in the fast snapshot,
 	// to find again in the full one.
@@ -176,17 +168,16 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 		colorOK:      o.colorOK,
 		titles:       o.titles,
 		dark:         true,
-		ring:         NewRing(cfg.Buffer),
 		open:         map[lines.Key]uint64{},
 		show:         cfg.Sources,
 		timestamps:   cfg.Timestamps,
 		ids:          cfg.ShowID,
 		wrap:         true,
 		color:        o.colorOK,
-		follow:       true,
 		width:        80,
 		height:       24,
 	}
+	m.vp = viewport.New[line](cfg.Buffer, bodyLayout{m})
 	if m.show == 0 {
 		m.show = engine.DefaultSources
 	}
@@ -214,7 +205,7 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 	return m
 }
 
-// DefaultBuffer is the ring size when Config.Buffer is zero.
+// DefaultBuffer is the buffer's size in lines when Config.Buffer is zero.
 const DefaultBuffer = settings.DefaultBuffer
 
 // applyTheme rebuilds the styles after a colour or background change.

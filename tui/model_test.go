@@ -27,7 +27,7 @@ func (h *harness) rows() []string { return strings.Split(h.screenText(), "\n") }
 
 // selText is the plain text of the selected line.
 func (h *harness) selText() string {
-	if l := h.m.ring.At(h.m.sel); l != nil {
+	if l := h.m.vp.Line(h.m.vp.Selected()); l != nil {
 		return l.plain
 	}
 	return ""
@@ -53,8 +53,8 @@ func TestStartupReadsFastThenFullSnapshotThenFollowsFromItsEnd(t *testing.T) {
 	if len(b.snaps) != 2 || b.snaps[0].Tail != fastTail || b.snaps[1].Tail != DefaultBuffer {
 		t.Fatalf("snapshots asked: %+v", b.snaps)
 	}
-	if h.m.ring.Len() != 1000 || h.m.visible.Len() != 1000 {
-		t.Fatalf("ring holds %d lines, %d visible; want 1000 (fast snapshot replaced, not repeated)", h.m.ring.Len(), h.m.visible.Len())
+	if h.m.vp.Len() != 1000 || h.m.vp.VisibleLen() != 1000 {
+		t.Fatalf("ring holds %d lines, %d visible; want 1000 (fast snapshot replaced, not repeated)", h.m.vp.Len(), h.m.vp.VisibleLen())
 	}
 	if b.snaps[0].Sources != engine.DefaultSources || b.snaps[1].Sources != engine.AllSources {
 		t.Errorf("fast snapshot read %v, full %v; want the shown sources, then all", b.snaps[0].Sources, b.snaps[1].Sources)
@@ -82,8 +82,8 @@ func TestChunksJoinIntoLinesAndOpenLineUpdatesLive(t *testing.T) {
 	s := h.screenText()
 	mustContain(t, s, "out hello world")
 	mustContain(t, s, "out next")
-	if h.m.ring.Len() != 4 {
-		t.Errorf("ring holds %d lines, want 4 (hello world, oops, other, next)", h.m.ring.Len())
+	if h.m.vp.Len() != 4 {
+		t.Errorf("ring holds %d lines, want 4 (hello world, oops, other, next)", h.m.vp.Len())
 	}
 }
 
@@ -91,8 +91,8 @@ func TestScrollUpPausesAndCountsNewLinesThenGResumes(t *testing.T) {
 	h := newHarness(t, Config{}, &fakeBackend{})
 	h.send(0, outLines(0, 100)...)
 	h.key("k")
-	if h.m.follow || h.selText() != "line 98" {
-		t.Fatalf("after k: follow=%v sel=%q", h.m.follow, h.selText())
+	if h.m.vp.Following() || h.selText() != "line 98" {
+		t.Fatalf("after k: follow=%v sel=%q", h.m.vp.Following(), h.selText())
 	}
 	before := h.rows()[1]
 	h.send(0, outLines(100, 5)...)
@@ -103,8 +103,8 @@ func TestScrollUpPausesAndCountsNewLinesThenGResumes(t *testing.T) {
 		t.Errorf("view moved while paused: %q → %q", before, h.rows()[1])
 	}
 	h.key("G")
-	if !h.m.follow || h.selText() != "line 104" || h.m.newBelow() != 0 {
-		t.Fatalf("after G: follow=%v sel=%q new=%d", h.m.follow, h.selText(), h.m.newBelow())
+	if !h.m.vp.Following() || h.selText() != "line 104" || h.m.vp.NewBelow() != 0 {
+		t.Fatalf("after G: follow=%v sel=%q new=%d", h.m.vp.Following(), h.selText(), h.m.vp.NewBelow())
 	}
 	mustContain(t, h.screenText(), "● LIVE")
 }
@@ -114,16 +114,16 @@ func TestFollowKeyPausesExplicitly(t *testing.T) {
 	h.send(0, outLines(0, 10)...)
 	h.key("f")
 	h.send(0, outLines(10, 3)...)
-	if h.m.follow || h.selText() != "line 9" {
-		t.Fatalf("f did not pause: follow=%v sel=%q", h.m.follow, h.selText())
+	if h.m.vp.Following() || h.selText() != "line 9" {
+		t.Fatalf("f did not pause: follow=%v sel=%q", h.m.vp.Following(), h.selText())
 	}
 	h.key("j") // at the bottom of what was shown, an explicit pause holds
-	if h.m.follow {
+	if h.m.vp.Following() {
 		t.Error("moving down resumed following after an explicit pause")
 	}
 	h.key("f")
-	if !h.m.follow || h.selText() != "line 12" {
-		t.Fatalf("f did not resume: follow=%v sel=%q", h.m.follow, h.selText())
+	if !h.m.vp.Following() || h.selText() != "line 12" {
+		t.Fatalf("f did not resume: follow=%v sel=%q", h.m.vp.Following(), h.selText())
 	}
 }
 
@@ -153,8 +153,8 @@ func TestEvictionKeepsTheViewStillThenClampsToOldest(t *testing.T) {
 	if h.selText() != "line 60" {
 		t.Errorf("selection %q, want the oldest kept line", h.selText())
 	}
-	if h.m.ring.Len() != 100 {
-		t.Errorf("ring holds %d, want its size 100", h.m.ring.Len())
+	if h.m.vp.Len() != 100 {
+		t.Errorf("ring holds %d, want its size 100", h.m.vp.Len())
 	}
 }
 
@@ -194,13 +194,13 @@ func TestSearchMovesAsYouTypeAndEscReturns(t *testing.T) {
 		t.Fatalf("selected %q, want line 12", h.selText())
 	}
 	h.key("esc")
-	if !h.m.follow || h.m.search != nil || h.selText() != "line 49" {
-		t.Fatalf("Esc did not return: follow=%v search=%v sel=%q", h.m.follow, h.m.search, h.selText())
+	if !h.m.vp.Following() || h.m.search != nil || h.selText() != "line 49" {
+		t.Fatalf("Esc did not return: follow=%v search=%v sel=%q", h.m.vp.Following(), h.m.search, h.selText())
 	}
 	h.key("/")
 	h.typeText("LINE 4")
-	if h.m.matches.Len() != 0 {
-		t.Errorf("smart case: an upper-case query matched %d lines", h.m.matches.Len())
+	if h.m.vp.MatchLen() != 0 {
+		t.Errorf("smart case: an upper-case query matched %d lines", h.m.vp.MatchLen())
 	}
 	h.key("backspace", "backspace", "backspace", "backspace", "backspace", "backspace")
 	h.typeText("line 4")
@@ -231,12 +231,12 @@ func TestInvalidRegexShowsErrorAndKeepsLastGoodSearch(t *testing.T) {
 	h.send(0, ent(engine.Stdout, 1, "abc\n"), ent(engine.Stdout, 1, "a(b\n"), ent(engine.Stdout, 1, "xyz\n"))
 	h.key("/", "ctrl+r")
 	h.typeText("a")
-	if n := h.m.matches.Len(); n != 2 {
+	if n := h.m.vp.MatchLen(); n != 2 {
 		t.Fatalf("regex a matched %d lines, want 2", n)
 	}
 	h.typeText("(")
 	mustContain(t, h.screenText(), "invalid regex: missing closing )")
-	if h.m.search == nil || h.m.search.query != "a" || !h.m.search.isRegex() || h.m.matches.Len() != 2 {
+	if h.m.search == nil || h.m.search.query != "a" || !h.m.search.isRegex() || h.m.vp.MatchLen() != 2 {
 		t.Fatalf("last good search not kept: %+v", h.m.search)
 	}
 	h.key("enter")
@@ -247,8 +247,8 @@ func TestInvalidRegexShowsErrorAndKeepsLastGoodSearch(t *testing.T) {
 	h.key("/")
 	h.typeText("a(b")
 	h.key("ctrl+r")
-	if h.m.search.isRegex() || h.m.matches.Len() != 1 {
-		t.Fatalf("literal a(b: regex=%v matches=%d", h.m.search.isRegex(), h.m.matches.Len())
+	if h.m.search.isRegex() || h.m.vp.MatchLen() != 1 {
+		t.Fatalf("literal a(b: regex=%v matches=%d", h.m.search.isRegex(), h.m.vp.MatchLen())
 	}
 	h.key("ctrl+r")
 	mustContain(t, h.screenText(), "ctrl+r regex ✓")
@@ -358,7 +358,7 @@ func TestMissedRotationResumeGoesOnWithTheSameStream(t *testing.T) {
 		t.Fatal("the stopped stream was closed: Resume could not go on with what it holds")
 	}
 	h.key("k") // the dialog has the keys, not the view
-	if h.m.follow == false {
+	if h.m.vp.Following() == false {
 		t.Error("a key went to the view under the dialog")
 	}
 	old := h.m.gen.id
@@ -373,8 +373,8 @@ func TestMissedRotationResumeGoesOnWithTheSameStream(t *testing.T) {
 	mustContain(t, s, "gap lost at least 3 MiB (2 files rotated away unread) of exec.log")
 	mustContain(t, s, "line 11")
 	mustContain(t, s, "● LIVE")
-	if h.m.ring.Len() != 13 {
-		t.Errorf("buffer holds %d lines, want the 10 kept + gap + 2", h.m.ring.Len())
+	if h.m.vp.Len() != 13 {
+		t.Errorf("buffer holds %d lines, want the 10 kept + gap + 2", h.m.vp.Len())
 	}
 }
 
@@ -442,16 +442,16 @@ func TestStaleMessagesOfAReplacedStreamAreDropped(t *testing.T) {
 	h := newHarness(t, Config{}, &fakeBackend{})
 	h.send(0, outLines(0, 5)...)
 	oldStream := h.m.gen.stream
-	h.fail(0, &engine.MissedRotationError{File: "exec.log", Last: h.m.ring.At(h.m.sel).from})
+	h.fail(0, &engine.MissedRotationError{File: "exec.log", Last: h.m.vp.Line(h.m.vp.Selected()).from})
 	h.key("n") // jump to now
 	if h.b.opens[1].Start != engine.FromEnd() {
 		t.Fatalf("jump to now opened %+v", h.b.opens[1].Start)
 	}
-	n := h.m.ring.Len()
+	n := h.m.vp.Len()
 	h.update(batchMsg{gen: 1, stream: oldStream, entries: outLines(100, 3)})
 	h.settle()
-	if h.m.ring.Len() != n {
-		t.Errorf("a stale batch was ingested: %d → %d lines", n, h.m.ring.Len())
+	if h.m.vp.Len() != n {
+		t.Errorf("a stale batch was ingested: %d → %d lines", n, h.m.vp.Len())
 	}
 	mustContain(t, h.screenText(), "jumped to now")
 }
@@ -462,8 +462,8 @@ func TestDialogReloadAndClose(t *testing.T) {
 	h.send(0, outLines(0, 5)...)
 	h.fail(0, &engine.MissedRotationError{File: "exec.log"})
 	h.key("esc")
-	if h.m.overlay.Active() || h.m.state != stateError || h.m.ring.Len() != 5 {
-		t.Fatalf("close: dialog=%v state=%v lines=%d", h.m.overlay.Active(), h.m.state, h.m.ring.Len())
+	if h.m.overlay.Active() || h.m.state != stateError || h.m.vp.Len() != 5 {
+		t.Fatalf("close: dialog=%v state=%v lines=%d", h.m.overlay.Active(), h.m.state, h.m.vp.Len())
 	}
 	h.key("k")
 	if h.selText() != "line 3" {
@@ -515,13 +515,13 @@ func TestTogglesTimestampsIdsWrapRaw(t *testing.T) {
 	mustNotContain(t, h.screenText(), "END")
 	h.key("l", "l", "l", "l", "l", "l", "l", "l", "l", "l")
 	mustContain(t, h.screenText(), "END") // scrolling stops at the longest line's end
-	if h.m.xOff != 153-75 {
-		t.Errorf("xOff %d, want %d", h.m.xOff, 153-75)
+	if h.m.vp.XOffset() != 153-75 {
+		t.Errorf("xOff %d, want %d", h.m.vp.XOffset(), 153-75)
 	}
 	h.key("w", "i")
 	mustContain(t, h.screenText(), "[3] tab")
 	h.key("t")
-	mustContain(t, h.screenText(), h.m.ring.At(h.m.sel).time().Local().Format("15:04:05.000")+" out")
+	mustContain(t, h.screenText(), h.m.vp.Line(h.m.vp.Selected()).time().Local().Format("15:04:05.000")+" out")
 	h.key("r")
 	mustContain(t, h.screenText(), "␛[2J")
 }
@@ -595,7 +595,7 @@ func TestLineCapKeepsTheStartAndMarksTheCut(t *testing.T) {
 	h := newHarness(t, Config{}, &fakeBackend{})
 	h.send(0, ent(engine.Stdout, 1, "start"+strings.Repeat("y", maxLineBytes)))
 	h.send(0, ent(engine.Stdout, 1, strings.Repeat("z", 100)+"\n"), ent(engine.Stdout, 1, "next\n"))
-	l := h.m.ring.At(h.m.ring.First())
+	l := h.m.vp.Line(h.m.vp.First())
 	if len(l.text) != maxLineBytes || !strings.HasPrefix(l.plain, "start") || l.truncated != 105 {
 		t.Fatalf("capped line: %d bytes, truncated %d", len(l.text), l.truncated)
 	}
@@ -681,8 +681,8 @@ func TestDialogReloadReadsFromTheBeginningAndKeepsTheBuffer(t *testing.T) {
 	mustContain(t, s, "line 3")
 	mustContain(t, s, "new reloaded from the beginning")
 	mustContain(t, s, "line 102")
-	if h.m.ring.Len() != 4+1+3 {
-		t.Errorf("buffer holds %d lines, want 4 kept + note + 3 reloaded", h.m.ring.Len())
+	if h.m.vp.Len() != 4+1+3 {
+		t.Errorf("buffer holds %d lines, want 4 kept + note + 3 reloaded", h.m.vp.Len())
 	}
 }
 

@@ -41,8 +41,8 @@ func TestFullSnapshotIsNotCountedAsNewLines(t *testing.T) {
 	h := newHarness(t, Config{}, b)
 	h.key("k")
 	h.releaseFull()
-	if h.m.follow || h.selText() != "line 998" {
-		t.Fatalf("follow=%v sel=%q", h.m.follow, h.selText())
+	if h.m.vp.Following() || h.selText() != "line 998" {
+		t.Fatalf("follow=%v sel=%q", h.m.vp.Following(), h.selText())
 	}
 	mustNotContain(t, h.rows()[0], "new")
 	h.send(0, outLines(1000, 2)...)

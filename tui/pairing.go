@@ -21,44 +21,44 @@ func opensAtCursor(start engine.Start) bool {
 // copied it.
 func (m *Model) ingestAtCursor(entries []engine.Entry) {
 	m.atCursor = false
-	m.follow, m.paused = false, true
+	m.vp.StartPaused()
 	m.prevCursor = m.snapStart.Cursor
-	base := m.ring.End()
+	base := m.vp.End()
 	m.ingest(entries)
-	m.newFrom = m.ring.End()
+	m.vp.MarkRead()
 	m.selectCursorLine(base)
 }
 
 // selectCursorLine selects the cfg.Line-th line from base, the first line
 // read after the cursor, and says why when that is not possible.
 func (m *Model) selectCursorLine(base uint64) {
-	if base >= m.ring.End() {
+	if base >= m.vp.End() {
 		m.setStatus("nothing after the --from cursor yet: new lines will appear here (G follows them)", false)
 		return
 	}
 	want := base + uint64(max(m.cfg.Line, 1)-1)
-	switch first := m.ring.At(base); {
+	switch first := m.vp.Line(base); {
 	case first != nil && first.mark == engine.MarkGap:
 		// A lenient start: the cursor's file rotated out of the logs,
 		// and with it the line; the read goes on after the gap.
 		want = base
 		m.setStatus("the line of the --from cursor has rotated out of the logs: showing the oldest data kept, after the gap", true)
-	case want < m.ring.First():
-		want = m.ring.First()
+	case want < m.vp.First():
+		want = m.vp.First()
 		m.setStatus(fmt.Sprintf("the line of the --from cursor is no longer held: more than --buffer (%d) lines follow it; showing the oldest held", m.cfg.Buffer), true)
-	case want >= m.ring.End():
-		want = m.ring.End() - 1
+	case want >= m.vp.End():
+		want = m.vp.End() - 1
 	}
-	l := m.ring.At(want)
+	l := m.vp.Line(want)
 	if !m.isVisible(l) && m.readSources.Has(l.source) {
 		// The partner's sources default to the usual set; the line they
 		// were sent to is shown whatever its source.
 		m.show = m.show.With(l.source)
-		m.rebuild()
+		m.vp.Refilter()
 	}
 	if !m.isVisible(l) {
-		m.reselect()
+		m.vp.Reselect()
 		return
 	}
-	m.gotoSeq(want)
+	m.vp.Goto(want)
 }

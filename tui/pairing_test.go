@@ -26,8 +26,8 @@ func TestCursorStartOpensAtTheLineNotLive(t *testing.T) {
 	if len(h.b.snaps) != 1 || h.b.snaps[0].Tail != 0 {
 		t.Fatalf("snapshots %+v, want one of everything after the cursor", h.b.snaps)
 	}
-	if h.selText() != "line 1" || h.m.follow {
-		t.Fatalf("selected %q following=%v, want line 1 and not following", h.selText(), h.m.follow)
+	if h.selText() != "line 1" || h.m.vp.Following() {
+		t.Fatalf("selected %q following=%v, want line 1 and not following", h.selText(), h.m.vp.Following())
 	}
 	s := h.screenText()
 	mustContain(t, s, "▌out line 1")
@@ -38,12 +38,12 @@ func TestCursorStartOpensAtTheLineNotLive(t *testing.T) {
 	}
 	mustContain(t, h.screenText(), "↓1 new")
 	h.key("j", "j")
-	if h.m.follow {
+	if h.m.vp.Following() {
 		t.Fatal("moving down started following before G")
 	}
 	h.key("G")
-	if !h.m.follow || h.selText() != "line 61" {
-		t.Fatalf("G: following=%v selected %q", h.m.follow, h.selText())
+	if !h.m.vp.Following() || h.selText() != "line 61" {
+		t.Fatalf("G: following=%v selected %q", h.m.vp.Following(), h.selText())
 	}
 }
 
@@ -62,9 +62,9 @@ func TestYOpensThePartnerAtThatVeryLine(t *testing.T) {
 	}
 	h := newHarness(t, Config{}, &fakeBackend{})
 	h.send(0, log...)
-	for seq := h.m.ring.First(); seq < h.m.ring.End(); seq++ {
-		want := h.m.ring.At(seq).plain
-		h.m.gotoSeq(seq)
+	for seq := h.m.vp.First(); seq < h.m.vp.End(); seq++ {
+		want := h.m.vp.Line(seq).plain
+		h.m.vp.Goto(seq)
 		h.key("Y")
 		if h.m.shownCommand == nil {
 			t.Fatalf("%q: no command (status %q)", want, h.m.status)
@@ -77,7 +77,7 @@ func TestYOpensThePartnerAtThatVeryLine(t *testing.T) {
 		n, _ := strconv.Atoi(flagValue(args, "--line"))
 		k := entryAfter(t, log, cur)
 		p := cursorStart(t, cur, n, log[k:], 0)
-		exact := seq != h.m.ring.First() // the first line held has no cursor before it
+		exact := seq != h.m.vp.First() // the first line held has no cursor before it
 		if got := p.selText(); exact && got != want {
 			t.Errorf("copied on %q (%q): the partner opens on %q", want, args, got)
 		}
@@ -127,8 +127,8 @@ func TestCursorStartSaysWhenTheLineIsGone(t *testing.T) {
 	before := outLines(0, 1)
 	gap := engine.Entry{Source: engine.System, Mark: engine.MarkGap, Data: []byte("data lost in exec.log\n"), File: "exec.log", Cursor: before[0].Cursor, Time: t0}
 	h := cursorStart(t, before[0].Cursor, 3, append([]engine.Entry{gap}, outLines(1, 5)...), 0)
-	if h.m.ring.At(h.m.sel).mark != engine.MarkGap || h.m.follow {
-		t.Fatalf("selected %q following=%v, want the gap line", h.selText(), h.m.follow)
+	if h.m.vp.Line(h.m.vp.Selected()).mark != engine.MarkGap || h.m.vp.Following() {
+		t.Fatalf("selected %q following=%v, want the gap line", h.selText(), h.m.vp.Following())
 	}
 	mustContain(t, h.screenText(), "rotated out of the logs")
 

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"sandtail/text/human"
+	"sandtail/tui/viewport"
 )
 
 // promptKind says what the box edits.
@@ -61,10 +62,9 @@ type prompt struct {
 	filter       *matcher
 	filterInvert bool
 	origin       lineRef // the selected line: where a search looks up from
-	top          uint64
-	topRow       int
-	follow       bool
-	paused       bool
+	// pos is where the view was, to go back to when the box is
+	// cancelled (with origin's line selected).
+	pos viewport.Position
 	// wrapped says the search found nothing above origin and landed on
 	// the newest match instead.
 	wrapped bool
@@ -75,7 +75,7 @@ type prompt struct {
 func (m *Model) openPrompt(kind promptKind) {
 	p := &prompt{
 		kind: kind, search: m.search, filter: m.filter, filterInvert: m.filterInvert,
-		origin: m.refOf(m.sel), top: m.top, topRow: m.topRow, follow: m.follow, paused: m.paused,
+		origin: m.refOf(m.vp.Selected()), pos: m.vp.Position(),
 		recall: len(m.history[kind]),
 	}
 	p.input = textinput.New()
@@ -292,11 +292,11 @@ func (m *Model) applyPrompt() {
 	p.err = ""
 	if p.kind == promptFilter {
 		m.filter, m.filterInvert = mt, p.exclude
-		m.rebuild()
+		m.vp.Refilter()
 		return
 	}
 	m.search = mt
-	m.rematch()
+	m.vp.Rematch()
 	m.jumpFromOrigin()
 }
 
@@ -304,7 +304,7 @@ func (m *Model) applyPrompt() {
 // opened, or goes back there when nothing matches.
 func (m *Model) jumpFromOrigin() {
 	p := m.prompt
-	found, wrapped := m.landSearch(p.origin.seq)
+	found, wrapped := m.vp.LandMatch(p.origin.seq)
 	p.wrapped = wrapped
 	if !found {
 		m.restorePosition(p)
@@ -342,62 +342,43 @@ func (m *Model) cancelPrompt() {
 	m.prompt = nil
 	if p.kind == promptFilter {
 		m.filter, m.filterInvert = p.filter, p.filterInvert
-		m.rebuild()
+		m.vp.Refilter()
 	} else {
 		m.search = p.search
-		m.rematch()
+		m.vp.Rematch()
 	}
 	m.restorePosition(p)
 }
 
 // restorePosition goes back to where the box was opened.
 func (m *Model) restorePosition(p *prompt) {
-	m.follow, m.paused = p.follow, p.paused
-	if m.follow {
-		m.resumeFollow()
-		return
-	}
-	m.sel, m.top, m.topRow = p.origin.seq, p.top, p.topRow
-	m.reselect()
+	pos := p.pos
+	pos.Sel = p.origin.seq
+	m.vp.SetPosition(pos)
 }
 
 // clearQuery removes the search or the filter.
 func (m *Model) clearQuery(kind promptKind) {
 	if kind == promptFilter {
 		m.filter, m.filterInvert = nil, false
-		m.rebuild()
+		m.vp.Refilter()
 		return
 	}
 	m.search = nil
-	m.matches.Reset()
+	m.vp.ClearMatches()
 }
 
 // jumpMatch selects the match below (dir 1) or above (dir -1) the
 // selection, wrapping around the buffer. n goes up, the way a new search
 // looks, and N down.
 func (m *Model) jumpMatch(dir int) {
-	n := m.matches.Len()
-	if n == 0 {
+	found, wrapped := m.vp.JumpMatch(dir)
+	if !found {
 		if m.search != nil {
 			m.setStatus("no match for "+m.search.query, true)
 		}
 		return
 	}
-	i, ok := m.matches.Find(m.sel)
-	switch {
-	case dir > 0 && ok:
-		i++
-	case dir < 0:
-		i--
-	}
-	wrapped := false
-	if i >= n {
-		i, wrapped = 0, true
-	}
-	if i < 0 {
-		i, wrapped = n-1, true
-	}
-	m.gotoSeq(m.matches.At(i))
 	if wrapped {
 		m.setStatus("search wrapped around", false)
 	}

@@ -141,10 +141,8 @@ func (m *Model) lineText(seq uint64, l *line, selected bool) string {
 		base = m.styles.Selected
 	}
 	var hits [][2]int
-	if m.search != nil {
-		if _, ok := m.matches.Find(seq); ok {
-			hits = m.search.Find(res.Plain, maxMatchesPerLine)
-		}
+	if m.search != nil && m.vp.IsMatch(seq) {
+		hits = m.search.Find(res.Plain, maxMatchesPerLine)
 	}
 	switch {
 	case len(hits) > 0:
@@ -178,16 +176,11 @@ func renderNonEmpty(st lipgloss.Style, s string) string {
 	return st.Render(s)
 }
 
-// lineRows draws rows skip … skip+limit-1 of line seq (one row, or
+// lineRows draws rows skip … skip+limit-1 of line seq, l (one row, or
 // several when wrapping). Only those rows are cut, so a line of thousands
 // of rows costs a screenful. Every row is at most m.width cells and ends
 // with a reset.
-func (m *Model) lineRows(seq uint64, skip, limit int) []string {
-	l := m.ring.At(seq)
-	if l == nil {
-		return nil
-	}
-	selected := seq == m.sel
+func (m *Model) lineRows(seq uint64, l *line, selected bool, skip, limit int) []string {
 	pre := m.prefix(l, selected)
 	pw := m.prefixWidth(l)
 	if pw >= m.width {
@@ -198,17 +191,18 @@ func (m *Model) lineRows(seq uint64, skip, limit int) []string {
 	text := m.lineText(seq, l, selected)
 	var rows []string
 	if !m.wrap {
-		if m.lineWidth(l) > m.xOff+tw && tw > 1 {
+		xOff := m.vp.XOffset()
+		if m.lineWidth(l) > xOff+tw && tw > 1 {
 			// More of the line is to the right: its last cell says so,
 			// at the edge even when a wide character left a gap.
-			cut := ansi.Cut(text, m.xOff, m.xOff+tw-1)
+			cut := ansi.Cut(text, xOff, xOff+tw-1)
 			if pad := tw - 1 - ansi.StringWidth(cut); pad > 0 && !selected {
 				cut += strings.Repeat(" ", pad)
 			}
 			cut = m.row("", cut, tw-1, selected)
 			return []string{pre + cut + m.styles.Truncated.Render(cutRightMarker) + reset}
 		}
-		return []string{m.row(pre, ansi.Cut(text, m.xOff, m.xOff+tw), tw, selected)}
+		return []string{m.row(pre, ansi.Cut(text, xOff, xOff+tw), tw, selected)}
 	}
 	starts := []int{0}
 	if m.lineWidth(l) > tw {
@@ -255,20 +249,10 @@ func (m *Model) row(pre, cut string, tw int, selected bool) string {
 // are sanitised and styled, so a frame costs the same with a thousand
 // lines buffered or a million.
 func (m *Model) bodyRows() []string {
-	h := m.bodyHeight()
-	if m.visible.Len() == 0 {
-		return m.emptyBody(h)
+	if m.vp.VisibleLen() == 0 {
+		return m.emptyBody(m.bodyHeight())
 	}
-	top, skip := m.top, m.topRow
-	if m.follow {
-		top, skip = m.bottomTop()
-	}
-	out := make([]string, 0, h)
-	for i := m.visibleIndex(top); i < m.visible.Len() && len(out) < h; i++ {
-		out = append(out, m.lineRows(m.visible.At(i), skip, h-len(out))...)
-		skip = 0
-	}
-	return out
+	return m.vp.View()
 }
 
 // emptyBody says why nothing is shown.
@@ -277,7 +261,7 @@ func (m *Model) emptyBody(h int) []string {
 	switch {
 	case m.state == stateLoading:
 		msg = "reading logs…"
-	case m.ring.Len() == 0:
+	case m.vp.Len() == 0:
 		msg = "no log lines yet"
 	default:
 		msg = "no line matches the sources, solo or filter shown in the header"

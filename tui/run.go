@@ -7,13 +7,17 @@
 //     then a follow stream opened at the snapshot's end cursor, in batches.
 //     Each message names its stream generation; a restart after a missed
 //     rotation starts a new one and late messages of the old are dropped.
-//   - Entries are joined into display lines (lines.Joiner) and kept in a
-//     bounded Ring (ring.go). Positions are sequence numbers, so what the
-//     user reads stays put while lines arrive and old ones are evicted.
+//   - Entries are joined into display lines (lines.Joiner, ingest.go) and
+//     pushed into the viewport (tui/viewport), which holds a bounded buffer
+//     of them and scrolls over it: selection, top line, following and the
+//     horizontal offset. Positions are sequence numbers, so what the user
+//     reads stays put while lines arrive and old ones are evicted.
 //   - Which lines show (sources, session solo, filter) and which match the
-//     search are sorted lists of sequence numbers, recomputed once per event
-//     (ingest.go); View draws only the rows on screen (render.go), so a frame
-//     costs the same with a thousand lines buffered or a million.
+//     search are the viewport's sorted lists of sequence numbers, recomputed
+//     once per event; the model answers its questions about each line
+//     (bodyLayout in layout.go). View draws only the rows on screen
+//     (render.go), so a frame costs the same with a thousand lines buffered
+//     or a million.
 //   - Every key is in package keymap and every style in package theme; the
 //     dialogs and the sandbox picker are components from tui/dialog and
 //     tui/picker.
@@ -51,7 +55,8 @@ type Config struct {
 	// cursor instead of the first (0 and 1 both mean the first).
 	Line  int
 	Until time.Time
-	// Buffer is the ring size in display lines (default settings.DefaultBuffer).
+	// Buffer is how many display lines are held (default
+	// settings.DefaultBuffer).
 	Buffer     int
 	Color      settings.ColorMode
 	Timestamps bool

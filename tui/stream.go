@@ -49,7 +49,7 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 	m.gen = &generation{id: id, ctx: ctx, cancel: cancel}
 	m.snapStart = start
 	m.streamErr = ""
-	if mode == startInitial && m.ring.Len() == 0 {
+	if mode == startInitial && m.vp.Len() == 0 {
 		m.state = stateLoading
 	} else {
 		m.state = stateLive
@@ -132,7 +132,7 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 		m.relandAfterReplace()
 		// The whole buffer is what was read, not lines that arrived
 		// while the view was paused.
-		m.newFrom = m.ring.End()
+		m.vp.MarkRead()
 	}
 	return m.afterFullSnapshot(snap, msg.stream)
 }
@@ -213,7 +213,7 @@ func (m *Model) fail(err error) tea.Cmd {
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}
-	if m.gen.id == 1 && m.ring.Len() == 0 &&
+	if m.gen.id == 1 && m.vp.Len() == 0 &&
 		(errors.Is(err, engine.ErrNotFound) || errors.Is(err, engine.ErrInvalidCursor) || errors.Is(err, engine.ErrInvalidName)) {
 		m.fatal = err
 		return m.quit()
@@ -255,15 +255,13 @@ func (m *Model) onRestart(a dialog.ActionRestart) tea.Cmd {
 func (m *Model) dropFastSnapshot() {
 	m.fastShown = false
 	var keep *line
-	if !m.follow {
-		if l := m.ring.At(m.sel); l != nil {
+	if !m.vp.Following() {
+		if l := m.vp.Line(m.vp.Selected()); l != nil {
 			c := *l
 			keep = &c
 		}
 	}
-	m.ring.Reset()
-	m.visible.Reset()
-	m.matches.Reset()
+	m.vp.Reset()
 	m.cut.Reset()
 	m.counts = [4]int{}
 	m.open = map[lines.Key]uint64{}
@@ -281,9 +279,9 @@ func (m *Model) findPendingSel() {
 		return
 	}
 	if seq, ok := m.findLike(want); ok {
-		m.gotoSeq(seq)
-		m.paused = false
+		m.vp.Goto(seq)
+		m.vp.SetPaused(false)
 		return
 	}
-	m.resumeFollow()
+	m.vp.Follow()
 }

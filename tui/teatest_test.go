@@ -72,8 +72,8 @@ func TestProgramFollowsRealFilesAndQuits(t *testing.T) {
 	tm.Send(keytest.Press("q"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	m := tm.FinalModel(t).(*Model)
-	if m.ring.Len() != 3 {
-		t.Errorf("buffer holds %d lines, want 3", m.ring.Len())
+	if m.vp.Len() != 3 {
+		t.Errorf("buffer holds %d lines, want 3", m.vp.Len())
 	}
 }
 
@@ -101,7 +101,7 @@ func TestProgramSourceToggleAndSearch(t *testing.T) {
 	tm.Send(keytest.Press("q"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	m := tm.FinalModel(t).(*Model)
-	if got := m.ring.At(m.sel).plain; got != "request 7 ok" {
+	if got := m.vp.Line(m.vp.Selected()).plain; got != "request 7 ok" {
 		t.Errorf("selected %q after the search, want request 7 ok", got)
 	}
 	rows := strings.Split(m.screen(), "\n")
@@ -127,8 +127,8 @@ func TestProgramReportsARemovedDirectoryWithoutCrashing(t *testing.T) {
 	tm.Send(keytest.Press("q"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	m := tm.FinalModel(t).(*Model)
-	if m.ring.Len() != 1 {
-		t.Errorf("buffer holds %d lines after the directory went, want 1", m.ring.Len())
+	if m.vp.Len() != 1 {
+		t.Errorf("buffer holds %d lines after the directory went, want 1", m.vp.Len())
 	}
 }
 

@@ -42,9 +42,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = max(msg.Width, 1), max(msg.Height, 1)
-		// Line heights change with the width: start the top line whole.
-		m.topRow = 0
-		m.ensureSelVisible()
+		m.vp.Resized()
 	case tea.BackgroundColorMsg:
 		m.dark = msg.IsDark()
 		m.applyTheme()
@@ -66,12 +64,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case tea.MouseWheelMsg:
 		if !m.overlay.Active() {
-			sel, follow := m.sel, m.follow
+			sel, follow := m.vp.Selected(), m.vp.Following()
 			m.onWheel(msg)
 			m.keepLanding(sel, follow)
 		}
 	case tea.KeyPressMsg:
-		sel, follow := m.sel, m.follow
+		sel, follow := m.vp.Selected(), m.vp.Following()
 		cmd := m.onKey(msg)
 		m.keepLanding(sel, follow)
 		return m, cmd
@@ -82,7 +80,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // keepLanding forgets where the last search looked from once the user
 // moved the selection: from then on it is theirs.
 func (m *Model) keepLanding(sel uint64, follow bool) {
-	if m.prompt == nil && (m.sel != sel || m.follow != follow) {
+	if m.prompt == nil && (m.vp.Selected() != sel || m.vp.Following() != follow) {
 		m.landing = nil
 	}
 }
@@ -100,18 +98,18 @@ func (m *Model) onBootError(msg bootErrorMsg) {
 	m.boot = msg.boot
 	if m.cfg.Sources == 0 && !m.show.Has(engine.System) {
 		m.show = m.show.With(engine.System)
-		m.rebuild()
+		m.vp.Refilter()
 	}
-	m.clampTopRow()
+	m.vp.ClampTopRow()
 }
 
 // onWheel scrolls with the mouse wheel (only when --mouse turned it on).
 func (m *Model) onWheel(msg tea.MouseWheelMsg) {
 	switch msg.Button {
 	case tea.MouseWheelUp:
-		m.moveSel(-mouseWheelLines)
+		m.vp.Move(-mouseWheelLines)
 	case tea.MouseWheelDown:
-		m.moveSel(mouseWheelLines)
+		m.vp.Move(mouseWheelLines)
 	}
 }
 
@@ -143,25 +141,25 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Help):
 		m.overlay.Open(dialog.NewHelp(m.keys, m.helpKeys, m.dialogStyles))
 	case key.Matches(msg, k.Up):
-		m.moveSel(-1)
+		m.vp.Move(-1)
 	case key.Matches(msg, k.Down):
-		m.moveSel(1)
+		m.vp.Move(1)
 	case key.Matches(msg, k.PageUp):
-		m.scrollPage(-m.bodyHeight())
+		m.vp.Page(-m.bodyHeight())
 	case key.Matches(msg, k.PageDown):
-		m.scrollPage(m.bodyHeight())
+		m.vp.Page(m.bodyHeight())
 	case key.Matches(msg, k.HalfUp):
-		m.scrollPage(-max(m.bodyHeight()/2, 1))
+		m.vp.Page(-max(m.bodyHeight()/2, 1))
 	case key.Matches(msg, k.HalfDown):
-		m.scrollPage(max(m.bodyHeight()/2, 1))
+		m.vp.Page(max(m.bodyHeight()/2, 1))
 	case key.Matches(msg, k.Top):
-		m.gotoTop()
+		m.vp.GotoTop()
 	case key.Matches(msg, k.Bottom):
-		m.resumeFollow()
+		m.vp.Follow()
 	case key.Matches(msg, k.Left), key.Matches(msg, k.Right):
 		m.scrollSideways(key.Matches(msg, k.Right))
 	case key.Matches(msg, k.Follow):
-		m.toggleFollow()
+		m.vp.ToggleFollow()
 	case key.Matches(msg, k.Stdout):
 		m.toggleSource(engine.Stdout)
 	case key.Matches(msg, k.Stderr):
@@ -184,19 +182,19 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.clearAll()
 	case key.Matches(msg, k.Timestamps):
 		m.timestamps = !m.timestamps
-		m.relayout()
+		m.vp.Relayout()
 	case key.Matches(msg, k.Sessions):
 		m.ids = !m.ids
-		m.relayout()
+		m.vp.Relayout()
 	case key.Matches(msg, k.Wrap):
 		m.wrap = !m.wrap
-		m.xOff = 0
-		m.relayout()
+		m.vp.ResetX()
+		m.vp.Relayout()
 	case key.Matches(msg, k.Color):
 		m.toggleColor()
 	case key.Matches(msg, k.Raw):
 		m.raw = !m.raw
-		m.relayout()
+		m.vp.Relayout()
 	case key.Matches(msg, k.Solo):
 		m.toggleSolo()
 	case key.Matches(msg, k.CopyLine):
@@ -237,28 +235,15 @@ func (m *Model) quit() tea.Cmd {
 // scrollSideways scrolls long lines when wrap is off; with wrap on there is
 // nothing to the side, and the status line says how to get there.
 func (m *Model) scrollSideways(right bool) {
-	switch {
-	case m.wrap:
+	if m.wrap {
 		m.setStatus("lines are wrapped: w turns wrapping off to scroll sideways", false)
-	case right:
-		m.xOff = min(m.xOff+m.hStep(), m.maxXOff())
-	default:
-		m.xOff = max(m.xOff-m.hStep(), 0)
+		return
 	}
+	m.vp.ScrollSideways(right, m.hStep())
 }
 
 // hStep is how far left/right scrolls: a quarter of the pane.
 func (m *Model) hStep() int { return max(m.width/4, 1) }
-
-// toggleFollow pauses following, or jumps to the newest line and follows.
-func (m *Model) toggleFollow() {
-	if m.follow {
-		m.unfollow()
-		m.paused = true
-		return
-	}
-	m.resumeFollow()
-}
 
 // toggleSource shows or hides a source. Only what is shown changes: every
 // source is always read, so this is instant and needs no re-read.
@@ -272,23 +257,23 @@ func (m *Model) toggleSource(src engine.Source) {
 	} else {
 		m.show = m.show.With(src)
 	}
-	m.rebuild()
+	m.vp.Refilter()
 }
 
 // toggleSolo shows only the selected line's session, or everything again.
 func (m *Model) toggleSolo() {
 	if m.solo != nil {
 		m.solo = nil
-		m.rebuild()
+		m.vp.Refilter()
 		return
 	}
-	l := m.ring.At(m.sel)
+	l := m.vp.Line(m.vp.Selected())
 	if l == nil || l.mark != engine.MarkNone || l.source == engine.System {
 		m.setStatus("select a line of a session to show it alone", true)
 		return
 	}
 	m.solo = &soloSession{source: l.source, session: l.session, has: l.hasSession}
-	m.rebuild()
+	m.vp.Refilter()
 }
 
 // toggleColor turns colour off or on everywhere: program colours and the
@@ -307,25 +292,9 @@ func (m *Model) clearAll() {
 	changed := m.filter != nil || m.solo != nil
 	m.search, m.filter, m.filterInvert, m.solo = nil, nil, false, nil
 	m.landing = nil
-	m.matches.Reset()
+	m.vp.ClearMatches()
 	if changed {
-		m.rebuild()
-	}
-}
-
-// relayout keeps the position valid after a change of line heights.
-func (m *Model) relayout() {
-	m.clampTopRow()
-	m.ensureSelVisible()
-}
-
-// clampTopRow keeps the rows hidden above the body within the top line.
-func (m *Model) clampTopRow() {
-	if r := m.rowsOf(m.top); m.topRow >= r {
-		m.topRow = r - 1
-	}
-	if m.topRow < 0 {
-		m.topRow = 0
+		m.vp.Refilter()
 	}
 }
 
@@ -333,22 +302,6 @@ func (m *Model) clampTopRow() {
 func (m *Model) setStatus(s string, isErr bool) {
 	m.status, m.statusErr = sanitize.Plain(s), isErr
 	m.shownCommand = nil
-}
-
-// maxXOff is the horizontal scroll that shows the end of the longest line
-// on screen: scrolling further would only show blank rows.
-func (m *Model) maxXOff() int {
-	top := m.top
-	if m.follow {
-		top, _ = m.bottomTop()
-	}
-	longest := 0
-	h := m.bodyHeight()
-	for i := m.visibleIndex(top); i < m.visible.Len() && h > 0; i, h = i+1, h-1 {
-		l := m.ring.At(m.visible.At(i))
-		longest = max(longest, m.lineWidth(l)+m.prefixWidth(l))
-	}
-	return max(longest-m.width, m.xOff, 0)
 }
 
 // updatePicker hands msg to the sandbox picker and opens the sandbox it

@@ -1,24 +1,25 @@
-package tui
+package viewport
 
 import "sort"
 
-// seqList is a sorted list of line sequence numbers: the lines the view
+// SeqList is a sorted list of line sequence numbers: the lines the view
 // shows, or the lines that match the search. New lines are appended at the
 // end and evicted ones trimmed at the front, both in amortised O(1); a
-// lookup is a binary search.
-type seqList struct {
+// lookup is a binary search. Owners use it too, for sets of lines of
+// their own (the lines cut at a length cap, say).
+type SeqList struct {
 	s    []uint64
 	head int // s[:head] were trimmed and are dead
 }
 
 // Len is the number of sequence numbers held.
-func (l *seqList) Len() int { return len(l.s) - l.head }
+func (l *SeqList) Len() int { return len(l.s) - l.head }
 
 // At returns the i-th sequence number (0 is the oldest).
-func (l *seqList) At(i int) uint64 { return l.s[l.head+i] }
+func (l *SeqList) At(i int) uint64 { return l.s[l.head+i] }
 
 // Last returns the newest sequence number; ok is false when empty.
-func (l *seqList) Last() (uint64, bool) {
+func (l *SeqList) Last() (uint64, bool) {
 	if l.Len() == 0 {
 		return 0, false
 	}
@@ -26,12 +27,12 @@ func (l *seqList) Last() (uint64, bool) {
 }
 
 // Reset empties the list, keeping its storage.
-func (l *seqList) Reset() { l.s, l.head = l.s[:0], 0 }
+func (l *SeqList) Reset() { l.s, l.head = l.s[:0], 0 }
 
 // Add inserts seq in order. Lines arrive in sequence order, so this is
 // almost always an append; an open line that starts matching later is
 // inserted near the end.
-func (l *seqList) Add(seq uint64) {
+func (l *SeqList) Add(seq uint64) {
 	n := len(l.s)
 	if n == l.head || l.s[n-1] < seq {
 		l.s = append(l.s, seq)
@@ -47,7 +48,7 @@ func (l *seqList) Add(seq uint64) {
 }
 
 // Remove deletes seq if present.
-func (l *seqList) Remove(seq uint64) {
+func (l *SeqList) Remove(seq uint64) {
 	i, ok := l.Find(seq)
 	if !ok {
 		return
@@ -58,7 +59,7 @@ func (l *seqList) Remove(seq uint64) {
 }
 
 // Find returns the index of seq, or where it would be inserted and false.
-func (l *seqList) Find(seq uint64) (int, bool) {
+func (l *SeqList) Find(seq uint64) (int, bool) {
 	n := l.Len()
 	i := sort.Search(n, func(i int) bool { return l.s[l.head+i] >= seq })
 	return i, i < n && l.s[l.head+i] == seq
@@ -67,7 +68,7 @@ func (l *seqList) Find(seq uint64) (int, bool) {
 // TrimBefore drops every sequence number below first (evicted lines).
 // Storage is compacted once the dead prefix outgrows the live part, so
 // memory stays proportional to what is held.
-func (l *seqList) TrimBefore(first uint64) {
+func (l *SeqList) TrimBefore(first uint64) {
 	for l.head < len(l.s) && l.s[l.head] < first {
 		l.head++
 	}

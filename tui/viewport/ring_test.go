@@ -1,16 +1,16 @@
-package tui
+package viewport
 
 import "testing"
 
 func TestRingAndSeqList(t *testing.T) {
-	r := NewRing(3)
+	r := newRing[string](3)
 	for i := 0; i < 5; i++ {
-		r.Push(line{plain: string(rune('a' + i))})
+		r.Push(string(rune('a' + i)))
 	}
-	if r.Len() != 3 || r.First() != 2 || r.At(1) != nil || r.At(2).plain != "c" || r.At(4).plain != "e" || r.At(5) != nil {
+	if r.Len() != 3 || r.First() != 2 || r.At(1) != nil || *r.At(2) != "c" || *r.At(4) != "e" || r.At(5) != nil {
 		t.Fatalf("ring after wrap: len %d first %d", r.Len(), r.First())
 	}
-	var l seqList
+	var l SeqList
 	for _, s := range []uint64{1, 3, 5, 7} {
 		l.Add(s)
 	}
@@ -22,6 +22,6 @@ func TestRingAndSeqList(t *testing.T) {
 		got = append(got, l.At(i))
 	}
 	if len(got) != 3 || got[0] != 3 || got[1] != 4 || got[2] != 7 {
-		t.Errorf("seqList = %v, want [3 4 7]", got)
+		t.Errorf("SeqList = %v, want [3 4 7]", got)
 	}
 }
