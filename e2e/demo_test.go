@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"sandtail/resumecmd"
 )
 
 // TestDemo runs the README's "try it" command in tmux: the simulated
@@ -14,7 +16,7 @@ func TestDemo(t *testing.T) {
 	t.Parallel()
 	p := newPane(t, 120, 24)
 	tmp := t.TempDir()
-	p.run(fmt.Sprintf("TMPDIR=%s %s --demo", quote(tmp), quote(binary)))
+	p.run(fmt.Sprintf("TMPDIR=%s %s --demo", resumecmd.Quote(tmp), resumecmd.Quote(binary)))
 	first := p.waitMatch(`demo .*LIVE`)
 	header := strings.SplitN(first, "\n", 2)[0]
 	// New records keep arriving: the header's counts change by themselves.

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"sandtail/resumecmd"
 )
 
 // hostile is program output that attacks the terminal it is shown on
@@ -98,7 +100,7 @@ func TestHostileOutputUI(t *testing.T) {
 	controls(t, p)
 	writeHostile(t, p.home, "hostile")
 	dir := filepath.Join(p.home, "sandboxes", "hostile", "logs")
-	p.run(fmt.Sprintf("%s --dir %s", quote(binary), quote(dir)))
+	p.run(fmt.Sprintf("%s --dir %s", resumecmd.Quote(binary), resumecmd.Quote(dir)))
 	screen := p.waitText("HOSTILE-END", "before-clear marker", "title-attack")
 	checkTmux(t, p)
 	checkShown(t, screen)
@@ -125,7 +127,7 @@ func TestHostileOutputPrint(t *testing.T) {
 	p := newPane(t, 160, 30)
 	controls(t, p)
 	writeHostile(t, p.home, "hostile")
-	p.run(fmt.Sprintf("%s --print --home %s hostile; echo print-exit=$?", quote(binary), quote(p.home)))
+	p.run(fmt.Sprintf("%s --print --home %s hostile; echo print-exit=$?", resumecmd.Quote(binary), resumecmd.Quote(p.home)))
 	screen := p.waitText("print-exit=0")
 	for _, want := range []string{"before-clear marker", "title-attack", "HOSTILE-END"} {
 		if !strings.Contains(screen, want) {

@@ -28,7 +28,7 @@ func TestPairingOpensThePartnerAtTheLine(t *testing.T) {
 	for i := 0; i < 30; i++ {
 		write(t, sb, "stdout", 1, "after-%02d\n", i)
 	}
-	a.run(fmt.Sprintf("%s pair", quote(binary)))
+	a.run(fmt.Sprintf("%s pair", resumecmd.Quote(binary)))
 	a.waitText("after-29", "LIVE")
 	a.text("/rec-b-the-spot")
 	a.keys("Enter")
@@ -46,7 +46,7 @@ func TestPairingOpensThePartnerAtTheLine(t *testing.T) {
 	}
 
 	b := newPane(t, 72, 20)
-	b.run(fmt.Sprintf("export MSB_HOME=%s PATH=%s:$PATH", quote(a.home), quote(filepath.Dir(binary))))
+	b.run(fmt.Sprintf("export MSB_HOME=%s PATH=%s:$PATH", resumecmd.Quote(a.home), resumecmd.Quote(filepath.Dir(binary))))
 	b.paste(cmd)
 	b.keys("Enter")
 	s := b.waitMatch(`▌out rec-b-the-spot`)
@@ -84,7 +84,7 @@ func TestCopiedCommandQuotesControlCharacters(t *testing.T) {
 	write(t, sb, "stdout", 1, "first\n")
 	write(t, sb, "stdout", 1, "hostile-dir-spot\n")
 	write(t, sb, "stdout", 1, "last\n")
-	a.run(fmt.Sprintf("%s --dir %s", quote(binary), resumecmd.Quote(dir)))
+	a.run(fmt.Sprintf("%s --dir %s", resumecmd.Quote(binary), resumecmd.Quote(dir)))
 	a.waitText("last", "LIVE")
 	a.text("k")
 	a.waitMatch(`▌out hostile-dir-spot`)
@@ -102,7 +102,7 @@ func TestCopiedCommandQuotesControlCharacters(t *testing.T) {
 
 	b := newPane(t, 100, 20)
 	work := t.TempDir()
-	b.run(fmt.Sprintf("cd %s && export PATH=%s:$PATH", quote(work), quote(filepath.Dir(binary))))
+	b.run(fmt.Sprintf("cd %s && export PATH=%s:$PATH", resumecmd.Quote(work), resumecmd.Quote(filepath.Dir(binary))))
 	b.paste(clip)
 	b.keys("Enter")
 	b.waitMatch(`▌out hostile-dir-spot`)

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"sandtail/resumecmd"
 )
 
 // Polling: the screen is captured every pollEvery until a condition holds
@@ -62,16 +64,16 @@ func openPane(t *testing.T, env []string, w, h int, args ...string) *pane {
 	t.Helper()
 	dir := t.TempDir()
 	status, errPath := filepath.Join(dir, "status"), filepath.Join(dir, "stderr")
-	q := []string{quote(binary)}
+	q := []string{resumecmd.Quote(binary)}
 	for _, a := range args {
-		q = append(q, quote(a))
+		q = append(q, resumecmd.Quote(a))
 	}
 	envq := []string{"env", "TERM=xterm-256color"}
 	for _, kv := range env {
-		envq = append(envq, quote(kv))
+		envq = append(envq, resumecmd.Quote(kv))
 	}
-	line := strings.Join(envq, " ") + " " + strings.Join(q, " ") + " 2>" + quote(errPath) +
-		"; echo $? >" + quote(status+".tmp") + "; mv " + quote(status+".tmp") + " " + quote(status) + "; sleep 30"
+	line := strings.Join(envq, " ") + " " + strings.Join(q, " ") + " 2>" + resumecmd.Quote(errPath) +
+		"; echo $? >" + resumecmd.Quote(status+".tmp") + "; mv " + resumecmd.Quote(status+".tmp") + " " + resumecmd.Quote(status) + "; sleep 30"
 	p := startPane(t, w, h, "sh", "-c", line)
 	p.status, p.errPath = status, errPath
 	return p
@@ -296,11 +298,6 @@ func (p *pane) stop(pid int) []int {
 func (p *pane) cont(procs []int) {
 	p.t.Helper()
 	contAll(p.t, procs)
-}
-
-// quote single-quotes s for the shell.
-func quote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // waitFrame waits until the screen is exactly h rows of at most w cells

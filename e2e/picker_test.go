@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"sandtail/resumecmd"
 )
 
 // TestPickerOpensASandbox runs sandtail with no name and no --dir: the
@@ -15,7 +17,7 @@ func TestPickerOpensASandbox(t *testing.T) {
 	for _, name := range []string{"alpha", "beta"} {
 		write(t, newSandbox(t, p.home, name), "stdout", 1, "%s-says-hello\n", name)
 	}
-	p.run(quote(binary))
+	p.run(resumecmd.Quote(binary))
 	p.waitText("pick a sandbox", "alpha", "beta", "2/2")
 	p.text("bet")
 	p.waitFor("the filter to leave beta", func(s string) bool {
@@ -35,7 +37,7 @@ func TestPickerEmptyHome(t *testing.T) {
 	t.Parallel()
 	p := newPane(t, 80, 16)
 	empty := t.TempDir()
-	p.run(fmt.Sprintf("%s --home %s", quote(binary), quote(empty)))
+	p.run(fmt.Sprintf("%s --home %s", resumecmd.Quote(binary), resumecmd.Quote(empty)))
 	p.waitText("No sandboxes found in", "MSB_HOME", "sandtail --demo")
 	p.text("q")
 	p.waitFor("the shell after quitting", func(s string) bool { return !strings.Contains(s, "No sandboxes found") })

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"sandtail/resumecmd"
 )
 
 // asOrdinaryUser returns the command prefix that runs sandtail as a user
@@ -27,7 +29,7 @@ func asOrdinaryUser(t *testing.T, dirs ...string) string {
 			t.Fatal(err)
 		}
 	}
-	return quote(setpriv) + " --reuid=65534 --regid=65534 --clear-groups "
+	return resumecmd.Quote(setpriv) + " --reuid=65534 --regid=65534 --clear-groups "
 }
 
 // TestPickerListsAnUnreadableSandboxAndGoesBack: one sandbox directory of
@@ -47,7 +49,7 @@ func TestPickerListsAnUnreadableSandboxAndGoesBack(t *testing.T) {
 	t.Cleanup(func() { os.Chmod(secret, 0o755) })
 	prefix := asOrdinaryUser(t, filepath.Dir(p.home), p.home)
 
-	p.run(prefix + quote(binary))
+	p.run(prefix + resumecmd.Quote(binary))
 	s := p.waitText("pick a sandbox", "alpha", "beta", "secret", "3/3")
 	if strings.Contains(s, "Could not list") {
 		t.Fatalf("the unreadable sandbox hid the others:\n%s", s)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"sandtail/engine/sim"
+	"sandtail/resumecmd"
 )
 
 // TestRemovedSandboxIsNotAMissedRotation deletes a sandbox whose exec.log
@@ -31,7 +32,7 @@ func TestRemovedSandboxIsNotAMissedRotation(t *testing.T) {
 	if err := sb.Runtime([]byte(stamp() + " runtime-0\n")); err != nil {
 		t.Fatal(err)
 	}
-	p.run(fmt.Sprintf("%s --home %s --source all doomed", quote(binary), quote(p.home)))
+	p.run(fmt.Sprintf("%s --home %s --source all doomed", resumecmd.Quote(binary), resumecmd.Quote(p.home)))
 	p.waitText("exec-file-0", "exec-file-2", "runtime-0")
 	waitHolderLooked(t, p.sandtailPID(), sb.Dir(), sim.RuntimeLog, func() { mustRotate(t, sb, sim.RuntimeLog) })
 

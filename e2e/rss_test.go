@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"sandtail/resumecmd"
 )
 
 // TestDemoFlatOutMemoryStaysFlat runs the viewer on the demo writing flat
@@ -24,7 +26,7 @@ func TestDemoFlatOutMemoryStaysFlat(t *testing.T) {
 		t.Skip("set SANDTAIL_RSS_SECONDS (at least 20) to run")
 	}
 	p := newPane(t, 200, 60)
-	p.run(fmt.Sprintf("TMPDIR=%s %s --demo --demo-rate 0 --buffer 200000", quote(t.TempDir()), quote(binary)))
+	p.run(fmt.Sprintf("TMPDIR=%s %s --demo --demo-rate 0 --buffer 200000", resumecmd.Quote(t.TempDir()), resumecmd.Quote(binary)))
 	p.waitMatch(`demo .*LIVE`)
 	pid := viewerPID(t, p)
 

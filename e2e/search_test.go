@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"sandtail/resumecmd"
 )
 
 // openLog starts sandtail in a w×h pane over a sandbox holding n stdout
@@ -27,7 +29,7 @@ func openLog(t *testing.T, w, h, n int, at ...int) (*pane, func(format string, a
 		}
 	}
 	// Colour is left to the test's own toggles, whatever NO_COLOR says here.
-	p.run(fmt.Sprintf("unset NO_COLOR; %s --home %s logs", quote(binary), quote(p.home)))
+	p.run(fmt.Sprintf("unset NO_COLOR; %s --home %s logs", resumecmd.Quote(binary), resumecmd.Quote(p.home)))
 	p.waitText(fmt.Sprintf("line-%d", n-1), "LIVE")
 	return p, func(format string, args ...any) { write(t, sb, "stdout", 1, format, args...) }
 }

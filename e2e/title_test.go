@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"sandtail/resumecmd"
 )
 
 // setTitle sets the pane's title as a shell prompt or the user would, and
@@ -22,7 +24,7 @@ func TestTitleIsGivenBackAfterQuit(t *testing.T) {
 	p := newPane(t, 80, 12)
 	write(t, newSandbox(t, p.home, "titled"), "stdout", 1, "titled-line\n")
 	p.setTitle("my-own-title")
-	p.run(fmt.Sprintf("%s titled", quote(binary)))
+	p.run(fmt.Sprintf("%s titled", resumecmd.Quote(binary)))
 	p.waitText("titled-line")
 	p.waitFor("the pane named after the sandbox", func(string) bool { return p.title() == "sandtail: titled" })
 	p.text("q")
@@ -42,7 +44,7 @@ func TestTitleIsLeftAloneWithoutAStack(t *testing.T) {
 	p := newPane(t, 80, 12)
 	write(t, newSandbox(t, p.home, "plain"), "stdout", 1, "plain-line\n")
 	p.setTitle("kept-title")
-	p.run(fmt.Sprintf("env -u TMUX -u TERM_PROGRAM -u TERM_PROGRAM_VERSION %s plain", quote(binary)))
+	p.run(fmt.Sprintf("env -u TMUX -u TERM_PROGRAM -u TERM_PROGRAM_VERSION %s plain", resumecmd.Quote(binary)))
 	p.waitText("plain-line")
 	if got := p.title(); got != "kept-title" {
 		t.Fatalf("while running the pane title is %q, want it untouched", got)
@@ -66,7 +68,7 @@ func TestCtrlZSuspendsAndFgResumes(t *testing.T) {
 	}
 	p.run("set -m") // job control, as in any interactive shell
 	p.setTitle("shell-title")
-	p.run(fmt.Sprintf("%s susp", quote(binary)))
+	p.run(fmt.Sprintf("%s susp", resumecmd.Quote(binary)))
 	p.waitText("susp-line-19", "LIVE")
 	p.text("kkk")
 	p.waitMatch(`▌out susp-line-16`)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"sandtail/engine/sim"
+	"sandtail/resumecmd"
 )
 
 // newSandbox creates a simulated sandbox named name under home.
@@ -43,7 +44,7 @@ func TestLiveSession(t *testing.T) {
 	}
 	write(t, sb, "stdout", 2, "needle-in-the-haystack\n")
 
-	p.run(fmt.Sprintf("%s --home %s live", quote(binary), quote(p.home)))
+	p.run(fmt.Sprintf("%s --home %s live", resumecmd.Quote(binary), resumecmd.Quote(p.home)))
 	p.waitText("hello-out-1", "oops-err-3", "needle-in-the-haystack")
 	// The viewer uses the alternate screen and, by default, leaves the
 	// mouse to tmux so text can be selected.

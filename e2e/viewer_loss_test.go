@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"sandtail/engine/sim"
+	"sandtail/resumecmd"
 )
 
 // boxText is the text inside the dialog's frame, its rows joined by
@@ -42,7 +43,7 @@ func TestFellBehindSaysWhatWasLost(t *testing.T) {
 		}
 	}
 	write(t, sb, "stdout", 1, "seen-last\n")
-	p.run(fmt.Sprintf("%s --home %s lossy", quote(binary), quote(p.home)))
+	p.run(fmt.Sprintf("%s --home %s lossy", resumecmd.Quote(binary), resumecmd.Quote(p.home)))
 	p.waitText("seen-last")
 	pid := p.sandtailPID()
 	waitHolderLooked(t, pid, sb.Dir(), sim.RuntimeLog, func() { mustRotate(t, sb, sim.RuntimeLog) })
