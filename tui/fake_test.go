@@ -129,6 +129,8 @@ type fakeStream struct {
 	closed  bool
 	skipped int64
 	waiting *atomic.Int64 // the backend's count of blocked commands
+	readers atomic.Int32  // commands blocked in this stream's Next
+	unread  atomic.Int32  // batches sent and not yet taken by Next
 	// resumes counts Resume calls; resumeErr is what they return.
 	resumes   int
 	resumeErr error
@@ -136,13 +138,28 @@ type fakeStream struct {
 
 func (s *fakeStream) Next(ctx context.Context, max int) ([]engine.Entry, error) {
 	s.waiting.Add(1)
-	defer s.waiting.Add(-1)
+	s.readers.Add(1)
+	// Blocked no more: waiting first, so the harness sees a running
+	// command before the batch stops counting as unread.
+	unblock := func() {
+		s.waiting.Add(-1)
+		s.readers.Add(-1)
+	}
 	select {
 	case b := <-s.ch:
+		unblock()
+		s.unread.Add(-1)
 		return b.entries, b.err
 	case <-ctx.Done():
+		unblock()
 		return nil, ctx.Err()
 	}
+}
+
+// put hands b to the stream's next Next, counted as unread until taken.
+func (s *fakeStream) put(b fakeBatch) {
+	s.unread.Add(1)
+	s.ch <- b
 }
 
 func (s *fakeStream) Skipped() int64 { return s.skipped }
@@ -249,7 +266,7 @@ func (h *harness) settle() {
 				h.update(msg)
 			}
 		case <-time.After(2 * time.Millisecond):
-			if h.inflight.Load() <= h.b.waiting.Load() && len(h.results) == 0 {
+			if h.inflight.Load() <= h.b.waiting.Load() && len(h.results) == 0 && !h.b.batchUntaken() {
 				return
 			}
 			if time.Now().After(deadline) {
@@ -259,15 +276,29 @@ func (h *harness) settle() {
 	}
 }
 
+// batchUntaken reports whether a batch was sent to a stream that a command
+// is blocked reading: that command is waking, though it still counts as
+// waiting, so the harness is not idle yet.
+func (b *fakeBackend) batchUntaken() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, s := range b.streams {
+		if s.unread.Load() > 0 && s.readers.Load() > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // send feeds a batch to stream i and lets the model take it.
 func (h *harness) send(i int, entries ...engine.Entry) {
-	h.b.stream(h.t, i).ch <- fakeBatch{entries: entries}
+	h.b.stream(h.t, i).put(fakeBatch{entries: entries})
 	h.settle()
 }
 
 // fail ends stream i with err.
 func (h *harness) fail(i int, err error) {
-	h.b.stream(h.t, i).ch <- fakeBatch{err: err}
+	h.b.stream(h.t, i).put(fakeBatch{err: err})
 	h.settle()
 }
 
