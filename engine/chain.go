@@ -62,7 +62,7 @@ type chain struct {
 	// for its own, and each stat skips resolving the directory's path.
 	dirfd  int
 	names  []string
-	cnames [][]byte // names, NUL-terminated for the system calls (see at_linux.go)
+	cnames [][]byte // names, NUL-terminated for the system calls (see openat_linux.go)
 	// ctr, when set (before any look that may run concurrently), counts
 	// creations of the live file so that looks can number generations;
 	// ci is the chain's index in it.
@@ -82,7 +82,7 @@ type chain struct {
 	// spares are fresh chainFiles for looks to fill (see reserve).
 	spares []*chainFile
 	// notes are notices for the reader: files in the slots that are not
-	// regular files (see notice.go).
+	// regular files (see odd_files.go).
 	notes chainNotes
 
 	// openedAt counts the files first opened in each slot: how close to
