@@ -53,8 +53,8 @@ const (
 // Position is where reading stopped in one file: the file's inode and the
 // byte just after the last consumed line.
 type Position struct {
-	Generation uint64
-	Offset     uint64
+	Inode  uint64
+	Offset uint64
 }
 
 // Entry is one record from a log file.

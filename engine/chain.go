@@ -64,7 +64,7 @@ type chain struct {
 	names  []string
 	cnames [][]byte // names, NUL-terminated for the system calls (see openat_linux.go)
 	// ctr, when set (before any look that may run concurrently), counts
-	// creations of the live file so that looks can number generations;
+	// creations of the live file so that looks can give each file its creation number;
 	// ci is the chain's index in it.
 	ctr genCounter
 	ci  int
