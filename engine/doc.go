@@ -122,6 +122,8 @@
 //
 //	Stream.mu → watcher.gate → holderCheck.mu → chain.mu → fileHandle.mu
 //
+// What each guards, and where it is taken:
+//
 //   - Stream.mu guards the tracks and the stream's state. Next holds it
 //     while gathering (not while waiting); Close takes it only to mark the
 //     stream closed, then stops the holder and the watcher without it.
