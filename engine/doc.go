@@ -31,54 +31,54 @@
 //
 // API:
 //
-//	api.go            the types a caller uses: Source, Position, Entry, Start, Options, Snapshot, errors
-//	cursor.go         Cursor, its base64 wire form and ParseCursor
-//	cursor_len.go     CursorLen: how many positions a read of some sources makes
-//	file_table.go     the table of files a sandbox writes; Sources helpers
-//	sandboxes.go      Home, ValidateName, LogDir, ListSandboxes, ReadBootError
-//	path_error.go     withPath: errors that name what was done to which path
+//	api.go                   the types a caller uses: Source, Position, Entry, Start, Options, Snapshot, errors
+//	cursor.go                Cursor, its base64 wire form and ParseCursor
+//	cursor_len.go            CursorLen: how many positions a read of some sources makes
+//	file_table.go            the table of files a sandbox writes; Sources helpers
+//	sandboxes.go             Home, ValidateName, LogDir, ListSandboxes, ReadBootError
+//	path_error.go            withPath: errors that name what was done to which path
 //
 // Reading and parsing:
 //
-//	file_handle.go    fileHandle: a bare descriptor read by offset, closable under reads
-//	openat_linux.go   statAt, openAt: system calls by name relative to the directory, without allocating
-//	openat_other.go   the same through x/sys/unix elsewhere
-//	odd_files.go      only regular files are read: links, pipes, devices are skipped and noticed
-//	line_parser.go    lineParser: lines of one file type into entries, over-long lines cut
-//	parse_jsonl.go    the exec.log record decoder
-//	parse_text.go     runtime.log and kernel.log lines
-//	parse_time.go     fast RFC 3339 parsing
+//	file_handle.go           fileHandle: a bare descriptor read by offset, closable under reads
+//	openat_linux.go          statAt, openAt: system calls by name relative to the directory, without allocating
+//	openat_other.go          the same through x/sys/unix elsewhere
+//	odd_files.go             only regular files are read: links, pipes, devices are skipped and noticed
+//	line_parser.go           lineParser: lines of one file type into entries, over-long lines cut
+//	parse_jsonl.go           the exec.log record decoder
+//	parse_text.go            runtime.log and kernel.log lines
+//	parse_time.go            fast RFC 3339 parsing
 //
 // Chains and rotation:
 //
-//	chain.go          chain: the held files of one type; scan (a look), gaps, limits
-//	creation_numbers.go  creationNo and the counter interface; numbering the slots of a look
-//	resolve_start.go  a Start (beginning, time, cursor, end) applied to the chains; cursor checks
-//	loss.go           Loss: what a reader that fell behind knows it lost
+//	chain.go                 chain: the held files of one type; scan (a look), gaps, limits
+//	creation_numbers.go      creationNo and the counter interface; numbering the slots of a look
+//	resolve_start.go         a Start (beginning, time, cursor, end) applied to the chains; cursor checks
+//	loss.go                  Loss: what a reader that fell behind knows it lost
 //
 // Watching:
 //
-//	watcher.go        watcher: looks on events and on a fallback poll, wakes the consumer
-//	watcher_inotify.go  Linux: the inotify goroutine and the creation counter
-//	watcher_fsnotify.go elsewhere: the same through fsnotify, without counting
-//	dir_removed.go    telling a removed log directory from a missed rotation
+//	watcher.go               watcher: looks on events and on a fallback poll, wakes the consumer
+//	watcher_inotify.go       Linux: the inotify goroutine and the creation counter
+//	watcher_fsnotify.go      elsewhere: the same through fsnotify, without counting
+//	dir_removed.go           telling a removed log directory from a missed rotation
 //
 // Holder process (Linux; holder_other.go is the stub elsewhere):
 //
-//	holder_linux.go        the stream's side: start, hand-over, receiving files
-//	holder_check_linux.go  pings: noticing a holder that stopped answering
-//	holder_wire_linux.go   the messages on the socket between the two
+//	holder_linux.go          the stream's side: start, hand-over, receiving files
+//	holder_check_linux.go    pings: noticing a holder that stopped answering
+//	holder_wire_linux.go     the messages on the socket between the two
 //	holder_process_linux.go  the holder process itself: RunHolderIfRequested
 //
 // Snapshot:
 //
-//	snapshot.go        ReadSnapshot: whole files read in parallel, sorted, merged, tail
-//	snapshot_follow.go ReadSnapshotFollow: a snapshot and a stream with no gap between them
+//	snapshot.go              ReadSnapshot: whole files read in parallel, sorted, merged, tail
+//	snapshot_follow.go       ReadSnapshotFollow: a snapshot and a stream with no gap between them
 //
 // Stream:
 //
-//	stream.go          Stream: Open, Next, Resume, Close
-//	stream_track.go    track: one chain read incrementally; rotation, truncation, gaps
+//	stream.go                Stream: Open, Next, Resume, Close
+//	stream_track.go          track: one chain read incrementally; rotation, truncation, gaps
 //
 // # Goroutines
 //
