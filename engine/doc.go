@@ -43,7 +43,7 @@
 //	file_handle.go           fileHandle: a bare descriptor read by offset, closable under reads
 //	openat_linux.go          statAt, openAt: system calls by name relative to the directory, without allocating
 //	openat_other.go          the same through x/sys/unix elsewhere
-//	odd_files.go             only regular files are read: links, pipes, devices are skipped and noticed
+//	odd_files.go             only regular files are read (links, pipes, devices are skipped); notice entries
 //	line_parser.go           lineParser: lines of one file type into entries, over-long lines cut
 //	parse_jsonl.go           the exec.log record decoder
 //	parse_text.go            runtime.log and kernel.log lines
