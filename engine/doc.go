@@ -88,9 +88,10 @@
 // time. A bounded read (no Follow) starts no goroutine of its own.
 //
 // Open with Follow starts the watcher's goroutine (runInotify on Linux;
-// elsewhere run, fed by fsnotify's own goroutine). It looks at the chains on chain events and
-// on the fallback poll, checks whether the directory was removed, and wakes
-// the consumer through a channel of capacity one. Close stops it (stop
+// elsewhere run, fed by fsnotify's own goroutine); the Stream owns it. It
+// looks at the chains on chain events and on the fallback poll, checks
+// whether the directory was removed, and wakes the consumer through a
+// channel of capacity one. Close stops it (stop
 // channel plus a byte on a pipe that interrupts its poll) and waits for it.
 //
 // With Options.Holder on Linux, Open also starts the holder process (this
@@ -99,8 +100,8 @@
 // each rotating chain over the socket, then receives every file the holder
 // opens (SCM_RIGHTS) and appends it to its chain. While the holder is in
 // charge, the watcher's looks leave the rotating chains alone and ping the
-// holder when the chains changed; a time.AfterFunc timer per ping (expire)
-// kills a holder that does not answer within stuckAfter. When the holder
+// holder when the chains changed; a time.AfterFunc timer (expire), reset
+// at each ping, kills a holder that does not answer within stuckAfter. When the holder
 // goes (killed, died, or the stream closes), the receiving goroutine ends
 // and the watcher looks by itself again. Close stops the checks, shuts the
 // socket down, waits for the receiving goroutine and then for the process.
