@@ -59,7 +59,7 @@ func TestParseArgsSinceUntilFrom(t *testing.T) {
 	if s := startOf(o); s.Kind != engine.StartSince || !s.Since.Equal(o.since) {
 		t.Fatalf("start = %+v", s)
 	}
-	c := engine.NewCursor(engine.Position{Generation: 42, Offset: 7})
+	c := engine.NewCursor(engine.Position{Inode: 42, Offset: 7})
 	o, err = parseArgs([]string{"b", "--from", c.String()}, testNow)
 	if err != nil {
 		t.Fatal(err)
@@ -232,7 +232,7 @@ func TestPlainOptions(t *testing.T) {
 }
 
 func TestResumeCommand(t *testing.T) {
-	c := engine.NewCursor(engine.Position{Generation: 1, Offset: 2})
+	c := engine.NewCursor(engine.Position{Inode: 1, Offset: 2})
 	o, _ := parseArgs([]string{"devbox", "-f", "--json", "--source", "stdout,system"}, testNow)
 	got := resumeCommand(o, target{name: "devbox"}, c)
 	want := "sandtail devbox --from " + c.String() + " --source stdout,system --follow --json"
