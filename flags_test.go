@@ -61,7 +61,7 @@ func TestParseArgsSinceUntilFrom(t *testing.T) {
 	if s := startOf(o); s.Kind != engine.StartSince || !s.Since.Equal(o.since) {
 		t.Fatalf("start = %+v", s)
 	}
-	c := engine.NewCursor(engine.Position{Generation: 42, Offset: 7})
+	c := engine.NewCursor(engine.Position{Inode: 42, Offset: 7})
 	o, err = parseArgs([]string{"b", "--from", c.String()}, testNow)
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +203,7 @@ func TestUIConfig(t *testing.T) {
 }
 
 func TestResumeCommand(t *testing.T) {
-	c := engine.NewCursor(engine.Position{Generation: 1, Offset: 2})
+	c := engine.NewCursor(engine.Position{Inode: 1, Offset: 2})
 	o, _ := parseArgs([]string{"devbox", "-f", "--json", "--source", "stdout,system"}, testNow)
 	got := resumeCommand(o, target{name: "devbox"}, c)
 	want := "sandtail devbox --from " + c.String() + " --source stdout,system --follow --json"

@@ -16,7 +16,7 @@ import (
 func TestPrintAndViewerResumeCommandsAgree(t *testing.T) {
 	t.Setenv("MSB_HOME", "/home/u/.microsandbox")
 	t.Chdir(t.TempDir())
-	p := engine.Position{Generation: 7, Offset: 42}
+	p := engine.Position{Inode: 7, Offset: 42}
 	all := engine.NewCursor(p, p, p) // a read of every source, as the viewer's
 	for _, tc := range []struct {
 		args []string
@@ -58,7 +58,7 @@ func TestPrintAndViewerResumeCommandsAgree(t *testing.T) {
 // way without --source (it would not fit the default set); a one-position
 // cursor reads the default sources; --source still decides when given.
 func TestFromWithoutSourceReadsWhatTheCursorCovers(t *testing.T) {
-	p := engine.Position{Generation: 1, Offset: 2}
+	p := engine.Position{Inode: 1, Offset: 2}
 	for _, tc := range []struct {
 		args []string
 		want engine.Sources
@@ -79,7 +79,7 @@ func TestFromWithoutSourceReadsWhatTheCursorCovers(t *testing.T) {
 }
 
 func TestLineFlag(t *testing.T) {
-	c := engine.NewCursor(engine.Position{Generation: 1, Offset: 2}).String()
+	c := engine.NewCursor(engine.Position{Inode: 1, Offset: 2}).String()
 	o, err := parseArgs([]string{"x", "--from", c, "--line", "3"}, testNow)
 	if err != nil || o.line != 3 || uiConfig(o, target{name: "x"}).Line != 3 {
 		t.Fatalf("--line 3: %v %+v", err, o)

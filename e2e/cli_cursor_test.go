@@ -63,35 +63,35 @@ func TestStaleCursorRefused(t *testing.T) {
 	good := func(exec, runtime, kernel engine.Position) string {
 		return engine.NewCursor(exec, runtime, kernel).String()
 	}
-	okExec := engine.Position{Generation: execLive, Offset: execLiveSize}
-	okRuntime := engine.Position{Generation: rtLive, Offset: rtLiveSize}
-	okKernel := engine.Position{Generation: kern, Offset: kernSize}
-	gone := engine.Position{Generation: 1 << 40, Offset: 20}
+	okExec := engine.Position{Inode: execLive, Offset: execLiveSize}
+	okRuntime := engine.Position{Inode: rtLive, Offset: rtLiveSize}
+	okKernel := engine.Position{Inode: kern, Offset: kernSize}
+	gone := engine.Position{Inode: 1 << 40, Offset: 20}
 	for _, tc := range []struct {
 		name   string
 		cursor string
 		code   int
 		want   []string // in stderr
 	}{
-		{"live exec.log mid-line", good(engine.Position{Generation: execLive, Offset: 7}, okRuntime, okKernel),
+		{"live exec.log mid-line", good(engine.Position{Inode: execLive, Offset: 7}, okRuntime, okKernel),
 			1, []string{"exec.log", "offset 7", "middle of a line"}},
-		{"live exec.log past its end", good(engine.Position{Generation: execLive, Offset: execLiveSize + 40}, okRuntime, okKernel),
+		{"live exec.log past its end", good(engine.Position{Inode: execLive, Offset: execLiveSize + 40}, okRuntime, okKernel),
 			1, []string{"exec.log", "past the end"}},
-		{"exec.log.1 mid-line", good(engine.Position{Generation: exec1, Offset: 9}, okRuntime, okKernel),
+		{"exec.log.1 mid-line", good(engine.Position{Inode: exec1, Offset: 9}, okRuntime, okKernel),
 			1, []string{"exec.log.1", "middle of a line"}},
-		{"runtime.log.2 inside the line a rotation cut", good(okExec, engine.Position{Generation: rt2, Offset: rt2Size - 4}, okKernel),
+		{"runtime.log.2 inside the line a rotation cut", good(okExec, engine.Position{Inode: rt2, Offset: rt2Size - 4}, okKernel),
 			1, []string{"runtime.log.2", "middle of a line"}},
-		{"runtime.log.2 past its end", good(okExec, engine.Position{Generation: rt2, Offset: rt2Size + 1}, okKernel),
+		{"runtime.log.2 past its end", good(okExec, engine.Position{Inode: rt2, Offset: rt2Size + 1}, okKernel),
 			1, []string{"runtime.log.2", "past the end"}},
-		{"exec.log gone but runtime.log.2 mid-line", good(gone, engine.Position{Generation: rt2, Offset: 3}, okKernel),
+		{"exec.log gone but runtime.log.2 mid-line", good(gone, engine.Position{Inode: rt2, Offset: 3}, okKernel),
 			1, []string{"runtime.log.2", "middle of a line"}},
-		{"kernel.log mid-line", good(okExec, okRuntime, engine.Position{Generation: kern, Offset: 5}),
+		{"kernel.log mid-line", good(okExec, okRuntime, engine.Position{Inode: kern, Offset: 5}),
 			1, []string{"kernel.log", "middle of a line"}},
 		{"exec.log in no slot", good(gone, okRuntime, okKernel),
 			0, []string{"exec.log", "no longer on disk", "gap in exec.log"}},
-		{"kernel.log shorter than the offset", good(okExec, okRuntime, engine.Position{Generation: kern, Offset: kernSize + 100}),
+		{"kernel.log shorter than the offset", good(okExec, okRuntime, engine.Position{Inode: kern, Offset: kernSize + 100}),
 			0, []string{"restart in kernel.log"}},
-		{"runtime.log.2 at the end of its cut line", good(okExec, engine.Position{Generation: rt2, Offset: rt2Size}, okKernel),
+		{"runtime.log.2 at the end of its cut line", good(okExec, engine.Position{Inode: rt2, Offset: rt2Size}, okKernel),
 			0, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -117,7 +117,7 @@ func TestStaleCursorRefused(t *testing.T) {
 func TestViewerRefusesStaleCursor(t *testing.T) {
 	dir := staleCursorDir(t)
 	exec1, _ := fileGen(t, dir, "exec.log.1")
-	c := engine.NewCursor(engine.Position{Generation: exec1, Offset: 9}).String()
+	c := engine.NewCursor(engine.Position{Inode: exec1, Offset: 9}).String()
 	p := openPane(t, nil, 80, 12, "--dir", dir, "--from", c)
 	if code := p.exitStatus(); code != 1 {
 		t.Fatalf("exit %d, want 1; stderr %q", code, p.stderr())

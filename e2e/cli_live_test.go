@@ -482,7 +482,7 @@ func TestDemoJSONFollowThroughRotations(t *testing.T) {
 		if err != nil || c.Len() != 1 {
 			t.Fatalf("cursor %q: %v", e.Cursor, err)
 		}
-		if g := c.At(0).Generation; g != gen {
+		if g := c.At(0).Inode; g != gen {
 			gen = g
 			rotations++
 		}

@@ -1,13 +1,10 @@
-// Package engine reads the logs of a microsandbox sandbox: a sorted snapshot
-// of what is on disk, and a live stream that survives rotation with nothing
-// lost or repeated. It knows nothing about how entries are displayed.
-//
-// This file is the public contract shared by the UI and the command line.
-// Implementation lives in the other files of the package.
+// This file holds the types a caller of the package uses: sources,
+// positions and cursors, entries, start points, options, snapshots and the
+// errors a caller can tell apart. doc.go maps the rest of the package.
+
 package engine
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -53,8 +50,8 @@ const (
 // Position is where reading stopped in one file: the file's inode and the
 // byte just after the last consumed line.
 type Position struct {
-	Generation uint64
-	Offset     uint64
+	Inode  uint64
+	Offset uint64
 }
 
 // Entry is one record from a log file.
@@ -193,37 +190,6 @@ func (e *MissedRotationError) Error() string {
 }
 
 func (e *MissedRotationError) Is(target error) bool { return target == ErrMissedRotation }
-
-// Stream is a live or bounded read of a sandbox's logs. Within one file,
-// entries come in file order; across files, as parsed. A Stream is used by
-// one goroutine at a time.
-//
-// Methods (implemented in stream.go):
-//
-//	func Open(ctx context.Context, dir string, opts Options) (*Stream, error)
-//	    Opens the whole chain up front. Errors: ErrNotFound, *InvalidCursorError.
-//	func (s *Stream) Next(ctx context.Context, max int) ([]Entry, error)
-//	    Blocks until at least one entry is available (or ctx is done), then
-//	    returns everything available now, up to max. io.EOF when a bounded
-//	    read is done or Until was reached; *MissedRotationError ends a follow.
-//	func (s *Stream) Resume() error    // after a *MissedRotationError: go on past the gap, marked
-//	func (s *Stream) Skipped() int64   // malformed records passed over so far
-//	func (s *Stream) Close() error     // releases every descriptor and goroutine
-//
-// Snapshot and sandbox lookup (snapshot.go, dir.go):
-//
-//	func ReadSnapshot(ctx context.Context, dir string, opts Options) (*Snapshot, error)
-//	func Home() string                                  // $MSB_HOME, else ~/.microsandbox
-//	func ValidateName(name string) error                // ErrInvalidName, with why
-//	func LogDir(home, name string) (string, error)      // validates, then <home>/sandboxes/<name>/logs
-//	func ListSandboxes(home string) ([]Sandbox, error)  // sorted by name
-//	func ReadBootError(dir string) (*BootError, error)  // nil, nil when absent
-//
-// A program that follows with Options.Holder calls, first thing in main
-// (holder_linux.go; a no-op elsewhere):
-//
-//	func RunHolderIfRequested()  // runs the holder and exits when started as one
-var _ = context.Background
 
 // Sandbox describes one sandbox found under a home directory.
 type Sandbox struct {

@@ -43,8 +43,8 @@ type chainFile struct {
 	// lostBefore, with gapBefore, counts the files created between the
 	// file before it and it, all rotated away unseen; 0 when not known.
 	lostBefore int64
-	// gen is its creation number, when a look could tell it exactly.
-	gen genID
+	// creation is its creation number, when a look could tell it exactly.
+	creation creationNo
 	// opened is the slot it was first opened in (see chain.openedAt).
 	opened int
 }
@@ -62,11 +62,11 @@ type chain struct {
 	// for its own, and each stat skips resolving the directory's path.
 	dirfd  int
 	names  []string
-	cnames [][]byte // names, NUL-terminated for the system calls (see at_linux.go)
+	cnames [][]byte // names, NUL-terminated for the system calls (see openat_linux.go)
 	// ctr, when set (before any look that may run concurrently), counts
-	// creations of the live file so that looks can number generations;
+	// creations of the live file so that looks can give each file its creation number;
 	// ci is the chain's index in it.
-	ctr genCounter
+	ctr creationCounter
 	ci  int
 
 	mu     sync.Mutex
@@ -82,7 +82,7 @@ type chain struct {
 	// spares are fresh chainFiles for looks to fill (see reserve).
 	spares []*chainFile
 	// notes are notices for the reader: files in the slots that are not
-	// regular files (see notice.go).
+	// regular files (see odd_files.go).
 	notes chainNotes
 
 	// openedAt counts the files first opened in each slot: how close to
@@ -139,7 +139,7 @@ type slotWalk struct {
 // allocate (see fileHandle).
 //
 // A file not held yet is opened on the spot, into pre: where it goes in
-// the chain is decided later, after waits for the directory (see gensOf)
+// the chain is decided later, after waits for the directory (see creationNumbers)
 // during which a fast producer keeps rotating, and a file held cannot be
 // lost.
 func (c *chain) observe(pre *preopened) slotWalk {
@@ -289,13 +289,13 @@ func (c *chain) isHeld(ino uint64) bool {
 // gap is assumed, on the last attempt.
 func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err error) {
 	changes := c.changeCount()
-	var before genMark
+	var before creationMark
 	if c.ctr != nil {
 		before = c.ctr.mark(c.ci)
 	}
 	w := c.stableObserve(pre)
 	obs := w.ino[:w.n]
-	gens, numbered, after := c.gensOf(before, w)
+	nums, numbered, after := c.creationNumbers(before, w)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -308,7 +308,7 @@ func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err erro
 	}
 	top := len(obs) - 1
 	gap, lost := false, int64(0)
-	var floor genID // when known, files numbered up to it were read already
+	var floor creationNo // when known, files numbered up to it were read already
 	if len(c.files) == 0 && c.scanned && c.ft.Rotates && obs[top] != 0 {
 		// Nothing was held and the chain is already full: files may have
 		// come and gone since the last look.
@@ -317,8 +317,8 @@ func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err erro
 	c.scanned = true
 	if numbered {
 		for _, cf := range c.files {
-			if k := slices.Index(obs, cf.ino); k >= 0 && gens[k].known() {
-				cf.gen = gens[k]
+			if k := slices.Index(obs, cf.ino); k >= 0 && nums[k].known() {
+				cf.creation = nums[k]
 			}
 		}
 	}
@@ -334,16 +334,16 @@ func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err erro
 		}
 		if newest >= 0 {
 			top = newest - 1
-		} else if c.ft.Rotates && createdNoneSince(after, c.files[n-1].gen) {
+		} else if c.ft.Rotates && createdNoneSince(after, c.files[n-1].creation) {
 			// The newest held file left the slots without any file
 			// created after it: it was deleted, not rotated (the
 			// directory being removed, say). What the walk found is
 			// older and was read already.
 			return false, false, nil
 		} else if c.ft.Rotates {
-			floor = c.files[n-1].gen
+			floor = c.files[n-1].creation
 			var between int64
-			between, gap = c.createdBetween(floor, obs, gens[:w.n], numbered)
+			between, gap = c.createdBetween(floor, obs, nums[:w.n], numbered)
 			if gap && between > 0 {
 				lost = between
 			}
@@ -355,7 +355,7 @@ func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err erro
 		}
 	}
 	for k := top; k >= 0; k-- {
-		if obs[k] == 0 || c.holds(obs[k]) || readBefore(gens[k], floor) {
+		if obs[k] == 0 || c.holds(obs[k]) || readBefore(nums[k], floor) {
 			continue
 		}
 		if len(c.files) >= maxHeldFiles {
@@ -385,7 +385,7 @@ func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err erro
 		cf.f = fileHandle{fd: fd, name: c.paths[k]}
 		cf.ino, cf.slot, cf.opened, cf.gapBefore, cf.lostBefore = obs[k], k, opened, gap, lost
 		if numbered {
-			cf.gen = gens[k]
+			cf.creation = nums[k]
 		}
 		c.files = append(c.files, cf)
 		c.changes++
@@ -451,16 +451,16 @@ func (c *chain) reserve() {
 // held, not read before), and whether that may be any at all (gap). With
 // both numbers known, none means nothing came between them, however many
 // rotations went by; without them a gap is assumed, of an unknown number
-// of files (0). gens are the walk's numbers when numbered.
-func (c *chain) createdBetween(newest genID, obs []uint64, gens []genID, numbered bool) (between int64, gap bool) {
+// of files (0). nums are the walk's numbers when numbered.
+func (c *chain) createdBetween(newest creationNo, obs []uint64, nums []creationNo, numbered bool) (between int64, gap bool) {
 	if !newest.known() || !numbered {
 		return 0, true
 	}
 	for k := len(obs) - 1; k >= 0; k-- {
-		if obs[k] == 0 || c.holds(obs[k]) || readBefore(gens[k], newest) {
+		if obs[k] == 0 || c.holds(obs[k]) || readBefore(nums[k], newest) {
 			continue
 		}
-		g := gens[k]
+		g := nums[k]
 		if g.epoch != newest.epoch {
 			return 0, true
 		}
@@ -474,13 +474,13 @@ func (c *chain) createdBetween(newest genID, obs []uint64, gens []genID, numbere
 // the newest held file, numbered newest: then it was read already, and a
 // walk finds it in a slot only because files were removed (the live
 // exec.log deleted and made again, say), not because it is new.
-func readBefore(g, newest genID) bool {
+func readBefore(g, newest creationNo) bool {
 	return g.known() && newest.known() && g.epoch == newest.epoch && g.n <= newest.n
 }
 
 // createdNoneSince reports whether, by the counts m taken after a walk, no
 // file was created under the live name after the file numbered g.
-func createdNoneSince(m genMark, g genID) bool {
+func createdNoneSince(m creationMark, g creationNo) bool {
 	return g.known() && m.epoch == g.epoch && m.creates == g.n
 }
 

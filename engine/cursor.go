@@ -11,7 +11,7 @@ import (
 // allocates, because every entry carries one.
 //
 // Wire form (byte-for-byte microsandbox's): one byte N, then N times
-// (generation u64 LE, offset u64 LE), standard base64 with padding.
+// (inode u64 LE, offset u64 LE), standard base64 with padding.
 type Cursor struct {
 	n   uint8
 	pos [len(fileTable)]Position
@@ -54,7 +54,7 @@ func (c Cursor) String() string {
 func (c Cursor) AppendBinary(b []byte) []byte {
 	b = append(b, c.n)
 	for i := 0; i < int(c.n); i++ {
-		b = binary.LittleEndian.AppendUint64(b, c.pos[i].Generation)
+		b = binary.LittleEndian.AppendUint64(b, c.pos[i].Inode)
 		b = binary.LittleEndian.AppendUint64(b, c.pos[i].Offset)
 	}
 	return b
@@ -83,8 +83,8 @@ func ParseCursor(s string) (Cursor, error) {
 	for i := 0; i < n; i++ {
 		rec := raw[1+16*i:]
 		c.pos[i] = Position{
-			Generation: binary.LittleEndian.Uint64(rec[0:8]),
-			Offset:     binary.LittleEndian.Uint64(rec[8:16]),
+			Inode:  binary.LittleEndian.Uint64(rec[0:8]),
+			Offset: binary.LittleEndian.Uint64(rec[8:16]),
 		}
 	}
 	return c, nil

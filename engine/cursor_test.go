@@ -7,7 +7,7 @@ import (
 )
 
 func TestCursorWireFormat(t *testing.T) {
-	c := NewCursor(Position{Generation: 0x0102030405060708, Offset: 9}, Position{Generation: 1, Offset: 1 << 40})
+	c := NewCursor(Position{Inode: 0x0102030405060708, Offset: 9}, Position{Inode: 1, Offset: 1 << 40})
 	raw, err := base64.StdEncoding.DecodeString(c.String())
 	if err != nil {
 		t.Fatal(err)

@@ -46,7 +46,7 @@ func TestStaleOffsetIsInvalidEvenLeniently(t *testing.T) {
 	rt, rtSize := inodeSize(t, dir, "runtime.log")
 	kn, knSize := inodeSize(t, dir, "kernel.log")
 	okEx, okRt, okKn := Position{ex, exSize}, Position{rt, rtSize}, Position{kn, knSize}
-	gone := Position{Generation: 1 << 40, Offset: 30}
+	gone := Position{Inode: 1 << 40, Offset: 30}
 	for _, tc := range []struct {
 		name    string
 		c       Cursor

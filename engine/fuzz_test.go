@@ -156,7 +156,7 @@ func FuzzParseText(f *testing.F) {
 // accepts encodes back to the same cursor; raw positions round-trip.
 func FuzzParseCursor(f *testing.F) {
 	f.Add("AQ==", []byte{})
-	f.Add(NewCursor(Position{Generation: 12, Offset: 34}).String(), []byte{1, 2, 3})
+	f.Add(NewCursor(Position{Inode: 12, Offset: 34}).String(), []byte{1, 2, 3})
 	f.Add("AwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", []byte{0xff})
 	f.Fuzz(func(t *testing.T, s string, raw []byte) {
 		if c, err := ParseCursor(s); err == nil {
@@ -168,8 +168,8 @@ func FuzzParseCursor(f *testing.F) {
 		var pos []Position
 		for len(raw) >= 16 && len(pos) < len(fileTable) {
 			pos = append(pos, Position{
-				Generation: uint64(raw[0]) | uint64(raw[7])<<56,
-				Offset:     uint64(raw[8]) | uint64(raw[15])<<48,
+				Inode:  uint64(raw[0]) | uint64(raw[7])<<56,
+				Offset: uint64(raw[8]) | uint64(raw[15])<<48,
 			})
 			raw = raw[16:]
 		}

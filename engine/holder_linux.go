@@ -37,8 +37,8 @@ import (
 // cannot start or dies, the reader's watcher looks again from the newest
 // file it holds, so a holder can only make a follow better.
 //
-// This file is the stream's side; holdproc_linux.go is the process, and
-// holdmsg_linux.go the messages between them.
+// This file is the stream's side; holder_process_linux.go is the process, and
+// holder_wire_linux.go the messages between them.
 
 // holderEnv and holderArg0 mark a process started as a holder.
 const (
@@ -64,7 +64,7 @@ type holder struct {
 	priority atomic.Value
 	stop     chan struct{}
 	done     chan struct{}
-	chk      holderCheck // is it still answering? (holdcheck_linux.go)
+	chk      holderCheck // is it still answering? (holder_check_linux.go)
 }
 
 // startHolder starts a holder for the rotating chains among chains, which

@@ -60,7 +60,7 @@ func TestLookDoesNotAllocate(t *testing.T) {
 	if allocs > looks/4 {
 		t.Fatalf("%d looks that each opened a file allocated %d times", looks, allocs)
 	}
-	if g := c.files[len(c.files)-1].gen; !g.known() {
+	if g := c.files[len(c.files)-1].creation; !g.known() {
 		t.Fatal("the looks did not number the files")
 	}
 }

@@ -113,7 +113,7 @@ func TestTruncatedRecordKeepsHeadAndSession(t *testing.T) {
 	line := []byte(`{"t":"2026-04-30T20:32:59.688Z","s":"stderr","d":"` + big + `","id":42}`)
 	var skipped atomic.Int64
 	p := newLineParser(&fileTable[0], 0, Options{MaxEntryBytes: 100}, &skipped)
-	out := p.appendLine(nil, line, false, Position{Generation: 1, Offset: uint64(len(line) + 1)}, time.Time{})
+	out := p.appendLine(nil, line, false, Position{Inode: 1, Offset: uint64(len(line) + 1)}, time.Time{})
 	if len(out) != 1 {
 		t.Fatalf("got %d entries, skipped %d", len(out), skipped.Load())
 	}

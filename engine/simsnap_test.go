@@ -190,9 +190,9 @@ func TestLenientResumeOfEveryFile(t *testing.T) {
 	if len(strict) != len(lenient) || len(strict) != len(full)-len(full)/2-1 {
 		t.Fatalf("strict %d, lenient %d, want %d", len(strict), len(lenient), len(full)-len(full)/2-1)
 	}
-	// Every generation foreign: rotating files restart at their oldest
+	// Every inode foreign: rotating files restart at their oldest
 	// rotation with a gap notice; kernel.log restarts marked.
-	foreign := NewCursor(Position{Generation: 1, Offset: 10}, Position{Generation: 2, Offset: 10}, Position{Generation: 3, Offset: 10})
+	foreign := NewCursor(Position{Inode: 1, Offset: 10}, Position{Inode: 2, Offset: 10}, Position{Inode: 3, Offset: 10})
 	if _, err := Open(t.Context(), dir, Options{Sources: AllSources, Start: FromCursor(foreign)}); !errors.Is(err, ErrInvalidCursor) {
 		t.Fatalf("strict foreign cursor: %v", err)
 	}

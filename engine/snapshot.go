@@ -309,7 +309,7 @@ func readTracks(ctx context.Context, tracks []*snapTrack) ([]Entry, Cursor, erro
 	init.n = uint8(len(tracks))
 	for i, tr := range tracks {
 		if len(tr.files) > 0 {
-			init.pos[i] = Position{Generation: tr.files[0].cf.ino, Offset: uint64(tr.files[0].start)}
+			init.pos[i] = Position{Inode: tr.files[0].cf.ino, Offset: uint64(tr.files[0].start)}
 		}
 	}
 	for _, tr := range tracks {
@@ -472,11 +472,11 @@ func (tr *snapTrack) joinAndEnd() (end Position) {
 	var carry []byte
 	for _, sf := range tr.files {
 		if !sf.joinHead {
-			end = Position{Generation: sf.cf.ino, Offset: uint64(sf.start)}
+			end = Position{Inode: sf.cf.ino, Offset: uint64(sf.start)}
 		}
 		if sf.joinHead && sf.headEnd > 0 {
 			line := append(carry, sf.block[:sf.headEnd-1]...)
-			pos := Position{Generation: sf.cf.ino, Offset: uint64(sf.start) + uint64(sf.headEnd)}
+			pos := Position{Inode: sf.cf.ino, Offset: uint64(sf.start) + uint64(sf.headEnd)}
 			if one := tr.p.appendLine(sf.region[:0], line, false, pos, sf.mtime); len(one) == 0 {
 				sf.region[0].Mark = markHole
 			}
@@ -485,7 +485,7 @@ func (tr *snapTrack) joinAndEnd() (end Position) {
 			carry = append(carry, sf.block...)
 		}
 		if sf.tailFrom > 0 {
-			end = Position{Generation: sf.cf.ino, Offset: uint64(sf.start) + uint64(sf.tailFrom)}
+			end = Position{Inode: sf.cf.ino, Offset: uint64(sf.start) + uint64(sf.tailFrom)}
 		}
 		if nextCarrying(sf, sf.joinHead) && sf.lines > 0 {
 			carry = append([]byte(nil), sf.block[sf.tailFrom:]...)

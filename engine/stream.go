@@ -24,7 +24,9 @@ const copyStep = 512
 // defaultBatch is the batch size Next uses when given max <= 0.
 const defaultBatch = 4096
 
-// Stream is a live or bounded read of a sandbox's logs; see api.go.
+// Stream is a live or bounded read of a sandbox's logs (Open,
+// ReadSnapshotFollow). Within one file, entries come in file order; across
+// files, as parsed. A Stream is used by one goroutine at a time.
 type Stream struct {
 	opts   Options
 	follow bool

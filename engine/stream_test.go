@@ -68,9 +68,9 @@ func TestForeignOrStaleCursorIsRefusedUpFront(t *testing.T) {
 	stat, _ := os.Stat(filepath.Join(dir, "exec.log"))
 	live := all[49].Cursor.At(0)
 	cases := map[string]Cursor{
-		"foreign generation": NewCursor(Position{Generation: good.Generation + 1<<40, Offset: good.Offset}),
-		"mid-line offset":    NewCursor(Position{Generation: good.Generation, Offset: good.Offset - 3}),
-		"past the end":       NewCursor(Position{Generation: live.Generation, Offset: uint64(stat.Size()) + 10}),
+		"foreign inode":   NewCursor(Position{Inode: good.Inode + 1<<40, Offset: good.Offset}),
+		"mid-line offset": NewCursor(Position{Inode: good.Inode, Offset: good.Offset - 3}),
+		"past the end":    NewCursor(Position{Inode: live.Inode, Offset: uint64(stat.Size()) + 10}),
 	}
 	for name, c := range cases {
 		_, err := Open(t.Context(), dir, Options{Start: FromCursor(c)})

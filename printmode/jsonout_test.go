@@ -11,7 +11,7 @@ import (
 )
 
 func TestAppendEntryJSONExact(t *testing.T) {
-	c := engine.NewCursor(engine.Position{Generation: 7, Offset: 99})
+	c := engine.NewCursor(engine.Position{Inode: 7, Offset: 99})
 	ts := time.Date(2026, 4, 30, 20, 32, 59, 688e6, time.UTC)
 	for _, tc := range []struct {
 		e    engine.Entry

@@ -18,7 +18,7 @@ import (
 // pastes.
 func TestRowsPasteAsTheSameCommand(t *testing.T) {
 	bash := needBash(t)
-	p := engine.Position{Generation: 1 << 40, Offset: 123456789}
+	p := engine.Position{Inode: 1 << 40, Offset: 123456789}
 	cur := engine.NewCursor(p, p, p)
 	specs := []Spec{
 		{Name: "devbox", Cursor: cur},
@@ -56,7 +56,7 @@ func TestRowsPasteAsTheSameCommand(t *testing.T) {
 
 func TestBuildRules(t *testing.T) {
 	t.Setenv("MSB_HOME", "/home/u/.microsandbox")
-	p := engine.Position{Generation: 3, Offset: 9}
+	p := engine.Position{Inode: 3, Offset: 9}
 	all, one := engine.NewCursor(p, p, p), engine.NewCursor(p)
 	for _, tc := range []struct {
 		s    Spec
@@ -90,7 +90,7 @@ func FuzzRows(f *testing.F) {
 		if width < 10 || width > 300 || dir == "" {
 			return
 		}
-		c := Build(Spec{Dir: "/" + dir, Cursor: engine.NewCursor(engine.Position{Generation: 1, Offset: 2})})
+		c := Build(Spec{Dir: "/" + dir, Cursor: engine.NewCursor(engine.Position{Inode: 1, Offset: 2})})
 		rows := c.Rows(width)
 		for i, r := range rows {
 			if n := ansi.StringWidth(r); n > width {

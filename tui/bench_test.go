@@ -40,7 +40,7 @@ func benchEntries(from, n int) []engine.Entry {
 			data = fmt.Sprintf("warning: retrying upstream call %d after timeout\n", k)
 		}
 		out[i] = engine.Entry{Time: time.Unix(int64(k), 0), Source: src, Session: uint64(k % 2), HasSession: true,
-			Data: []byte(data), Cursor: engine.NewCursor(engine.Position{Generation: 1, Offset: uint64(k) * 100})}
+			Data: []byte(data), Cursor: engine.NewCursor(engine.Position{Inode: 1, Offset: uint64(k) * 100})}
 	}
 	return out
 }

@@ -338,7 +338,7 @@ func ent(src engine.Source, session uint64, data string) engine.Entry {
 	e := engine.Entry{
 		Time: t0.Add(time.Duration(offset) * time.Millisecond), Source: src,
 		Data: []byte(data), File: "exec.log",
-		Cursor: engine.NewCursor(engine.Position{Generation: 7, Offset: offset}, engine.Position{}, engine.Position{}),
+		Cursor: engine.NewCursor(engine.Position{Inode: 7, Offset: offset}, engine.Position{}, engine.Position{}),
 	}
 	if src != engine.System {
 		e.Session, e.HasSession = session, true

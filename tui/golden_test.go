@@ -97,7 +97,7 @@ func TestGoldenNarrow(t *testing.T) {
 func TestGoldenCopyCommand(t *testing.T) {
 	h := newHarness(t, Config{}, &fakeBackend{})
 	e := ent(engine.Stdout, 1, "the spot\n")
-	e.Cursor = engine.NewCursor(engine.Position{Generation: 1234, Offset: 5678}, engine.Position{Generation: 99, Offset: 10}, engine.Position{})
+	e.Cursor = engine.NewCursor(engine.Position{Inode: 1234, Offset: 5678}, engine.Position{Inode: 99, Offset: 10}, engine.Position{})
 	h.send(0, e, ent(engine.Stdout, 1, "after\n"))
 	h.key("Y")
 	goldenScreen(t, h)

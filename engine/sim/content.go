@@ -335,8 +335,9 @@ func appendKernelUptime(dst []byte, up float64) []byte {
 	return append(dst, "] "...)
 }
 
-// hostilePayloads are known attacks through displayed logs (SPEC §7), as an
-// untrusted program could print them. Each is followed on its line by the
+// hostilePayloads are known attacks through displayed logs (escape
+// sequences that would retitle, clear or take over the terminal that shows
+// them), as an untrusted program could print them. Each is followed on its line by the
 // seq token, so a test can also check that nothing after an attack is lost.
 var hostilePayloads = []string{
 	"\x1b]52;c;cm0gLXJmIC8K\x07clipboard write",       // OSC 52 (BEL)

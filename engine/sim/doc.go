@@ -1,7 +1,8 @@
 // Package sim is a simulated microsandbox sandbox: it writes a sandbox's log
 // directory byte for byte the way microsandbox's own writers do, so the
 // engine, the UI and the command line can be tested, benchmarked and demoed
-// on a machine without microsandbox.
+// on a machine without microsandbox. docs/log-format.md describes the
+// format itself; this package is its executable form.
 //
 // What it mimics, and why each detail matters to a reader:
 //

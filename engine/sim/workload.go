@@ -18,8 +18,8 @@ type Workload struct {
 	// Seed makes the output deterministic, timestamps apart.
 	Seed int64
 	// Hostile mixes in lines carrying terminal attacks (OSC 52, title
-	// sets, cursor movement, raw C1, bidi overrides, \r overstrike; SPEC
-	// §7) on the PTY and worker sessions, for sanitizer tests and demos.
+	// sets, cursor movement, raw C1, bidi overrides, \r overstrike) on the PTY and worker
+	// sessions, for sanitizer tests and demos.
 	Hostile bool
 	// MaxRecords stops Run after exactly this many exec.log records
 	// (program and system together; at least the Sessions start records

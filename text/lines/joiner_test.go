@@ -17,7 +17,7 @@ func entry(src engine.Source, session uint64, data string, n int) *engine.Entry 
 		Time: t0.Add(time.Duration(n) * time.Second), Source: src,
 		Session: session, HasSession: src != engine.System,
 		Data: []byte(data), File: "exec.log",
-		Cursor: engine.NewCursor(engine.Position{Generation: 1, Offset: uint64(n)}),
+		Cursor: engine.NewCursor(engine.Position{Inode: 1, Offset: uint64(n)}),
 	}
 }
 

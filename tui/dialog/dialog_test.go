@@ -22,7 +22,7 @@ func testErr() *engine.MissedRotationError {
 		File:   "exec.log",
 		Offset: 10 << 20,
 		Lost:   engine.Loss{Files: 3, Bytes: 3 * 65_000},
-		Last:   engine.NewCursor(engine.Position{Generation: 42, Offset: 1234}),
+		Last:   engine.NewCursor(engine.Position{Inode: 42, Offset: 1234}),
 	}
 }
 

@@ -39,18 +39,18 @@ func TestExactlyRetentionRotationsUnseen(t *testing.T) {
 	}
 }
 
-// fixedCounter is a genCounter whose counts do not move.
-type fixedCounter struct{ m genMark }
+// fixedCounter is a creationCounter whose counts do not move.
+type fixedCounter struct{ m creationMark }
 
-func (f fixedCounter) mark(int) genMark             { return f.m }
-func (f fixedCounter) settledMark(int, int) genMark { return f.m }
+func (f fixedCounter) mark(int) creationMark             { return f.m }
+func (f fixedCounter) settledMark(int, int) creationMark { return f.m }
 
-// TestGensOfMidRotation numbers the slots of views taken at rest and in
+// TestCreationNumbersMidRotation numbers the slots of views taken at rest and in
 // the middle of a rotation.
-func TestGensOfMidRotation(t *testing.T) {
+func TestCreationNumbersMidRotation(t *testing.T) {
 	c := newChain(t.TempDir(), &fileTable[0])
 	defer c.closeAll()
-	m := genMark{epoch: 1, creates: 20}
+	m := creationMark{epoch: 1, creates: 20}
 	c.ctr = fixedCounter{m}
 	for _, tc := range []struct {
 		obs  [maxSlots]uint64
@@ -64,17 +64,17 @@ func TestGensOfMidRotation(t *testing.T) {
 		{[maxSlots]uint64{5, 0, 3, 0, 1}, 5, []int64{20, -1, -1, -1, -1}}, // not a rotation
 		{[maxSlots]uint64{5, 4, 0, 0, 0}, 2, []int64{20, 19, -1, -1, -1}}, // stopped at held 4
 	} {
-		gens, ok, _ := c.gensOf(m, slotWalk{ino: tc.obs, n: maxSlots, seen: tc.seen})
+		nums, ok, _ := c.creationNumbers(m, slotWalk{ino: tc.obs, n: maxSlots, seen: tc.seen})
 		if !ok {
 			t.Fatalf("obs %v: not numbered", tc.obs)
 		}
 		for k, w := range tc.want {
-			if g := gens[k]; (w < 0) == g.known() || (w >= 0 && g.n != w) {
+			if g := nums[k]; (w < 0) == g.known() || (w >= 0 && g.n != w) {
 				t.Fatalf("obs %v: slot %d is %+v, want %d", tc.obs, k, g, w)
 			}
 		}
 	}
-	if _, ok, _ := c.gensOf(genMark{epoch: 1, creates: 19}, slotWalk{ino: [maxSlots]uint64{5}, n: maxSlots, seen: maxSlots}); ok {
+	if _, ok, _ := c.creationNumbers(creationMark{epoch: 1, creates: 19}, slotWalk{ino: [maxSlots]uint64{5}, n: maxSlots, seen: maxSlots}); ok {
 		t.Fatal("numbered a view during which the chain changed")
 	}
 }

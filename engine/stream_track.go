@@ -69,7 +69,7 @@ func (t *track) position() Position {
 	if t.cur == nil {
 		return Position{}
 	}
-	return Position{Generation: t.cur.ino, Offset: uint64(t.off)}
+	return Position{Inode: t.cur.ino, Offset: uint64(t.off)}
 }
 
 // begin sets the track at the start resolved for it.
@@ -314,7 +314,7 @@ func (t *track) skipLong(n int, mtime time.Time) (int, error) {
 	t.off = t.readOff
 	t.trunc = nil
 	t.blk, t.ps, t.base = nil, 0, t.readOff
-	pos := Position{Generation: t.cur.ino, Offset: uint64(t.off)}
+	pos := Position{Inode: t.cur.ino, Offset: uint64(t.off)}
 	t.pending = t.p.appendTruncated(t.pending, ts.head, ts.tail, ts.dropped, pos, mtime)
 	return i + 1, nil
 }

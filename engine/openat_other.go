@@ -6,7 +6,7 @@ import "golang.org/x/sys/unix"
 
 // statAt returns the inode of the file named name in dirfd and its type
 // (the S_IFMT bits of its mode), without following a symbolic link. (On
-// Linux it does not allocate; see at_linux.go.)
+// Linux it does not allocate; see openat_linux.go.)
 func statAt(dirfd int, name string, _ []byte) (ino uint64, typ uint32, err error) {
 	var st unix.Stat_t
 	if err := unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {

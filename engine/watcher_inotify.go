@@ -34,8 +34,8 @@ const stormPause = time.Millisecond
 // looked at again; a write only wakes the consumer.
 const chainChange = unix.IN_CREATE | unix.IN_MOVED_FROM | unix.IN_MOVED_TO | unix.IN_DELETE
 
-// newGeneration is an event that puts a new file under the live name.
-const newGeneration = unix.IN_CREATE | unix.IN_MOVED_TO
+// newLiveFile is an event that puts a new file under the live name.
+const newLiveFile = unix.IN_CREATE | unix.IN_MOVED_TO
 
 // inotifyBuf is how many bytes of events one read takes (about 2000
 // events at the names of log files).
@@ -81,10 +81,10 @@ func newInotifyCounter(w *watcher, fd int, kick func()) *inotifyCounter {
 	return ic
 }
 
-func (ic *inotifyCounter) mark(ci int) genMark {
+func (ic *inotifyCounter) mark(ci int) creationMark {
 	ic.mu.Lock()
 	look := ic.drain()
-	m := genMark{epoch: ic.epoch, creates: ic.creates[ci], changes: ic.changes[ci]}
+	m := creationMark{epoch: ic.epoch, creates: ic.creates[ci], changes: ic.changes[ci]}
 	ic.mu.Unlock()
 	if look {
 		ic.kick()
@@ -92,7 +92,7 @@ func (ic *inotifyCounter) mark(ci int) genMark {
 	return m
 }
 
-func (ic *inotifyCounter) settledMark(ci, dirfd int) genMark {
+func (ic *inotifyCounter) settledMark(ci, dirfd int) creationMark {
 	if dirfd != unix.AT_FDCWD {
 		// Reading the directory takes its lock, which a rename or a
 		// create holds until it has queued its event.
@@ -165,7 +165,7 @@ func (ic *inotifyCounter) parse(b []byte) (look bool) {
 		if mask&chainChange != 0 {
 			look = true
 			ic.changes[ref.ci]++
-			if ref.slot == 0 && mask&newGeneration != 0 {
+			if ref.slot == 0 && mask&newLiveFile != 0 {
 				ic.creates[ref.ci]++
 			}
 		}

@@ -133,7 +133,7 @@ func runHolder(args []string) int {
 }
 
 // holdSender sends, after every look of the holder, the files it added
-// and the odd files it found (see notice.go).
+// and the odd files it found (see odd_files.go).
 type holdSender struct {
 	hc     *holdConn
 	chains []*chain

@@ -79,10 +79,10 @@ func (c *chain) startAtEnd(pt *startPoint) error {
 	return nil
 }
 
-// startAtCursor positions a chain at a cursor position. A generation in
-// no slot rotated away (or the cursor is from elsewhere): refused when
+// startAtCursor positions a chain at a cursor position. An inode in no
+// slot rotated away (or the cursor is from elsewhere): refused when
 // strict, marked as a gap and read from the oldest file kept when lenient.
-// A generation that is in a slot must have an offset that is a position in
+// An inode that is in a slot must have an offset that is a position in
 // that file, strict or lenient: anything else is a stale cursor (an inode
 // reused, a cursor edited), and resuming there would start mid-line.
 func (c *chain) startAtCursor(pt *startPoint, track int, p Position, lenient bool) error {
@@ -92,7 +92,7 @@ func (c *chain) startAtCursor(pt *startPoint, track int, p Position, lenient boo
 	files := c.snapshotFiles()
 	at := -1
 	for j, cf := range files {
-		if cf.ino == p.Generation {
+		if cf.ino == p.Inode {
 			at = j
 			break
 		}
@@ -103,7 +103,7 @@ func (c *chain) startAtCursor(pt *startPoint, track int, p Position, lenient boo
 	if at < 0 {
 		if !lenient {
 			return &InvalidCursorError{File: c.ft.Name, NotOnDisk: true,
-				Reason: fmt.Sprintf("file generation %d is in no rotation slot: it rotated away, or the cursor belongs to another sandbox", p.Generation)}
+				Reason: fmt.Sprintf("the file with inode %d is in no rotation slot: it rotated away, or the cursor belongs to another sandbox", p.Inode)}
 		}
 		pt.marks = append(pt.marks, c.gapMark(track, files))
 		return nil
@@ -127,7 +127,7 @@ func (c *chain) startAtCursor(pt *startPoint, track int, p Position, lenient boo
 func (c *chain) startKernelAtCursor(pt *startPoint, track int, p Position, files []*chainFile, at int) error {
 	if at < 0 {
 		if len(files) > 0 {
-			pt.marks = append(pt.marks, restartMark(c.ft.Name, track, Position{Generation: files[0].ino},
+			pt.marks = append(pt.marks, restartMark(c.ft.Name, track, Position{Inode: files[0].ino},
 				"was replaced since the cursor was taken; reading it again from the start"))
 		}
 		return nil
@@ -138,7 +138,7 @@ func (c *chain) startKernelAtCursor(pt *startPoint, track int, p Position, files
 		return err
 	}
 	if int64(p.Offset) > fs.size {
-		pt.marks = append(pt.marks, restartMark(c.ft.Name, track, Position{Generation: cf.ino},
+		pt.marks = append(pt.marks, restartMark(c.ft.Name, track, Position{Inode: cf.ino},
 			"was truncated since the cursor was taken; reading it again from the start"))
 		return nil
 	}
@@ -178,14 +178,14 @@ func checkOffset(f *fileHandle, off uint64, rotated bool, name string) (string, 
 	return "", nil
 }
 
-// gapMark is the notice for a file whose cursor generation is in no slot:
+// gapMark is the notice for a file whose cursor inode is in no slot:
 // reading resumes at the oldest retained rotation. How much was lost is not
 // known: the rest of the cursor's file, and any number of files after it,
 // went by unseen.
 func (c *chain) gapMark(track int, files []*chainFile) Entry {
 	var pos Position
 	if len(files) > 0 {
-		pos.Generation = files[0].ino
+		pos.Inode = files[0].ino
 	}
 	return gapEntry(c.ft.Name, track, pos, Loss{}, "the cursor's file is no longer on disk (rotated out of retention)")
 }

@@ -48,7 +48,7 @@ func (p *lineParser) parseBlock(buf []byte, from int, base int64, ino uint64, mt
 			break
 		}
 		end := start + i
-		out = p.appendLineCached(out, buf[start:end:end+1], true, Position{Generation: ino, Offset: uint64(base + int64(end) + 1)}, mtime, &tc)
+		out = p.appendLineCached(out, buf[start:end:end+1], true, Position{Inode: ino, Offset: uint64(base + int64(end) + 1)}, mtime, &tc)
 		start = end + 1
 	}
 	return out, start

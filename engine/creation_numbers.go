@@ -1,37 +1,39 @@
 package engine
 
-// genID is a file's creation number within a chain: the how-manieth file
-// created under the live name it was, as counted from the filesystem's
-// events. Numbers compare only within one epoch (a lost event starts a new
-// one); epoch 0 means unknown.
-type genID struct {
+// creationNo is a file's creation number within a chain: the count of
+// files created under the live name up to and including it, taken from the
+// filesystem's events. It is not the inode (that is what a cursor holds):
+// an inode number can be reused, a creation number only grows. Numbers
+// compare only within one epoch (a lost event starts a new one); epoch 0
+// means unknown.
+type creationNo struct {
 	epoch uint64
 	n     int64
 }
 
-func (g genID) known() bool { return g.epoch != 0 }
+func (g creationNo) known() bool { return g.epoch != 0 }
 
-// genMark is what a genCounter says about one chain at one moment.
-type genMark struct {
+// creationMark is what a creationCounter says about one chain at one moment.
+type creationMark struct {
 	epoch   uint64 // 0: counting is not possible now
 	creates int64  // files created under the live name in this epoch
 	changes uint64 // events that changed any of the chain's names
 }
 
-// genCounter counts what happened to the names of each chain from the
+// creationCounter counts what happened to the names of each chain from the
 // filesystem's own record of events (inotify on Linux), so that a look can
-// tell exactly which generation sits in each slot.
-type genCounter interface {
+// tell exactly which file, by creation number, sits in each slot.
+type creationCounter interface {
 	// mark takes in every event queued so far and returns the counts of
 	// chain ci.
-	mark(ci int) genMark
+	mark(ci int) creationMark
 	// settledMark is mark after every directory operation under way has
 	// finished and queued its event, so that nothing a look just saw in
 	// the directory (through dirfd) is missing from the counts.
-	settledMark(ci, dirfd int) genMark
+	settledMark(ci, dirfd int) creationMark
 }
 
-// gensOf gives every slot of a walk its creation number, and reports
+// creationNumbers gives every slot of a walk its creation number, and reports
 // false when that cannot be known exactly: no counter, or the chain's
 // names changed between before (taken just before the walk) and now. It
 // also returns the counts taken after the walk (epoch 0 without a
@@ -44,12 +46,12 @@ type genCounter interface {
 // above were moved up already (k-1 back). With more than one empty slot
 // among occupied ones (not the producer's rotation), only the slots below
 // the first are numbered.
-func (c *chain) gensOf(before genMark, w slotWalk) (gens [maxSlots]genID, ok bool, after genMark) {
+func (c *chain) creationNumbers(before creationMark, w slotWalk) (nums [maxSlots]creationNo, ok bool, after creationMark) {
 	if c.ctr == nil || before.epoch == 0 || !c.ft.Rotates {
-		return gens, false, after
+		return nums, false, after
 	}
 	if after = c.ctr.settledMark(c.ci, c.dirfd); after != before {
-		return gens, false, after
+		return nums, false, after
 	}
 	obs, seen := w.ino[:w.n], w.seen
 	top := -1 // highest occupied slot seen
@@ -71,10 +73,10 @@ func (c *chain) gensOf(before genMark, w slotWalk) (gens [maxSlots]genID, ok boo
 		switch {
 		case obs[k] == 0:
 		case hole < 0 || k < hole:
-			gens[k] = genID{epoch: before.epoch, n: before.creates - int64(k)}
+			nums[k] = creationNo{epoch: before.epoch, n: before.creates - int64(k)}
 		case holes == 1:
-			gens[k] = genID{epoch: before.epoch, n: before.creates - int64(k-1)}
+			nums[k] = creationNo{epoch: before.epoch, n: before.creates - int64(k-1)}
 		}
 	}
-	return gens, true, after
+	return nums, true, after
 }

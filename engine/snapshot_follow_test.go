@@ -39,7 +39,7 @@ func TestReadSnapshotFollowSurvivesRotationsBeforeTheFirstRead(t *testing.T) {
 	}
 	got := readN(t, s, next-10, 5*time.Second)
 	wantSeq(t, lineNumbers(t, got), 10, next-10)
-	if last := got[len(got)-1].Cursor; last.At(0).Generation == snap.End.At(0).Generation {
+	if last := got[len(got)-1].Cursor; last.At(0).Inode == snap.End.At(0).Inode {
 		t.Errorf("the last entry's cursor is still in the snapshot's file")
 	}
 }

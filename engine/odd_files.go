@@ -206,7 +206,7 @@ func startNotices(chains []*chain, pts []startPoint) {
 	for i, c := range chains {
 		var pos Position
 		if f := c.first(); f != nil {
-			pos = Position{Generation: f.ino, Offset: uint64(pts[i].off)}
+			pos = Position{Inode: f.ino, Offset: uint64(pts[i].off)}
 		}
 		pts[i].marks = append(pts[i].marks, c.takeNotices(i, pos)...)
 	}
