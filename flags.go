@@ -10,13 +10,8 @@ import (
 	"time"
 
 	"sandtail/engine"
-	"sandtail/tui"
+	"sandtail/settings"
 )
-
-// defaultBuffer is the viewer's ring size in display lines: large enough to
-// scroll back through a long session, small enough to stay well under a few
-// hundred MiB with long lines.
-const defaultBuffer = 200000
 
 // defaultDemoRate is the demo's records per second: lively enough that the
 // view moves and rotation happens within a minute, slow enough to read.
@@ -39,7 +34,7 @@ type options struct {
 
 	follow, print, json bool
 	timestamps, showID  bool
-	color               tui.ColorMode
+	color               settings.ColorMode
 	colorGiven          bool // --color was given explicitly
 	version, help       bool
 
@@ -89,7 +84,7 @@ func flagSet(o *options) (*flag.FlagSet, *rawFlags) {
 	fs.BoolVar(&o.help, "h", false, "")
 	fs.BoolVar(&o.demo, "demo", false, "")
 	fs.Float64Var(&o.demoRate, "demo-rate", defaultDemoRate, "")
-	fs.StringVar(&r.buffer, "buffer", strconv.Itoa(defaultBuffer), "")
+	fs.StringVar(&r.buffer, "buffer", strconv.Itoa(settings.DefaultBuffer), "")
 	fs.BoolVar(&o.mouse, "mouse", false, "")
 	fs.BoolVar(&o.holder, "holder", true, "")
 	fs.BoolVar(&o.holderRealtime, "holder-realtime", false, "")
@@ -184,7 +179,8 @@ func parseArgs(args []string, now time.Time) (*options, error) {
 		}
 		c, err := engine.ParseCursor(strings.TrimSpace(r.from))
 		if err != nil {
-			// Not a usage mistake but a bad cursor: SPEC §8 gives it exit 1.
+			// Not a usage mistake but a bad cursor: it exits 1, like
+			// any error with the logs.
 			return nil, &cursorError{err: err}
 		}
 		o.from, o.fromGiven = c, true
@@ -199,14 +195,8 @@ func parseArgs(args []string, now time.Time) (*options, error) {
 		}
 		o.line = n
 	}
-	switch r.color {
-	case "auto":
-		o.color = tui.ColorAuto
-	case "always":
-		o.color = tui.ColorAlways
-	case "never":
-		o.color = tui.ColorNever
-	default:
+	var ok bool
+	if o.color, ok = settings.ParseColorMode(r.color); !ok {
 		return nil, usagef("--color %q: want auto, always or never", r.color)
 	}
 	o.colorGiven = set["color"]

@@ -3,11 +3,13 @@ package main
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"sandtail/engine"
+	"sandtail/settings"
 	"sandtail/tui"
 )
 
@@ -24,10 +26,10 @@ func TestParseArgsFlagsAfterName(t *testing.T) {
 	if o.sources != engine.Sources(0).With(engine.Stderr).With(engine.System) {
 		t.Fatalf("sources = %b", o.sources)
 	}
-	if o.color != tui.ColorNever || !o.colorGiven {
+	if o.color != settings.ColorNever || !o.colorGiven {
 		t.Fatalf("color = %v given %v", o.color, o.colorGiven)
 	}
-	if o.buffer != defaultBuffer {
+	if o.buffer != settings.DefaultBuffer {
 		t.Fatalf("buffer = %d", o.buffer)
 	}
 }
@@ -40,7 +42,7 @@ func TestParseArgsDefaultsAndAliases(t *testing.T) {
 	if !o.follow || o.buffer != 10 || !o.mouse || o.name != "x1" || o.print || o.sources != 0 {
 		t.Fatalf("parsed %+v", o)
 	}
-	if o.color != tui.ColorAuto || o.colorGiven {
+	if o.color != settings.ColorAuto || o.colorGiven {
 		t.Fatalf("color %v given %v", o.color, o.colorGiven)
 	}
 }
@@ -173,7 +175,7 @@ func TestUIConfig(t *testing.T) {
 	want := tui.Config{
 		Name: "devbox", Dir: "/h/sandboxes/devbox/logs", Home: "/h",
 		Sources: engine.AllSources, Start: engine.FromBeginning(), Until: o.until,
-		Buffer: 500, Color: tui.ColorAlways, Timestamps: true, ShowID: true, Mouse: true, Holder: true,
+		Buffer: 500, Color: settings.ColorAlways, Timestamps: true, ShowID: true, Mouse: true, Holder: true,
 	}
 	if cfg != want {
 		t.Fatalf("config\n got %+v\nwant %+v", cfg, want)
@@ -194,40 +196,9 @@ func TestUIConfig(t *testing.T) {
 		t.Fatalf("--holder-realtime with --holder=false: %v", err)
 	}
 	t.Setenv("NO_COLOR", "1")
-	o.color = tui.ColorAuto
-	if c := uiConfig(o, target{}).Color; c != tui.ColorNever {
+	o.color = settings.ColorAuto
+	if c := uiConfig(o, target{}).Color; c != settings.ColorNever {
 		t.Fatalf("NO_COLOR: color %v", c)
-	}
-}
-
-func TestPlainOptions(t *testing.T) {
-	t.Setenv("NO_COLOR", "")
-	t.Setenv("TERM", "xterm-256color")
-	for _, tc := range []struct {
-		args      []string
-		term      bool
-		san, colr bool
-	}{
-		{nil, false, false, false},                        // pipe: bytes as written
-		{nil, true, true, true},                           // terminal: sanitised, colour
-		{[]string{"--color", "never"}, true, true, false}, // terminal, no colour
-		{[]string{"--color", "never"}, false, true, false},
-		{[]string{"--color", "always"}, false, true, true},
-		{[]string{"--color", "auto"}, false, false, false},
-	} {
-		o, err := parseArgs(append([]string{"x"}, tc.args...), testNow)
-		if err != nil {
-			t.Fatal(err)
-		}
-		po := plainOptions(o, tc.term)
-		if po.sanitize != tc.san || po.color != tc.colr {
-			t.Errorf("%q term=%v: sanitize %v colour %v, want %v %v", tc.args, tc.term, po.sanitize, po.color, tc.san, tc.colr)
-		}
-	}
-	t.Setenv("NO_COLOR", "1")
-	o, _ := parseArgs([]string{"x"}, testNow)
-	if po := plainOptions(o, true); !po.sanitize || po.color {
-		t.Errorf("NO_COLOR on a terminal: %+v", po)
 	}
 }
 
@@ -243,5 +214,21 @@ func TestResumeCommand(t *testing.T) {
 	got = resumeCommand(o, target{dir: "/tmp/my logs"}, c)
 	if want := "sandtail --dir '/tmp/my logs' --from " + c.String() + " --print"; got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
+// TestBufferDefaultIsShared: without --buffer the command line hands the
+// viewer settings.DefaultBuffer, the viewer's own default is the same, and
+// --help states that number.
+func TestBufferDefaultIsShared(t *testing.T) {
+	o, err := parseArgs([]string{"devbox"}, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.buffer != settings.DefaultBuffer || tui.DefaultBuffer != settings.DefaultBuffer {
+		t.Fatalf("--buffer default %d, viewer %d, settings %d", o.buffer, tui.DefaultBuffer, settings.DefaultBuffer)
+	}
+	if want := fmt.Sprintf("(default %d)", settings.DefaultBuffer); !strings.Contains(helpText, want) {
+		t.Fatalf("--help does not say %q", want)
 	}
 }

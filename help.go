@@ -62,8 +62,9 @@ Print mode:
   -f, --follow         keep printing new entries until Ctrl-C
   --timestamps         prefix each line with its time (UTC, RFC 3339)
   --show-id            prefix each line with its session id, as [7]
-  --color WHEN         auto, always or never (NO_COLOR is honoured); to a pipe,
-                       auto writes the bytes as the program wrote them
+  --color WHEN         auto, always or never; auto means no colour with
+                       NO_COLOR or TERM=dumb, and to a pipe writes the bytes
+                       as the program wrote them
 
 Viewer:
   --buffer N           lines kept for scrolling back (default 200000)

@@ -1,6 +1,13 @@
 // Command sandtail shows the logs of microsandbox sandboxes: a terminal
 // viewer for live tailing, post-mortem scrolling and pairing in tmux, and a
 // print mode for scripts and pipes.
+//
+// This package is only the command line: it parses the flags, finds the
+// sandbox (package lookup), and hands over to one of two front-ends over the
+// same engine: tui.Run, the viewer, or printmode.Run, print mode. Both share
+// the text pipeline (text/lines, text/sanitize, text/human), the colour
+// decision and defaults (settings) and the resume command (resumecmd); see
+// docs/architecture.md.
 package main
 
 import (
@@ -16,11 +23,16 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"sandtail/engine"
+	"sandtail/lookup"
+	"sandtail/printmode"
 	"sandtail/resumecmd"
+	"sandtail/text/sanitize"
 	"sandtail/tui"
 )
 
-// Exit statuses (SPEC §8).
+// Exit statuses, as the README documents them: 0 done (or interrupted), 1 an
+// error (bad cursor, no such sandbox), 2 a usage mistake, 3 a follow that
+// fell behind log rotation.
 const (
 	exitOK             = 0
 	exitError          = 1
@@ -90,9 +102,9 @@ func run(args []string, stdout, stderr *os.File) int {
 	}
 	if t.dir == "" {
 		if printMode {
-			return report(stderr, usagef("print mode needs a sandbox: give NAME, --dir PATH or --demo%s", knownHint(homeOf(o.home))))
+			return report(stderr, usagef("print mode needs a sandbox: give NAME, --dir PATH or --demo%s", lookup.KnownHint(lookup.Home(o.home))))
 		}
-	} else if err := checkDir(t, o.home); err != nil {
+	} else if err := lookup.CheckDir(t.name, t.dir, o.home); err != nil {
 		return report(stderr, err)
 	}
 
@@ -102,7 +114,7 @@ func run(args []string, stdout, stderr *os.File) int {
 		}
 	}
 	if printMode {
-		err = runPrint(ctx, o, t, stdout, stderr, outTerm)
+		err = printmode.Run(ctx, printConfig(o, t), stdout, stderr, outTerm)
 	} else {
 		err = tui.Run(ctx, uiConfig(o, t))
 	}
@@ -140,7 +152,7 @@ func uiConfig(o *options, t target) tui.Config {
 		Line:       o.line,
 		Until:      o.until,
 		Buffer:     o.buffer,
-		Color:      colorMode(o.color),
+		Color:      o.color.Resolve(os.Getenv),
 		Timestamps: o.timestamps,
 		ShowID:     o.showID,
 		Mouse:      o.mouse,
@@ -151,12 +163,60 @@ func uiConfig(o *options, t target) tui.Config {
 	}
 }
 
-// colorMode applies NO_COLOR (https://no-color.org) to --color auto.
-func colorMode(c tui.ColorMode) tui.ColorMode {
-	if c == tui.ColorAuto && os.Getenv("NO_COLOR") != "" {
-		return tui.ColorNever
+// resolveName returns a sandbox's log directory; a name the engine refuses
+// is a usage mistake.
+func resolveName(name, flagHome string) (string, error) {
+	dir, err := lookup.Resolve(name, flagHome)
+	if errors.Is(err, engine.ErrInvalidName) {
+		return "", &usageError{msg: err.Error()}
 	}
-	return c
+	return dir, err
+}
+
+// printConfig is what print mode reads and how it prints.
+func printConfig(o *options, t target) printmode.Config {
+	return printmode.Config{
+		Name:           t.name,
+		Dir:            t.dir,
+		Sources:        readSources(o),
+		Start:          startOf(o),
+		Until:          o.until,
+		Tail:           o.tail,
+		Follow:         o.follow,
+		JSON:           o.json,
+		Timestamps:     o.timestamps,
+		ShowID:         o.showID,
+		Color:          o.color,
+		ColorGiven:     o.colorGiven,
+		Holder:         o.holder,
+		HolderRealtime: o.holderRealtime,
+		Resume:         func(cur engine.Cursor) string { return resumeCommand(o, t, cur) },
+	}
+}
+
+// resumeCommand is the command line that continues after cur, with every
+// flag that changes what is read or how it is printed. The demo has none:
+// its directory is removed on exit.
+func resumeCommand(o *options, t target, cur engine.Cursor) string {
+	if t.demo {
+		return ""
+	}
+	return resumecmd.Build(resumeSpec(o, t, cur)).String()
+}
+
+// resumeSpec is what print mode's resume command reads.
+func resumeSpec(o *options, t target, cur engine.Cursor) resumecmd.Spec {
+	return resumecmd.Spec{
+		Name:    t.name,
+		Home:    t.home,
+		Dir:     t.dir,
+		Cursor:  cur,
+		Sources: readSources(o),
+		Until:   o.until,
+		Follow:  o.follow,
+		Print:   o.print,
+		JSON:    o.json,
+	}
 }
 
 // startOf is where reading begins.
@@ -207,7 +267,7 @@ func checkCursor(ctx context.Context, dir string, o *options, stderr io.Writer) 
 		return wrapOpen(err)
 	}
 	o.lenient = true
-	writeSafe(stderr, "sandtail: the --from cursor's "+ic.File+" position is in a file that is no longer on disk (it rotated out of retention, or the cursor is from another sandbox); continuing with the oldest "+ic.File+" kept, the gap marked")
+	sanitize.WriteMessage(stderr, "sandtail: the --from cursor's "+ic.File+" position is in a file that is no longer on disk (it rotated out of retention, or the cursor is from another sandbox); continuing with the oldest "+ic.File+" kept, the gap marked")
 	return s.Close()
 }
 
@@ -218,7 +278,7 @@ func report(stderr io.Writer, err error) int {
 	}
 	code, msg := explain(err)
 	if msg != "" {
-		writeSafe(stderr, msg)
+		sanitize.WriteMessage(stderr, msg)
 	}
 	return code
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"sandtail/engine"
-	"sandtail/tui/sanitize"
+	"sandtail/text/sanitize"
 )
 
 // sourceLabels are the header's names for the sources, long and short.

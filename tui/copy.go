@@ -6,7 +6,7 @@ import (
 
 	"sandtail/engine"
 	"sandtail/resumecmd"
-	"sandtail/tui/sanitize"
+	"sandtail/text/sanitize"
 )
 
 // copyCommand copies a command that opens the selected line in a

@@ -10,9 +10,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"sandtail/engine"
-	"sandtail/tui/human"
-	"sandtail/tui/lines"
-	"sandtail/tui/sanitize"
+	"sandtail/text/human"
+	"sandtail/text/lines"
+	"sandtail/text/sanitize"
 )
 
 // maxClipboardBytes bounds what y puts on the clipboard. OSC 52 carries

@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"sandtail/engine"
-	"sandtail/tui/human"
-	"sandtail/tui/lines"
-	"sandtail/tui/sanitize"
+	"sandtail/text/human"
+	"sandtail/text/lines"
+	"sandtail/text/sanitize"
 )
 
 // ingest adds a batch of entries to the viewport: chunks are joined into

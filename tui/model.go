@@ -8,9 +8,10 @@ import (
 	"sandtail/engine"
 	"sandtail/keymap"
 	"sandtail/resumecmd"
+	"sandtail/settings"
+	"sandtail/text/lines"
 	"sandtail/theme"
 	"sandtail/tui/dialog"
-	"sandtail/tui/lines"
 	"sandtail/tui/picker"
 	"sandtail/tui/viewport"
 )
@@ -205,7 +206,7 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 }
 
 // DefaultBuffer is the buffer's size in lines when Config.Buffer is zero.
-const DefaultBuffer = 200000
+const DefaultBuffer = settings.DefaultBuffer
 
 // applyTheme rebuilds the styles after a colour or background change.
 func (m *Model) applyTheme() {

@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"sandtail/engine"
+	"sandtail/settings"
 	"sandtail/tui/keytest"
 )
 
@@ -648,7 +649,7 @@ func TestColourToggleTurnsEveryColourOff(t *testing.T) {
 	if m.dark || !hasColourSGR(m.View().Content) {
 		t.Error("light background not picked up")
 	}
-	mono := newModel(ctx, Config{Name: "devbox", Dir: "/x", Color: ColorNever}, options{backend: &fakeBackend{}, colorOK: colorAllowed(ColorNever)})
+	mono := newModel(ctx, Config{Name: "devbox", Dir: "/x", Color: settings.ColorNever}, options{backend: &fakeBackend{}, colorOK: colorAllowed(settings.ColorNever)})
 	mono.Update(keytest.Press("c"))
 	if !mono.styles.Mono || !strings.Contains(mono.status, "colour is off") {
 		t.Errorf("--color never: c turned colour on (status %q)", mono.status)

@@ -10,7 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"sandtail/tui/human"
+	"sandtail/text/human"
 	"sandtail/tui/viewport"
 )
 

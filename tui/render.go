@@ -8,8 +8,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"sandtail/engine"
-	"sandtail/tui/human"
-	"sandtail/tui/sanitize"
+	"sandtail/text/human"
+	"sandtail/text/sanitize"
 )
 
 // timeLayout is the timestamp in front of a line, local time.

@@ -32,15 +32,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"sandtail/engine"
-)
-
-// ColorMode is the --color flag: auto, always or never.
-type ColorMode uint8
-
-const (
-	ColorAuto ColorMode = iota
-	ColorAlways
-	ColorNever
+	"sandtail/settings"
 )
 
 // Config is everything the command line hands to the viewer.
@@ -63,9 +55,10 @@ type Config struct {
 	// cursor instead of the first (0 and 1 both mean the first).
 	Line  int
 	Until time.Time
-	// Buffer is how many display lines are held (default 200000).
+	// Buffer is how many display lines are held (default
+	// settings.DefaultBuffer).
 	Buffer     int
-	Color      ColorMode
+	Color      settings.ColorMode
 	Timestamps bool
 	ShowID     bool
 	Mouse      bool
@@ -107,13 +100,6 @@ func Run(ctx context.Context, cfg Config) error {
 	return nil
 }
 
-// colorAllowed applies --color and NO_COLOR (https://no-color.org).
-func colorAllowed(c ColorMode) bool {
-	switch c {
-	case ColorNever:
-		return false
-	case ColorAlways:
-		return true
-	}
-	return os.Getenv("NO_COLOR") == ""
-}
+// colorAllowed applies --color and the environment, the same decision print
+// mode makes on a terminal.
+func colorAllowed(c settings.ColorMode) bool { return c.Allowed(os.Getenv) }

@@ -8,9 +8,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"sandtail/engine"
+	"sandtail/text/lines"
+	"sandtail/text/sanitize"
 	"sandtail/tui/dialog"
-	"sandtail/tui/lines"
-	"sandtail/tui/sanitize"
 )
 
 // startMode says how a generation begins.

@@ -10,12 +10,13 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"sandtail/engine"
+	"sandtail/settings"
 )
 
 // batchMax is the most entries one message carries. Big enough that a
 // burst of output costs a handful of messages rather than one per entry,
 // small enough that one Update stays well under a frame.
-const batchMax = 4096
+const batchMax = settings.Batch
 
 // batchInterval is the pause before asking for more after a batch that
 // did not fill up. Entries arriving one by one would otherwise cost one

@@ -6,10 +6,10 @@ import (
 
 	"sandtail/engine"
 	"sandtail/keymap"
+	"sandtail/text/sanitize"
 	"sandtail/theme"
 	"sandtail/tui/dialog"
 	"sandtail/tui/picker"
-	"sandtail/tui/sanitize"
 )
 
 // mouseWheelLines is how far one wheel notch scrolls.

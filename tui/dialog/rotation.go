@@ -12,15 +12,15 @@ import (
 
 	"sandtail/engine"
 	"sandtail/keymap"
+	"sandtail/text/sanitize"
 	"sandtail/theme"
-	"sandtail/tui/sanitize"
 )
 
 // RotationID is the ID of the missed-rotation dialog.
 const RotationID = "missed-rotation"
 
-// lastKept is the highest rotation suffix the producer keeps (SPEC §3): a
-// file rotated past NAME.4 is gone.
+// lastKept is the highest rotation suffix microsandbox keeps (NAME.1 to
+// NAME.4, see docs/log-format.md): a file rotated past NAME.4 is gone.
 const lastKept = 4
 
 // Widths that pick a layout: the full one needs room for its sentences, and

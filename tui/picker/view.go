@@ -10,8 +10,8 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"sandtail/tui/human"
-	"sandtail/tui/sanitize"
+	"sandtail/text/human"
+	"sandtail/text/sanitize"
 )
 
 // Column widths of the time, size and boot-error columns. "364d ago" and

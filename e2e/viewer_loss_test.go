@@ -1,0 +1,97 @@
+package e2e
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"sandtail/engine/sim"
+	"sandtail/resumecmd"
+)
+
+// boxText is the text inside the dialog's frame, its rows joined by
+// spaces, so that a wrapped sentence reads whole.
+func boxText(screen string) string {
+	var parts []string
+	for _, row := range strings.Split(screen, "\n") {
+		i, j := strings.Index(row, "│"), strings.LastIndex(row, "│")
+		if i >= 0 && j > i {
+			parts = append(parts, strings.TrimSpace(row[i+len("│"):j]))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// TestFellBehindSaysWhatWasLost suspends the viewer and its holder (as
+// Ctrl-Z does) while 13 files of a log rotating at 64 KiB go by, 8 of them
+// out of retention unseen. The dialog counts the 8 files and gives a
+// figure that is at most what they held and not far below it; after
+// Resume the gap line says the same.
+func TestFellBehindSaysWhatWasLost(t *testing.T) {
+	t.Parallel()
+	const limit = 64 << 10
+	p := newPane(t, 160, 40)
+	sb := newSandbox(t, p.home, "lossy")
+	for i := range 3 {
+		fillRotating(t, sb, fmt.Sprintf("before-%d", i), limit)
+		if i < 2 {
+			if err := sb.Rotate(sim.ExecLog); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	write(t, sb, "stdout", 1, "seen-last\n")
+	p.run(fmt.Sprintf("%s --home %s lossy", resumecmd.Quote(binary), resumecmd.Quote(p.home)))
+	p.waitText("seen-last")
+	pid := p.sandtailPID()
+	waitHolderLooked(t, pid, sb.Dir(), sim.RuntimeLog, func() { mustRotate(t, sb, sim.RuntimeLog) })
+
+	procs := p.stop(pid)
+	if len(procs) < 2 {
+		t.Fatal("sandtail started no holder process")
+	}
+	var sizes []int64
+	for i := range 13 {
+		if err := sb.Rotate(sim.ExecLog); err != nil {
+			t.Fatal(err)
+		}
+		sizes = append(sizes, fillRotating(t, sb, fmt.Sprintf("file-%d", i), limit))
+	}
+	var lost int64
+	for _, sz := range sizes[:8] {
+		lost += sz
+	}
+	p.cont(procs)
+	s := p.waitText("Fell behind log rotation", "Resume")
+
+	box := boxText(s)
+	m := regexp.MustCompile(`at least ([0-9.]+) (KiB|MiB) \((\d+) files rotated away unread\)`).FindStringSubmatch(box)
+	if m == nil {
+		t.Fatalf("the dialog does not say how much was lost: %q", box)
+	}
+	v, _ := strconv.ParseFloat(m[1], 64)
+	said := v * map[string]float64{"KiB": 1 << 10, "MiB": 1 << 20}[m[2]]
+	t.Logf("lost %d bytes in 8 files; the dialog says %s", lost, m[0])
+	if m[3] != "8" || said > float64(lost) || said < 0.9*float64(lost) {
+		t.Fatalf("the dialog says %q; %d bytes in 8 files were lost", m[0], lost)
+	}
+
+	// Resume goes on past the gap, up to the newest line; the gap line,
+	// found by a search, says what the dialog said.
+	p.keys("Enter")
+	p.waitFor("the follow to reach the newest line", func(s string) bool {
+		return !strings.Contains(s, "Fell behind") && strings.Contains(s, "file-12-")
+	})
+	p.text("/rotated away unread")
+	p.keys("Enter")
+	s = p.waitMatch(`gap lost .*rotated away unread`)
+	rows := strings.Split(s, "\n")
+	gap := rowWith(rows, regexp.MustCompile(`gap lost `+regexp.QuoteMeta(m[0])+` of exec\.log`))
+	// The gap stands between the last line read and the first line of the
+	// oldest file kept: file-0 … file-7 were lost.
+	if gap < 1 || !strings.Contains(rows[gap-1], "seen-last") || gap+1 >= len(rows) || !strings.Contains(rows[gap+1], "file-8-0") {
+		t.Fatalf("want seen-last, a gap line saying %q, file-8-0 in that order:\n%s", m[0], s)
+	}
+}

@@ -1,0 +1,167 @@
+package printmode
+
+import (
+	"bufio"
+	"encoding/base64"
+	"strconv"
+	"unicode/utf8"
+
+	"sandtail/engine"
+)
+
+// jsonPrinter writes one JSON object per entry:
+//
+//	{"t":"2026-04-30T20:32:59.688Z","s":"stdout","d":"hello\n","id":7,"cursor":"…"}
+//
+// id is omitted when the entry has no session; "e":"b64" with base64 d when
+// the bytes are not valid UTF-8; "truncated":N when N bytes of an oversized
+// record were dropped. Engine notices (a gap after a missed rotation, a
+// restarted kernel.log) are objects with "mark":"gap"|"restart", "file" and
+// a description in d, and no "s", so a consumer that only reads "s" skips
+// them; they are also reported on stderr.
+//
+// Every control character, C1 code point, line/paragraph separator and bidi
+// control in d is written as a \u escape, so the output is safe to show on
+// a terminal as it is.
+type jsonPrinter struct {
+	w     *bufio.Writer
+	notes *notifier
+	buf   []byte
+	err   error
+}
+
+func newJSONPrinter(w *bufio.Writer, notes *notifier) *jsonPrinter {
+	return &jsonPrinter{w: w, notes: notes}
+}
+
+func (p *jsonPrinter) Write(es []engine.Entry) error {
+	for i := range es {
+		e := &es[i]
+		if e.Mark != engine.MarkNone {
+			p.notes.mark(e.Mark, e.File, e.Time, e.Data)
+		} else if e.Truncated > 0 {
+			p.notes.truncated(e)
+		}
+		p.buf = appendEntryJSON(p.buf[:0], e)
+		if _, err := p.w.Write(p.buf); err != nil {
+			p.err = err
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *jsonPrinter) Flush() error {
+	if p.err != nil {
+		return p.err
+	}
+	return p.w.Flush()
+}
+
+func (p *jsonPrinter) Finish() error { return p.Flush() }
+
+// markNames are the "mark" values of notice entries.
+var markNames = map[engine.Mark]string{engine.MarkGap: "gap", engine.MarkRestart: "restart", engine.MarkNotice: "notice"}
+
+// appendEntryJSON appends e as one line of JSON.
+func appendEntryJSON(b []byte, e *engine.Entry) []byte {
+	b = append(b, `{"t":"`...)
+	b = e.Time.UTC().AppendFormat(b, timeLayout)
+	b = append(b, '"')
+	if e.Mark != engine.MarkNone {
+		name, ok := markNames[e.Mark]
+		if !ok {
+			name = "notice"
+		}
+		b = append(b, `,"mark":"`...)
+		b = append(b, name...)
+		b = append(b, `","file":`...)
+		b = appendJSONString(b, []byte(e.File))
+		b = append(b, `,"d":`...)
+		b = appendJSONString(b, e.Data)
+	} else {
+		b = append(b, `,"s":"`...)
+		b = append(b, e.Source.String()...)
+		b = append(b, `","d":`...)
+		binary := !utf8.Valid(e.Data)
+		if binary {
+			b = append(b, '"')
+			b = base64.StdEncoding.AppendEncode(b, e.Data)
+			b = append(b, '"')
+		} else {
+			b = appendJSONString(b, e.Data)
+		}
+		if e.HasSession {
+			b = append(b, `,"id":`...)
+			b = strconv.AppendUint(b, e.Session, 10)
+		}
+		if binary {
+			b = append(b, `,"e":"b64"`...)
+		}
+		if e.Truncated > 0 {
+			b = append(b, `,"truncated":`...)
+			b = strconv.AppendInt(b, e.Truncated, 10)
+		}
+	}
+	b = append(b, `,"cursor":"`...)
+	b = base64.StdEncoding.AppendEncode(b, e.Cursor.AppendBinary(make([]byte, 0, 64)))
+	return append(b, "\"}\n"...)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s (valid UTF-8, or replaced where not) as a JSON
+// string, escaping everything a terminal could act on.
+func appendJSONString(b, s []byte) []byte {
+	b = append(b, '"')
+	for len(s) > 0 {
+		c := s[0]
+		if c < utf8.RuneSelf {
+			s = s[1:]
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20 || c == 0x7f:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			continue
+		}
+		r, size := utf8.DecodeRune(s)
+		if needsEscape(r) {
+			b = append(b, '\\', 'u',
+				hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+		} else if r == utf8.RuneError && size == 1 {
+			b = append(b, "\\ufffd"...)
+		} else {
+			b = append(b, s[:size]...)
+		}
+		s = s[size:]
+	}
+	return append(b, '"')
+}
+
+// needsEscape reports runes that some terminal interprets: C1 controls (0x9b
+// is a CSI), line and paragraph separators, and bidi overrides and isolates.
+func needsEscape(r rune) bool {
+	switch {
+	case r >= 0x80 && r <= 0x9f:
+		return true
+	case r == 0x200e || r == 0x200f || r == 0x061c:
+		return true
+	case r >= 0x2028 && r <= 0x202e:
+		return true
+	case r >= 0x2066 && r <= 0x2069:
+		return true
+	case r == 0xfeff:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,204 @@
+// Package printmode is sandtail's print mode: it writes a sandbox's logs to
+// stdout as plain text or one JSON object per entry (the sorted snapshot,
+// then with --follow the live stream), and its notices (gaps, restarts, cut
+// records, a failed boot) to stderr. It is the second front-end over the
+// engine, beside the viewer in package tui, and shares the text pipeline
+// (text/lines, text/sanitize) and the colour decision (settings) with it.
+//
+// Text is sanitised on a terminal so nothing from a log reaches it as an
+// escape sequence (see docs/untrusted-text.md); to a pipe the bytes go out as
+// the program wrote them unless --color asks for display text.
+package printmode
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"sandtail/engine"
+	"sandtail/settings"
+)
+
+// Config is everything the command line hands to print mode.
+type Config struct {
+	// Name is the sandbox name used in notices; empty with --dir.
+	Name string
+	// Dir is the log directory to read.
+	Dir     string
+	Sources engine.Sources
+	Start   engine.Start
+	Until   time.Time
+	// Tail keeps only the last Tail entries of the snapshot (0: all).
+	Tail   int
+	Follow bool
+	JSON   bool
+	// Timestamps and ShowID prefix each plain line with its time (UTC) and
+	// its session id.
+	Timestamps bool
+	ShowID     bool
+	// Color is --color as given; ColorGiven says it was given explicitly
+	// (it then also turns on display text to a pipe).
+	Color      settings.ColorMode
+	ColorGiven bool
+	// Holder and HolderRealtime are engine.Options.Holder and
+	// HolderRealtime for a follow.
+	Holder         bool
+	HolderRealtime bool
+	// Resume, when not nil, is the command line that continues just after a
+	// cursor; it is shown when a follow falls behind log rotation.
+	Resume func(engine.Cursor) string
+}
+
+// MissedError is a follow that fell behind log rotation: Last is the last
+// cursor printed and Resume the command that continues from there (empty
+// when there is none, as for the demo).
+type MissedError struct {
+	Rotation *engine.MissedRotationError
+	Last     engine.Cursor
+	Resume   string
+}
+
+func (e *MissedError) Error() string { return e.Rotation.Error() }
+func (e *MissedError) Unwrap() error { return e.Rotation }
+
+// outBufSize is the stdout buffer: large writes to a pipe, flushed at the end
+// of every batch while following.
+const outBufSize = 64 << 10
+
+// entryPrinter writes entries to stdout in one of the print formats.
+type entryPrinter interface {
+	// Write prints a batch of entries.
+	Write(es []engine.Entry) error
+	// Flush pushes buffered output out (end of a batch while following).
+	Flush() error
+	// Finish prints what is still held back (open lines) and flushes.
+	Finish() error
+}
+
+// Run is print mode: the sorted snapshot, then with Follow the stream from
+// the snapshot's end cursor until interrupted or ctx is done. outTerm says
+// stdout is a terminal. A cursor that does not fit the logs comes back as an
+// error satisfying errors.Is(err, engine.ErrInvalidCursor).
+func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool) error {
+	out := bufio.NewWriterSize(stdout, outBufSize)
+	notes := &notifier{w: stderr, flushFirst: out}
+	var p entryPrinter
+	if cfg.JSON {
+		p = newJSONPrinter(out, notes)
+	} else {
+		p = newPlainPrinter(out, notes, plainOptions(cfg, outTerm))
+	}
+
+	switch boot, err := engine.ReadBootError(cfg.Dir); {
+	case err != nil:
+		// Unreadable, malformed, or not a regular file: say so, and
+		// print the logs all the same.
+		notes.say("%v", err)
+	case boot != nil:
+		notes.bootError(cfg.Name, boot)
+	}
+
+	opts := engine.Options{
+		Sources: cfg.Sources,
+		Start:   cfg.Start,
+		Until:   cfg.Until,
+		Tail:    cfg.Tail,
+	}
+	var snap *engine.Snapshot
+	var s *engine.Stream
+	var err error
+	if cfg.Follow {
+		// The stream is handed over with the snapshot: it holds every file
+		// of the chain from before the snapshot is read, so however fast the
+		// producer rotates and however slow the reader of our output is,
+		// nothing between the snapshot and the stream can rotate away.
+		opts.Follow = true
+		opts.Holder, opts.HolderRealtime = cfg.Holder, cfg.HolderRealtime
+		snap, s, err = engine.ReadSnapshotFollow(ctx, cfg.Dir, opts)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		defer s.Close()
+	} else if snap, err = engine.ReadSnapshot(ctx, cfg.Dir, opts); err != nil {
+		return err
+	}
+	if err := p.Write(snap.Entries); err != nil {
+		return err
+	}
+	notes.skipped(snap.Skipped)
+	if s == nil {
+		return p.Finish()
+	}
+	if err := p.Flush(); err != nil {
+		return err
+	}
+	last := snap.End
+	for {
+		es, err := s.Next(ctx, settings.Batch)
+		if werr := p.Write(es); werr != nil {
+			return werr
+		}
+		if len(es) > 0 {
+			last = es[len(es)-1].Cursor
+		}
+		notes.skipped(snap.Skipped + s.Skipped())
+		if err == nil {
+			if ferr := p.Flush(); ferr != nil {
+				return ferr
+			}
+			continue
+		}
+		if ferr := p.Finish(); ferr != nil {
+			return ferr
+		}
+		var mr *engine.MissedRotationError
+		switch {
+		case errors.Is(err, io.EOF), ctx.Err() != nil:
+			return nil
+		case errors.As(err, &mr):
+			if !mr.Last.IsZero() {
+				last = mr.Last
+			}
+			resume := ""
+			if cfg.Resume != nil {
+				resume = cfg.Resume(last)
+			}
+			return &MissedError{Rotation: mr, Last: last, Resume: resume}
+		default:
+			return fmt.Errorf("follow %s: %w", cfg.Dir, err)
+		}
+	}
+}
+
+// printOptions are the plain printer's settings.
+type printOptions struct {
+	sanitize   bool // pass every line through text/sanitize
+	color      bool // keep the program's SGR colours (only when sanitising)
+	timestamps bool
+	showID     bool
+}
+
+// plainOptions decides how plain text is written. On a terminal every line is
+// sanitised, with colour when settings allows it (--color, NO_COLOR,
+// TERM=dumb: the same decision as the viewer's). To a pipe the bytes go out
+// as the program wrote them, unless --color asks for display text.
+func plainOptions(cfg Config, outTerm bool) printOptions {
+	po := printOptions{timestamps: cfg.Timestamps, showID: cfg.ShowID}
+	mode := cfg.Color.Resolve(os.Getenv)
+	switch {
+	case outTerm:
+		po.sanitize = true
+		po.color = mode != settings.ColorNever
+	case cfg.ColorGiven && mode != settings.ColorAuto:
+		po.sanitize = true
+		po.color = mode == settings.ColorAlways
+	}
+	return po
+}
