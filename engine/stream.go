@@ -21,8 +21,10 @@ const consumerLookEvery = time.Millisecond
 // copyStep is how many entries collect copies at a time (about 80 KiB).
 const copyStep = 512
 
-// defaultBatch is the batch size Next uses when given max <= 0.
-const defaultBatch = 4096
+// DefaultBatch is the batch size Next uses when given max <= 0, and what
+// both front-ends ask for: enough to amortise a redraw or a flush per
+// batch at high rates, small enough to keep latency and memory low.
+const DefaultBatch = 4096
 
 // Stream is a live or bounded read of a sandbox's logs (Open,
 // ReadSnapshotFollow). Within one file, entries come in file order; across
@@ -131,7 +133,7 @@ func closeChains(chains []*chain) {
 // holds still have, then ends with an error wrapping fs.ErrNotExist.
 func (s *Stream) Next(ctx context.Context, max int) ([]Entry, error) {
 	if max <= 0 {
-		max = defaultBatch
+		max = DefaultBatch
 	}
 	for {
 		out, err := s.collect(max)

@@ -4,6 +4,8 @@
 // default to. Each is defined once here so the two cannot drift apart.
 package settings
 
+import "sandtail/engine"
+
 // ColorMode is the --color flag: auto, always or never.
 type ColorMode uint8
 
@@ -53,6 +55,5 @@ func (c ColorMode) Allowed(getenv func(string) string) bool {
 const DefaultBuffer = 200000
 
 // Batch is the most entries a front-end takes from one engine Stream.Next
-// call: enough to amortise a redraw or a flush per batch at high rates,
-// small enough to keep latency and memory low.
-const Batch = 4096
+// call: the engine's own default, defined there once.
+const Batch = engine.DefaultBatch
