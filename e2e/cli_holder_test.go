@@ -17,11 +17,7 @@ import (
 // following by itself, with nothing lost.
 func TestStoppedHolderIsNoticedInPrintMode(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "logs")
-	sb, err := sim.New(dir, sim.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb := newSim(t, dir, sim.Config{})
 	mustExec(t, sb, 1)
 	r := start(t, nil, "--dir", dir, "--follow", "--json")
 	r.next(liveTimeout)

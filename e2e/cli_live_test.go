@@ -110,11 +110,7 @@ func TestFollowReportsKernelRestart(t *testing.T) {
 
 func TestMissedRotationExit3(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "logs")
-	sb, err := sim.New(dir, sim.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb := newSim(t, dir, sim.Config{})
 	for i := 1; i <= 3; i++ {
 		mustExec(t, sb, i)
 	}
@@ -287,11 +283,7 @@ func threadsStopped(pid int) bool {
 // follower reads them all when it wakes.
 func TestSuspendedFollowerKeepsWhatItsHolderHeld(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "logs")
-	sb, err := sim.New(dir, sim.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb := newSim(t, dir, sim.Config{})
 	mustExec(t, sb, 1)
 	r := start(t, nil, "--dir", dir, "--follow", "--json")
 	r.next(liveTimeout)
@@ -603,11 +595,7 @@ func checkSeqContiguous(t *testing.T, es []jsonEntry) {
 
 func TestFollowLiveSimulatorExactly(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "logs")
-	sb, err := sim.New(dir, sim.Config{RotateBytes: 64 << 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb := newSim(t, dir, sim.Config{RotateBytes: 64 << 10})
 	r := start(t, nil, "--dir", dir, "--follow", "--json", "--source", "all")
 	// Let the follower open the (empty) logs before the writer starts, then
 	// write a bounded workload through a couple of dozen rotations.

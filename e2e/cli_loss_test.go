@@ -39,11 +39,7 @@ func fillRotating(t *testing.T, sb *sim.Sandbox, tag string, limit int64) int64 
 func TestMissedRotationReportsALowerBound(t *testing.T) {
 	const limit = 64 << 10
 	dir := filepath.Join(t.TempDir(), "logs")
-	sb, err := sim.New(dir, sim.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb := newSim(t, dir, sim.Config{})
 	rotateFull := func(i int) {
 		fillRotating(t, sb, fmt.Sprintf("before-%d", i), limit)
 		if err := sb.Rotate(sim.ExecLog); err != nil {
@@ -67,6 +63,18 @@ func TestMissedRotationReportsALowerBound(t *testing.T) {
 		}
 	}
 	procs := stopFollower(t, r.cmd.Process.Pid)
+	lost := rotateThirteen(t, sb, limit)
+	contAll(t, procs)
+	if _, code := r.wait(liveTimeout); code != 3 {
+		t.Fatalf("exit %d, want 3; stderr %q", code, r.Stderr())
+	}
+	checkLossSaid(t, "stderr", r.Stderr(), lost)
+}
+
+// rotateThirteen rotates exec.log 13 times, filling each new file to about
+// limit bytes, and returns what the 8 files that left retention held.
+func rotateThirteen(t *testing.T, sb *sim.Sandbox, limit int64) (lost int64) {
+	t.Helper()
 	var sizes []int64
 	for i := range 13 {
 		if err := sb.Rotate(sim.ExecLog); err != nil {
@@ -74,23 +82,26 @@ func TestMissedRotationReportsALowerBound(t *testing.T) {
 		}
 		sizes = append(sizes, fillRotating(t, sb, fmt.Sprintf("file-%d", i), limit))
 	}
-	var lost int64
 	for _, sz := range sizes[:8] {
 		lost += sz
 	}
-	contAll(t, procs)
-	if _, code := r.wait(liveTimeout); code != 3 {
-		t.Fatalf("exit %d, want 3; stderr %q", code, r.Stderr())
-	}
-	stderr := r.Stderr()
-	m := regexp.MustCompile(`lost at least ([0-9.]+) (KiB|MiB) \((\d+) files rotated away unread\)`).FindStringSubmatch(stderr)
+	return lost
+}
+
+// checkLossSaid checks that text (from where) says 8 files were lost, with
+// a size at most what they held and not far below it, and returns the
+// words it used.
+func checkLossSaid(t *testing.T, where, text string, lost int64) string {
+	t.Helper()
+	m := regexp.MustCompile(`at least ([0-9.]+) (KiB|MiB) \((\d+) files rotated away unread\)`).FindStringSubmatch(text)
 	if m == nil {
-		t.Fatalf("stderr does not say how much was lost: %q", stderr)
+		t.Fatalf("%s does not say how much was lost: %q", where, text)
 	}
 	v, _ := strconv.ParseFloat(m[1], 64)
 	said := v * map[string]float64{"KiB": 1 << 10, "MiB": 1 << 20}[m[2]]
-	t.Logf("lost %d bytes in 8 files; stderr says %s", lost, m[0])
+	t.Logf("lost %d bytes in 8 files; %s says %s", lost, where, m[0])
 	if m[3] != "8" || said > float64(lost) || said < 0.9*float64(lost) {
-		t.Fatalf("stderr says %q; %d bytes in 8 files were lost", m[0], lost)
+		t.Fatalf("%s says %q; %d bytes in 8 files were lost", where, m[0], lost)
 	}
+	return m[0]
 }

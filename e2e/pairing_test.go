@@ -76,11 +76,7 @@ func TestCopiedCommandQuotesControlCharacters(t *testing.T) {
 	t.Parallel()
 	a := newPane(t, 100, 20)
 	dir := filepath.Join(t.TempDir(), "x\x1b[201~\ntouch PWNED\n", "logs")
-	sb, err := sim.New(dir, sim.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
+	sb := newSim(t, dir, sim.Config{})
 	write(t, sb, "stdout", 1, "first\n")
 	write(t, sb, "stdout", 1, "hostile-dir-spot\n")
 	write(t, sb, "stdout", 1, "last\n")

@@ -14,7 +14,14 @@ import (
 // newSandbox creates a simulated sandbox named name under home.
 func newSandbox(t *testing.T, home, name string) *sim.Sandbox {
 	t.Helper()
-	sb, err := sim.New(filepath.Join(home, "sandboxes", name, "logs"), sim.Config{})
+	return newSim(t, filepath.Join(home, "sandboxes", name, "logs"), sim.Config{})
+}
+
+// newSim creates a simulated sandbox writing its logs to dir, closed when
+// the test ends.
+func newSim(t *testing.T, dir string, cfg sim.Config) *sim.Sandbox {
+	t.Helper()
+	sb, err := sim.New(dir, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package e2e
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -52,31 +51,11 @@ func TestFellBehindSaysWhatWasLost(t *testing.T) {
 	if len(procs) < 2 {
 		t.Fatal("sandtail started no holder process")
 	}
-	var sizes []int64
-	for i := range 13 {
-		if err := sb.Rotate(sim.ExecLog); err != nil {
-			t.Fatal(err)
-		}
-		sizes = append(sizes, fillRotating(t, sb, fmt.Sprintf("file-%d", i), limit))
-	}
-	var lost int64
-	for _, sz := range sizes[:8] {
-		lost += sz
-	}
+	lost := rotateThirteen(t, sb, limit)
 	p.cont(procs)
 	s := p.waitText("Fell behind log rotation", "Resume")
 
-	box := boxText(s)
-	m := regexp.MustCompile(`at least ([0-9.]+) (KiB|MiB) \((\d+) files rotated away unread\)`).FindStringSubmatch(box)
-	if m == nil {
-		t.Fatalf("the dialog does not say how much was lost: %q", box)
-	}
-	v, _ := strconv.ParseFloat(m[1], 64)
-	said := v * map[string]float64{"KiB": 1 << 10, "MiB": 1 << 20}[m[2]]
-	t.Logf("lost %d bytes in 8 files; the dialog says %s", lost, m[0])
-	if m[3] != "8" || said > float64(lost) || said < 0.9*float64(lost) {
-		t.Fatalf("the dialog says %q; %d bytes in 8 files were lost", m[0], lost)
-	}
+	said := checkLossSaid(t, "the dialog", boxText(s), lost)
 
 	// Resume goes on past the gap, up to the newest line; the gap line,
 	// found by a search, says what the dialog said.
@@ -88,10 +67,10 @@ func TestFellBehindSaysWhatWasLost(t *testing.T) {
 	p.keys("Enter")
 	s = p.waitMatch(`gap lost .*rotated away unread`)
 	rows := strings.Split(s, "\n")
-	gap := rowWith(rows, regexp.MustCompile(`gap lost `+regexp.QuoteMeta(m[0])+` of exec\.log`))
+	gap := rowWith(rows, regexp.MustCompile(`gap lost `+regexp.QuoteMeta(said)+` of exec\.log`))
 	// The gap stands between the last line read and the first line of the
 	// oldest file kept: file-0 … file-7 were lost.
 	if gap < 1 || !strings.Contains(rows[gap-1], "seen-last") || gap+1 >= len(rows) || !strings.Contains(rows[gap+1], "file-8-0") {
-		t.Fatalf("want seen-last, a gap line saying %q, file-8-0 in that order:\n%s", m[0], s)
+		t.Fatalf("want seen-last, a gap line saying %q, file-8-0 in that order:\n%s", said, s)
 	}
 }
