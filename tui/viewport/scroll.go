@@ -317,10 +317,15 @@ func (v *Viewport[L]) onScreen(seq uint64) bool {
 	return false
 }
 
-// Reselect moves the selection to the nearest shown line when the line it
-// was on is no longer shown, and keeps following at the bottom.
+// Reselect moves the selection and the top line to the nearest shown
+// lines when the lines they were on are no longer shown, and keeps
+// following at the bottom. A top line that is gone starts the body whole:
+// the rows it had scrolled off belong to it, not to the line after it.
 func (v *Viewport[L]) Reselect() {
 	if v.visible.Len() == 0 {
+		// Nothing to move to; the line that shows up next starts at the
+		// first body row.
+		v.topRow = 0
 		return
 	}
 	if v.follow {

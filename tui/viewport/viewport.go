@@ -101,9 +101,9 @@ func (v *Viewport[L]) Push(l L) uint64 {
 }
 
 // Refresh asks Layout again whether line seq is shown and matches, after
-// it was pushed or its text changed. A selected line that is no longer
-// shown gives the selection to its nearest shown neighbour. Like Push, it
-// is followed by Settle once the batch is done.
+// it was pushed or its text changed. A selected or top line that is no
+// longer shown hands its place to its nearest shown neighbour. Like Push,
+// it is followed by Settle once the batch is done.
 func (v *Viewport[L]) Refresh(seq uint64) {
 	l := v.ring.At(seq)
 	if l == nil {
@@ -117,7 +117,9 @@ func (v *Viewport[L]) Refresh(seq uint64) {
 	case wasVisible && !nowVisible:
 		v.visible.Remove(seq)
 		v.matches.Remove(seq)
-		if v.sel == seq {
+		// The top line too: rows of it scrolled off above the body would
+		// otherwise be skipped on the next shown line instead.
+		if v.sel == seq || v.top == seq {
 			v.Reselect()
 		}
 	}

@@ -331,3 +331,48 @@ func TestFrameCostsAScreenful(t *testing.T) {
 		t.Fatalf("moving measured %d lines, want about a screenful", lay.rows)
 	}
 }
+
+// pausedOnCutTop returns a paused view of height 3 over a line "a" of 3
+// rows and a line "b" of one: b is selected and the top of a, one row of
+// it, is scrolled off above the body.
+func pausedOnCutTop(t *testing.T) (*Viewport[item], *testLayout) {
+	t.Helper()
+	v, lay := newTest(100, 80, 3)
+	v.Refresh(v.Push(item{text: "a", rows: 3}))
+	v.Refresh(v.Push(item{text: "b"}))
+	v.Settle()
+	v.ToggleFollow()
+	if got := screen(v); got != "  a/1|  a/2|> b" || v.Position().TopRow != 1 {
+		t.Fatalf("paused with a cut top line: %q, top row %d", got, v.Position().TopRow)
+	}
+	return v, lay
+}
+
+// TestHidingACutTopLineDrawsTheNextLineWhole: when Refresh hides the top
+// line while rows of it are scrolled off, those rows must not be skipped
+// on the next shown line, which here is the selected one.
+func TestHidingACutTopLineDrawsTheNextLineWhole(t *testing.T) {
+	v, _ := pausedOnCutTop(t)
+	v.Line(0).hidden = true
+	v.Refresh(0)
+	if got := screen(v); got != "> b" || v.Selected() != 1 {
+		t.Fatalf("after hiding the cut top line: %q sel %d, want \"> b\" sel 1", got, v.Selected())
+	}
+}
+
+// TestALineAfterAnEmptyFilterIsDrawn: a filter that leaves nothing shown
+// must not keep the rows of the old top line hidden for the line that
+// arrives next.
+func TestALineAfterAnEmptyFilterIsDrawn(t *testing.T) {
+	v, _ := pausedOnCutTop(t)
+	v.Line(0).hidden, v.Line(1).hidden = true, true
+	v.Refilter()
+	if rows := v.View(); rows != nil {
+		t.Fatalf("nothing shown, yet drew %q", rows)
+	}
+	v.Refresh(v.Push(item{text: "c"}))
+	v.Settle()
+	if got := screen(v); got != "  c" {
+		t.Fatalf("the line that arrived after an empty filter: %q, want \"  c\"", got)
+	}
+}
