@@ -51,6 +51,7 @@ type prompt struct {
 	selected bool
 	err      string // the last invalid regular expression's error
 	note     string // what happened to the last paste, until the next key
+	cutNote  string // cut lines not searched in full (see Update); "" when none
 
 	// recall is the index in the box's history being shown; the history's
 	// length while showing what was typed (draft).
@@ -406,7 +407,7 @@ func (m *Model) promptRow() (string, int) {
 		msg = p.note
 	}
 	if msg == "" {
-		msg, msgStyle = m.cutNote(), m.styles.ModeOff
+		msg, msgStyle = p.cutNote, m.styles.ModeOff
 	}
 	if msg != "" {
 		msg = "  " + msg

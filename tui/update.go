@@ -33,11 +33,22 @@ func (m *Model) Init() tea.Cmd {
 // commands, and every O(buffer) recomputation happens here once per event,
 // never in View.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	if m.prompt != nil {
+		// The open box notes cut lines: counting them walks every cut
+		// line, so it is done once per event here, never per frame.
+		m.prompt.cutNote = m.cutNote()
+	}
+	return m, cmd
+}
+
+// update handles one message; Update adds what every event refreshes.
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	if _, ok := msg.(tea.ResumeMsg); ok {
-		return m, m.onResume()
+		return m.onResume()
 	}
 	if m.picker != nil {
-		return m, m.updatePicker(msg)
+		return m.updatePicker(msg)
 	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -47,15 +58,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.dark = msg.IsDark()
 		m.applyTheme()
 	case snapshotMsg:
-		return m, m.onSnapshot(msg)
+		return m.onSnapshot(msg)
 	case openedMsg:
-		return m, m.onOpened(msg)
+		return m.onOpened(msg)
 	case batchMsg:
-		return m, m.onBatch(msg)
+		return m.onBatch(msg)
 	case bootErrorMsg:
 		m.onBootError(msg)
 	case wholeLineMsg:
-		return m, m.onWholeLine(msg)
+		return m.onWholeLine(msg)
 	case tea.PasteMsg:
 		if m.prompt != nil && !m.overlay.Active() {
 			m.prompt.note = ""
@@ -72,9 +83,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		sel, follow := m.vp.Selected(), m.vp.Following()
 		cmd := m.onKey(msg)
 		m.keepLanding(sel, follow)
-		return m, cmd
+		return cmd
 	}
-	return m, nil
+	return nil
 }
 
 // keepLanding forgets where the last search looked from once the user
