@@ -33,7 +33,7 @@ func ParseColorMode(s string) (c ColorMode, ok bool) {
 }
 
 // Resolve applies the environment to ColorAuto: NO_COLOR set to anything
-// (https://no-color.org) or a terminal that says it is dumb (TERM=dumb) turn
+// (the common convention for "no colour, please") or a terminal that says it is dumb (TERM=dumb) turn
 // it into ColorNever. An explicit always or never is kept as given. getenv is
 // os.Getenv outside tests.
 func (c ColorMode) Resolve(getenv func(string) string) ColorMode {
