@@ -190,13 +190,20 @@ func waitHolderLooked(t *testing.T, pid int, dir, file string, rotate func()) {
 	t.Helper()
 	for range 2 {
 		rotate()
-		fi, err := os.Stat(filepath.Join(dir, file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ino := fi.Sys().(*syscall.Stat_t).Ino
-		waitFor(t, liveTimeout, "the holder to open the new "+file, func() bool { return childHolds(pid, ino) })
+		waitChildHolds(t, pid, filepath.Join(dir, file))
 	}
+}
+
+// waitChildHolds waits until a child of pid (its holder) has the file now
+// at path open, by inode, wherever it is renamed to later.
+func waitChildHolds(t *testing.T, pid int, path string) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ino := fi.Sys().(*syscall.Stat_t).Ino
+	waitFor(t, liveTimeout, "the holder to open "+path, func() bool { return childHolds(pid, ino) })
 }
 
 // childHolds reports whether a child of pid has the file with inode ino open.
@@ -288,7 +295,7 @@ func TestSuspendedFollowerKeepsWhatItsHolderHeld(t *testing.T) {
 	r := start(t, nil, "--dir", dir, "--follow", "--json")
 	r.next(liveTimeout)
 	pid := r.cmd.Process.Pid
-	holder := waitHolderTookOver(t, pid, dir)
+	waitHolderTookOver(t, pid, dir)
 	signalAll(t, []int{pid}, syscall.SIGSTOP)
 	waitFor(t, liveTimeout, "the follower to stop", func() bool { return procState(pid) == 'T' })
 	for i := 2; i <= 10; i++ {
@@ -298,7 +305,7 @@ func TestSuspendedFollowerKeepsWhatItsHolderHeld(t *testing.T) {
 		}
 		// The holder runs at ordinary priority: rotating again before it
 		// took the new file would test the scheduler, not what it holds.
-		waitHolderHolds(t, holder, filepath.Join(dir, "exec.log"))
+		waitChildHolds(t, pid, filepath.Join(dir, "exec.log"))
 	}
 	signalAll(t, []int{pid}, syscall.SIGCONT)
 	for i := 2; i <= 10; i++ {
@@ -332,25 +339,6 @@ func waitHolderTookOver(t *testing.T, pid int, dir string) int {
 		return false
 	})
 	return holder
-}
-
-// waitHolderHolds waits until process holder has the file now at path
-// open (by inode, wherever it is renamed to later).
-func waitHolderHolds(t *testing.T, holder int, path string) {
-	t.Helper()
-	want, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, liveTimeout, "the holder to open "+path, func() bool {
-		fds, _ := filepath.Glob(fmt.Sprintf("/proc/%d/fd/*", holder))
-		for _, fd := range fds {
-			if fi, err := os.Stat(fd); err == nil && os.SameFile(fi, want) {
-				return true
-			}
-		}
-		return false
-	})
 }
 
 // childrenOf lists the processes whose parent is pid.
