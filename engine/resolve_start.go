@@ -213,6 +213,14 @@ const backChunk = 64 << 10
 func lastLineEnd(f *fileHandle, size int64) (int64, error) {
 	buf := make([]byte, backChunk)
 	for end := size; end > 0; {
+		if end < size {
+			// No line end in the last chunk: a long line, perhaps a
+			// sparse file's hole, which holds none.
+			if s := holeStart(f, 0, end); s < end {
+				end = s
+				continue
+			}
+		}
 		start := max(end-backChunk, 0)
 		b := buf[:end-start]
 		if _, err := f.ReadAt(b, start); err != nil && err != io.EOF {

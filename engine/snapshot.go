@@ -1,85 +1,112 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"runtime"
-	"slices"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// A snapshot reads each file with one read into a block sized from fstat
-// (no buffered copying), counts its lines to give it an exact region of the
-// result, and parses files two at a time straight into their regions.
-// Entries alias the blocks, which are never reused. Files of one type are
-// already in time order, so sorting is a check, plus a merge when several
-// file types are read.
+// A snapshot is read in two passes over bounded blocks, never a whole
+// file at once: an index of where every line is and when it was written
+// (snapshot_index.go), then the lines again in time order, a batch at a
+// time (snapshot_emit.go). What it holds is the index, a few blocks per
+// file and one batch, whatever the files hold: a file of 100 GiB, or of
+// millions of empty lines, or of lines of megabytes, costs no more than
+// its index. Files of one type are already in time order, so sorting is
+// a check, plus a merge when several file types are read.
 
 // snapFile is one file of a snapshot plan.
 type snapFile struct {
 	track   int
+	idx     int // index in its track
 	cf      *chainFile
 	start   int64 // first byte read
 	size    int64 // bytes on disk when planned
 	mtime   time.Time
 	rotated bool // not the newest file of its chain: an unterminated last line continues in the next file
 
-	block    []byte
-	lines    int  // '\n' count in block
-	joinHead bool // the first line continues the previous file's last line
-	headEnd  int  // index just after the first '\n' (joinHead), 0 when none
-	region   []Entry
-	tailFrom int // index after the last '\n' in block
-	parts    []*snapPart
-}
-
-// snapPart is a stretch of whole lines of a file's block, parsed by one
-// worker into its own part of the file's region: parts balance the work of
-// files of different sizes over the cores.
-type snapPart struct {
-	file     *snapFile
-	from, to int // block[from:to]; to is just after a '\n'
-	lines    int
-	region   []Entry
-	written  int
-	sorted   bool  // region[:written] is in time order
+	joinHead bool  // the first line continues the previous file's last line
+	carries  bool  // the last line continues in the next file
+	headEnd  int64 // just after the first '\n' (joinHead), -1 when none
+	lastNL   int64 // just after the last '\n' read, -1 when none
+	recs     []idxRec
 	maxLine  int64 // the longest line, as far as its entries tell
 }
 
-// partBytes is the size of the stretches files are cut into for parsing.
-const partBytes = 1 << 20
-
 // snapTrack is one file type of a snapshot plan.
 type snapTrack struct {
-	ch    *chain
-	p     lineParser
-	marks []Entry
-	files []*snapFile
+	ch     *chain
+	p      lineParser
+	marks  []Entry
+	files  []*snapFile
+	joined []Entry  // lines a rotation split (recJoined)
+	recs   []idxRec // the track's records in time order, marks first
 }
 
 // ReadSnapshot reads everything currently on disk (per opts.Start and
 // opts.Sources), sorts it by time (stable: ties keep file-table and file
 // order), then applies Since, Until and Tail. End is the cursor after all
 // consumed content, filtered or not. With a Tail and no Until, only the end
-// of each file is read.
+// of each file is read. The entries are copied into memory of their own:
+// to go through a large snapshot without holding it, use ScanSnapshot.
 func ReadSnapshot(ctx context.Context, dir string, opts Options) (*Snapshot, error) {
+	var c collector
+	snap, err := ScanSnapshot(ctx, dir, opts, c.add)
+	if err != nil {
+		return nil, err
+	}
+	snap.Entries = c.entries
+	return snap, nil
+}
+
+// ScanSnapshot reads the snapshot ReadSnapshot returns, but hands its
+// entries to fn in order, a batch at a time, instead of keeping them: the
+// Data of the entries is valid only during the call, and the batch is
+// reused afterwards. The Snapshot returned has no Entries. An error from
+// fn ends the read and is returned.
+func ScanSnapshot(ctx context.Context, dir string, opts Options, fn func([]Entry) error) (*Snapshot, error) {
 	chains, pts, err := openAndResolve(ctx, dir, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer closeChains(chains)
-	snap, _, err := snapshotOf(ctx, chains, pts, opts)
+	snap, _, err := snapshotOf(ctx, chains, pts, opts, fn)
 	return snap, err
 }
 
+// collector keeps the entries of a scan, with their Data copied into
+// blocks of its own.
+type collector struct {
+	entries []Entry
+	arena   []byte
+}
+
+// arenaBlock is the size of the collector's blocks of Data.
+const arenaBlock = 1 << 20
+
+func (c *collector) add(es []Entry) error {
+	for _, e := range es {
+		if n := len(e.Data); n > 0 {
+			if cap(c.arena)-len(c.arena) < n {
+				c.arena = make([]byte, 0, max(arenaBlock, n))
+			}
+			at := len(c.arena)
+			c.arena = append(c.arena, e.Data...)
+			e.Data = c.arena[at:len(c.arena):len(c.arena)]
+		}
+		c.entries = append(c.entries, e)
+	}
+	return nil
+}
+
 // snapshotOf reads the files the chains hold now, each from its start
-// point, and builds the snapshot. It also says, per chain, what the files
-// read tell of the producer's rotation (for a stream that goes on).
-func snapshotOf(ctx context.Context, chains []*chain, pts []startPoint, opts Options) (*Snapshot, []rotSeen, error) {
+// point, and hands the snapshot's entries to fn. It also says, per chain,
+// what the files read tell of the producer's rotation (for a stream that
+// goes on).
+func snapshotOf(ctx context.Context, chains []*chain, pts []startPoint, opts Options, fn func([]Entry) error) (*Snapshot, []rotSeen, error) {
 	var skipped atomic.Int64
 	tracks := make([]*snapTrack, len(chains))
 	for i, c := range chains {
@@ -90,7 +117,7 @@ func snapshotOf(ctx context.Context, chains []*chain, pts []startPoint, opts Opt
 			if err != nil {
 				return nil, nil, err
 			}
-			sf := &snapFile{track: i, cf: cf, size: fs.size, mtime: time.Unix(0, fs.mtime).UTC(), rotated: j < len(files)-1}
+			sf := &snapFile{track: i, idx: j, cf: cf, size: fs.size, mtime: time.Unix(0, fs.mtime).UTC(), rotated: j < len(files)-1}
 			if j == 0 {
 				sf.start = min(pts[i].off, fs.size)
 			}
@@ -98,17 +125,42 @@ func snapshotOf(ctx context.Context, chains []*chain, pts []startPoint, opts Opt
 		}
 		tracks[i] = tr
 	}
-	var snap *Snapshot
+	// Every entry's cursor starts from where each file's reading begins.
+	var init Cursor
+	init.n = uint8(len(tracks))
+	for i, tr := range tracks {
+		if len(tr.files) > 0 {
+			init.pos[i] = Position{Inode: tr.files[0].cf.ino, Offset: uint64(tr.files[0].start)}
+		}
+		tr.p.init = init
+	}
 	var err error
 	if opts.Tail > 0 && opts.Until.IsZero() {
-		snap, err = tailSnapshot(ctx, tracks, opts, &skipped)
+		err = tailIndex(ctx, tracks, opts, &skipped)
 	} else {
-		var entries []Entry
-		var end Cursor
-		entries, end, err = readTracks(ctx, tracks)
-		snap = &Snapshot{Entries: applyFilters(entries, opts), End: end, Skipped: skipped.Load()}
+		err = buildIndex(ctx, tracks)
 	}
 	if err != nil {
+		return nil, nil, err
+	}
+	end := init
+	for i, tr := range tracks {
+		end.pos[i] = tr.endPosition()
+		for k := range tr.marks {
+			own := tr.marks[k].Cursor.pos[i]
+			tr.marks[k].Cursor = init
+			tr.marks[k].Cursor.pos[i] = own
+		}
+	}
+	for _, tr := range tracks {
+		for _, r := range tr.recs {
+			if r.kind == recMark {
+				tr.marks[r.off].Time = r.time()
+			}
+		}
+	}
+	snap := &Snapshot{End: end, Skipped: skipped.Load()}
+	if err := emit(ctx, tracks, init, opts, fn); err != nil {
 		return nil, nil, err
 	}
 	seen := make([]rotSeen, len(tracks))
@@ -127,20 +179,18 @@ func (tr *snapTrack) rotSeen() rotSeen {
 		if sf.rotated {
 			r.file(sf.size)
 		}
-		for _, pt := range sf.parts {
-			r.line(pt.maxLine)
-		}
+		r.line(sf.maxLine)
 	}
 	return r
 }
 
-// tailSnapshot reads only as much of the end of each file as the last
+// tailIndex indexes only as much of the end of each file as the last
 // opts.Tail entries need. Each file's window holds a margin beyond Tail
-// lines; the result is accepted when every narrowed window starts before
-// the result does (timestamps a little out of order within a file, or
-// malformed and filtered lines, cannot then change it), else the windows
-// are widened.
-func tailSnapshot(ctx context.Context, tracks []*snapTrack, opts Options, skipped *atomic.Int64) (*Snapshot, error) {
+// lines; the index is accepted when every narrowed window starts before
+// the first entry kept does (timestamps a little out of order within a
+// file, or malformed and filtered lines, cannot then change it), else the
+// windows are widened.
+func tailIndex(ctx context.Context, tracks []*snapTrack, opts Options, skipped *atomic.Int64) error {
 	starts := make([][]int64, len(tracks))
 	for i, tr := range tracks {
 		for _, sf := range tr.files {
@@ -153,30 +203,37 @@ func tailSnapshot(ctx context.Context, tracks []*snapTrack, opts Options, skippe
 		for i, tr := range tracks {
 			if tr.ch.ft.Format != FormatJSONL {
 				// A text line without a timestamp takes its file's
-				// modification time, so it may sort anywhere: read these
-				// (small) files whole.
+				// modification time, so it may sort anywhere: index
+				// these files whole.
 				continue
 			}
 			whole, err := narrowTrack(tr, starts[i], need)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			narrowed[i] = !whole
 		}
-		entries, end, err := readTracks(ctx, tracks)
-		if err != nil {
-			return nil, err
+		if err := buildIndex(ctx, tracks); err != nil {
+			return err
 		}
-		firsts := firstTimes(entries, tracks)
-		entries = applyFilters(entries, opts)
+		total, _, first := count(tracks, opts)
 		ok := true
-		for i := range tracks {
-			if narrowed[i] && (len(entries) < opts.Tail || firsts[i].IsZero() || !firsts[i].Before(entries[0].Time)) {
+		for i, tr := range tracks {
+			if !narrowed[i] {
+				continue
+			}
+			var earliest *idxRec
+			for k := range tr.recs {
+				if earliest == nil || tr.recs[k].before(earliest) {
+					earliest = &tr.recs[k]
+				}
+			}
+			if total < opts.Tail || earliest == nil || !earliest.time().Before(first) {
 				ok = false
 			}
 		}
 		if ok {
-			return &Snapshot{Entries: entries, End: end, Skipped: skipped.Load()}, nil
+			return nil
 		}
 	}
 }
@@ -184,23 +241,6 @@ func tailSnapshot(ctx context.Context, tracks []*snapTrack, opts Options, skippe
 // tailMargin is how many lines beyond twice the tail each file's window
 // holds at first.
 const tailMargin = 64
-
-// firstTimes returns the earliest time of each file type's entries.
-func firstTimes(entries []Entry, tracks []*snapTrack) []time.Time {
-	firsts := make([]time.Time, len(tracks))
-	for i := range entries {
-		e := &entries[i]
-		for k, tr := range tracks {
-			if e.File == tr.ch.ft.Name {
-				if firsts[k].IsZero() || e.Time.Before(firsts[k]) {
-					firsts[k] = e.Time
-				}
-				break
-			}
-		}
-	}
-	return firsts
-}
 
 // narrowTrack sets the start of each file of tr so that only the last
 // `need` lines of the chain are read (files before them get an empty
@@ -246,6 +286,14 @@ func narrowTrack(tr *snapTrack, orig []int64, need int) (bool, error) {
 func backLines(sf *snapFile, lo int64, left *int) (int64, bool, error) {
 	buf := make([]byte, backChunk)
 	for end := sf.size; end > lo; {
+		if end < sf.size {
+			// No line end in the last chunk: a long line, perhaps a
+			// sparse file's hole, which holds none.
+			if s := holeStart(&sf.cf.f, lo, end); s < end {
+				end = s
+				continue
+			}
+		}
 		start := max(end-backChunk, lo)
 		b := buf[:end-start]
 		if _, err := sf.cf.f.ReadAt(b, start); err != nil && err != io.EOF {
@@ -263,76 +311,6 @@ func backLines(sf *snapFile, lo int64, left *int) (int64, bool, error) {
 		end = start
 	}
 	return lo, false, nil
-}
-
-// readTracks reads and parses every planned file and returns the entries
-// sorted by time with their cursors, and the end cursor.
-func readTracks(ctx context.Context, tracks []*snapTrack) ([]Entry, Cursor, error) {
-	var files []*snapFile
-	for _, tr := range tracks {
-		files = append(files, tr.files...)
-	}
-	// Phase 1: read and count lines, two files at a time.
-	if err := parallel(ctx, files, readFile); err != nil {
-		return nil, Cursor{}, err
-	}
-	// Phase 2: give every file a region sized by its line count.
-	total := 0
-	for _, tr := range tracks {
-		total += len(tr.marks)
-		carrying := false
-		for _, sf := range tr.files {
-			total += sf.lines
-			sf.joinHead = carrying
-			carrying = nextCarrying(sf, carrying)
-		}
-	}
-	all := make([]Entry, total)
-	at := 0
-	runs := make([][]Entry, len(tracks))
-	var parts []*snapPart
-	for i, tr := range tracks {
-		runStart := at
-		at += copy(all[at:], tr.marks)
-		for _, sf := range tr.files {
-			sf.region = all[at : at+sf.lines : at+sf.lines]
-			for _, pt := range sf.parts {
-				pt.region = all[at : at+pt.lines : at+pt.lines]
-				at += pt.lines
-				parts = append(parts, pt)
-			}
-		}
-		runs[i] = all[runStart:at]
-	}
-	// Every entry's cursor starts from where each file's reading begins.
-	var init Cursor
-	init.n = uint8(len(tracks))
-	for i, tr := range tracks {
-		if len(tr.files) > 0 {
-			init.pos[i] = Position{Inode: tr.files[0].cf.ino, Offset: uint64(tr.files[0].start)}
-		}
-	}
-	for _, tr := range tracks {
-		tr.p.init = init
-	}
-	// Phase 3: parse every part into its region.
-	if err := parallel(ctx, parts, func(pt *snapPart) error {
-		tracks[pt.file.track].parsePart(pt)
-		return nil
-	}); err != nil {
-		return nil, Cursor{}, err
-	}
-	// Phase 4: joined lines, holes left by skipped lines, order.
-	end := init
-	for i, tr := range tracks {
-		end.pos[i] = tr.joinAndEnd()
-		sorted := tr.partsSorted()
-		runs[i] = compactRun(tr, runs[i], init)
-		if !sorted {
-			sortRun(runs[i])
-		}
-	}
-	return mergeRuns(all, runs, init), end, nil
 }
 
 // parallel runs fn over files on up to GOMAXPROCS goroutines.
@@ -364,275 +342,4 @@ func parallel[T any](ctx context.Context, files []T, fn func(T) error) error {
 		}
 	}
 	return nil
-}
-
-// readFile reads sf's range in one read, cuts it into parts of whole lines
-// and counts their lines.
-func readFile(sf *snapFile) error {
-	sf.block, sf.lines, sf.tailFrom, sf.parts = nil, 0, 0, nil
-	n := sf.size - sf.start
-	if n <= 0 {
-		return nil
-	}
-	sf.block = make([]byte, n)
-	got, err := sf.cf.f.ReadAt(sf.block, sf.start)
-	if err != nil && err != io.EOF {
-		return withPath("read", sf.cf.f.Name(), err)
-	}
-	sf.block = sf.block[:got]
-	sf.tailFrom = bytes.LastIndexByte(sf.block, '\n') + 1
-	for from := 0; from < sf.tailFrom; {
-		to := sf.tailFrom
-		if from+partBytes < to {
-			to = from + partBytes + bytes.IndexByte(sf.block[from+partBytes:], '\n') + 1
-		}
-		pt := &snapPart{file: sf, from: from, to: to, lines: bytes.Count(sf.block[from:to], []byte{'\n'})}
-		sf.parts = append(sf.parts, pt)
-		sf.lines += pt.lines
-		from = to
-	}
-	return nil
-}
-
-// parsePart parses a part into its region and notes whether it came out
-// in time order. A joined first line of the file is left for joinAndEnd
-// (its slot stays empty).
-func (tr *snapTrack) parsePart(pt *snapPart) {
-	sf := pt.file
-	from := pt.from
-	out := pt.region[:0]
-	if from == 0 && sf.joinHead {
-		if i := bytes.IndexByte(sf.block[:pt.to], '\n'); i >= 0 {
-			from, sf.headEnd = i+1, i+1
-			out = pt.region[:1]
-		}
-	}
-	out, _ = tr.p.parseBlock(sf.block[:pt.to], from, sf.start, sf.cf.ino, sf.mtime, out, len(pt.region))
-	pt.written = len(out)
-	pt.sorted = true
-	for k := 1; k < len(out); k++ {
-		if out[k].Time.Before(out[k-1].Time) {
-			pt.sorted = false
-			break
-		}
-	}
-	// Entries come in file order here: the longest line is the largest
-	// step between their positions (a skipped line only makes it larger).
-	prev := sf.start + int64(from)
-	for k := range out {
-		o := int64(out[k].Cursor.pos[tr.p.track].Offset)
-		pt.maxLine = max(pt.maxLine, o-prev)
-		prev = o
-	}
-}
-
-// partsSorted reports whether every part of the track came out in time
-// order and each follows the one before: then the run needs no sort.
-func (tr *snapTrack) partsSorted() bool {
-	var last time.Time
-	for _, sf := range tr.files {
-		if sf.joinHead {
-			return false // the joined line was built afterwards
-		}
-		for _, pt := range sf.parts {
-			if !pt.sorted {
-				return false
-			}
-			if pt.written > 0 {
-				if pt.region[0].Time.Before(last) {
-					return false
-				}
-				last = pt.region[pt.written-1].Time
-			}
-		}
-	}
-	return true
-}
-
-// nextCarrying says whether a split line is still open after sf, given
-// whether one was open before it: a rotated file ending without '\n'
-// opens one (or keeps it open, when it holds no '\n' at all).
-func nextCarrying(sf *snapFile, carrying bool) bool {
-	if !sf.rotated {
-		return false
-	}
-	if sf.lines == 0 {
-		return carrying || len(sf.block) > 0
-	}
-	return len(sf.block) > sf.tailFrom
-}
-
-// joinAndEnd builds the lines a rotation split (filling the slot their
-// second half's file reserved) and returns the track's position after
-// everything read.
-func (tr *snapTrack) joinAndEnd() (end Position) {
-	if len(tr.files) == 0 {
-		return Position{}
-	}
-	var carry []byte
-	for _, sf := range tr.files {
-		if !sf.joinHead {
-			end = Position{Inode: sf.cf.ino, Offset: uint64(sf.start)}
-		}
-		if sf.joinHead && sf.headEnd > 0 {
-			line := append(carry, sf.block[:sf.headEnd-1]...)
-			pos := Position{Inode: sf.cf.ino, Offset: uint64(sf.start) + uint64(sf.headEnd)}
-			if one := tr.p.appendLine(sf.region[:0], line, false, pos, sf.mtime); len(one) == 0 {
-				sf.region[0].Mark = markHole
-			}
-			carry = nil
-		} else if sf.joinHead {
-			carry = append(carry, sf.block...)
-		}
-		if sf.tailFrom > 0 {
-			end = Position{Inode: sf.cf.ino, Offset: uint64(sf.start) + uint64(sf.tailFrom)}
-		}
-		if nextCarrying(sf, sf.joinHead) && sf.lines > 0 {
-			carry = append([]byte(nil), sf.block[sf.tailFrom:]...)
-		} else if nextCarrying(sf, sf.joinHead) && !sf.joinHead {
-			carry = append([]byte(nil), sf.block...)
-		}
-	}
-	return end
-}
-
-// markHole flags a region slot whose line was skipped; compactRun removes it.
-const markHole Mark = 255
-
-// compactRun closes the holes skipped lines left in a track's run and gives
-// its notices the time of its first entry, so they sort at its start.
-func compactRun(tr *snapTrack, run []Entry, init Cursor) []Entry {
-	holes := false
-	for _, sf := range tr.files {
-		for _, pt := range sf.parts {
-			if pt.written < len(pt.region) {
-				clear(pt.region[pt.written:])
-				for k := pt.written; k < len(pt.region); k++ {
-					pt.region[k].Mark = markHole
-				}
-				holes = true
-			}
-		}
-		if len(sf.region) > 0 && sf.region[0].Mark == markHole {
-			holes = true
-		}
-	}
-	if holes {
-		w := 0
-		for _, e := range run {
-			if e.Mark != markHole {
-				run[w] = e
-				w++
-			}
-		}
-		clear(run[w:])
-		for k := w; k < len(run); k++ {
-			run[k].Mark = markHole
-		}
-		run = run[:w]
-	}
-	if m := len(tr.marks); m > 0 {
-		t := time.Now().UTC()
-		if len(run) > m {
-			t = run[m].Time
-		}
-		for k := 0; k < m; k++ {
-			run[k].Time = t
-			own := run[k].Cursor.pos[tr.p.track]
-			run[k].Cursor = init
-			run[k].Cursor.pos[tr.p.track] = own
-		}
-	}
-	return run
-}
-
-// sortRun stably sorts a run by time unless it already is (the usual case).
-func sortRun(run []Entry) {
-	for k := 1; k < len(run); k++ {
-		if run[k].Time.Before(run[k-1].Time) {
-			slices.SortStableFunc(run, func(a, b Entry) int { return a.Time.Compare(b.Time) })
-			return
-		}
-	}
-}
-
-// mergeRuns merges sorted runs (stable: ties go to the earlier run) into
-// all and gives every entry the cursor of everything up to it; run i holds
-// the entries of cursor position i and lies inside all. Entries come out of
-// parsing with the cursor right for a single run, so one non-empty run is
-// returned as it is. Otherwise the longest run is moved to the front of
-// all, the others are copied aside, and the merge runs backwards in place:
-// no second array the size of the result.
-func mergeRuns(all []Entry, runs [][]Entry, init Cursor) []Entry {
-	n, longest, nonEmpty := 0, 0, 0
-	for i, r := range runs {
-		n += len(r)
-		if len(r) > 0 {
-			nonEmpty++
-		}
-		if len(r) > len(runs[longest]) {
-			longest = i
-		}
-	}
-	if nonEmpty <= 1 {
-		return runs[longest]
-	}
-	src := make([][]Entry, len(runs))
-	for i, r := range runs {
-		if i != longest {
-			src[i] = slices.Clone(r)
-		}
-	}
-	src[longest] = all[:len(runs[longest])]
-	copy(src[longest], runs[longest])
-	// Going backwards, the last remaining entry of each run is the last one
-	// of its file at or before the output position: its cursor position.
-	tails := make([]int, len(runs))
-	cur := init
-	for i, r := range src {
-		tails[i] = len(r)
-		if len(r) > 0 {
-			cur.pos[i] = r[len(r)-1].Cursor.pos[i]
-		}
-	}
-	out := all[:n]
-	for d := n - 1; d >= 0; d-- {
-		best := -1
-		for i, r := range src {
-			if tails[i] == 0 {
-				continue
-			}
-			if best < 0 || !r[tails[i]-1].Time.Before(src[best][tails[best]-1].Time) {
-				best = i
-			}
-		}
-		tails[best]--
-		e := src[best][tails[best]]
-		e.Cursor = cur
-		out[d] = e
-		if t := tails[best]; t > 0 {
-			cur.pos[best] = src[best][t-1].Cursor.pos[best]
-		} else {
-			cur.pos[best] = init.pos[best]
-		}
-	}
-	clear(all[n:])
-	return out
-}
-
-// applyFilters applies Since, Until and Tail to sorted entries. Notices
-// carry the time of their file type's first entry and go with it.
-func applyFilters(entries []Entry, opts Options) []Entry {
-	if opts.Start.Kind == StartSince && !opts.Start.Since.IsZero() {
-		i := sort.Search(len(entries), func(k int) bool { return !entries[k].Time.Before(opts.Start.Since) })
-		entries = entries[i:]
-	}
-	if !opts.Until.IsZero() {
-		i := sort.Search(len(entries), func(k int) bool { return !entries[k].Time.Before(opts.Until) })
-		entries = entries[:i]
-	}
-	if opts.Tail > 0 && len(entries) > opts.Tail {
-		entries = slices.Clone(entries[len(entries)-opts.Tail:])
-	}
-	return entries
 }

@@ -13,6 +13,18 @@ import "context"
 // directory watched, before the snapshot reads them, and the stream takes
 // them over afterwards, so nothing between the two can be lost.
 func ReadSnapshotFollow(ctx context.Context, dir string, opts Options) (*Snapshot, *Stream, error) {
+	var c collector
+	snap, s, err := ScanSnapshotFollow(ctx, dir, opts, c.add)
+	if err != nil {
+		return nil, nil, err
+	}
+	snap.Entries = c.entries
+	return snap, s, nil
+}
+
+// ScanSnapshotFollow is ReadSnapshotFollow with the snapshot's entries
+// handed to fn a batch at a time, as ScanSnapshot does.
+func ScanSnapshotFollow(ctx context.Context, dir string, opts Options, fn func([]Entry) error) (*Snapshot, *Stream, error) {
 	sopts := opts
 	sopts.Tail = 0
 	s, err := Open(ctx, dir, sopts)
@@ -25,7 +37,7 @@ func ReadSnapshotFollow(ctx context.Context, dir string, opts Options) (*Snapsho
 	for i, t := range s.tracks {
 		pts[i] = startPoint{off: t.off, marks: t.pending}
 	}
-	snap, seen, err := snapshotOf(ctx, s.chains, pts, opts)
+	snap, seen, err := snapshotOf(ctx, s.chains, pts, opts, fn)
 	if err != nil {
 		s.Close()
 		return nil, nil, err

@@ -61,6 +61,12 @@ func (ts *truncState) addTail(b []byte) {
 	}
 }
 
+// zeroTail is what a hole of at least truncTailBytes leaves in a tail.
+var zeroTail [truncTailBytes]byte
+
+// addZeros notes n zero bytes (a hole) as seen.
+func (ts *truncState) addZeros(n int64) { ts.addTail(zeroTail[:min(n, truncTailBytes)]) }
+
 // pend returns the unterminated bytes at the end of the block.
 func (t *track) pend() []byte { return t.blk[t.ps:] }
 
@@ -237,7 +243,7 @@ func (t *track) readChunk() (int, error) {
 	n := int(min(avail, chunkMax))
 	mtime := time.Unix(0, fs.mtime).UTC()
 	if t.trunc != nil {
-		return t.skipLong(n, mtime)
+		return t.skipLong(n, fs.size, mtime)
 	}
 	pend := t.pend()
 	var blk []byte
@@ -288,8 +294,16 @@ func (t *track) readChunk() (int, error) {
 	return got, nil
 }
 
-// skipLong reads past the rest of an over-long line without keeping it.
-func (t *track) skipLong(n int, mtime time.Time) (int, error) {
+// skipLong reads past the rest of an over-long line without keeping it;
+// a hole before size (a sparse file) is passed over unread.
+func (t *track) skipLong(n int, size int64, mtime time.Time) (int, error) {
+	if e := holeEnd(&t.cur.f, t.readOff, size); e > t.readOff {
+		k := e - t.readOff
+		t.trunc.dropped += k
+		t.trunc.addZeros(k)
+		t.readOff = e
+		return int(k), nil
+	}
 	if cap(t.scratch) < n {
 		t.scratch = make([]byte, n)
 	}

@@ -108,9 +108,12 @@ func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool)
 		Until:   cfg.Until,
 		Tail:    cfg.Tail,
 	}
+	// The snapshot is written as it is read, a batch at a time, and not
+	// held: print mode's memory does not grow with the logs.
 	var snap *engine.Snapshot
 	var s *engine.Stream
 	var err error
+	write := p.Write
 	if cfg.Follow {
 		// The stream is handed over with the snapshot: it holds every file
 		// of the chain from before the snapshot is read, so however fast the
@@ -118,7 +121,7 @@ func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool)
 		// nothing between the snapshot and the stream can rotate away.
 		opts.Follow = true
 		opts.Holder, opts.HolderRealtime = cfg.Holder, cfg.HolderRealtime
-		snap, s, err = engine.ReadSnapshotFollow(ctx, cfg.Dir, opts)
+		snap, s, err = engine.ScanSnapshotFollow(ctx, cfg.Dir, opts, write)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -126,10 +129,7 @@ func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool)
 			return err
 		}
 		defer s.Close()
-	} else if snap, err = engine.ReadSnapshot(ctx, cfg.Dir, opts); err != nil {
-		return err
-	}
-	if err := p.Write(snap.Entries); err != nil {
+	} else if snap, err = engine.ScanSnapshot(ctx, cfg.Dir, opts, write); err != nil {
 		return err
 	}
 	notes.skipped(snap.Skipped)

@@ -1,0 +1,297 @@
+package engine
+
+import (
+	"context"
+	"io"
+	"sync/atomic"
+	"time"
+)
+
+// The second pass of a snapshot: the tracks' records are merged in time
+// order (stable: ties go to the earlier track), Since, Until and Tail are
+// applied to them, and the lines they stand for are read again through
+// each file's window, parsed again and handed over a batch at a time. The
+// entries of a batch alias the windows, which are refilled only after the
+// batch was handed over: the consumer must copy what it keeps.
+
+// emitBatch is how many entries are handed over at a time.
+const emitBatch = 1024
+
+// winSize is how much of a file a window reads at a time.
+const winSize = 256 << 10
+
+// merger walks the records of every track in time order.
+type merger struct {
+	tracks []*snapTrack
+	next   []int
+}
+
+func newMerger(tracks []*snapTrack) *merger {
+	return &merger{tracks: tracks, next: make([]int, len(tracks))}
+}
+
+// pop returns the next record in time order and its track, or nil.
+func (m *merger) pop() (int, *idxRec) {
+	best := -1
+	var br *idxRec
+	for i, tr := range m.tracks {
+		if m.next[i] >= len(tr.recs) {
+			continue
+		}
+		r := &tr.recs[m.next[i]]
+		if best < 0 || r.before(br) {
+			best, br = i, r
+		}
+	}
+	if best >= 0 {
+		m.next[best]++
+	}
+	return best, br
+}
+
+// window is what a file holds at [off, off+len(buf)).
+type window struct {
+	buf []byte
+	off int64
+}
+
+// emitter hands over the snapshot's entries.
+type emitter struct {
+	ctx     context.Context
+	tracks  []*snapTrack
+	fn      func([]Entry) error
+	batch   []Entry
+	cur     Cursor
+	wins    [][]window // per track, per file
+	parsers []lineParser
+	discard atomic.Int64 // lines skipped again: counted in the first pass
+	out     []Entry
+	long    []byte
+}
+
+// filters is Since and Until as the first and the last time kept.
+type filters struct {
+	since, until time.Time
+}
+
+func (f *filters) drop(r *idxRec) (drop, stop bool) {
+	if !f.until.IsZero() && !r.time().Before(f.until) {
+		return true, true
+	}
+	if !f.since.IsZero() && r.time().Before(f.since) {
+		return true, false
+	}
+	return false, false
+}
+
+func filtersOf(opts Options) filters {
+	var f filters
+	if opts.Start.Kind == StartSince {
+		f.since = opts.Start.Since
+	}
+	f.until = opts.Until
+	return f
+}
+
+// count returns how many entries pass Since and Until, how many of them
+// Tail drops, and the time of the first one kept (zero when none is).
+func count(tracks []*snapTrack, opts Options) (total, skip int, first time.Time) {
+	f := filtersOf(opts)
+	m := newMerger(tracks)
+	for _, r := m.pop(); r != nil; _, r = m.pop() {
+		drop, stop := f.drop(r)
+		if stop {
+			break
+		}
+		if !drop {
+			total += int(r.n)
+		}
+	}
+	if opts.Tail > 0 && total > opts.Tail {
+		skip = total - opts.Tail
+	}
+	left := skip
+	m = newMerger(tracks)
+	for _, r := m.pop(); r != nil; _, r = m.pop() {
+		drop, stop := f.drop(r)
+		if stop {
+			break
+		}
+		if drop {
+			continue
+		}
+		if left < int(r.n) {
+			return total, skip, r.time()
+		}
+		left -= int(r.n)
+	}
+	return total, skip, time.Time{}
+}
+
+// emit hands over the entries the records stand for, in time order, with
+// the cursor of everything up to each (filtered entries included).
+func emit(ctx context.Context, tracks []*snapTrack, init Cursor, opts Options, fn func([]Entry) error) error {
+	_, skip, _ := count(tracks, opts)
+	em := &emitter{ctx: ctx, tracks: tracks, fn: fn, cur: init}
+	em.wins = make([][]window, len(tracks))
+	em.parsers = make([]lineParser, len(tracks))
+	for i, tr := range tracks {
+		em.wins[i] = make([]window, len(tr.files))
+		em.parsers[i] = tr.p
+		em.parsers[i].skipped = &em.discard
+	}
+	f := filtersOf(opts)
+	m := newMerger(tracks)
+	for i, r := m.pop(); r != nil; i, r = m.pop() {
+		drop, stop := f.drop(r)
+		if stop {
+			break
+		}
+		if drop {
+			em.pass(i, r)
+			continue
+		}
+		from := 0
+		if skip > 0 {
+			from = min(skip, int(r.n))
+			skip -= from
+		}
+		if from == int(r.n) {
+			em.pass(i, r)
+			continue
+		}
+		if err := em.record(i, r, from); err != nil {
+			return err
+		}
+	}
+	return em.flush()
+}
+
+// pass moves the cursor over a record that is not handed over.
+func (em *emitter) pass(i int, r *idxRec) {
+	if r.kind == recMark {
+		em.cur.pos[i] = em.tracks[i].marks[r.off].Cursor.pos[i]
+		return
+	}
+	em.cur.pos[i] = Position{Inode: em.tracks[i].files[r.file].cf.ino, Offset: uint64(r.end)}
+}
+
+// add appends entries made for track i, each with the cursor up to it;
+// the first from of them are passed over.
+func (em *emitter) add(i int, es []Entry, from int) error {
+	for k := range es {
+		em.cur.pos[i] = es[k].Cursor.pos[i]
+		if k < from {
+			continue
+		}
+		e := es[k]
+		e.Cursor = em.cur
+		em.batch = append(em.batch, e)
+	}
+	if len(em.batch) >= emitBatch {
+		return em.flush()
+	}
+	return nil
+}
+
+// flush hands the batch over.
+func (em *emitter) flush() error {
+	if err := em.ctx.Err(); err != nil {
+		return err
+	}
+	if len(em.batch) == 0 {
+		return nil
+	}
+	err := em.fn(em.batch)
+	clear(em.batch)
+	em.batch = em.batch[:0]
+	return err
+}
+
+// record hands over the entries of r, but for the first from.
+func (em *emitter) record(i int, r *idxRec, from int) error {
+	tr := em.tracks[i]
+	switch r.kind {
+	case recMark:
+		return em.add(i, tr.marks[r.off:r.off+1], from)
+	case recJoined:
+		return em.add(i, tr.joined[r.off:r.off+1], from)
+	}
+	sf := tr.files[r.file]
+	p := &em.parsers[i]
+	if r.kind == recLong {
+		if err := em.flush(); err != nil {
+			return err
+		}
+		head, tail, err := em.longParts(sf, r, p.maxEntry)
+		if err != nil {
+			return err
+		}
+		dropped := r.end - 1 - r.off - int64(p.maxEntry)
+		pos := Position{Inode: sf.cf.ino, Offset: uint64(r.end)}
+		em.out = p.appendTruncated(em.out[:0], head, tail, dropped, pos, sf.mtime)
+		if err := em.add(i, em.out, from); err != nil {
+			return err
+		}
+		clear(em.out)
+		return em.flush() // the entry aliases em.long
+	}
+	b, err := em.bytes(i, int(r.file), r.off, r.end)
+	if err != nil {
+		return err
+	}
+	em.out, _ = p.parseBlock(b, 0, r.off, sf.cf.ino, sf.mtime, em.out[:0], 1<<62)
+	err = em.add(i, em.out, from)
+	clear(em.out)
+	return err
+}
+
+// longParts reads again the head (the cap's worth) and the tail (what
+// follows the cap, up to truncTailBytes, before the '\n') of a long line.
+func (em *emitter) longParts(sf *snapFile, r *idxRec, maxEntry int) (head, tail []byte, err error) {
+	if cap(em.long) < maxEntry {
+		em.long = make([]byte, maxEntry)
+	}
+	head = em.long[:maxEntry]
+	got, err := sf.cf.f.ReadAt(head, r.off)
+	if err != nil && err != io.EOF {
+		return nil, nil, withPath("read", sf.cf.f.Name(), err)
+	}
+	head = head[:got]
+	lineEnd := r.end - 1
+	n := min(int64(truncTailBytes), lineEnd-r.off-int64(maxEntry))
+	tail = make([]byte, max(n, 0))
+	if len(tail) > 0 {
+		got, err := sf.cf.f.ReadAt(tail, lineEnd-n)
+		if err != nil && err != io.EOF {
+			return nil, nil, withPath("read", sf.cf.f.Name(), err)
+		}
+		tail = tail[:got]
+	}
+	return head, tail, nil
+}
+
+// bytes returns the bytes [from, to) of file j of track i, through its
+// window. A refill hands the batch over first: its entries alias the
+// windows.
+func (em *emitter) bytes(i, j int, from, to int64) ([]byte, error) {
+	w := &em.wins[i][j]
+	if from >= w.off && to <= w.off+int64(len(w.buf)) {
+		return w.buf[from-w.off : to-w.off], nil
+	}
+	if err := em.flush(); err != nil {
+		return nil, err
+	}
+	sf := em.tracks[i].files[j]
+	n := max(to-from, min(winSize, sf.size-from))
+	if int64(cap(w.buf)) < n || cap(w.buf) > 4*winSize && n <= winSize {
+		w.buf = make([]byte, max(n, winSize))
+	}
+	b := w.buf[:n]
+	got, err := sf.cf.f.ReadAt(b, from)
+	if err != nil && err != io.EOF {
+		return nil, withPath("read", sf.cf.f.Name(), err)
+	}
+	w.buf, w.off = b[:got], from
+	return w.buf[:min(int64(got), to-from)], nil
+}
