@@ -41,6 +41,12 @@ func newLineParser(ft *FileType, track int, opts Options, skipped *atomic.Int64)
 // entries alias buf: buf must never be reused.
 func (p *lineParser) parseBlock(buf []byte, from int, base int64, ino uint64, mtime time.Time, out []Entry, limit int) ([]Entry, int) {
 	var tc timeCache
+	return p.parseBlockCached(buf, from, base, ino, mtime, out, limit, &tc)
+}
+
+// parseBlockCached is parseBlock with the caller's timestamp cache, for a
+// caller that parses many small blocks.
+func (p *lineParser) parseBlockCached(buf []byte, from int, base int64, ino uint64, mtime time.Time, out []Entry, limit int, tc *timeCache) ([]Entry, int) {
 	start := from
 	for start < len(buf) && len(out) < limit {
 		i := bytes.IndexByte(buf[start:], '\n')
@@ -48,7 +54,7 @@ func (p *lineParser) parseBlock(buf []byte, from int, base int64, ino uint64, mt
 			break
 		}
 		end := start + i
-		out = p.appendLineCached(out, buf[start:end:end+1], true, Position{Inode: ino, Offset: uint64(base + int64(end) + 1)}, mtime, &tc)
+		out = p.appendLineCached(out, buf[start:end:end+1], true, Position{Inode: ino, Offset: uint64(base + int64(end) + 1)}, mtime, tc)
 		start = end + 1
 	}
 	return out, start

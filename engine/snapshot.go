@@ -32,7 +32,7 @@ type snapFile struct {
 	carries  bool  // the last line continues in the next file
 	headEnd  int64 // just after the first '\n' (joinHead), -1 when none
 	lastNL   int64 // just after the last '\n' read, -1 when none
-	recs     []idxRec
+	recs     recList
 	maxLine  int64 // the longest line, as far as its entries tell
 }
 
@@ -42,8 +42,8 @@ type snapTrack struct {
 	p      lineParser
 	marks  []Entry
 	files  []*snapFile
-	joined []Entry  // lines a rotation split (recJoined)
-	recs   []idxRec // the track's records in time order, marks first
+	joined []Entry // lines a rotation split (recJoined)
+	recs   recList // the track's records in time order, marks first
 }
 
 // ReadSnapshot reads everything currently on disk (per opts.Start and
@@ -153,11 +153,12 @@ func snapshotOf(ctx context.Context, chains []*chain, pts []startPoint, opts Opt
 		}
 	}
 	for _, tr := range tracks {
-		for _, r := range tr.recs {
+		tr.recs.each(func(r *idxRec) bool {
 			if r.kind == recMark {
 				tr.marks[r.off].Time = r.time()
 			}
-		}
+			return true
+		})
 	}
 	snap := &Snapshot{End: end, Skipped: skipped.Load()}
 	if err := emit(ctx, tracks, init, opts, fn); err != nil {
@@ -223,11 +224,12 @@ func tailIndex(ctx context.Context, tracks []*snapTrack, opts Options, skipped *
 				continue
 			}
 			var earliest *idxRec
-			for k := range tr.recs {
-				if earliest == nil || tr.recs[k].before(earliest) {
-					earliest = &tr.recs[k]
+			tr.recs.each(func(r *idxRec) bool {
+				if earliest == nil || r.before(earliest) {
+					earliest = r
 				}
-			}
+				return true
+			})
 			if total < opts.Tail || earliest == nil || !earliest.time().Before(first) {
 				ok = false
 			}

@@ -22,29 +22,29 @@ const winSize = 256 << 10
 
 // merger walks the records of every track in time order.
 type merger struct {
-	tracks []*snapTrack
-	next   []int
+	its []recIter
 }
 
 func newMerger(tracks []*snapTrack) *merger {
-	return &merger{tracks: tracks, next: make([]int, len(tracks))}
+	m := &merger{its: make([]recIter, len(tracks))}
+	for i, tr := range tracks {
+		m.its[i] = recIter{l: &tr.recs}
+	}
+	return m
 }
 
 // pop returns the next record in time order and its track, or nil.
 func (m *merger) pop() (int, *idxRec) {
 	best := -1
 	var br *idxRec
-	for i, tr := range m.tracks {
-		if m.next[i] >= len(tr.recs) {
-			continue
-		}
-		r := &tr.recs[m.next[i]]
-		if best < 0 || r.before(br) {
+	for i := range m.its {
+		r := m.its[i].peek()
+		if r != nil && (best < 0 || r.before(br)) {
 			best, br = i, r
 		}
 	}
 	if best >= 0 {
-		m.next[best]++
+		m.its[best].next()
 	}
 	return best, br
 }
@@ -67,6 +67,7 @@ type emitter struct {
 	discard atomic.Int64 // lines skipped again: counted in the first pass
 	out     []Entry
 	long    []byte
+	tc      timeCache
 }
 
 // filters is Since and Until as the first and the last time kept.
@@ -240,7 +241,7 @@ func (em *emitter) record(i int, r *idxRec, from int) error {
 	if err != nil {
 		return err
 	}
-	em.out, _ = p.parseBlock(b, 0, r.off, sf.cf.ino, sf.mtime, em.out[:0], 1<<62)
+	em.out, _ = p.parseBlockCached(b, 0, r.off, sf.cf.ino, sf.mtime, em.out[:0], 1<<62, &em.tc)
 	err = em.add(i, em.out, from)
 	clear(em.out)
 	return err

@@ -67,7 +67,7 @@ const (
 
 // indexFile reads sf's range and appends a record for every line of it.
 func (tr *snapTrack) indexFile(sf *snapFile) error {
-	sf.recs, sf.headEnd, sf.lastNL, sf.maxLine = nil, -1, -1, 0
+	sf.recs, sf.headEnd, sf.lastNL, sf.maxLine = recList{}, -1, -1, 0
 	f := &sf.cf.f
 	size := sf.size
 	pos := sf.start
@@ -83,7 +83,7 @@ func (tr *snapTrack) indexFile(sf *snapFile) error {
 		}
 		sf.headEnd, sf.lastNL, pos = e, e, e
 	}
-	ix := fileIndexer{tr: tr, sf: sf, p: tr.p, prev: pos, run: -1}
+	ix := fileIndexer{tr: tr, sf: sf, p: tr.p, prev: pos}
 	buf := make([]byte, 0, idxBlock)
 	base := pos // file offset of buf[0]
 	for pos < size {
@@ -148,7 +148,7 @@ type fileIndexer struct {
 	tc   timeCache
 	out  []Entry
 	prev int64 // position of the previous entry, for the longest line
-	run  int   // index in sf.recs of the record a line of the same time may join, -1 none
+	run  bool  // the newest record of sf.recs may take the next line of its time
 }
 
 // line indexes one complete line [off, end) (line is without its '\n').
@@ -166,8 +166,8 @@ func (ix *fileIndexer) line(line []byte, off, end int64) {
 	r.setTime(ix.out[0].Time)
 	clear(ix.out)
 	ix.noteEntry(end)
-	if ix.run >= 0 {
-		last := &sf.recs[ix.run]
+	if ix.run {
+		last := sf.recs.last()
 		if last.sec == r.sec && last.nsec == r.nsec && end-last.off <= runMax && last.n < runMaxLines {
 			last.end = end
 			last.n++
@@ -175,8 +175,8 @@ func (ix *fileIndexer) line(line []byte, off, end int64) {
 		}
 	}
 	r.off, r.end, r.n, r.file, r.kind = off, end, 1, uint16(sf.idx), recLines
-	sf.recs = append(sf.recs, r)
-	ix.run = len(sf.recs) - 1
+	sf.recs.add(r)
+	ix.run = true
 }
 
 // noteEntry keeps the longest line, measured between entry positions.
@@ -196,8 +196,8 @@ func (ix *fileIndexer) longEntry(head, tail []byte, dropped, off, end int64) {
 	r.setTime(ix.out[0].Time)
 	clear(ix.out)
 	ix.noteEntry(end)
-	sf.recs = append(sf.recs, r)
-	ix.run = -1
+	sf.recs.add(r)
+	ix.run = false
 }
 
 // long follows a line that outgrew the cap: have holds its bytes so far
@@ -349,7 +349,9 @@ func (tr *snapTrack) joinTrack() error {
 					r := idxRec{off: int64(len(tr.joined)), end: sf.headEnd, n: 1, file: uint16(j), kind: recJoined}
 					r.setTime(one[0].Time)
 					tr.joined = append(tr.joined, one[0])
-					sf.recs = slices.Insert(sf.recs, 0, r)
+					head := recList{blocks: [][]idxRec{{r}}, n: 1}
+					head.join(&sf.recs)
+					sf.recs = head
 				}
 				acc = nil
 			}
@@ -371,44 +373,26 @@ func (tr *snapTrack) joinTrack() error {
 			}
 		}
 	}
-	n := len(tr.marks)
-	for _, sf := range tr.files {
-		n += len(sf.recs)
-	}
-	recs := make([]idxRec, 0, n)
 	var first time.Time
 	for _, sf := range tr.files {
-		if len(sf.recs) > 0 {
-			first = sf.recs[0].time()
+		if r := sf.recs.first(); r != nil {
+			first = r.time()
 			break
 		}
 	}
 	if first.IsZero() {
 		first = time.Now().UTC()
 	}
+	var recs recList
 	for k := range tr.marks {
 		r := idxRec{off: int64(k), n: 1, kind: recMark}
 		r.setTime(first)
-		recs = append(recs, r)
+		recs.add(r)
 	}
 	for _, sf := range tr.files {
-		recs = append(recs, sf.recs...)
-		sf.recs = nil
+		recs.join(&sf.recs)
 	}
-	for k := 1; k < len(recs); k++ {
-		if recs[k].before(&recs[k-1]) {
-			slices.SortStableFunc(recs, func(a, b idxRec) int {
-				switch {
-				case a.before(&b):
-					return -1
-				case b.before(&a):
-					return 1
-				}
-				return 0
-			})
-			break
-		}
-	}
+	recs.sortStable()
 	tr.recs = recs
 	return nil
 }
@@ -471,3 +455,111 @@ func buildIndex(ctx context.Context, tracks []*snapTrack) error {
 	}
 	return nil
 }
+
+// recList holds records in blocks of a fixed size: growing it never
+// copies what it holds (an append-grown slice of 300k records allocates
+// and copies five times its size), and lists join by their blocks.
+type recList struct {
+	blocks [][]idxRec
+	n      int
+}
+
+// recBlock is the number of records in a block.
+const recBlock = 4096
+
+func (l *recList) add(r idxRec) {
+	if k := len(l.blocks); k == 0 || len(l.blocks[k-1]) == cap(l.blocks[k-1]) {
+		l.blocks = append(l.blocks, make([]idxRec, 0, recBlock))
+	}
+	b := &l.blocks[len(l.blocks)-1]
+	*b = append(*b, r)
+	l.n++
+}
+
+// last is the newest record (the list is not empty).
+func (l *recList) last() *idxRec {
+	b := l.blocks[len(l.blocks)-1]
+	return &b[len(b)-1]
+}
+
+// first is the oldest record, nil when there is none.
+func (l *recList) first() *idxRec {
+	for _, b := range l.blocks {
+		if len(b) > 0 {
+			return &b[0]
+		}
+	}
+	return nil
+}
+
+// join moves o's records after l's.
+func (l *recList) join(o *recList) {
+	for _, b := range o.blocks {
+		if len(b) > 0 {
+			l.blocks = append(l.blocks, b[:len(b):len(b)])
+		}
+	}
+	l.n += o.n
+	*o = recList{}
+}
+
+// each calls fn on every record in order until it returns false.
+func (l *recList) each(fn func(*idxRec) bool) {
+	for _, b := range l.blocks {
+		for k := range b {
+			if !fn(&b[k]) {
+				return
+			}
+		}
+	}
+}
+
+// sortStable sorts the records by time, stably, unless they already are.
+func (l *recList) sortStable() {
+	var prev *idxRec
+	sorted := true
+	l.each(func(r *idxRec) bool {
+		if prev != nil && r.before(prev) {
+			sorted = false
+			return false
+		}
+		prev = r
+		return true
+	})
+	if sorted {
+		return
+	}
+	flat := make([]idxRec, 0, l.n)
+	for _, b := range l.blocks {
+		flat = append(flat, b...)
+	}
+	slices.SortStableFunc(flat, func(a, b idxRec) int {
+		switch {
+		case a.before(&b):
+			return -1
+		case b.before(&a):
+			return 1
+		}
+		return 0
+	})
+	l.blocks = [][]idxRec{flat}
+}
+
+// recIter walks a recList.
+type recIter struct {
+	l    *recList
+	b, i int
+}
+
+// peek returns the current record, nil at the end.
+func (it *recIter) peek() *idxRec {
+	for it.b < len(it.l.blocks) {
+		if blk := it.l.blocks[it.b]; it.i < len(blk) {
+			return &blk[it.i]
+		}
+		it.b, it.i = it.b+1, 0
+	}
+	return nil
+}
+
+func (it *recIter) next() { it.i++ }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/base64"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"sandtail/engine"
@@ -66,7 +67,7 @@ var markNames = map[engine.Mark]string{engine.MarkGap: "gap", engine.MarkRestart
 // appendEntryJSON appends e as one line of JSON.
 func appendEntryJSON(b []byte, e *engine.Entry) []byte {
 	b = append(b, `{"t":"`...)
-	b = e.Time.UTC().AppendFormat(b, timeLayout)
+	b = appendTime(b, e.Time)
 	b = append(b, '"')
 	if e.Mark != engine.MarkNone {
 		name, ok := markNames[e.Mark]
@@ -115,6 +116,17 @@ const hexDigits = "0123456789abcdef"
 func appendJSONString(b, s []byte) []byte {
 	b = append(b, '"')
 	for len(s) > 0 {
+		// Most output is printable ASCII that needs no escape: copy a
+		// run of it at once.
+		k := 0
+		for k < len(s) && plainJSON[s[k]] {
+			k++
+		}
+		if k > 0 {
+			b = append(b, s[:k]...)
+			s = s[k:]
+			continue
+		}
 		c := s[0]
 		if c < utf8.RuneSelf {
 			s = s[1:]
@@ -146,6 +158,35 @@ func appendJSONString(b, s []byte) []byte {
 		s = s[size:]
 	}
 	return append(b, '"')
+}
+
+// plainJSON marks the bytes that go into a JSON string as they are:
+// printable ASCII but the quote and the backslash.
+var plainJSON = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// appendTime appends t in timeLayout (UTC, milliseconds) without the
+// general formatter, which was a sixth of writing a snapshot as JSON.
+func appendTime(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, timeLayout)
+	}
+	hour, min, sec := t.Clock()
+	ms := t.Nanosecond() / 1e6
+	return append(b,
+		byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
+		byte('0'+int(month)/10), byte('0'+int(month)%10), '-',
+		byte('0'+day/10), byte('0'+day%10), 'T',
+		byte('0'+hour/10), byte('0'+hour%10), ':',
+		byte('0'+min/10), byte('0'+min%10), ':',
+		byte('0'+sec/10), byte('0'+sec%10), '.',
+		byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
 }
 
 // needsEscape reports runes that some terminal interprets: C1 controls (0x9b

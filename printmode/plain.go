@@ -81,7 +81,7 @@ func (p *plainPrinter) line(l lines.Line) {
 	}
 	b := p.buf[:0]
 	if p.opts.timestamps {
-		b = l.Time.UTC().AppendFormat(b, timeLayout)
+		b = appendTime(b, l.Time)
 		b = append(b, ' ')
 	}
 	if p.opts.showID && l.Key.HasSession {
