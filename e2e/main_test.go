@@ -20,6 +20,9 @@ func TestMain(m *testing.M) {
 	if out := os.Getenv(peakEnv); out != "" {
 		os.Exit(peakWrap(out, os.Args[1:]))
 	}
+	if os.Getenv(floorEnv) == "1" {
+		os.Exit(floor(os.Args[1:]))
+	}
 	os.Exit(run(m))
 }
 

@@ -25,15 +25,28 @@ import (
 
 const peakEnv = "SANDTAIL_E2E_PEAK_OUT"
 
+// peakNullEnv set to 1 has peakWrap send the command's stdout to
+// /dev/null, as a user's "> /dev/null" does, instead of through a pipe.
+const peakNullEnv = "SANDTAIL_E2E_PEAK_NULL"
+
 // peakWrap runs args[0] with args[1:], passing stdin, stdout and stderr
 // through, and writes "PEAK_BYTES WALL_NANOSECONDS" to out. It returns the
 // command's exit status.
 func peakWrap(out string, args []string) int {
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if os.Getenv(peakNullEnv) == "1" {
+		null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "peak:", err)
+			return 125
+		}
+		defer null.Close()
+		cmd.Stdout = null
+	}
 	env := os.Environ()[:0:0]
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, peakEnv+"=") {
+		if !strings.HasPrefix(kv, peakEnv+"=") && !strings.HasPrefix(kv, peakNullEnv+"=") {
 			env = append(env, kv)
 		}
 	}
@@ -69,6 +82,12 @@ type measured struct {
 // away.
 func measure(t *testing.T, name string, args ...string) measured {
 	t.Helper()
+	return measureEnv(t, nil, name, args...)
+}
+
+// measureEnv is measure with extra environment (KEY=VALUE).
+func measureEnv(t *testing.T, env []string, name string, args ...string) measured {
+	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +96,7 @@ func measure(t *testing.T, name string, args ...string) measured {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, self, append([]string{name}, args...)...)
-	cmd.Env = append(testEnv(nil), peakEnv+"="+res)
+	cmd.Env = append(testEnv(env), peakEnv+"="+res)
 	var errb bytes.Buffer
 	cw := &countWriter{}
 	cmd.Stdout, cmd.Stderr = cw, &errb
