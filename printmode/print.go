@@ -113,8 +113,7 @@ func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool)
 	var snap *engine.Snapshot
 	var s *engine.Stream
 	var err error
-	pl := newPipeline(p)
-	write := pl.write
+	write := p.Write
 	if cfg.Follow {
 		// The stream is handed over with the snapshot: it holds every file
 		// of the chain from before the snapshot is read, so however fast the
@@ -123,10 +122,6 @@ func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool)
 		opts.Follow = true
 		opts.Holder, opts.HolderRealtime = cfg.Holder, cfg.HolderRealtime
 		snap, s, err = engine.ScanSnapshotFollow(ctx, cfg.Dir, opts, write)
-		if perr := pl.close(); err == nil && perr != nil {
-			s.Close()
-			return perr
-		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -134,14 +129,8 @@ func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool)
 			return err
 		}
 		defer s.Close()
-	} else {
-		snap, err = engine.ScanSnapshot(ctx, cfg.Dir, opts, write)
-		if perr := pl.close(); err == nil {
-			err = perr
-		}
-		if err != nil {
-			return err
-		}
+	} else if snap, err = engine.ScanSnapshot(ctx, cfg.Dir, opts, write); err != nil {
+		return err
 	}
 	notes.skipped(snap.Skipped)
 	if s == nil {
