@@ -53,8 +53,13 @@ type snapTrack struct {
 // of each file is read. The entries are copied into memory of their own:
 // to go through a large snapshot without holding it, use ScanSnapshot.
 func ReadSnapshot(ctx context.Context, dir string, opts Options) (*Snapshot, error) {
+	chains, pts, err := openAndResolve(ctx, dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer closeChains(chains)
 	var c collector
-	snap, err := ScanSnapshot(ctx, dir, opts, c.add)
+	snap, _, err := snapshotOf(ctx, chains, pts, opts, c.add, c.expect)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +78,7 @@ func ScanSnapshot(ctx context.Context, dir string, opts Options, fn func([]Entry
 		return nil, err
 	}
 	defer closeChains(chains)
-	snap, _, err := snapshotOf(ctx, chains, pts, opts, fn)
+	snap, _, err := snapshotOf(ctx, chains, pts, opts, fn, nil)
 	return snap, err
 }
 
@@ -86,6 +91,10 @@ type collector struct {
 
 // arenaBlock is the size of the collector's blocks of Data.
 const arenaBlock = 1 << 20
+
+// expect makes room for n entries at once: an append-grown slice of
+// entries would allocate and copy several times its size.
+func (c *collector) expect(n int) { c.entries = make([]Entry, 0, n) }
 
 func (c *collector) add(es []Entry) error {
 	for _, e := range es {
@@ -103,10 +112,11 @@ func (c *collector) add(es []Entry) error {
 }
 
 // snapshotOf reads the files the chains hold now, each from its start
-// point, and hands the snapshot's entries to fn. It also says, per chain,
+// point, and hands the snapshot's entries to fn (expect, when not nil,
+// is told how many first). It also says, per chain,
 // what the files read tell of the producer's rotation (for a stream that
 // goes on).
-func snapshotOf(ctx context.Context, chains []*chain, pts []startPoint, opts Options, fn func([]Entry) error) (*Snapshot, []rotSeen, error) {
+func snapshotOf(ctx context.Context, chains []*chain, pts []startPoint, opts Options, fn func([]Entry) error, expect func(int)) (*Snapshot, []rotSeen, error) {
 	var skipped atomic.Int64
 	tracks := make([]*snapTrack, len(chains))
 	for i, c := range chains {
@@ -161,7 +171,7 @@ func snapshotOf(ctx context.Context, chains []*chain, pts []startPoint, opts Opt
 		})
 	}
 	snap := &Snapshot{End: end, Skipped: skipped.Load()}
-	if err := emit(ctx, tracks, init, opts, fn); err != nil {
+	if err := emit(ctx, tracks, init, opts, fn, expect); err != nil {
 		return nil, nil, err
 	}
 	seen := make([]rotSeen, len(tracks))

@@ -130,9 +130,13 @@ func count(tracks []*snapTrack, opts Options) (total, skip int, first time.Time)
 }
 
 // emit hands over the entries the records stand for, in time order, with
-// the cursor of everything up to each (filtered entries included).
-func emit(ctx context.Context, tracks []*snapTrack, init Cursor, opts Options, fn func([]Entry) error) error {
-	_, skip, _ := count(tracks, opts)
+// the cursor of everything up to each (filtered entries included). expect,
+// when not nil, is told first how many entries will come.
+func emit(ctx context.Context, tracks []*snapTrack, init Cursor, opts Options, fn func([]Entry) error, expect func(int)) error {
+	total, skip, _ := count(tracks, opts)
+	if expect != nil {
+		expect(total - skip)
+	}
 	em := &emitter{ctx: ctx, tracks: tracks, fn: fn, cur: init}
 	em.wins = make([][]window, len(tracks))
 	em.parsers = make([]lineParser, len(tracks))

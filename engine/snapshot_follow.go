@@ -14,7 +14,7 @@ import "context"
 // them over afterwards, so nothing between the two can be lost.
 func ReadSnapshotFollow(ctx context.Context, dir string, opts Options) (*Snapshot, *Stream, error) {
 	var c collector
-	snap, s, err := ScanSnapshotFollow(ctx, dir, opts, c.add)
+	snap, s, err := scanSnapshotFollow(ctx, dir, opts, c.add, c.expect)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -25,6 +25,10 @@ func ReadSnapshotFollow(ctx context.Context, dir string, opts Options) (*Snapsho
 // ScanSnapshotFollow is ReadSnapshotFollow with the snapshot's entries
 // handed to fn a batch at a time, as ScanSnapshot does.
 func ScanSnapshotFollow(ctx context.Context, dir string, opts Options, fn func([]Entry) error) (*Snapshot, *Stream, error) {
+	return scanSnapshotFollow(ctx, dir, opts, fn, nil)
+}
+
+func scanSnapshotFollow(ctx context.Context, dir string, opts Options, fn func([]Entry) error, expect func(int)) (*Snapshot, *Stream, error) {
 	sopts := opts
 	sopts.Tail = 0
 	s, err := Open(ctx, dir, sopts)
@@ -37,7 +41,7 @@ func ScanSnapshotFollow(ctx context.Context, dir string, opts Options, fn func([
 	for i, t := range s.tracks {
 		pts[i] = startPoint{off: t.off, marks: t.pending}
 	}
-	snap, seen, err := snapshotOf(ctx, s.chains, pts, opts, fn)
+	snap, seen, err := snapshotOf(ctx, s.chains, pts, opts, fn, expect)
 	if err != nil {
 		s.Close()
 		return nil, nil, err
