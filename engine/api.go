@@ -108,7 +108,12 @@ type Options struct {
 	Start   Start
 	Until   time.Time // non-zero: stop (without emitting it) at the first entry with t >= Until
 	Tail    int       // snapshots only: keep the last Tail entries after sorting; 0 keeps all
-	Follow  bool      // streams only: keep reading past the end of the live files
+	// TailBytes, for snapshots, also keeps no more entries from the end
+	// than fit in this many bytes as the files hold them (at least the
+	// last one); 0 keeps all. It bounds a snapshot's memory whatever its
+	// lines hold, where Tail only counts them.
+	TailBytes int64
+	Follow    bool // streams only: keep reading past the end of the live files
 	// PollInterval is the fallback poll for lost filesystem events; zero picks a default.
 	PollInterval time.Duration
 	// MaxEntryBytes caps one entry's Data; zero picks 8 MiB.

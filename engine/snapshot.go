@@ -145,7 +145,7 @@ func snapshotOf(ctx context.Context, chains []*chain, pts []startPoint, opts Opt
 		tr.p.init = init
 	}
 	var err error
-	if opts.Tail > 0 && opts.Until.IsZero() {
+	if (opts.Tail > 0 || opts.TailBytes > 0) && opts.Until.IsZero() {
 		err = tailIndex(ctx, tracks, opts, &skipped)
 	} else {
 		err = buildIndex(ctx, tracks)

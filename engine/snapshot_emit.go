@@ -111,6 +111,9 @@ func count(tracks []*snapTrack, opts Options) (total, skip int, first time.Time)
 	if opts.Tail > 0 && total > opts.Tail {
 		skip = total - opts.Tail
 	}
+	if opts.TailBytes > 0 {
+		skip = max(skip, bytesSkip(tracks, f, opts.TailBytes, total))
+	}
 	left := skip
 	m = newMerger(tracks)
 	for _, r := m.pop(); r != nil; _, r = m.pop() {
@@ -127,6 +130,52 @@ func count(tracks []*snapTrack, opts Options) (total, skip int, first time.Time)
 		left -= int(r.n)
 	}
 	return total, skip, time.Time{}
+}
+
+// bytesSkip returns how many of the total entries that pass the filters
+// to pass over, whole records at a time, so that what is left takes at
+// most limit bytes in the files; the last record is always kept.
+func bytesSkip(tracks []*snapTrack, f filters, limit int64, total int) int {
+	var held int64
+	m := newMerger(tracks)
+	for i, r := m.pop(); r != nil; i, r = m.pop() {
+		drop, stop := f.drop(r)
+		if stop {
+			break
+		}
+		if !drop {
+			held += recBytes(tracks[i], r)
+		}
+	}
+	skip := 0
+	m = newMerger(tracks)
+	for i, r := m.pop(); r != nil && held > limit; i, r = m.pop() {
+		drop, stop := f.drop(r)
+		if stop {
+			break
+		}
+		if drop {
+			continue
+		}
+		if skip+int(r.n) >= total {
+			break // the last record stays
+		}
+		held -= recBytes(tracks[i], r)
+		skip += int(r.n)
+	}
+	return skip
+}
+
+// recBytes is what a record takes in its file (for a joined line or a
+// notice, its data).
+func recBytes(tr *snapTrack, r *idxRec) int64 {
+	switch r.kind {
+	case recMark:
+		return int64(len(tr.marks[r.off].Data))
+	case recJoined:
+		return int64(len(tr.joined[r.off].Data))
+	}
+	return r.end - r.off
 }
 
 // emit hands over the entries the records stand for, in time order, with

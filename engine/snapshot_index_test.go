@@ -141,6 +141,26 @@ func TestSnapshotIndexMatchesStream(t *testing.T) {
 		if len(streamed) > 0 && snap.End != streamed[len(streamed)-1].Cursor {
 			t.Fatalf("seed %d: End %v, the stream ends at %v", seed, snap.End, streamed[len(streamed)-1].Cursor)
 		}
+		prev := 0
+		for _, b := range []int64{1, 500, 4000, 30000, 1 << 40} {
+			opts.Tail, opts.TailBytes = 0, b
+			tail, err := ReadSnapshot(t.Context(), dir, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := len(tail.Entries)
+			if n < prev || len(want) > 0 && n == 0 || b == 1<<40 && n != len(want) {
+				t.Fatalf("seed %d: %d bytes from the end keep %d entries (%d for fewer bytes, %d in all)", seed, b, n, prev, len(want))
+			}
+			prev = n
+			sameEntries(t, fmt.Sprintf("seed %d tail bytes %d", seed, b), tail.Entries, want[len(want)-n:])
+			for i, e := range tail.Entries {
+				if w := snap.Entries[len(snap.Entries)-n+i]; e.Cursor != w.Cursor {
+					t.Fatalf("seed %d tail bytes %d: entry %d cursor %v, the full read's %v", seed, b, i, e.Cursor, w.Cursor)
+				}
+			}
+		}
+		opts.TailBytes = 0
 		for _, n := range []int{1, 5, 120, len(want) + 3} {
 			opts.Tail = n
 			tail, err := ReadSnapshot(t.Context(), dir, opts)

@@ -33,6 +33,7 @@ func (m *Model) ingest(entries []engine.Entry) {
 // settle brings the viewport and the cut lines up to date after lines
 // were added.
 func (m *Model) settle() {
+	m.trimHeld()
 	m.vp.Settle()
 	m.cut.TrimBefore(m.vp.First())
 }
@@ -70,6 +71,7 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32) {
 		truncated:  p.Truncated,
 	}
 	l.setText(appendCapped("", p.Text, &l.truncated))
+	m.held += l.heldBytes()
 	seq := m.vp.Push(l)
 	if int(l.source) < len(m.counts) {
 		m.counts[l.source]++
@@ -90,7 +92,9 @@ func (m *Model) extend(seq uint64, l *line, p lines.Piece) {
 	if text := appendCapped(l.text, p.Text, &l.truncated); len(text) != len(l.text) {
 		// Sanitise the whole line again: a \r or an SGR in the new chunk
 		// acts on what came before. A line at the cap is left alone.
+		m.held -= l.heldBytes()
 		l.setText(text)
+		m.held += l.heldBytes()
 	}
 	l.truncated += p.Truncated
 	if l.truncated > 0 {
@@ -105,6 +109,7 @@ func (m *Model) extend(seq uint64, l *line, p lines.Piece) {
 
 // forget updates counts and open lines for the line about to be evicted.
 func (m *Model) forget(seq uint64, l *line) {
+	m.held -= l.heldBytes()
 	if int(l.source) < len(m.counts) {
 		m.counts[l.source]--
 	}
@@ -195,6 +200,7 @@ func (m *Model) addNote(mark engine.Mark, text string) {
 	m.closeOpenLines()
 	l := line{unixNano: time.Now().UnixNano(), source: engine.System, mark: mark, from: m.prevCursor}
 	l.setText(text)
+	m.held += l.heldBytes()
 	seq := m.vp.Push(l)
 	m.counts[engine.System]++
 	m.vp.Show(seq)

@@ -52,6 +52,7 @@ type Model struct {
 	open   map[lines.Key]uint64 // the open (unterminated) line of each source and session
 	cut    viewport.SeqList     // lines cut at maxLineBytes: only their start is searched
 	counts [4]int               // lines held per source
+	held   int64                // memory the buffer's lines hold (held.go)
 	// prevCursor is the cursor after the last entry ingested: the "from"
 	// cursor of a line that the next entry starts.
 	prevCursor engine.Cursor

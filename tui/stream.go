@@ -63,7 +63,7 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 		m.atCursor = true
 		return tea.Batch(closeOld, snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, 0), phaseFull))
 	case mode == startSnapshot:
-		return tea.Batch(closeOld, snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, m.cfg.Buffer), phaseFull))
+		return tea.Batch(closeOld, snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.bufferOptions(start), phaseFull))
 	default:
 		// The fast snapshot only paints the first screen, and its end
 		// cursor is never used, so it reads just the sources shown: a
@@ -80,6 +80,15 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 // snapshotOptions are the options of a snapshot of the last tail entries.
 func (m *Model) snapshotOptions(start engine.Start, tail int) engine.Options {
 	return engine.Options{Sources: m.readSources, Start: start, Until: m.cfg.Until, Tail: tail, Holder: m.cfg.Holder}
+}
+
+// bufferOptions are the options of a snapshot that fills the buffer: the
+// last --buffer entries, and no more than the buffer may hold in memory
+// (held.go), so that long lines cost the snapshot no more than the buffer.
+func (m *Model) bufferOptions(start engine.Start) engine.Options {
+	opts := m.snapshotOptions(start, m.cfg.Buffer)
+	opts.TailBytes = maxHeldBytes
+	return opts
 }
 
 // streamOptions are the options of the follow stream.
@@ -114,7 +123,7 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 			// end cursor fits the stream (same sources).
 			return m.afterFullSnapshot(snap, nil)
 		}
-		full := m.snapshotOptions(m.snapStart, m.cfg.Buffer)
+		full := m.bufferOptions(m.snapStart)
 		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, full, phaseFull)
 	}
 	replaced := m.fastShown
@@ -264,6 +273,7 @@ func (m *Model) dropFastSnapshot() {
 	m.vp.Reset()
 	m.cut.Reset()
 	m.counts = [4]int{}
+	m.held = 0
 	m.open = map[lines.Key]uint64{}
 	m.joiner = lines.Joiner{}
 	m.prevCursor = engine.Cursor{}

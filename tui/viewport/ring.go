@@ -4,8 +4,9 @@ package viewport
 // that never changes, so positions held as sequence numbers stay put while
 // lines are added and old ones evicted.
 type ring[L any] struct {
-	lines []L
+	lines []L    // storage, used circularly once it stops growing
 	head  int    // index in lines of the oldest line
+	n     int    // lines held
 	first uint64 // sequence number of the oldest line
 	size  int    // capacity in lines
 }
@@ -20,28 +21,54 @@ func newRing[L any](size int) *ring[L] {
 }
 
 // Len is the number of lines held.
-func (r *ring[L]) Len() int { return len(r.lines) }
+func (r *ring[L]) Len() int { return r.n }
 
 // Full reports whether the next Push evicts the oldest line.
-func (r *ring[L]) Full() bool { return len(r.lines) == r.size }
+func (r *ring[L]) Full() bool { return r.n == r.size }
 
 // First is the sequence number of the oldest line held.
 func (r *ring[L]) First() uint64 { return r.first }
 
 // End is the sequence number the next pushed line will get.
-func (r *ring[L]) End() uint64 { return r.first + uint64(len(r.lines)) }
+func (r *ring[L]) End() uint64 { return r.first + uint64(r.n) }
 
 // Push adds l as the newest line and returns its sequence number. When the
 // ring is full the oldest line is evicted; evicted reports whether one was.
 func (r *ring[L]) Push(l L) (seq uint64, evicted bool) {
-	if len(r.lines) < r.size {
+	switch {
+	case r.n == r.size:
+		r.lines[r.head] = l
+		r.head = (r.head + 1) % len(r.lines)
+		r.first++
+		return r.End() - 1, true
+	case r.n < len(r.lines):
+		r.lines[(r.head+r.n)%len(r.lines)] = l
+	default:
+		if r.head != 0 {
+			// The storage is full but the ring is not (lines were
+			// dropped): lay it out from the oldest line, then grow.
+			grown := make([]L, 0, min(r.size, 2*len(r.lines)))
+			grown = append(grown, r.lines[r.head:]...)
+			grown = append(grown, r.lines[:r.head]...)
+			r.lines, r.head = grown, 0
+		}
 		r.lines = append(r.lines, l)
-		return r.End() - 1, false
 	}
-	r.lines[r.head] = l
-	r.head = (r.head + 1) % r.size
+	r.n++
+	return r.End() - 1, false
+}
+
+// PopOldest drops the oldest line; it reports false when there is none.
+func (r *ring[L]) PopOldest() bool {
+	if r.n == 0 {
+		return false
+	}
+	var zero L
+	r.lines[r.head] = zero // let what it refers to go
+	r.head = (r.head + 1) % len(r.lines)
 	r.first++
-	return r.End() - 1, true
+	r.n--
+	return true
 }
 
 // At returns the line with sequence number seq, or nil when it was evicted
@@ -57,6 +84,7 @@ func (r *ring[L]) At(seq uint64) *L {
 // taken before the reset never name a line added after it.
 func (r *ring[L]) Reset() {
 	r.first = r.End()
+	clear(r.lines)
 	r.lines = r.lines[:0]
-	r.head = 0
+	r.head, r.n = 0, 0
 }

@@ -100,6 +100,21 @@ func (v *Viewport[L]) Push(l L) uint64 {
 	return seq
 }
 
+// DropOldest evicts the oldest line (Layout.Evict is told first), for an
+// owner that bounds what its lines hold besides their number. It reports
+// false when there is no line. Like Push, it is followed by Settle.
+func (v *Viewport[L]) DropOldest() bool {
+	if v.ring.Len() == 0 {
+		return false
+	}
+	if old := v.ring.At(v.ring.First()); old != nil {
+		v.layout.Evict(v.ring.First(), old)
+	}
+	v.ring.PopOldest()
+	v.evicted = true
+	return true
+}
+
 // Refresh asks Layout again whether line seq is shown and matches, after
 // it was pushed or its text changed. A selected or top line that is no
 // longer shown hands its place to its nearest shown neighbour. Like Push,

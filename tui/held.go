@@ -1,0 +1,35 @@
+package tui
+
+import "unsafe"
+
+// The buffer is bounded twice: by --buffer lines, and by the memory its
+// lines hold. A line costs its fixed part plus its text, plus its
+// sanitised text where that differs: a line of 16 KiB of C1 bytes costs
+// 80 KiB, so 200,000 such lines would take 16 GB. When the lines held
+// would take more than maxHeldBytes, the oldest are let go as if the
+// buffer were full: long lines make the buffer hold fewer of them, never
+// more memory.
+
+// maxHeldBytes bounds the memory the buffer's lines hold. 200,000 ordinary
+// lines (the default --buffer) take about a third of it.
+const maxHeldBytes = 96 << 20
+
+// lineFixedBytes is what every line costs besides its text.
+const lineFixedBytes = int64(unsafe.Sizeof(line{}))
+
+// heldBytes is what l takes in the buffer.
+func (l *line) heldBytes() int64 {
+	n := lineFixedBytes + int64(len(l.text))
+	if len(l.plain) > 0 && unsafe.StringData(l.plain) != unsafe.StringData(l.text) {
+		n += int64(len(l.plain))
+	}
+	return n
+}
+
+// trimHeld lets the oldest lines go while the buffer holds more than
+// maxHeldBytes; the newest line always stays.
+func (m *Model) trimHeld() {
+	for m.held > maxHeldBytes && m.vp.Len() > 1 {
+		m.vp.DropOldest()
+	}
+}
