@@ -1,13 +1,17 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"sandtail/resumecmd"
 )
 
 // These tests run print mode on the hostile files of the memory bound
@@ -126,16 +130,86 @@ func TestMemoryBoundC1Lines(t *testing.T) {
 		n = 60000
 	}
 	dir := memDir(t)
-	var b bytes.Buffer
-	body := strings.Repeat(`\u009b`, 16<<10)
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(&b, `{"t":"2026-04-30T20:33:%02d.%03dZ","s":"stdout","d":"%s\n","id":2}`+"\n", i/1000%60, i%1000, body)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "exec.log.1"), b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeC1Lines(t, filepath.Join(dir, "exec.log.1"), n)
 	code, stderr, out, peak := peakRun(t, "--dir", dir, "--print")
 	checkPeak(t, fmt.Sprintf("%d lines of 16 KiB of \\x9b", n), code, stderr, out, peak)
 	code, stderr, out, peak = peakRun(t, "--dir", dir, "--json")
 	checkPeak(t, fmt.Sprintf("%d lines of 16 KiB of \\x9b, --json", n), code, stderr, out, peak)
+}
+
+// viewerPeakLimit is the peak resident memory the viewer may use on these
+// files: the memory its buffer's lines may hold (96 MiB), the snapshot
+// that fills it, and the runtime's headroom (docs/memory.md).
+const viewerPeakLimit = 256 << 20
+
+// TestMemoryBoundViewer opens the viewer, with its default buffer, on the
+// hostile files and reads its peak resident memory once the buffer is
+// filled (the header's counts say so).
+func TestMemoryBoundViewer(t *testing.T) {
+	needTmux(t)
+	newlines, c1 := 2<<20, 600
+	sparse := int64(1 << 30)
+	if fullSize() {
+		newlines, c1, sparse = 20<<20, 60000, 100<<30
+	}
+	cases := []struct {
+		name  string
+		fill  func(dir string)
+		ready string // a regexp of the header once the buffer is filled
+	}{
+		{fmt.Sprintf("%d MiB of newlines in kernel.log", newlines>>20), func(dir string) {
+			if err := os.WriteFile(filepath.Join(dir, "kernel.log"), bytes.Repeat([]byte{'\n'}, newlines), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, `system ✗ 200\.0k`},
+		{fmt.Sprintf("a sparse kernel.log of %d GiB", sparse>>30), func(dir string) {
+			path := filepath.Join(dir, "kernel.log")
+			if err := os.WriteFile(path, []byte("boot line\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Truncate(path, sparse); err != nil {
+				t.Fatal(err)
+			}
+		}, `stdout ✓ 1 .*system ✗ 1\b`},
+		{fmt.Sprintf("%d lines of 16 KiB of \\x9b", c1), func(dir string) {
+			writeC1Lines(t, filepath.Join(dir, "exec.log.1"), c1)
+		}, `stdout ✓ (601|1\.0k|9\d\d) `},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := memDir(t)
+			tc.fill(dir)
+			p := newPane(t, 240, 30) // wide enough for the header's long form beside the path
+			p.run(fmt.Sprintf("%s --dir %s", resumecmd.Quote(binary), resumecmd.Quote(dir)))
+			p.waitMatch(`LIVE.*` + tc.ready)
+			pid := p.sandtailPID()
+			_, peak := memory(t, pid)
+			t.Logf("%s: viewer peak RSS %.1f MiB; %s", tc.name, float64(peak)/1024, strings.TrimSpace(p.screen()[0]))
+			if peak<<10 > viewerPeakLimit {
+				t.Errorf("viewer peak RSS %.1f MiB, over %d MiB", float64(peak)/1024, viewerPeakLimit>>20)
+			}
+			p.text("q")
+			p.waitFor("the shell after quitting", func(s string) bool { return !strings.Contains(s, "LIVE") })
+		})
+	}
+}
+
+// writeC1Lines writes n records to path, each a line of 16 KiB of the
+// byte 0x9b (a C1 CSI to a terminal; not UTF-8, so base64 in the record).
+func writeC1Lines(t *testing.T, path string, n int) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w := bufio.NewWriter(f)
+	d := base64.StdEncoding.EncodeToString(append(bytes.Repeat([]byte{0x9b}, 16<<10), '\n'))
+	for i := 0; i < n; i++ {
+		ts := time.Date(2026, 4, 30, 20, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Millisecond)
+		fmt.Fprintf(w, `{"t":"%s","s":"stdout","d":"%s","e":"b64","id":2}`+"\n", ts.Format("2006-01-02T15:04:05.000Z"), d)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
 }
