@@ -67,7 +67,8 @@ Print mode:
                        as the program wrote them
 
 Viewer:
-  --buffer N           lines kept for scrolling back (default 200000)
+  --buffer N           lines kept for scrolling back (default 200000);
+                       fewer when they would take more than 96 MiB of memory
   --mouse              turn on mouse support (off so tmux can select text)
 
   --version            print the version

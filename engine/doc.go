@@ -70,10 +70,13 @@
 //	holder_wire_linux.go     the messages on the socket between the two
 //	holder_process_linux.go  the holder process itself: RunHolderIfRequested
 //
-// Snapshot:
+// Snapshot (docs/memory.md says what it holds):
 //
-//	snapshot.go              ReadSnapshot: whole files read in parallel, sorted, merged, tail
-//	snapshot_follow.go       ReadSnapshotFollow: a snapshot and a stream with no gap between them
+//	snapshot.go              ReadSnapshot, ScanSnapshot: the plan, the tail's narrowed windows
+//	snapshot_index.go        the first pass: files read in bounded blocks in parallel, a record per line (or run of lines of one time)
+//	snapshot_emit.go         the second pass: records merged in time order, filtered, lines read again and handed over in batches
+//	snapshot_follow.go       ReadSnapshotFollow, ScanSnapshotFollow: a snapshot and a stream with no gap between them
+//	holes.go                 sparse files: holes passed over unread (SEEK_DATA; holes_linux.go, holes_other.go)
 //
 // Stream:
 //
@@ -111,8 +114,9 @@
 // each look opened (holdSender.flush, run as the watcher's afterLook). It
 // ignores SIGINT and exits when the socket closes.
 //
-// ReadSnapshot and ReadSnapshotFollow read files on up to GOMAXPROCS
-// short-lived goroutines (parallel), all joined before they return.
+// A snapshot indexes files on up to GOMAXPROCS short-lived goroutines
+// (parallel), all joined before the lines are read again and handed over
+// on the caller's goroutine.
 // Cancelling the context given to Open ends the stream from a
 // context.AfterFunc goroutine, as Close does; Close may come from another
 // goroutine while Next reads (fileHandle.mu makes that safe).

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"io"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -208,7 +209,15 @@ func tailIndex(ctx context.Context, tracks []*snapTrack, opts Options, skipped *
 			starts[i] = append(starts[i], sf.start)
 		}
 	}
-	for need := 2*opts.Tail + tailMargin; ; need *= 2 {
+	needBytes := int64(-1) // no bound by bytes
+	if opts.TailBytes > 0 {
+		needBytes = 2*opts.TailBytes + backChunk
+	}
+	need := 2*opts.Tail + tailMargin
+	if opts.Tail == 0 {
+		need = math.MaxInt / 2 // bounded by bytes alone
+	}
+	for ; ; need, needBytes = min(2*need, math.MaxInt/2), min(2*needBytes, math.MaxInt64/2) {
 		skipped.Store(0)
 		narrowed := make([]bool, len(tracks))
 		for i, tr := range tracks {
@@ -218,7 +227,7 @@ func tailIndex(ctx context.Context, tracks []*snapTrack, opts Options, skipped *
 				// these files whole.
 				continue
 			}
-			whole, err := narrowTrack(tr, starts[i], need)
+			whole, err := narrowTrack(tr, starts[i], need, needBytes)
 			if err != nil {
 				return err
 			}
@@ -255,15 +264,17 @@ func tailIndex(ctx context.Context, tracks []*snapTrack, opts Options, skipped *
 const tailMargin = 64
 
 // narrowTrack sets the start of each file of tr so that only the last
-// `need` lines of the chain are read (files before them get an empty
-// range). orig holds the starts of the full read. It reports whether the
-// whole chain is read anyway.
-func narrowTrack(tr *snapTrack, orig []int64, need int) (bool, error) {
+// `need` lines of the chain are read, or as many whole lines as take
+// needBytes (when not negative), whichever is less (files before them get
+// an empty range). orig holds the starts of the full read. It reports
+// whether the whole chain is read anyway.
+func narrowTrack(tr *snapTrack, orig []int64, need int, needBytes int64) (bool, error) {
 	left := need + 1 // one more: a cut first line would be a fragment
+	bytesLeft := needBytes
 	first := len(tr.files)
 	for j := len(tr.files) - 1; j >= 0 && left > 0; j-- {
 		sf := tr.files[j]
-		off, found, err := backLines(sf, orig[j], &left)
+		off, found, err := backLines(sf, orig[j], &left, &bytesLeft)
 		if err != nil {
 			return false, err
 		}
@@ -292,10 +303,14 @@ func narrowTrack(tr *snapTrack, orig []int64, need int) (bool, error) {
 	return whole, nil
 }
 
-// backLines walks sf backwards from its end, counting '\n' against *left.
-// When *left reaches 0 it returns the offset just after that newline and
-// found; otherwise it returns lo (the whole file is needed).
-func backLines(sf *snapFile, lo int64, left *int) (int64, bool, error) {
+// backLines walks sf backwards from its end, counting '\n' against *left
+// and the bytes walked against *bytesLeft (when not negative). When either
+// runs out at a newline it returns the offset just after it and found;
+// otherwise it returns lo (the whole file is needed).
+func backLines(sf *snapFile, lo int64, left *int, bytesLeft *int64) (int64, bool, error) {
+	if *bytesLeft >= 0 {
+		defer func(budget int64) { *bytesLeft = max(budget-(sf.size-lo), 0) }(*bytesLeft)
+	}
 	buf := make([]byte, backChunk)
 	for end := sf.size; end > lo; {
 		if end < sf.size {
@@ -316,8 +331,9 @@ func backLines(sf *snapFile, lo int64, left *int) (int64, bool, error) {
 				continue
 			}
 			*left--
-			if *left == 0 {
-				return start + int64(i) + 1, true, nil
+			at := start + int64(i) + 1
+			if *left == 0 || *bytesLeft >= 0 && sf.size-at >= *bytesLeft {
+				return at, true, nil
 			}
 		}
 		end = start
