@@ -225,3 +225,50 @@ func TestSnapshotSparseFiles(t *testing.T) {
 	}
 	sameEntries(t, "sparse", snap.Entries, expectedSnapshot(readAll(t, mustOpen(t, dir, opts))))
 }
+
+// FuzzSnapshotMatchesStream writes fuzzed bytes as exec.log and its
+// rotations (cut at fuzzed places) and as kernel.log, and checks that the
+// snapshot holds what a stream reads, sorted, with the same positions,
+// whole and as a tail by entries and by bytes.
+func FuzzSnapshotMatchesStream(f *testing.F) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	f.Add([]byte(hostileLines(rng, true, 40)), []byte(hostileLines(rng, false, 20)), uint16(100), uint16(900), 3, int64(700))
+	f.Add([]byte(execLine(t0, "stdout", 1, "a\n")+"{bad\n"+execLine(t0.Add(-time.Second), "stderr", 2, "b")), []byte("no end"), uint16(5), uint16(5), 1, int64(1))
+	f.Add([]byte("\x00\x00\n\n\n"), []byte("\n\n\x1b[31m\n"), uint16(0), uint16(3), 50, int64(0))
+	f.Fuzz(snapshotAgainstStream)
+}
+
+// snapshotAgainstStream is FuzzSnapshotMatchesStream's check.
+func snapshotAgainstStream(t *testing.T, execData, kernel []byte, cutA, cutB uint16, tail int, tailBytes int64) {
+	dir := logDir(t)
+	a, b := int(cutA)%(len(execData)+1), int(cutB)%(len(execData)+1)
+	if a > b {
+		a, b = b, a
+	}
+	for name, part := range map[string][]byte{"exec.log.2": execData[:a], "exec.log.1": execData[a:b], "exec.log": execData[b:], "kernel.log": kernel} {
+		if err := os.WriteFile(filepath.Join(dir, name), part, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts := Options{Sources: AllSources, MaxEntryBytes: 64}
+	streamed := readAll(t, mustOpen(t, dir, opts))
+	want := expectedSnapshot(streamed)
+	snap, err := ReadSnapshot(t.Context(), dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameEntries(t, "whole", snap.Entries, want)
+	opts.Tail, opts.TailBytes = max(tail%100, 0), max(tailBytes%5000, 0)
+	part, err := ReadSnapshot(t.Context(), dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(part.Entries)
+	if n > len(want) || opts.Tail > 0 && n > opts.Tail || opts.Tail > 0 && opts.TailBytes == 0 && n != min(opts.Tail, len(want)) {
+		t.Fatalf("tail %d, %d bytes: %d entries of %d", opts.Tail, opts.TailBytes, n, len(want))
+	}
+	sameEntries(t, "tail", part.Entries, want[len(want)-n:])
+	if part.End != snap.End {
+		t.Fatalf("tail End %v, whole End %v", part.End, snap.End)
+	}
+}
