@@ -1,6 +1,9 @@
 package tui
 
-import "unsafe"
+import (
+	"runtime/debug"
+	"unsafe"
+)
 
 // The buffer is bounded twice: by --buffer lines, and by the memory its
 // lines hold. A line costs its fixed part plus its text, plus its
@@ -13,6 +16,19 @@ import "unsafe"
 // maxHeldBytes bounds the memory the buffer's lines hold. 200,000 ordinary
 // lines (the default --buffer) take about a third of it.
 const maxHeldBytes = 96 << 20
+
+// memoryLimit is the viewer's soft limit on the memory the Go runtime
+// uses: twice what the buffer may hold. Without it the collector lets the
+// heap grow to twice what is live, and sanitising a snapshot of long lines
+// leaves that much garbage behind; near the limit it collects sooner.
+const memoryLimit = 2 * maxHeldBytes
+
+// limitMemory sets memoryLimit, unless GOMEMLIMIT asks for another.
+func limitMemory(getenv func(string) string) {
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
+}
 
 // lineFixedBytes is what every line costs besides its text.
 const lineFixedBytes = int64(unsafe.Sizeof(line{}))

@@ -26,6 +26,11 @@ func (m *Model) ingest(entries []engine.Entry) {
 			}
 		})
 		m.prevCursor = e.Cursor
+		if m.held > maxHeldBytes {
+			// Within the batch: a snapshot of long lines must not hold
+			// more than the buffer may before the batch is done.
+			m.trimHeld()
+		}
 	}
 	m.settle()
 }

@@ -75,6 +75,7 @@ type Config struct {
 // returns the errors a user can act on (no such sandbox, a cursor that does
 // not fit) rather than showing them in an empty screen.
 func Run(ctx context.Context, cfg Config) error {
+	limitMemory(os.Getenv)
 	titles := titleStack(os.Getenv)
 	m := newModel(ctx, cfg, options{backend: engineBackend{}, colorOK: colorAllowed(cfg.Color), titles: titles})
 	p := tea.NewProgram(m, tea.WithContext(ctx))
