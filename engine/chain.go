@@ -93,6 +93,10 @@ type chain struct {
 	// over the files it opens (see holder_linux.go): scans then do nothing,
 	// so files come from one place only, in order.
 	remote atomic.Bool
+
+	// kclock anchors kernel.log's uptime stamps to the wall clock
+	// (kernel_clock.go); nil for the other file types.
+	kclock *kernelClock
 }
 
 func newChain(dir string, ft *FileType) *chain {

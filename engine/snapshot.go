@@ -332,6 +332,7 @@ func readTracks(ctx context.Context, tracks []*snapTrack) ([]Entry, Cursor, erro
 			sortRun(runs[i])
 		}
 	}
+	placeKernelRuns(tracks, runs)
 	return mergeRuns(all, runs, init), end, nil
 }
 

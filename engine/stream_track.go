@@ -219,6 +219,9 @@ func (t *track) checkTruncated() (bool, error) {
 		return false, nil
 	}
 	t.off, t.readOff, t.base, t.blk, t.ps, t.trunc = 0, 0, 0, nil, 0, nil
+	if k := kernelClockOf(t.ch); k != nil {
+		k.reset() // a new boot: its stamps count from a new anchor
+	}
 	t.pending = append(t.pending, restartMark(t.ch.ft.Name, t.idx, t.position(), "was truncated; reading it again from the start"))
 	return true, nil
 }
@@ -270,6 +273,7 @@ func (t *track) readChunk() (int, error) {
 		n0 := len(t.pending)
 		t.pending, next = t.p.parseBlock(blk, t.ps, t.base, t.cur.ino, mtime, t.pending, 1<<62)
 		t.noteLines(t.pending[n0:])
+		t.placeKernel(t.pending[n0:])
 	} else {
 		next = t.ps
 	}
@@ -315,6 +319,8 @@ func (t *track) skipLong(n int, mtime time.Time) (int, error) {
 	t.trunc = nil
 	t.blk, t.ps, t.base = nil, 0, t.readOff
 	pos := Position{Inode: t.cur.ino, Offset: uint64(t.off)}
+	n0 := len(t.pending)
 	t.pending = t.p.appendTruncated(t.pending, ts.head, ts.tail, ts.dropped, pos, mtime)
+	t.placeKernel(t.pending[n0:])
 	return i + 1, nil
 }
