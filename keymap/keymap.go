@@ -63,6 +63,9 @@ type KeyMap struct {
 	// there is no search, filter or solo to clear.
 	Back key.Binding
 
+	// Timeline holds the keys of restarts, times and marks.
+	Timeline Timeline
+
 	// Prompt holds the keys of the open search or filter box.
 	Prompt PromptKeyMap
 }
@@ -138,6 +141,8 @@ func Default() KeyMap {
 		Suspend:   key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend (fg resumes)")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "sandboxes")),
 
+		Timeline: DefaultTimeline(),
+
 		Prompt: PromptKeyMap{
 			Accept:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep")),
 			Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
@@ -167,6 +172,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Stdout, k.Stderr, k.Output, k.System, k.Search, k.Filter, k.Next, k.Prev, k.Clear},
 		{k.Follow, k.Timestamps, k.Sessions, k.Wrap, k.Color, k.Raw, k.Solo},
 		{k.CopyLine, k.CopyCommand, k.Help, k.Suspend, k.Quit},
+		k.Timeline.Column(),
 		k.Prompt.FullHelp()[0],
 	}
 }

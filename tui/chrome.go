@@ -213,6 +213,10 @@ func (m *Model) footerRows() []string {
 		row, _ := m.promptRow()
 		return []string{row}
 	}
+	if m.tl.gotoBox != nil {
+		row, _ := m.gotoRow()
+		return []string{row}
+	}
 	w := max(m.width-1, 1)
 	modes := strings.Join(m.activeModes(), " · ")
 	if modes != "" {
@@ -237,7 +241,7 @@ func (m *Model) footerRows() []string {
 	m.help.SetWidth(max(w-ansi.StringWidth(modes+below), 0))
 	row := " " + renderNonEmpty(m.styles.ModeOn, modes) + renderNonEmpty(m.styles.Footer, below) +
 		m.help.ShortHelpView(m.shortHelp())
-	return []string{ansi.Truncate(row, m.width, "") + reset}
+	return m.withPositionInfo(ansi.Truncate(row, m.width, "") + reset)
 }
 
 // activeModes names the display modes that change what lines look like

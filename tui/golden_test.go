@@ -17,6 +17,7 @@ func goldenScreen(t *testing.T, h *harness) {
 
 // sampleLog is a short mixed log: two sessions, every source, a long line.
 func sampleLog() []engine.Entry {
+	offset = 0 // the same times in every test, whatever ran before
 	return []engine.Entry{
 		ent(engine.System, 0, "runtime: sandbox devbox started\n"),
 		ent(engine.Stdout, 3, "listening on :8080\n"),

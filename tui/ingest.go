@@ -19,8 +19,9 @@ func (m *Model) ingest(entries []engine.Entry) {
 		e := &entries[i]
 		from := m.prevCursor
 		var nth uint32
+		at, file := ownPlace(e)
 		m.joiner.Split(e, func(p lines.Piece) {
-			m.addPiece(p, from, nth)
+			m.addPiece(p, from, nth, at, file)
 			if nth < math.MaxUint32 {
 				nth++
 			}
@@ -39,7 +40,7 @@ func (m *Model) settle() {
 
 // addPiece applies one piece: a new line, or more text for an open one;
 // nth is the piece's place in its entry.
-func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32) {
+func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32, at engine.Position, file uint8) {
 	if !p.Start {
 		if seq, ok := m.open[p.Key]; ok {
 			if l := m.vp.Line(seq); l != nil && l.open {
@@ -62,6 +63,8 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32) {
 		unixNano:   p.Time.UnixNano(),
 		from:       from,
 		nth:        nth,
+		at:         at,
+		file:       file,
 		session:    p.Key.Session,
 		source:     p.Key.Source,
 		hasSession: p.Key.HasSession,
@@ -74,6 +77,7 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32) {
 	if int(l.source) < len(m.counts) {
 		m.counts[l.source]++
 	}
+	m.noteDivider(seq, &l)
 	if l.open {
 		m.open[p.Key] = seq
 	}
@@ -151,6 +155,9 @@ func (m *Model) isVisible(l *line) bool {
 	}
 	if l.mark != engine.MarkNone {
 		return true
+	}
+	if is, _ := lifecycle(l); is {
+		return true // restarts divide the view whatever is shown
 	}
 	if !m.show.Has(l.source) {
 		return false

@@ -33,7 +33,7 @@ func (b bodyLayout) Size() (int, int) { return b.m.width, b.m.bodyHeight() }
 // Rows is how many body rows l takes: one, or more when wrapping.
 func (b bodyLayout) Rows(l *line) int {
 	m := b.m
-	if !m.wrap {
+	if is, _ := lifecycle(l); is || !m.wrap {
 		return 1
 	}
 	tw := m.textWidth(m.prefixWidth(l))

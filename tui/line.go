@@ -40,6 +40,12 @@ type line struct {
 	open bool
 	// overstruck is true when a \r or \b hid text the line had drawn.
 	overstruck bool
+	// at is where the record that started the line ends in its own file
+	// (inode and offset), and file which file that is (fileExec…, 0 when
+	// unknown): together with nth they name the line across rotation and
+	// restarts, for marks.
+	at   engine.Position
+	file uint8
 	// nth is the line's place among the lines a read starting at from
 	// would make of its entry (a continued line's piece counts as one):
 	// Y passes nth+1 as --line, so a partner opens at this very line.

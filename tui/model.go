@@ -128,11 +128,16 @@ type Model struct {
 	// nothing to clear) goes back to it.
 	fromPicker bool
 
+	// tl is the timeline: restart dividers, the zone times are shown in,
+	// the go-to-time box and marks (timeline.go).
+	tl timeline
+
 	// overlay holds the open dialogs (missed rotation, full help); it gets
 	// keys first and is drawn last.
 	overlay      dialog.Overlay
 	dialogStyles theme.Dialog
 	rotationKeys keymap.Rotation
+	marksKeys    keymap.MarksList
 	helpKeys     keymap.HelpOverlay
 }
 
@@ -161,6 +166,7 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 		cfg:          cfg,
 		keys:         keymap.Default(),
 		rotationKeys: keymap.DefaultRotation(),
+		marksKeys:    keymap.DefaultMarksList(),
 		helpKeys:     keymap.DefaultHelpOverlay(),
 		help:         help.New(),
 		backend:      o.backend,

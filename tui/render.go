@@ -88,13 +88,16 @@ func (m *Model) markers(l *line) string {
 // prefix draws the gutter, timestamp, badge and session tag.
 func (m *Model) prefix(l *line, selected bool) string {
 	var b strings.Builder
-	if selected {
+	switch mk := m.markGlyph(l); {
+	case mk != "":
+		b.WriteString(mk)
+	case selected:
 		b.WriteString(m.styles.Gutter.Render("▌"))
-	} else {
+	default:
 		b.WriteByte(' ')
 	}
 	if m.timestamps {
-		b.WriteString(m.styles.Timestamp.Render(l.time().Local().Format(timeLayout)))
+		b.WriteString(m.styles.Timestamp.Render(m.inZone(l.time()).Format(timeLayout)))
 		b.WriteByte(' ')
 	}
 	name, st := m.badge(l)
@@ -181,6 +184,9 @@ func renderNonEmpty(st lipgloss.Style, s string) string {
 // of rows costs a screenful. Every row is at most m.width cells and ends
 // with a reset.
 func (m *Model) lineRows(seq uint64, l *line, selected bool, skip, limit int) []string {
+	if is, _ := lifecycle(l); is {
+		return m.dividerRows(seq, l, selected)
+	}
 	pre := m.prefix(l, selected)
 	pw := m.prefixWidth(l)
 	if pw >= m.width {

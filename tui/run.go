@@ -69,6 +69,9 @@ type Config struct {
 	HolderRealtime bool
 	// Demo marks the header so a user knows the data is simulated.
 	Demo bool
+	// StateDir is where marks are kept; empty means the user's state
+	// directory (marks.StateDir). Tests point it at a temporary one.
+	StateDir string
 }
 
 // Run opens the viewer and blocks until the user quits or ctx is done. It

@@ -105,6 +105,7 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 		return m.fail(msg.err)
 	}
 	snap := msg.snap
+	m.openMarks()
 	if msg.phase == phaseFast {
 		m.ingest(snap.Entries)
 		m.fastShown = true
@@ -267,6 +268,7 @@ func (m *Model) dropFastSnapshot() {
 	m.open = map[lines.Key]uint64{}
 	m.joiner = lines.Joiner{}
 	m.prevCursor = engine.Cursor{}
+	m.tl.forgetLines()
 	m.pendingSel = keep
 }
 

@@ -72,6 +72,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.prompt.note = ""
 			m.typeIntoPrompt(msg.Content, true)
 			m.applyPrompt()
+		} else if m.tl.gotoBox != nil && !m.overlay.Active() {
+			m.pasteIntoGoto(msg.Content)
 		}
 	case tea.MouseWheelMsg:
 		if !m.overlay.Active() {
@@ -138,6 +140,10 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if m.prompt != nil {
 		m.updatePrompt(msg)
+		return nil
+	}
+	if m.tl.gotoBox != nil {
+		m.updateGoto(msg)
 		return nil
 	}
 	hadStatus := m.status != "" || m.shownCommand != nil
@@ -212,6 +218,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.copyLine()
 	case key.Matches(msg, k.CopyCommand):
 		return m.copyCommand()
+	default:
+		m.onTimelineKey(msg)
 	}
 	return nil
 }
@@ -223,6 +231,10 @@ func (m *Model) onDialogAction(a dialog.Action) tea.Cmd {
 		return m.quit()
 	case dialog.ActionRestart:
 		return m.onRestart(a)
+	case dialog.ActionGoToMark:
+		m.onMarkChosen(a)
+	case dialog.ActionDeleteMark:
+		m.onMarkDeleted(a)
 	case dialog.ActionClose:
 		// After a missed rotation the frozen buffer stays, to be
 		// scrolled, and the stream that stopped lets go of its files.

@@ -27,6 +27,14 @@ func (m *Model) View() tea.View {
 // promptCursor places the terminal's cursor in the open search or filter
 // box, where the next character goes; nil hides it.
 func (m *Model) promptCursor() *tea.Cursor {
+	if m.tl.gotoBox != nil && m.prompt == nil && !m.overlay.Active() {
+		y := 1 + len(m.bootRows()) + m.bodyHeight()
+		if y >= m.height {
+			return nil
+		}
+		_, x := m.gotoRow()
+		return tea.NewCursor(min(x, m.width-1), y)
+	}
 	if m.prompt == nil || m.overlay.Active() {
 		return nil
 	}

@@ -44,7 +44,7 @@ func TestHelpListsEveryKeyWhenWide(t *testing.T) {
 func TestHelpScrollsToEveryKeyWhenSmall(t *testing.T) {
 	h := newHelp()
 	seen := map[string]bool{}
-	for range 40 {
+	for range 80 {
 		for _, l := range strings.Split(ansi.Strip(h.Render(40, 10)), "\n") {
 			seen[strings.TrimSpace(strings.Trim(l, "│"))] = true
 		}

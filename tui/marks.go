@@ -1,0 +1,319 @@
+package tui
+
+// Marks: m marks or unmarks the selected line (a ◆ in the gutter), ' and "
+// go to the next and previous marked line, wrapping, and M lists every mark
+// of the sandbox. Marks are kept per sandbox by the marks package, so they
+// are there again when the sandbox is opened again; a mark names its line
+// by where the line's record lies in its own file, which rotation does not
+// change.
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"sandtail/engine"
+	"sandtail/marks"
+	"sandtail/text/sanitize"
+	"sandtail/tui/dialog"
+)
+
+// markGlyphText is the gutter's sign of a marked line.
+const markGlyphText = "◆"
+
+// openMarks loads the marks of the open sandbox, once per log directory.
+// A marks file that could not be read is reported on the status line; the
+// viewer goes on (with no marks kept when the state directory is unusable).
+func (m *Model) openMarks() {
+	if m.cfg.Dir == "" || m.tl.storeDir == m.cfg.Dir {
+		return
+	}
+	m.tl.storeDir = m.cfg.Dir
+	m.tl.store, m.tl.marked = nil, map[marks.Key]bool{}
+	state := m.cfg.StateDir
+	if state == "" {
+		d, err := marks.StateDir()
+		if err != nil {
+			m.setStatus(err.Error(), true)
+			return
+		}
+		state = d
+	}
+	s, warn := marks.Open(marks.PathFor(state, m.cfg.Name, m.cfg.Dir), m.cfg.Dir)
+	m.tl.store = s
+	m.syncMarked()
+	if warn != nil {
+		m.setStatus(warn.Error(), true)
+	}
+}
+
+// syncMarked rebuilds the set of marked lines from the store.
+func (m *Model) syncMarked() {
+	m.tl.marked = map[marks.Key]bool{}
+	if m.tl.store == nil {
+		return
+	}
+	for _, mk := range m.tl.store.Marks() {
+		m.tl.marked[mk.Key()] = true
+	}
+}
+
+// keyOf names line l for marks; ok is false for a line that cannot be
+// marked (a notice of the engine's, or one read without a cursor).
+func keyOf(l *line) (marks.Key, bool) {
+	if l == nil || l.mark != engine.MarkNone || l.file == fileUnknown || int(l.file) >= len(fileNames) {
+		return marks.Key{}, false
+	}
+	return marks.Key{File: fileNames[l.file], Inode: l.at.Inode, Offset: l.at.Offset, Line: l.nth}, true
+}
+
+// isMarked reports whether l is marked.
+func (m *Model) isMarked(l *line) bool {
+	if len(m.tl.marked) == 0 {
+		return false
+	}
+	k, ok := keyOf(l)
+	return ok && m.tl.marked[k]
+}
+
+// markGlyph is the gutter's sign for a marked line, or "".
+func (m *Model) markGlyph(l *line) string {
+	if !m.isMarked(l) {
+		return ""
+	}
+	return m.styles.Gutter.Render(markGlyphText)
+}
+
+// toggleMark marks or unmarks the selected line.
+func (m *Model) toggleMark() {
+	m.openMarks()
+	seq := m.selectedSeq()
+	l := m.vp.Line(seq)
+	k, ok := keyOf(l)
+	if !ok {
+		m.setStatus("this line cannot be marked: it is a note of sandtail's, not a line of the log", true)
+		return
+	}
+	if m.tl.store == nil {
+		m.setStatus("marks cannot be kept: no state directory (set XDG_STATE_HOME or HOME)", true)
+		return
+	}
+	mk := marks.Mark{File: k.File, Inode: k.Inode, Offset: k.Offset, Line: k.Line,
+		Time: l.time().UTC(), Source: l.source.String(), Text: firstWords(l.plain)}
+	if !l.from.IsZero() {
+		mk.Cursor = l.from.String()
+	}
+	on, err := m.tl.store.Toggle(mk)
+	m.syncMarked()
+	if err != nil {
+		m.setStatus(err.Error(), true)
+		return
+	}
+	m.vp.Goto(seq)
+	n := len(m.tl.marked)
+	if on {
+		m.setStatus(fmt.Sprintf("marked (%s in this sandbox): ' next, \" previous, M lists them", plural(n, "mark")), false)
+	} else {
+		m.setStatus(fmt.Sprintf("unmarked (%s left)", plural(n, "mark")), false)
+	}
+}
+
+// selectedSeq is the selected line, or the newest shown while following.
+func (m *Model) selectedSeq() uint64 {
+	if m.vp.Following() {
+		if last, ok := m.vp.LastVisible(); ok {
+			return last
+		}
+	}
+	return m.vp.Selected()
+}
+
+// jumpMark selects the next marked line shown below (dir 1) or above
+// (dir -1) the selection, wrapping around the lines shown.
+func (m *Model) jumpMark(dir int) {
+	m.openMarks()
+	n := m.vp.VisibleLen()
+	if len(m.tl.marked) == 0 {
+		m.setStatus("no marks in this sandbox: m marks the selected line", false)
+		return
+	}
+	if n == 0 {
+		return
+	}
+	sel := m.selectedSeq()
+	start := 0
+	for start < n && m.vp.VisibleAt(start) < sel {
+		start++
+	}
+	for step := 1; step <= n; step++ {
+		i := ((start+dir*step)%n + n) % n
+		seq := m.vp.VisibleAt(i)
+		if m.isMarked(m.vp.Line(seq)) {
+			m.vp.Goto(seq)
+			if (dir > 0 && i <= start) || (dir < 0 && i >= start) {
+				m.setStatus("marks wrapped around", false)
+			}
+			return
+		}
+	}
+	m.setStatus(fmt.Sprintf("none of the %s is among the lines shown: M lists them", plural(len(m.tl.marked), "mark")), false)
+}
+
+// openMarksList opens the list of the sandbox's marks.
+func (m *Model) openMarksList() {
+	m.openMarks()
+	if m.tl.store == nil {
+		m.setStatus("marks cannot be kept: no state directory (set XDG_STATE_HOME or HOME)", true)
+		return
+	}
+	if err := m.tl.store.Reload(); err != nil {
+		m.setStatus(err.Error(), true)
+	}
+	m.syncMarked()
+	all := m.tl.store.Marks()
+	if len(all) == 0 {
+		m.setStatus("no marks in this sandbox: m marks the selected line", false)
+		return
+	}
+	held := m.heldMarks()
+	onDisk := m.inodesOnDisk()
+	items := make([]dialog.MarkItem, len(all))
+	for i, mk := range all {
+		it := dialog.MarkItem{
+			Time:   m.inZone(mk.Time).Format(fullTimeLayout),
+			Source: sanitize.Plain(mk.Source),
+			Text:   sanitize.Plain(mk.Text),
+		}
+		switch _, ok := held[mk.Key()]; {
+		case ok:
+			it.State = dialog.MarkHeld
+		case onDisk[inodeOf{mk.File, mk.Inode}]:
+			it.State = dialog.MarkOnDisk
+		default:
+			it.State = dialog.MarkGone
+		}
+		items[i] = it
+	}
+	m.tl.listed = all
+	m.overlay.Open(dialog.NewMarks(items, m.marksKeys, m.dialogStyles))
+}
+
+// heldMarks maps the marks among the lines held to their lines.
+func (m *Model) heldMarks() map[marks.Key]uint64 {
+	out := map[marks.Key]uint64{}
+	for seq := m.vp.First(); seq < m.vp.End(); seq++ {
+		if k, ok := keyOf(m.vp.Line(seq)); ok && m.tl.marked[k] {
+			if _, seen := out[k]; !seen {
+				out[k] = seq
+			}
+		}
+	}
+	return out
+}
+
+// inodeOf names a log file by type and inode.
+type inodeOf struct {
+	file  string
+	inode uint64
+}
+
+// inodesOnDisk are the log files in the sandbox's directory now, the live
+// and the rotated ones: a mark whose file is none of them has left
+// retention (or kernel.log was rewritten by a new boot).
+func (m *Model) inodesOnDisk() map[inodeOf]bool {
+	out := map[inodeOf]bool{}
+	for _, name := range fileNames[1:] {
+		for k := 0; k <= 4; k++ {
+			p := name
+			if k > 0 {
+				p = fmt.Sprintf("%s.%d", name, k)
+			}
+			if ino, ok := inodeAt(filepath.Join(m.cfg.Dir, p)); ok {
+				out[inodeOf{name, ino}] = true
+			}
+		}
+	}
+	return out
+}
+
+// inodeAt is the inode of the regular file at path, not following a link.
+func inodeAt(path string) (uint64, bool) {
+	fi, err := os.Lstat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return 0, false
+	}
+	return statInode(fi)
+}
+
+// onMarkChosen goes to the mark chosen in the list: its line when held;
+// otherwise it says where the line is, or that it is gone.
+func (m *Model) onMarkChosen(a dialog.ActionGoToMark) {
+	if a.Index < 0 || a.Index >= len(m.tl.listed) {
+		return
+	}
+	mk := m.tl.listed[a.Index]
+	if seq, ok := m.heldMarks()[mk.Key()]; ok {
+		l := m.vp.Line(seq)
+		if !m.isVisible(l) {
+			m.show = m.show.With(l.source)
+			m.solo, m.filter, m.filterInvert = nil, nil, false
+			m.vp.Refilter()
+		}
+		m.vp.Goto(seq)
+		return
+	}
+	if !m.inodesOnDisk()[inodeOf{mk.File, mk.Inode}] {
+		m.setStatus("that mark's line is gone: its file left the logs' retention", true)
+		return
+	}
+	if mk.Cursor == "" {
+		m.setStatus("that mark's line is older than the lines held (--buffer)", true)
+		return
+	}
+	m.setStatus(fmt.Sprintf("that mark's line is older than the lines held (--buffer): open it with --from %s --line %d", mk.Cursor, mk.Line+1), true)
+}
+
+// onMarkDeleted unmarks the mark deleted in the list (a gone one, say).
+func (m *Model) onMarkDeleted(a dialog.ActionDeleteMark) {
+	if a.Index < 0 || a.Index >= len(m.tl.listed) || m.tl.store == nil {
+		return
+	}
+	if err := m.tl.store.Remove(m.tl.listed[a.Index].Key()); err != nil {
+		m.setStatus(err.Error(), true)
+	}
+	m.syncMarked()
+	m.openMarksList()
+}
+
+// firstWords is the start of a line's text, for the list of marks.
+func firstWords(s string) string {
+	s = strings.TrimSpace(s)
+	const max = 120
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && s[cut]&0xc0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// plural is "1 mark", "3 marks".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// statInode is the inode of a file described by Lstat.
+func statInode(fi os.FileInfo) (uint64, bool) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, false
+	}
+	return uint64(st.Ino), true
+}
