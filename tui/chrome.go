@@ -234,9 +234,9 @@ func (m *Model) footerRows() []string {
 		if m.statusErr {
 			st = m.styles.StatusError
 		}
-		return m.wrapRows(modes+below+m.status, w, st)
+		return m.infoAbove(m.wrapRows(modes+below+m.status, w, st))
 	case m.streamErr != "":
-		return m.wrapRows(modes+below+m.streamErr, w, m.styles.StatusError)
+		return m.infoAbove(m.wrapRows(modes+below+m.streamErr, w, m.styles.StatusError))
 	}
 	m.help.SetWidth(max(w-ansi.StringWidth(modes+below), 0))
 	row := " " + renderNonEmpty(m.styles.ModeOn, modes) + renderNonEmpty(m.styles.Footer, below) +

@@ -161,13 +161,32 @@ func (m *Model) onTimelineKey(msg tea.KeyPressMsg) {
 // do not fit: the keys are never cut for it.
 func (m *Model) withPositionInfo(keys string) []string {
 	info := m.positionInfo()
-	if info == "" || m.height < 6 {
+	if info == "" {
 		return []string{keys}
 	}
 	kw, iw := ansi.StringWidth(keys), ansi.StringWidth(info)
 	if kw+2+iw <= m.width && !strings.HasSuffix(ansi.Strip(keys), "…") {
 		return []string{strings.TrimSuffix(keys, reset) + strings.Repeat(" ", m.width-kw-iw) + m.styles.Footer.Render(info) + reset}
 	}
+	if m.height < minInfoRowHeight {
+		return []string{keys}
+	}
 	row := strings.Repeat(" ", max(m.width-iw, 1)) + m.styles.Footer.Render(ansi.Truncate(info, max(m.width-1, 0), "…"))
 	return []string{row + reset, keys}
+}
+
+// minInfoRowHeight is the least pane height that gives the date and
+// position a row of their own: a shorter pane keeps its rows for lines.
+const minInfoRowHeight = 12
+
+// infoAbove puts the selected line's date, time and position on a row
+// above the status rows, so a message never hides where the user is.
+func (m *Model) infoAbove(rows []string) []string {
+	info := m.positionInfo()
+	if info == "" || m.height < minInfoRowHeight {
+		return rows
+	}
+	iw := ansi.StringWidth(info)
+	row := strings.Repeat(" ", max(m.width-iw, 1)) + m.styles.Footer.Render(ansi.Truncate(info, max(m.width-1, 0), "…"))
+	return append([]string{row + reset}, rows...)
 }
