@@ -33,6 +33,7 @@ type options struct {
 	line         int  // --line: the viewer selects the line-th line after --from's cursor
 
 	follow, print, json bool
+	marks               bool // print only the lines marked in the viewer
 	timestamps, showID  bool
 	color               settings.ColorMode
 	colorGiven          bool // --color was given explicitly
@@ -76,6 +77,7 @@ func flagSet(o *options) (*flag.FlagSet, *rawFlags) {
 	fs.BoolVar(&o.follow, "f", false, "")
 	fs.BoolVar(&o.print, "print", false, "")
 	fs.BoolVar(&o.json, "json", false, "")
+	fs.BoolVar(&o.marks, "marks", false, "")
 	fs.BoolVar(&o.timestamps, "timestamps", false, "")
 	fs.BoolVar(&o.showID, "show-id", false, "")
 	fs.StringVar(&r.color, "color", "auto", "")
@@ -205,7 +207,7 @@ func parseArgs(args []string, now time.Time) (*options, error) {
 		return nil, usagef("--buffer %q: want a number of lines, 1 or more", r.buffer)
 	}
 	o.buffer = n
-	if o.json {
+	if o.json || o.marks {
 		o.print = true
 	}
 	return o, nil

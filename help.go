@@ -59,6 +59,7 @@ What to read:
 Print mode:
   --print              print instead of opening the viewer
   --json               one JSON object per entry (implies --print)
+  --marks              only the lines marked in the viewer (m) (implies --print)
   -f, --follow         keep printing new entries until Ctrl-C
   --timestamps         prefix each line with its time (UTC, RFC 3339)
   --show-id            prefix each line with its session id, as [7]

@@ -191,6 +191,7 @@ func printConfig(o *options, t target) printmode.Config {
 		Holder:         o.holder,
 		HolderRealtime: o.holderRealtime,
 		Resume:         func(cur engine.Cursor) string { return resumeCommand(o, t, cur) },
+		Marks:          o.marks,
 	}
 }
 

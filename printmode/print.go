@@ -51,6 +51,11 @@ type Config struct {
 	// Resume, when not nil, is the command line that continues just after a
 	// cursor; it is shown when a follow falls behind log rotation.
 	Resume func(engine.Cursor) string
+	// Marks prints only the entries of lines marked in the viewer (m);
+	// Tail then counts marked entries. StateDir is where marks are kept
+	// (empty: the user's state directory).
+	Marks    bool
+	StateDir string
 }
 
 // MissedError is a follow that fell behind log rotation: Last is the last
@@ -108,6 +113,11 @@ func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool)
 		Until:   cfg.Until,
 		Tail:    cfg.Tail,
 	}
+	var marked *markFilter
+	if cfg.Marks {
+		marked = loadMarks(cfg, notes)
+		opts.Tail = 0 // the tail is of the marked entries
+	}
 	var snap *engine.Snapshot
 	var s *engine.Stream
 	var err error
@@ -129,7 +139,14 @@ func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool)
 	} else if snap, err = engine.ReadSnapshot(ctx, cfg.Dir, opts); err != nil {
 		return err
 	}
-	if err := p.Write(snap.Entries); err != nil {
+	entries := snap.Entries
+	if marked != nil {
+		entries = marked.keep(entries)
+		if cfg.Tail > 0 && len(entries) > cfg.Tail {
+			entries = entries[len(entries)-cfg.Tail:]
+		}
+	}
+	if err := p.Write(entries); err != nil {
 		return err
 	}
 	notes.skipped(snap.Skipped)
@@ -142,7 +159,11 @@ func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool)
 	last := snap.End
 	for {
 		es, err := s.Next(ctx, settings.Batch)
-		if werr := p.Write(es); werr != nil {
+		shown := es
+		if marked != nil {
+			shown = marked.keep(es)
+		}
+		if werr := p.Write(shown); werr != nil {
 			return werr
 		}
 		if len(es) > 0 {

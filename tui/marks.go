@@ -178,7 +178,6 @@ func (m *Model) openMarksList() {
 		return
 	}
 	held := m.heldMarks()
-	onDisk := m.inodesOnDisk()
 	items := make([]dialog.MarkItem, len(all))
 	for i, mk := range all {
 		it := dialog.MarkItem{
@@ -189,7 +188,7 @@ func (m *Model) openMarksList() {
 		switch _, ok := held[mk.Key()]; {
 		case ok:
 			it.State = dialog.MarkHeld
-		case onDisk[inodeOf{mk.File, mk.Inode}]:
+		case m.onDisk(mk):
 			it.State = dialog.MarkOnDisk
 		default:
 			it.State = dialog.MarkGone
@@ -213,38 +212,62 @@ func (m *Model) heldMarks() map[marks.Key]uint64 {
 	return out
 }
 
-// inodeOf names a log file by type and inode.
-type inodeOf struct {
-	file  string
-	inode uint64
-}
-
-// inodesOnDisk are the log files in the sandbox's directory now, the live
-// and the rotated ones: a mark whose file is none of them has left
-// retention (or kernel.log was rewritten by a new boot).
-func (m *Model) inodesOnDisk() map[inodeOf]bool {
-	out := map[inodeOf]bool{}
-	for _, name := range fileNames[1:] {
-		for k := 0; k <= 4; k++ {
-			p := name
-			if k > 0 {
-				p = fmt.Sprintf("%s.%d", name, k)
-			}
-			if ino, ok := inodeAt(filepath.Join(m.cfg.Dir, p)); ok {
-				out[inodeOf{name, ino}] = true
-			}
+// onDisk reports whether mk's line is still in the logs: a file of its
+// type in one of the slots (the live file and its four rotated ones) with
+// its inode, holding a whole record that ends at its offset, with its time
+// (exec.log). A file that left retention is gone; the record check keeps
+// a new file that was given the freed inode number from passing for it.
+func (m *Model) onDisk(mk marks.Mark) bool {
+	for k := 0; k <= 4; k++ {
+		name := mk.File
+		if k > 0 {
+			name = fmt.Sprintf("%s.%d", mk.File, k)
+		}
+		path := filepath.Join(m.cfg.Dir, name)
+		fi, err := os.Lstat(path)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		if ino, ok := statInode(fi); ok && ino == mk.Inode {
+			return recordEndsAt(path, mk)
 		}
 	}
-	return out
+	return false
 }
 
-// inodeAt is the inode of the regular file at path, not following a link.
-func inodeAt(path string) (uint64, bool) {
-	fi, err := os.Lstat(path)
-	if err != nil || !fi.Mode().IsRegular() {
-		return 0, false
+// maxRecordCheck bounds how much of a record recordEndsAt reads back.
+const maxRecordCheck = 64 << 10
+
+// recordEndsAt reports whether the file at path has a record ending at
+// mk's offset, and for exec.log whether that record carries mk's time.
+func recordEndsAt(path string, mk marks.Mark) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
 	}
-	return statInode(fi)
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || uint64(fi.Size()) < mk.Offset || mk.Offset == 0 {
+		return false
+	}
+	from := int64(mk.Offset) - maxRecordCheck
+	if from < 0 {
+		from = 0
+	}
+	b := make([]byte, int64(mk.Offset)-from)
+	if _, err := f.ReadAt(b, from); err != nil {
+		return false
+	}
+	if b[len(b)-1] != '\n' {
+		return false
+	}
+	if mk.File != fileNames[fileExec] {
+		return true
+	}
+	rec := b[:len(b)-1]
+	if i := strings.LastIndexByte(string(rec), '\n'); i >= 0 {
+		rec = rec[i+1:]
+	}
+	return strings.Contains(string(rec), `"t":"`+mk.Time.UTC().Format("2006-01-02T15:04:05"))
 }
 
 // onMarkChosen goes to the mark chosen in the list: its line when held;
@@ -264,7 +287,7 @@ func (m *Model) onMarkChosen(a dialog.ActionGoToMark) {
 		m.vp.Goto(seq)
 		return
 	}
-	if !m.inodesOnDisk()[inodeOf{mk.File, mk.Inode}] {
+	if !m.onDisk(mk) {
 		m.setStatus("that mark's line is gone: its file left the logs' retention", true)
 		return
 	}
