@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"sandtail/resumecmd"
 )
 
 // timelineBase is the time of the first line of the timeline fixtures.
@@ -205,4 +207,35 @@ func TestMarksSurviveRotationAndRestart(t *testing.T) {
 func typeLiteral(p *pane, s string) {
 	p.t.Helper()
 	p.tmux("send-keys", "-t", "e2e", "-l", "--", s)
+}
+
+// TestRestartDividersWhileFollowing: the simulator stops and starts the
+// sandbox while the viewer follows; the dividers appear live, the "stopped"
+// one without a run number (its start is not in the history) and the
+// "started" one as run 1.
+func TestRestartDividersWhileFollowing(t *testing.T) {
+	t.Parallel()
+	p := newPane(t, 110, 24)
+	sb := newSandbox(t, p.home, "cycle")
+	write(t, sb, "stdout", 1, "first-run-output\n")
+	p.run(fmt.Sprintf("TZ=UTC XDG_STATE_HOME=%s %s --home %s cycle", resumecmd.Quote(t.TempDir()), resumecmd.Quote(binary), resumecmd.Quote(p.home)))
+	p.waitText("first-run-output")
+	if err := sb.Stopped(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.Started(); err != nil {
+		t.Fatal(err)
+	}
+	write(t, sb, "stdout", 1, "second-run-output\n")
+	screen := p.waitText("second-run-output", "── sandbox stopped · ", "── sandbox started · ")
+	for _, row := range strings.Split(screen, "\n") {
+		if strings.Contains(row, "sandbox stopped") && strings.Contains(row, "run ") {
+			t.Fatalf("a stop whose start is not in the history has a run number: %q", row)
+		}
+	}
+	p.waitMatch(`sandbox started · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC · run 1 ─`)
+	p.text("{")
+	p.waitMatch(`▌── sandbox started`)
+	p.text("q")
+	p.waitText(strings.TrimSpace(prompt))
 }

@@ -209,6 +209,10 @@ func (s *Store) change(fn func([]Mark) ([]Mark, error)) error {
 	return warn
 }
 
+// IsSetAside reports whether err (from Open, Reload or a change) says a
+// corrupt marks file was moved aside: marks were lost, and the store works.
+func IsSetAside(err error) bool { return errors.Is(err, errSetAside) }
+
 // errSetAside marks the warning of a corrupt file that was moved aside: the
 // store goes on without it.
 var errSetAside = errors.New("set aside")

@@ -24,19 +24,22 @@ import (
 const markGlyphText = "◆"
 
 // openMarks loads the marks of the open sandbox, once per log directory.
-// A marks file that could not be read is reported on the status line; the
-// viewer goes on (with no marks kept when the state directory is unusable).
+// A corrupt marks file (set aside) is reported at once: marks the user
+// made are missing. A state directory that cannot be used at all (no
+// home, one that cannot be read) is said only when a mark key is used, so
+// that a sandtail run where marks cannot be kept is not told so on every
+// open; the viewer goes on either way.
 func (m *Model) openMarks() {
 	if m.cfg.Dir == "" || m.tl.storeDir == m.cfg.Dir {
 		return
 	}
 	m.tl.storeDir = m.cfg.Dir
-	m.tl.store, m.tl.marked = nil, map[marks.Key]bool{}
+	m.tl.store, m.tl.storeErr, m.tl.marked = nil, nil, map[marks.Key]bool{}
 	state := m.cfg.StateDir
 	if state == "" {
 		d, err := marks.StateDir()
 		if err != nil {
-			m.setStatus(err.Error(), true)
+			m.tl.storeErr = err
 			return
 		}
 		state = d
@@ -44,9 +47,25 @@ func (m *Model) openMarks() {
 	s, warn := marks.Open(marks.PathFor(state, m.cfg.Name, m.cfg.Dir), m.cfg.Dir)
 	m.tl.store = s
 	m.syncMarked()
-	if warn != nil {
+	switch {
+	case marks.IsSetAside(warn):
 		m.setStatus(warn.Error(), true)
+	case warn != nil:
+		m.tl.storeErr = warn
 	}
+}
+
+// marksUsable says why marks cannot be used now, on the status line, and
+// reports whether they can.
+func (m *Model) marksUsable() bool {
+	m.openMarks()
+	if m.tl.storeErr != nil {
+		m.setStatus(m.tl.storeErr.Error(), true)
+		if m.tl.store == nil {
+			return false
+		}
+	}
+	return m.tl.store != nil
 }
 
 // syncMarked rebuilds the set of marked lines from the store.
@@ -88,16 +107,14 @@ func (m *Model) markGlyph(l *line) string {
 
 // toggleMark marks or unmarks the selected line.
 func (m *Model) toggleMark() {
-	m.openMarks()
+	if !m.marksUsable() {
+		return
+	}
 	seq := m.selectedSeq()
 	l := m.vp.Line(seq)
 	k, ok := keyOf(l)
 	if !ok {
 		m.setStatus("this line cannot be marked: it is a note of sandtail's, not a line of the log", true)
-		return
-	}
-	if m.tl.store == nil {
-		m.setStatus("marks cannot be kept: no state directory (set XDG_STATE_HOME or HOME)", true)
 		return
 	}
 	mk := marks.Mark{File: k.File, Inode: k.Inode, Offset: k.Offset, Line: k.Line,
@@ -111,6 +128,7 @@ func (m *Model) toggleMark() {
 		m.setStatus(err.Error(), true)
 		return
 	}
+	m.tl.storeErr = nil // the file could be read and written after all
 	m.vp.Goto(seq)
 	n := len(m.tl.marked)
 	if on {
@@ -133,7 +151,9 @@ func (m *Model) selectedSeq() uint64 {
 // jumpMark selects the next marked line shown below (dir 1) or above
 // (dir -1) the selection, wrapping around the lines shown.
 func (m *Model) jumpMark(dir int) {
-	m.openMarks()
+	if !m.marksUsable() {
+		return
+	}
 	n := m.vp.VisibleLen()
 	if len(m.tl.marked) == 0 {
 		m.setStatus("no marks in this sandbox: m marks the selected line", false)
@@ -163,13 +183,14 @@ func (m *Model) jumpMark(dir int) {
 
 // openMarksList opens the list of the sandbox's marks.
 func (m *Model) openMarksList() {
-	m.openMarks()
-	if m.tl.store == nil {
-		m.setStatus("marks cannot be kept: no state directory (set XDG_STATE_HOME or HOME)", true)
+	if !m.marksUsable() {
 		return
 	}
 	if err := m.tl.store.Reload(); err != nil {
 		m.setStatus(err.Error(), true)
+		if !marks.IsSetAside(err) {
+			return
+		}
 	}
 	m.syncMarked()
 	all := m.tl.store.Marks()

@@ -33,6 +33,7 @@ type timeline struct {
 	// the state directory is unusable), its directory, and the marked
 	// lines by key for the gutter.
 	store    *marks.Store
+	storeErr error // why marks cannot be read or kept, said when they are used
 	storeDir string
 	marked   map[marks.Key]bool
 	// listed is the marks the open list (M) shows, in its order.
