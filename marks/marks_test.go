@@ -175,3 +175,35 @@ func TestRemoveAndReload(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// FuzzOpen: whatever a marks file holds, Open never panics; it yields marks
+// or sets the file aside and says so, and the store then works.
+func FuzzOpen(f *testing.F) {
+	f.Add([]byte(`{"version":1,"log_dir":"/logs","marks":[{"file":"exec.log","inode":1,"offset":2,"line":0,"cursor":"AQ","t":"2026-04-30T20:32:59Z","s":"stdout","text":"x"}]}`))
+	f.Add([]byte(`{"version":2}`))
+	f.Add([]byte(`{"version":1,"marks":null}`))
+	f.Add([]byte("\x00\xff"))
+	f.Add([]byte(""))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		path := filepath.Join(t.TempDir(), "m.json")
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		s, warn := Open(path, "/logs")
+		switch {
+		case warn == nil:
+			if len(s.Marks()) > MaxMarks {
+				t.Fatalf("%d marks loaded", len(s.Marks()))
+			}
+		case IsSetAside(warn):
+			if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+				t.Fatalf("set aside but still there: %v", err)
+			}
+		default:
+			t.Fatalf("unexpected warning: %v", warn)
+		}
+		if _, err := s.Toggle(mark(1)); err != nil && !strings.Contains(err.Error(), "most a sandbox keeps") {
+			t.Fatalf("Toggle after Open: %v", err)
+		}
+	})
+}
