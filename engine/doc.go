@@ -48,6 +48,8 @@
 //	parse_jsonl.go           the exec.log record decoder
 //	parse_text.go            runtime.log and kernel.log lines
 //	parse_time.go            fast RFC 3339 parsing
+//	kernel_clock.go          kernel.log's uptime stamps placed on the wall clock (anchor per boot)
+//	entry_position.go        Entry.OwnPosition: a record named by its own file's inode and offset
 //
 // Chains and rotation:
 //

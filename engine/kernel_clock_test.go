@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -212,9 +213,11 @@ func checkPlaced(t *testing.T, es []Entry, boot time.Time) int {
 			continue
 		}
 		n++
-		if d := e.Time.Sub(boot.Add(up)).Abs(); d > kernelTolerance {
+		d := e.Time.Sub(boot.Add(up)).Abs()
+		if d > kernelTolerance {
 			t.Errorf("%q placed at %v, truth %v: off by %v", e.Data, e.Time, boot.Add(up), d)
 		}
+		t.Logf("%q: off by %v", bytes.TrimSpace(e.Data), d)
 	}
 	return n
 }
