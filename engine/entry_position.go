@@ -7,15 +7,23 @@ package engine
 // again in a later read; ok is false for an entry whose cursor does not
 // say (a zero cursor).
 func (e *Entry) OwnPosition() (p Position, ok bool) {
+	// The cursor's positions are those of the files opened for the
+	// sources read, in table order; its length tells which set that was.
+	// Counted here without openedFiles, which allocates: this runs for
+	// every entry the viewer takes in.
 	for _, src := range [...]Sources{DefaultSources, AllSources} {
-		idx := openedFiles(src)
-		if len(idx) != e.Cursor.Len() {
-			continue
-		}
-		for k, i := range idx {
-			if fileTable[i].Name == e.File {
-				return e.Cursor.At(k), true
+		n, own := 0, -1
+		for i := range fileTable {
+			if fileTable[i].Produces&src == 0 {
+				continue
 			}
+			if fileTable[i].Name == e.File {
+				own = n
+			}
+			n++
+		}
+		if n == e.Cursor.Len() && own >= 0 {
+			return e.Cursor.At(own), true
 		}
 	}
 	return Position{}, false

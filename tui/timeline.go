@@ -29,6 +29,10 @@ type timeline struct {
 
 	gotoBox *gotoBox // the open @ box, or nil
 
+	// info is the footer's date, time and position of the selected line,
+	// worked out once per event in Update (View only reads it).
+	info string
+
 	// The marks of the open sandbox: the store (nil until opened, or when
 	// the state directory is unusable), its directory, and the marked
 	// lines by key for the gutter.
@@ -161,7 +165,7 @@ func (m *Model) onTimelineKey(msg tea.KeyPressMsg) {
 // right of the footer's key row, or on a row of its own above it when both
 // do not fit: the keys are never cut for it.
 func (m *Model) withPositionInfo(keys string) []string {
-	info := m.positionInfo()
+	info := m.tl.info
 	if info == "" {
 		return []string{keys}
 	}
@@ -183,7 +187,7 @@ const minInfoRowHeight = 12
 // infoAbove puts the selected line's date, time and position on a row
 // above the status rows, so a message never hides where the user is.
 func (m *Model) infoAbove(rows []string) []string {
-	info := m.positionInfo()
+	info := m.tl.info
 	if info == "" || m.height < minInfoRowHeight {
 		return rows
 	}

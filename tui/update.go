@@ -34,6 +34,7 @@ func (m *Model) Init() tea.Cmd {
 // never in View.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
+	m.tl.info = m.positionInfo()
 	if m.prompt != nil {
 		// The open box notes cut lines: counting them walks every cut
 		// line, so it is done once per event here, never per frame.
