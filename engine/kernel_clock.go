@@ -281,6 +281,9 @@ func placeKernelRuns(tracks []*snapTrack, runs [][]Entry) {
 		run := runs[i]
 		for _, sf := range tr.files {
 			k.anchor(&sf.cf.f, sf.cf.ino)
+			// A tail snapshot reads the files again with wider windows:
+			// each pass places the file from its first line.
+			k.last = time.Time{}
 			lo := 0
 			for lo < len(run) && run[lo].Cursor.pos[i].Inode != sf.cf.ino {
 				lo++

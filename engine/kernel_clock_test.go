@@ -268,3 +268,35 @@ func TestKernelRebootWhileFollowing(t *testing.T) {
 		})
 	}
 }
+
+// TestKernelTailSnapshot: a tail snapshot (which may read the files more
+// than once) places an unstamped first line at the boot, not at the time
+// of the file's last line.
+func TestKernelTailSnapshot(t *testing.T) {
+	dir := logDir(t)
+	boot := time.Date(2026, 11, 29, 2, 39, 0, 0, time.UTC)
+	appendFile(t, dir, "kernel.log", "banner\n"+kernelLine(time.Second, "one")+kernelLine(5*time.Second, "five"))
+	setMtime(t, filepath.Join(dir, "kernel.log"), boot.Add(5*time.Second))
+	var exec strings.Builder
+	// Records that share one time make the tail read its windows again,
+	// wider (their start cannot tell what lies before it).
+	for i := 0; i < 400; i++ {
+		exec.WriteString(execLine(boot.Add(2*time.Second), "stdout", 1, fmt.Sprintf("line %d\n", i)))
+	}
+	appendFile(t, dir, "exec.log", exec.String())
+	for _, tail := range []int{3, 50, 1000} {
+		snap, err := ReadSnapshot(context.Background(), dir, Options{Sources: AllSources, Tail: tail})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range snap.Entries {
+			if string(e.Data) == "banner\n" && !e.Time.Equal(boot) {
+				t.Fatalf("tail %d: the unstamped banner is at %v, want the boot %v", tail, e.Time, boot)
+			}
+		}
+		last := snap.Entries[len(snap.Entries)-1]
+		if !strings.Contains(string(last.Data), "five") {
+			t.Fatalf("tail %d: newest entry %q, want the kernel line at 5 s", tail, last.Data)
+		}
+	}
+}
