@@ -239,3 +239,34 @@ func TestRestartDividersWhileFollowing(t *testing.T) {
 	p.text("q")
 	p.waitText(strings.TrimSpace(prompt))
 }
+
+// TestTwoSandtailsKeepEachOthersMarks: two viewers on one sandbox, both
+// open before either marks; each marks a line, and neither loses the
+// other's: the list shows both and --marks prints both.
+func TestTwoSandtailsKeepEachOthersMarks(t *testing.T) {
+	t.Parallel()
+	dir := writeRuns(t)
+	env := []string{"TZ=UTC", "XDG_STATE_HOME=" + t.TempDir()}
+	a := openPane(t, env, 110, 30, "--dir", dir)
+	b := openPane(t, env, 110, 30, "--dir", dir)
+	a.waitText("line 23 of 23")
+	b.waitText("line 23 of 23")
+	mark := func(p *pane, clock, want string) {
+		t.Helper()
+		p.text("@")
+		p.waitText("go to time:")
+		p.text(clock)
+		p.keys("Enter")
+		p.waitText(want)
+		p.text("m")
+		p.waitText("marked (")
+	}
+	mark(a, "20:03", "2026-04-30 20:03:00.000 UTC · line 4 of 23")
+	mark(b, "20:07", "2026-04-30 20:07:00.000 UTC · line 9 of 23")
+	a.text("M")
+	a.waitText("Marks (2)", "line-03", "line-07")
+	r := sandtail(t, env, "--dir", dir, "--marks")
+	if r.code != 0 || r.stdout != "line-03\nline-07\n" {
+		t.Fatalf("--marks: status %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
