@@ -270,3 +270,47 @@ func TestTwoSandtailsKeepEachOthersMarks(t *testing.T) {
 		t.Fatalf("--marks: status %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestMarkOlderThanTheBuffer: with --buffer 5 the marked line is not held;
+// M lists it as older, and Enter gives the command that prints from it,
+// which does.
+func TestMarkOlderThanTheBuffer(t *testing.T) {
+	t.Parallel()
+	dir := writeRuns(t)
+	env := []string{"TZ=UTC", "XDG_STATE_HOME=" + t.TempDir()}
+	p := openPane(t, env, 110, 30, "--dir", dir)
+	p.waitText("line 23 of 23")
+	p.text("@")
+	p.waitText("go to time:")
+	p.text("20:03")
+	p.keys("Enter")
+	p.waitText("2026-04-30 20:03:00.000 UTC · line 4 of 23")
+	p.text("m")
+	p.waitText("marked (")
+	p.text("q")
+	p.exitStatus()
+
+	q := openPane(t, env, 110, 30, "--dir", dir, "--buffer", "5")
+	q.waitText("line-19", "line 5 of 5")
+	q.text("M")
+	q.waitText("Marks (1)", "[older than the lines held] line-03")
+	q.keys("Enter")
+	screen := q.waitText("copied a command that prints from it:", "--from", "--print")
+	// The command's rows end in " \" while it goes on.
+	var args []string
+	more := false
+	for _, row := range strings.Split(screen, "\n") {
+		row = strings.TrimSpace(row)
+		if strings.HasPrefix(row, "sandtail ") || more {
+			more = strings.HasSuffix(row, " \\")
+			args = append(args, strings.Fields(strings.TrimSuffix(row, "\\"))...)
+		}
+	}
+	if len(args) < 5 || args[0] != "sandtail" {
+		t.Fatalf("no command on screen:\n%s", screen)
+	}
+	r := sandtail(t, env, args[1:]...)
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "line-03\n") {
+		t.Fatalf("%q: status %d, stdout %q, stderr %q", args, r.code, r.stdout, r.stderr)
+	}
+}

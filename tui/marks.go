@@ -14,8 +14,11 @@ import (
 	"strings"
 	"syscall"
 
+	tea "charm.land/bubbletea/v2"
+
 	"sandtail/engine"
 	"sandtail/marks"
+	"sandtail/resumecmd"
 	"sandtail/text/sanitize"
 	"sandtail/tui/dialog"
 )
@@ -292,10 +295,11 @@ func recordEndsAt(path string, mk marks.Mark) bool {
 }
 
 // onMarkChosen goes to the mark chosen in the list: its line when held;
-// otherwise it says where the line is, or that it is gone.
-func (m *Model) onMarkChosen(a dialog.ActionGoToMark) {
+// for a line older than those held it gives the command that prints from
+// it; a gone one is said to be gone.
+func (m *Model) onMarkChosen(a dialog.ActionGoToMark) tea.Cmd {
 	if a.Index < 0 || a.Index >= len(m.tl.listed) {
-		return
+		return nil
 	}
 	mk := m.tl.listed[a.Index]
 	if seq, ok := m.heldMarks()[mk.Key()]; ok {
@@ -306,17 +310,31 @@ func (m *Model) onMarkChosen(a dialog.ActionGoToMark) {
 			m.vp.Refilter()
 		}
 		m.vp.Goto(seq)
-		return
+		return nil
 	}
 	if !m.onDisk(mk) {
 		m.setStatus("that mark's line is gone: its file left the logs' retention", true)
-		return
+		return nil
 	}
-	if mk.Cursor == "" {
-		m.setStatus("that mark's line is older than the lines held (--buffer)", true)
-		return
+	return m.printFromMark(mk)
+}
+
+// printFromMark is what Enter does on a mark whose line is older than the
+// lines held: more than --buffer lines follow it, so reading again from it
+// would not hold it either. It copies (and shows) the command that prints
+// the logs from the marked record on, to read with a pager.
+func (m *Model) printFromMark(mk marks.Mark) tea.Cmd {
+	c, err := engine.ParseCursor(mk.Cursor)
+	if mk.Cursor == "" || err != nil {
+		m.setStatus("that mark's line is older than the lines held (more than --buffer lines follow it)", true)
+		return nil
 	}
-	m.setStatus(fmt.Sprintf("that mark's line is older than the lines held (--buffer): open it with --from %s --line %d", mk.Cursor, mk.Line+1), true)
+	spec := ResumeSpec(m.cfg, m.readSources, c, 0)
+	spec.Print = true
+	cmd := resumecmd.Build(spec)
+	m.setStatus("the mark is older than the lines held; copied a command that prints from it:", false)
+	m.shownCommand = &cmd
+	return tea.SetClipboard(cmd.String())
 }
 
 // onMarkDeleted unmarks the mark deleted in the list (a gone one, say).

@@ -233,7 +233,7 @@ func (m *Model) onDialogAction(a dialog.Action) tea.Cmd {
 	case dialog.ActionRestart:
 		return m.onRestart(a)
 	case dialog.ActionGoToMark:
-		m.onMarkChosen(a)
+		return m.onMarkChosen(a)
 	case dialog.ActionDeleteMark:
 		m.onMarkDeleted(a)
 	case dialog.ActionClose:
