@@ -132,7 +132,9 @@ func (m *Model) toggleMark() {
 		return
 	}
 	m.tl.storeErr = nil // the file could be read and written after all
-	m.vp.Goto(seq)
+	if !m.vp.Following() {
+		m.vp.Goto(seq) // a mark made while following leaves it on
+	}
 	n := len(m.tl.marked)
 	if on {
 		m.setStatus(fmt.Sprintf("marked (%s in this sandbox): ' next, \" previous, M lists them", plural(n, "mark")), false)

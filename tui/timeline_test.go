@@ -262,3 +262,21 @@ func TestCorruptMarksFileIsReported(t *testing.T) {
 		t.Fatalf("corrupt file not set aside: %v", aside)
 	}
 }
+
+// Marking the newest line while following marks it and keeps following.
+func TestMarkWhileFollowing(t *testing.T) {
+	h := newHarness(t, Config{}, &fakeBackend{})
+	h.send(0, outLines(0, 3)...)
+	h.key("m")
+	if !h.m.vp.Following() {
+		t.Fatal("m paused the view")
+	}
+	h.send(0, outLines(3, 2)...)
+	s := h.screenText()
+	if !strings.Contains(s, markGlyphText+"out line 2") || !strings.Contains(s, "line 4") {
+		t.Fatalf("the newest line at the time was not marked, or following stopped:\n%s", s)
+	}
+	if !h.m.vp.Following() {
+		t.Fatal("not following after new lines")
+	}
+}
