@@ -175,3 +175,59 @@ func TestKernelRebootWhileFollowingInPrintMode(t *testing.T) {
 	check(second, "second-boot-b")
 	r.interrupt()
 }
+
+// TestKernelRebootWhileFollowingInViewer: the viewer follows a guest's
+// console with timestamps on; the guest reboots (kernel.log truncated, then
+// written again) and the new boot's line is shown at its true time.
+func TestKernelRebootWhileFollowingInViewer(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "logs")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	kpath := filepath.Join(dir, "kernel.log")
+	first := time.Now().Add(-time.Hour)
+	if err := os.WriteFile(kpath, []byte(consoleLine(time.Since(first), "first-boot-line")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "exec.log"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := openPane(t, []string{"TZ=UTC", "XDG_STATE_HOME=" + t.TempDir()}, 110, 20, "--dir", dir, "--source", "all", "--timestamps")
+	p.waitText("first-boot-line")
+
+	// The reboot empties the console file; once the viewer has seen that,
+	// the new boot writes.
+	if err := os.Truncate(kpath, 0); err != nil {
+		t.Fatal(err)
+	}
+	p.waitText("kernel.log was truncated")
+	second := time.Now().Add(-2 * time.Second)
+	up := time.Since(second)
+	truth := second.Add(up.Truncate(time.Microsecond))
+	if err := os.WriteFile(kpath, []byte(consoleLine(up, "second-boot-line")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	screen := p.waitText("second-boot-line")
+	for _, row := range strings.Split(screen, "\n") {
+		if !strings.Contains(row, "second-boot-line") {
+			continue
+		}
+		f := strings.Fields(row)
+		if len(f) == 0 {
+			t.Fatalf("row %q", row)
+		}
+		clock := strings.TrimPrefix(f[0], "▌")
+		shown, err := time.ParseInLocation("15:04:05.000", clock, time.UTC)
+		if err != nil {
+			t.Fatalf("no time at the start of %q: %v", row, err)
+		}
+		day := truth.UTC()
+		shown = time.Date(day.Year(), day.Month(), day.Day(), shown.Hour(), shown.Minute(), shown.Second(), shown.Nanosecond(), time.UTC)
+		if d := shown.Sub(truth).Abs(); d > kernelTolerance && d < 23*time.Hour {
+			t.Fatalf("the new boot's line is shown at %s, truth %s: off by %v", clock, truth.UTC().Format("15:04:05.000"), d)
+		}
+		return
+	}
+	t.Fatalf("row not found:\n%s", screen)
+}
