@@ -39,6 +39,11 @@ type KeyMap struct {
 	Prev   key.Binding // the next match downwards
 	Clear  key.Binding // clear search and filter
 
+	// Reading aids.
+	MoreContext key.Binding // one more line of context around filter matches
+	LessContext key.Binding // one line of context less
+	Level       key.Binding // cycle the minimum level: all, info, warn, error
+
 	// What each line shows.
 	Timestamps key.Binding // toggle timestamps
 	Sessions   key.Binding // toggle session ids
@@ -122,6 +127,10 @@ func Default() KeyMap {
 		Prev:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "match below")),
 		Clear:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search/filter")),
 
+		MoreContext: key.NewBinding(key.WithKeys("+"), key.WithHelp("+", "more context")),
+		LessContext: key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "less context")),
+		Level:       key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "minimum level")),
+
 		Timestamps: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "time")),
 		Sessions:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "session ids")),
 		Wrap:       key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap")),
@@ -165,6 +174,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom, k.Left, k.Right},
 		{k.Stdout, k.Stderr, k.Output, k.System, k.Search, k.Filter, k.Next, k.Prev, k.Clear},
+		{k.MoreContext, k.LessContext, k.Level},
 		{k.Follow, k.Timestamps, k.Sessions, k.Wrap, k.Color, k.Raw, k.Solo},
 		{k.CopyLine, k.CopyCommand, k.Help, k.Suspend, k.Quit},
 		k.Prompt.FullHelp()[0],

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"sandtail/engine"
+	"sandtail/text/level"
 	"sandtail/text/sanitize"
 )
 
@@ -104,7 +105,10 @@ func (m *Model) statusParts() []part {
 		if m.filterInvert {
 			op = "exclude:"
 		}
-		out = append(out, part{"  " + op + queryLabel(m.filter), m.styles.SearchStatus})
+		out = append(out, part{"  " + op + queryLabel(m.filter) + m.contextLabel(), m.styles.SearchStatus})
+	}
+	if m.minLevel != level.None {
+		out = append(out, part{"  level:" + levelLabel(m.minLevel), m.styles.SearchStatus})
 	}
 	if m.search != nil {
 		out = append(out, part{"  /" + queryLabel(m.search) + " " + m.matchStatus(), m.styles.SearchStatus})

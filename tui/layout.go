@@ -32,7 +32,11 @@ func (b bodyLayout) Size() (int, int) { return b.m.width, b.m.bodyHeight() }
 
 // Rows is how many body rows l takes: one, or more when wrapping.
 func (b bodyLayout) Rows(l *line) int {
-	m := b.m
+	return b.m.aidRows(l) + b.m.lineRowCount(l)
+}
+
+// lineRowCount is how many rows l's own text takes.
+func (m *Model) lineRowCount(l *line) int {
 	if !m.wrap {
 		return 1
 	}
@@ -48,7 +52,19 @@ func (b bodyLayout) Cells(l *line) int { return b.m.lineWidth(l) + b.m.prefixWid
 
 // Draw draws rows skip … skip+limit-1 of line seq.
 func (b bodyLayout) Draw(seq uint64, l *line, selected bool, skip, limit int) []string {
-	return b.m.lineRows(seq, l, selected, skip, limit)
+	m := b.m
+	var out []string
+	if extra := m.aidRows(l); extra > 0 {
+		if skip < extra {
+			out = append(out, m.dividerRow())
+			limit--
+		}
+		skip = max(skip-extra, 0)
+	}
+	if limit <= 0 {
+		return out
+	}
+	return append(out, m.lineRows(seq, l, selected, skip, limit)...)
 }
 
 // Visible reports whether l passes the sources, solo and filter.

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"sandtail/engine"
+	"sandtail/text/level"
 )
 
 // maxLineBytes caps the bytes kept for one display line. A program that
@@ -40,6 +41,10 @@ type line struct {
 	open bool
 	// overstruck is true when a \r or \b hid text the line had drawn.
 	overstruck bool
+	// lvl is the level the line states (level.None for most output).
+	lvl level.Level
+	// aid holds the reading aids' per-line flags (aidContext…).
+	aid aidFlags
 	// nth is the line's place among the lines a read starting at from
 	// would make of its entry (a continued line's piece counts as one):
 	// Y passes nth+1 as --line, so a partner opens at this very line.

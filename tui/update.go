@@ -109,7 +109,7 @@ func (m *Model) onBootError(msg bootErrorMsg) {
 	m.boot = msg.boot
 	if m.cfg.Sources == 0 && !m.show.Has(engine.System) {
 		m.show = m.show.With(engine.System)
-		m.vp.Refilter()
+		m.refilter()
 	}
 	m.vp.ClampTopRow()
 }
@@ -208,6 +208,12 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.vp.Relayout()
 	case key.Matches(msg, k.Solo):
 		m.toggleSolo()
+	case key.Matches(msg, k.MoreContext):
+		m.changeContext(1)
+	case key.Matches(msg, k.LessContext):
+		m.changeContext(-1)
+	case key.Matches(msg, k.Level):
+		m.cycleLevel()
 	case key.Matches(msg, k.CopyLine):
 		return m.copyLine()
 	case key.Matches(msg, k.CopyCommand):
@@ -268,14 +274,14 @@ func (m *Model) toggleSource(src engine.Source) {
 	} else {
 		m.show = m.show.With(src)
 	}
-	m.vp.Refilter()
+	m.refilter()
 }
 
 // toggleSolo shows only the selected line's session, or everything again.
 func (m *Model) toggleSolo() {
 	if m.solo != nil {
 		m.solo = nil
-		m.vp.Refilter()
+		m.refilter()
 		return
 	}
 	l := m.vp.Line(m.vp.Selected())
@@ -284,7 +290,7 @@ func (m *Model) toggleSolo() {
 		return
 	}
 	m.solo = &soloSession{source: l.source, session: l.session, has: l.hasSession}
-	m.vp.Refilter()
+	m.refilter()
 }
 
 // toggleColor turns colour off or on everywhere: program colours and the
@@ -305,7 +311,7 @@ func (m *Model) clearAll() {
 	m.landing = nil
 	m.vp.ClearMatches()
 	if changed {
-		m.vp.Refilter()
+		m.refilter()
 	}
 }
 
