@@ -25,9 +25,8 @@ type contextState struct {
 	after  int      // lines of trailing context still due after a match
 	// hidden says a candidate line was hidden since the last shown one:
 	// the next group gets a divider.
-	hidden    bool
-	anyShown  bool
-	
+	hidden   bool
+	anyShown bool
 }
 
 // contextOn reports whether context lines are shown: a filter is on and
