@@ -21,11 +21,11 @@ import (
 type Kind uint8
 
 const (
-	Indent Kind = iota // leading spaces
-	Punct              // { } [ ] : ,
-	Key                // an object member's name, quoted
-	String             // a string value, quoted
-	Literal            // a number, true, false or null
+	Indent  Kind = iota // leading spaces
+	Punct               // { } [ ] : ,
+	Key                 // an object member's name, quoted
+	String              // a string value, quoted
+	Literal             // a number, true, false or null
 )
 
 // Span is one piece of a row.
