@@ -43,6 +43,7 @@ type KeyMap struct {
 	MoreContext key.Binding // one more line of context around filter matches
 	LessContext key.Binding // one line of context less
 	Level       key.Binding // cycle the minimum level: all, info, warn, error
+	Expand      key.Binding // show the selected JSON line pretty-printed, and back
 
 	// What each line shows.
 	Timestamps key.Binding // toggle timestamps
@@ -130,6 +131,7 @@ func Default() KeyMap {
 		MoreContext: key.NewBinding(key.WithKeys("+"), key.WithHelp("+", "more context")),
 		LessContext: key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "less context")),
 		Level:       key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "minimum level")),
+		Expand:      key.NewBinding(key.WithKeys("J"), key.WithHelp("J", "expand JSON")),
 
 		Timestamps: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "time")),
 		Sessions:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "session ids")),
@@ -174,7 +176,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom, k.Left, k.Right},
 		{k.Stdout, k.Stderr, k.Output, k.System, k.Search, k.Filter, k.Next, k.Prev, k.Clear},
-		{k.MoreContext, k.LessContext, k.Level},
+		{k.MoreContext, k.LessContext, k.Level, k.Expand},
 		{k.Follow, k.Timestamps, k.Sessions, k.Wrap, k.Color, k.Raw, k.Solo},
 		{k.CopyLine, k.CopyCommand, k.Help, k.Suspend, k.Quit},
 		k.Prompt.FullHelp()[0],

@@ -179,3 +179,32 @@ func TestLevelAndFilterAndContextTogether(t *testing.T) {
 		t.Errorf("context took lines the level hides:\n%s", got)
 	}
 }
+
+func TestExpandJSONAndCopyThePrettyForm(t *testing.T) {
+	h := newHarness(t, Config{}, &fakeBackend{})
+	h.send(0, ent(engine.Stdout, 1, `{"level":"info","msg":"hi \u001b[31mred","n":3}`+"\n"), ent(engine.Stdout, 1, "not json\n"))
+	h.key("J")
+	if !strings.Contains(h.footer(), "not") {
+		t.Errorf("J on a plain line: footer %q", h.footer())
+	}
+	h.key("k", "J")
+	body := strings.Join(h.bodyTexts(), "\n")
+	for _, want := range []string{`"level": "info",`, `"msg": "hi \u001b[31mred",`, `"n": 3`, "}"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("expanded view lacks %q:\n%s", want, body)
+		}
+	}
+	h.key("y")
+	want := "{\n  \"level\": \"info\",\n  \"msg\": \"hi \\u001b[31mred\",\n  \"n\": 3\n}"
+	if !strings.Contains(h.clipboard, want) {
+		t.Errorf("y copied %q, want the pretty form %q", h.clipboard, want)
+	}
+	h.key("J")
+	if got := h.bodyTexts(); len(got) != 2 {
+		t.Errorf("J again should fold the line back: %q", got)
+	}
+	h.key("y")
+	if strings.Contains(h.clipboard, "\n") {
+		t.Errorf("y on a folded line copied the pretty form: %q", h.clipboard)
+	}
+}

@@ -125,3 +125,14 @@ func TestGoldenLevels(t *testing.T) {
 	h.key("L", "L")
 	t.Run("warn", func(t *testing.T) { goldenScreen(t, h) })
 }
+
+func TestGoldenExpandedJSON(t *testing.T) {
+	h := newHarness(t, Config{}, &fakeBackend{})
+	h.send(0,
+		ent(engine.Stdout, 1, "before\n"),
+		ent(engine.Stdout, 1, `{"time":"2026-11-29T02:40:00Z","level":"error","msg":"dial tcp\u202e: refused","attempt":3,"tags":["db","retry"],"ctx":{"host":"10.0.14.209","port":5432,"tls":false,"extra":null}}`+"\n"),
+		ent(engine.Stdout, 1, "after\n"),
+	)
+	h.key("k", "J")
+	goldenScreen(t, h)
+}

@@ -37,6 +37,9 @@ func (b bodyLayout) Rows(l *line) int {
 
 // lineRowCount is how many rows l's own text takes.
 func (m *Model) lineRowCount(l *line) int {
+	if m.isExpanded(l) {
+		return m.expandedRowCount(l)
+	}
 	if !m.wrap {
 		return 1
 	}
@@ -63,6 +66,9 @@ func (b bodyLayout) Draw(seq uint64, l *line, selected bool, skip, limit int) []
 	}
 	if limit <= 0 {
 		return out
+	}
+	if m.isExpanded(l) {
+		return append(out, m.expandedRows(l, selected, skip, limit)...)
 	}
 	return append(out, m.lineRows(seq, l, selected, skip, limit)...)
 }

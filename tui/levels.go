@@ -3,6 +3,7 @@ package tui
 import (
 	"charm.land/lipgloss/v2"
 
+	"sandtail/text/jsonview"
 	"sandtail/text/level"
 )
 
@@ -94,4 +95,7 @@ func levelMarker(l *line) string {
 type aidState struct {
 	minLevel level.Level
 	around   contextState // context around filter matches
+	// prettyCache holds pretty forms of expanded lines by text (nil for
+	// a text that is not a JSON object); bounded by maxPrettyCache.
+	prettyCache map[string][]jsonview.Row
 }

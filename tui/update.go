@@ -214,6 +214,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.changeContext(-1)
 	case key.Matches(msg, k.Level):
 		m.cycleLevel()
+	case key.Matches(msg, k.Expand):
+		m.toggleExpand()
 	case key.Matches(msg, k.CopyLine):
 		return m.copyLine()
 	case key.Matches(msg, k.CopyCommand):
