@@ -44,6 +44,11 @@ type KeyMap struct {
 	LessContext key.Binding // one line of context less
 	Level       key.Binding // cycle the minimum level: all, info, warn, error
 	Expand      key.Binding // show the selected JSON line pretty-printed, and back
+	Save        key.Binding // write the shown lines to a file
+	// SaveOverwrite and SaveKeep answer whether to overwrite an existing
+	// file with a save.
+	SaveOverwrite key.Binding
+	SaveKeep      key.Binding
 
 	// What each line shows.
 	Timestamps key.Binding // toggle timestamps
@@ -128,10 +133,13 @@ func Default() KeyMap {
 		Prev:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "match below")),
 		Clear:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search/filter")),
 
-		MoreContext: key.NewBinding(key.WithKeys("+"), key.WithHelp("+", "more context")),
-		LessContext: key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "less context")),
-		Level:       key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "minimum level")),
-		Expand:      key.NewBinding(key.WithKeys("J"), key.WithHelp("J", "expand JSON")),
+		MoreContext:   key.NewBinding(key.WithKeys("+"), key.WithHelp("+", "more context")),
+		LessContext:   key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "less context")),
+		Level:         key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "minimum level")),
+		Expand:        key.NewBinding(key.WithKeys("J"), key.WithHelp("J", "expand JSON")),
+		Save:          key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save shown lines")),
+		SaveOverwrite: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "overwrite")),
+		SaveKeep:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "keep the file")),
 
 		Timestamps: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "time")),
 		Sessions:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "session ids")),
@@ -176,7 +184,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom, k.Left, k.Right},
 		{k.Stdout, k.Stderr, k.Output, k.System, k.Search, k.Filter, k.Next, k.Prev, k.Clear},
-		{k.MoreContext, k.LessContext, k.Level, k.Expand},
+		{k.MoreContext, k.LessContext, k.Level, k.Expand, k.Save},
 		{k.Follow, k.Timestamps, k.Sessions, k.Wrap, k.Color, k.Raw, k.Solo},
 		{k.CopyLine, k.CopyCommand, k.Help, k.Suspend, k.Quit},
 		k.Prompt.FullHelp()[0],

@@ -213,6 +213,10 @@ const maxStatusRows = 4
 // message (wrapped, so a copied command is shown whole), else the
 // stream's error, else the short help.
 func (m *Model) footerRows() []string {
+	if m.save != nil {
+		row, _ := m.saveRow()
+		return []string{row}
+	}
 	if m.prompt != nil {
 		row, _ := m.promptRow()
 		return []string{row}

@@ -98,4 +98,6 @@ type aidState struct {
 	// prettyCache holds pretty forms of expanded lines by text (nil for
 	// a text that is not a JSON object); bounded by maxPrettyCache.
 	prettyCache map[string][]jsonview.Row
+	// save is the open ctrl+s box, nil when closed.
+	save *saveBox
 }

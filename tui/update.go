@@ -67,8 +67,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.onBootError(msg)
 	case wholeLineMsg:
 		return m.onWholeLine(msg)
+	case savedMsg:
+		m.onSaved(msg)
 	case tea.PasteMsg:
-		if m.prompt != nil && !m.overlay.Active() {
+		if m.save != nil && !m.overlay.Active() {
+			m.typeIntoSave(msg.Content)
+		} else if m.prompt != nil && !m.overlay.Active() {
 			m.prompt.note = ""
 			m.typeIntoPrompt(msg.Content, true)
 			m.applyPrompt()
@@ -135,6 +139,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if m.overlay.Active() {
 		return m.onDialogAction(m.overlay.HandleMsg(msg))
+	}
+	if m.save != nil {
+		return m.updateSave(msg)
 	}
 	if m.prompt != nil {
 		m.updatePrompt(msg)
@@ -216,6 +223,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.cycleLevel()
 	case key.Matches(msg, k.Expand):
 		m.toggleExpand()
+	case key.Matches(msg, k.Save):
+		m.openSave()
 	case key.Matches(msg, k.CopyLine):
 		return m.copyLine()
 	case key.Matches(msg, k.CopyCommand):

@@ -27,14 +27,21 @@ func (m *Model) View() tea.View {
 // promptCursor places the terminal's cursor in the open search or filter
 // box, where the next character goes; nil hides it.
 func (m *Model) promptCursor() *tea.Cursor {
-	if m.prompt == nil || m.overlay.Active() {
+	if (m.prompt == nil && m.save == nil) || m.overlay.Active() {
 		return nil
 	}
 	y := 1 + len(m.bootRows()) + m.bodyHeight()
 	if y >= m.height {
 		return nil // the pane is too short for the box's row
 	}
-	_, x := m.promptRow()
+	var x int
+	if m.save != nil {
+		if _, x = m.saveRow(); x < 0 {
+			return nil
+		}
+	} else {
+		_, x = m.promptRow()
+	}
 	return tea.NewCursor(min(x, m.width-1), y)
 }
 
