@@ -58,7 +58,7 @@ func TestSaveJSONLinesUsesThePrintSchemaWithCursors(t *testing.T) {
 	for i, want := range []string{"one\n", "three\n"} {
 		var e struct {
 			T, S, D, Cursor string
-			ID             *uint64 `json:"id"`
+			ID              *uint64 `json:"id"`
 		}
 		if err := json.Unmarshal([]byte(rows[i]), &e); err != nil {
 			t.Fatalf("row %d is not JSON: %v %q", i, err, rows[i])
