@@ -139,3 +139,19 @@ func BenchmarkLevelFilter200k(b *testing.B) {
 		m.cycleLevel()
 	}
 }
+
+// benchViewStrip draws a 200×60 frame with the activity strip on.
+func benchViewStrip(b *testing.B, n int) {
+	m := benchModel(b, n, 200, 60)
+	m.toggleStrip()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = m.View()
+	}
+}
+
+// BenchmarkViewStrip1k and BenchmarkViewStrip1M draw the frame with the
+// strip on; their ratio should be about 1: the strip sums a fixed number
+// of buckets, never the lines.
+func BenchmarkViewStrip1k(b *testing.B) { benchViewStrip(b, 1000) }
+func BenchmarkViewStrip1M(b *testing.B) { benchViewStrip(b, 1000000) }

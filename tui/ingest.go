@@ -72,6 +72,7 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32) {
 	}
 	l.setText(appendCapped("", p.Text, &l.truncated))
 	seq := m.vp.Push(l)
+	m.stripAdd(&l)
 	if int(l.source) < len(m.counts) {
 		m.counts[l.source]++
 	}
@@ -108,6 +109,7 @@ func (m *Model) extend(seq uint64, l *line, p lines.Piece) {
 // forget updates counts and open lines for the line about to be evicted.
 func (m *Model) forget(seq uint64, l *line) {
 	m.forgetContext(l)
+	m.stripRemove(l)
 	if int(l.source) < len(m.counts) {
 		m.counts[l.source]--
 	}

@@ -5,7 +5,7 @@ import "github.com/charmbracelet/x/ansi"
 // bodyHeight is the number of rows the log lines get: the screen minus the
 // header, the boot error banner and the footer.
 func (m *Model) bodyHeight() int {
-	h := m.height - 1 - len(m.bootRows()) - len(m.footerRows())
+	h := m.height - 1 - len(m.bootRows()) - m.stripRows() - len(m.footerRows())
 	if h < 1 {
 		h = 1
 	}

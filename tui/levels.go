@@ -100,4 +100,6 @@ type aidState struct {
 	prettyCache map[string][]jsonview.Row
 	// save is the open ctrl+s box, nil when closed.
 	save *saveBox
+	// strip is the activity strip and the header's sparklines.
+	strip stripState
 }

@@ -34,6 +34,7 @@ func (m *Model) Init() tea.Cmd {
 // never in View.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
+	m.sharpenStrip()
 	if m.prompt != nil {
 		// The open box notes cut lines: counting them walks every cut
 		// line, so it is done once per event here, never per frame.
@@ -69,6 +70,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.onWholeLine(msg)
 	case savedMsg:
 		m.onSaved(msg)
+	case sparkTickMsg:
+		return m.onSparkTick()
+	case tea.MouseClickMsg:
+		if !m.overlay.Active() && m.prompt == nil && m.save == nil {
+			m.onStripClick(msg)
+		}
 	case tea.PasteMsg:
 		if m.save != nil && !m.overlay.Active() {
 			m.typeIntoSave(msg.Content)
@@ -153,6 +160,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if !key.Matches(msg, k.CopyLine) {
 		m.copyOffer = nil
 	}
+	if cmd, ok := m.onStripKey(msg); ok {
+		return cmd
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
@@ -225,6 +235,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.toggleExpand()
 	case key.Matches(msg, k.Save):
 		m.openSave()
+	case key.Matches(msg, k.Strip):
+		return m.toggleStrip()
 	case key.Matches(msg, k.CopyLine):
 		return m.copyLine()
 	case key.Matches(msg, k.CopyCommand):

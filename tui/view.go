@@ -30,7 +30,7 @@ func (m *Model) promptCursor() *tea.Cursor {
 	if (m.prompt == nil && m.save == nil) || m.overlay.Active() {
 		return nil
 	}
-	y := 1 + len(m.bootRows()) + m.bodyHeight()
+	y := 1 + len(m.bootRows()) + m.stripRows() + m.bodyHeight()
 	if y >= m.height {
 		return nil // the pane is too short for the box's row
 	}
@@ -60,6 +60,7 @@ func (m *Model) screen() string {
 	rows := make([]string, 0, m.height)
 	rows = append(rows, m.header())
 	rows = append(rows, m.bootRows()...)
+	rows = append(rows, m.stripView()...)
 	rows = append(rows, strings.Split(bodyText, "\n")...)
 	rows = append(rows, m.footerRows()...)
 	if len(rows) > m.height {
