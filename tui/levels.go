@@ -37,7 +37,7 @@ func (m *Model) cycleLevel() {
 	m.minLevel = next
 	m.refilter()
 	if next == level.None {
-		m.setStatus("level: all lines", false)
+		m.setStatus("every level shown", false)
 	} else {
 		m.setStatus("level: "+levelLabel(next)+" (lines without a level are hidden; L again for "+levelLabel(levelCycle[(indexOfLevel(next)+1)%len(levelCycle)])+")", false)
 	}
