@@ -187,3 +187,15 @@ func TestGoldenStrip(t *testing.T) {
 	h.key("g", "enter")
 	t.Run("oldest", func(t *testing.T) { goldenScreen(t, h) })
 }
+
+func TestStripCountsTheFullSnapshotOnce(t *testing.T) {
+	b := &fakeBackend{log: outLines(0, 1000), holdFull: make(chan struct{})}
+	h := newHarness(t, Config{}, b)
+	if n := h.m.strip.hist.Len(); n != h.m.vp.Len() || n == 0 {
+		t.Fatalf("fast snapshot: strip counts %d of %d lines", n, h.m.vp.Len())
+	}
+	h.releaseFull()
+	if n := h.m.strip.hist.Len(); n != 1000 || h.m.vp.Len() != 1000 {
+		t.Fatalf("full snapshot: strip counts %d, %d lines held; want 1000", n, h.m.vp.Len())
+	}
+}

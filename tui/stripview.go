@@ -79,9 +79,11 @@ func (m *Model) stripRemove(l *line) {
 	}
 }
 
-// resetStrip forgets every count (the buffer was emptied).
+// resetStrip forgets every count (the buffer was emptied; the lines that
+// fill it again are counted as they come, rates included).
 func (m *Model) resetStrip() {
 	m.strip.hist = strip.Hist{}
+	m.strip.rates = [strip.Sources]strip.Rate{}
 }
 
 // sharpenStrip counts the buffer again when the buckets grew much coarser
