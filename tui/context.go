@@ -27,6 +27,9 @@ type contextState struct {
 	// the next group gets a divider.
 	hidden   bool
 	anyShown bool
+	// cachedHits is set while the viewport walks the buffer right after
+	// refilter: the filter's verdict is then the aidHit flag.
+	cachedHits bool
 }
 
 // contextOn reports whether context lines are shown: a filter is on and
@@ -48,12 +51,14 @@ func (m *Model) refilter() {
 	on := m.contextOn()
 	for seq := m.vp.First(); seq < m.vp.End(); seq++ {
 		l := m.vp.Line(seq)
-		l.aid &^= aidContext | aidGroup
+		l.aid &^= aidContext | aidGroup | aidHit
 		if on {
 			m.contextNote(seq, l)
 		}
 	}
+	c.cachedHits = on
 	m.vp.Refilter()
+	c.cachedHits = false
 }
 
 // reset forgets the walk, keeping the width.
@@ -90,6 +95,7 @@ func (m *Model) contextNote(seq uint64, l *line) []uint64 {
 		return nil
 	}
 	if m.filterHit(l) {
+		l.aid |= aidHit
 		c.matches++
 		first := seq
 		var lead []uint64

@@ -161,7 +161,11 @@ func (m *Model) isVisible(l *line) bool {
 	if !m.baseVisible(l) {
 		return false
 	}
-	if !m.filterHit(l) {
+	hit := l.aid&aidHit != 0
+	if !m.around.cachedHits {
+		hit = m.filterHit(l)
+	}
+	if !hit {
 		return m.contextOn() && l.aid&aidContext != 0
 	}
 	return true

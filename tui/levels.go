@@ -18,6 +18,10 @@ const (
 	aidGroup
 	// aidExpanded: drawn as pretty-printed JSON (J).
 	aidExpanded
+	// aidHit: the line passed the filter when refilter last walked the
+	// buffer with context on; the viewport's walk right after reads it
+	// instead of matching every line a second time.
+	aidHit
 )
 
 // levelCycle is the order L steps the minimum level through: everything,
