@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"sandtail/engine"
+	"sandtail/text/level"
 	"sandtail/text/sanitize"
 )
 
@@ -33,9 +34,11 @@ func (m *Model) header() string {
 	}
 	left = append(left, m.statePart())
 	right := m.statusParts()
-	for _, short := range []bool{false, true} {
-		parts := append(append(append([]part{}, left...), m.sourceParts(short)...), right...)
-		if s, w := m.joinParts(parts); w <= m.width || short {
+	// Long labels, then short ones, then without the sparklines (H).
+	variants := []struct{ short, spark bool }{{false, true}, {true, true}, {true, false}}
+	for i, v := range variants {
+		parts := append(append(append([]part{}, left...), m.sourceParts(v.short, v.spark)...), right...)
+		if s, w := m.joinParts(parts); w <= m.width || i == len(variants)-1 {
 			return m.fitRow(s, w, m.styles.Header)
 		}
 	}
@@ -74,7 +77,7 @@ func (m *Model) statePart() part {
 }
 
 // sourceParts are the four toggles with their counts.
-func (m *Model) sourceParts(short bool) []part {
+func (m *Model) sourceParts(short, spark bool) []part {
 	var out []part
 	for i, src := range engine.AllSourceList() {
 		on, st, mark := m.show.Has(src), m.styles.SourceOn, "✓"
@@ -86,6 +89,9 @@ func (m *Model) sourceParts(short bool) []part {
 			label = sourceLabels[i][1] + mark
 		}
 		out = append(out, part{"  " + label, st}, part{humanCount(m.counts[src]), m.styles.Count})
+		if spark {
+			out = append(out, m.sparkPart(src)...)
+		}
 	}
 	return out
 }
@@ -104,7 +110,10 @@ func (m *Model) statusParts() []part {
 		if m.filterInvert {
 			op = "exclude:"
 		}
-		out = append(out, part{"  " + op + queryLabel(m.filter), m.styles.SearchStatus})
+		out = append(out, part{"  " + op + queryLabel(m.filter) + m.contextLabel(), m.styles.SearchStatus})
+	}
+	if m.minLevel != level.None {
+		out = append(out, part{"  level:" + levelLabel(m.minLevel), m.styles.SearchStatus})
 	}
 	if m.search != nil {
 		out = append(out, part{"  /" + queryLabel(m.search) + " " + m.matchStatus(), m.styles.SearchStatus})
@@ -209,6 +218,10 @@ const maxStatusRows = 4
 // message (wrapped, so a copied command is shown whole), else the
 // stream's error, else the short help.
 func (m *Model) footerRows() []string {
+	if m.save != nil {
+		row, _ := m.saveRow()
+		return []string{row}
+	}
 	if m.prompt != nil {
 		row, _ := m.promptRow()
 		return []string{row}

@@ -47,6 +47,9 @@ func (m *Model) copyLine() tea.Cmd {
 		m.setStatus("nothing to copy", true)
 		return nil
 	}
+	if cmd, ok := m.copyExpanded(l); ok {
+		return cmd
+	}
 	if l.truncated == 0 {
 		m.setStatus("copied line: "+l.plain, false)
 		return tea.SetClipboard(l.plain)

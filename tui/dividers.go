@@ -13,12 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"sandtail/engine"
-)
-
-// The lifecycle records' text, as a line holds it (without the newline).
-const (
-	startedText = "--- sandbox started ---"
-	stoppedText = "--- sandbox stopped ---"
+	"sandtail/text/lifecycle"
 )
 
 // divider is one restart line held.
@@ -30,15 +25,15 @@ type divider struct {
 	run uint32
 }
 
-// lifecycle reports whether l is a lifecycle record, and which.
-func lifecycle(l *line) (isDivider, started bool) {
+// lifecycleOf reports whether l is a lifecycle record, and which.
+func lifecycleOf(l *line) (isDivider, started bool) {
 	if l == nil || l.source != engine.System || l.mark != engine.MarkNone || l.file > fileExec {
 		return false, false
 	}
-	switch l.plain {
-	case startedText:
+	switch lifecycle.Detect(l.plain) {
+	case lifecycle.Started:
 		return true, true
-	case stoppedText:
+	case lifecycle.Stopped:
 		return true, false
 	}
 	return false, false
@@ -47,7 +42,7 @@ func lifecycle(l *line) (isDivider, started bool) {
 // noteDivider records line seq when it is a lifecycle record, numbering
 // its run.
 func (m *Model) noteDivider(seq uint64, l *line) {
-	is, started := lifecycle(l)
+	is, started := lifecycleOf(l)
 	if !is {
 		return
 	}

@@ -103,3 +103,37 @@ func TestGoldenCopyCommand(t *testing.T) {
 	h.key("Y")
 	goldenScreen(t, h)
 }
+
+func TestGoldenContextGroups(t *testing.T) {
+	h := newHarness(t, Config{}, &fakeBackend{})
+	h.send(0, numbered(30, 4, 12, 14, 27)...)
+	h.key("&")
+	h.typeText("hit")
+	h.key("enter", "+", "+")
+	goldenScreen(t, h)
+}
+
+func TestGoldenLevels(t *testing.T) {
+	h := newHarness(t, Config{Sources: engine.AllSources}, &fakeBackend{})
+	h.send(0,
+		ent(engine.System, 0, "INFO runtime: booting vm\n"),
+		ent(engine.System, 0, " WARN runtime: slow start\n"),
+		ent(engine.Stdout, 1, "time=2026-11-29T02:40:00Z level=error msg=\"dial tcp: refused\"\n"),
+		ent(engine.Stdout, 1, "plain output\n"),
+		ent(engine.Stderr, 1, "ERROR worker 3 crashed\n"),
+	)
+	t.Run("all", func(t *testing.T) { goldenScreen(t, h) })
+	h.key("L", "L")
+	t.Run("warn", func(t *testing.T) { goldenScreen(t, h) })
+}
+
+func TestGoldenExpandedJSON(t *testing.T) {
+	h := newHarness(t, Config{}, &fakeBackend{})
+	h.send(0,
+		ent(engine.Stdout, 1, "before\n"),
+		ent(engine.Stdout, 1, `{"time":"2026-11-29T02:40:00Z","level":"error","msg":"dial tcp\u202e: refused","attempt":3,"tags":["db","retry"],"ctx":{"host":"10.0.14.209","port":5432,"tls":false,"extra":null}}`+"\n"),
+		ent(engine.Stdout, 1, "after\n"),
+	)
+	h.key("k", "J")
+	goldenScreen(t, h)
+}

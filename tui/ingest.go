@@ -7,6 +7,7 @@ import (
 
 	"sandtail/engine"
 	"sandtail/text/human"
+	"sandtail/text/level"
 	"sandtail/text/lines"
 	"sandtail/text/sanitize"
 )
@@ -74,6 +75,7 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32, at engin
 	}
 	l.setText(appendCapped("", p.Text, &l.truncated))
 	seq := m.vp.Push(l)
+	m.stripAdd(&l)
 	if int(l.source) < len(m.counts) {
 		m.counts[l.source]++
 	}
@@ -85,6 +87,7 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32, at engin
 		m.cut.Add(seq)
 	}
 	m.vp.Refresh(seq)
+	m.contextAdded(seq)
 }
 
 // extend appends a continuation piece to the open line seq and has the
@@ -109,6 +112,8 @@ func (m *Model) extend(seq uint64, l *line, p lines.Piece) {
 
 // forget updates counts and open lines for the line about to be evicted.
 func (m *Model) forget(seq uint64, l *line) {
+	m.forgetContext(l)
+	m.stripRemove(l)
 	if int(l.source) < len(m.counts) {
 		m.counts[l.source]--
 	}
@@ -132,6 +137,7 @@ func (l *line) setText(text string) {
 	}
 	l.width = int32(r.Width)
 	l.overstruck = r.Overstruck
+	l.lvl = level.Detect(l.plain)
 }
 
 // appendCapped appends add to s up to maxLineBytes, counting what does not
@@ -156,19 +162,32 @@ func (m *Model) isVisible(l *line) bool {
 	if l.mark != engine.MarkNone {
 		return true
 	}
-	if is, _ := lifecycle(l); is {
+	if is, _ := lifecycleOf(l); is {
 		return true // restarts divide the view whatever is shown
 	}
+	if !m.baseVisible(l) {
+		return false
+	}
+	hit := l.aid&aidHit != 0
+	if !m.around.cachedHits {
+		hit = m.filterHit(l)
+	}
+	if !hit {
+		return m.contextOn() && l.aid&aidContext != 0
+	}
+	return true
+}
+
+// baseVisible reports whether l passes the source toggles, the solo and
+// the minimum level: what is left for the filter to choose from.
+func (m *Model) baseVisible(l *line) bool {
 	if !m.show.Has(l.source) {
 		return false
 	}
 	if s := m.solo; s != nil && (l.source == engine.System || l.hasSession != s.has || l.session != s.session) {
 		return false
 	}
-	if m.filter != nil && m.filter.Match(l.plain) == m.filterInvert {
-		return false
-	}
-	return true
+	return l.lvl >= m.minLevel
 }
 
 // cutShown counts the shown lines that were cut at maxLineBytes: search

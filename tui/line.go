@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"sandtail/engine"
+	"sandtail/text/level"
 )
 
 // maxLineBytes caps the bytes kept for one display line. A program that
@@ -46,6 +47,10 @@ type line struct {
 	// restarts, for marks.
 	at   engine.Position
 	file uint8
+	// lvl is the level the line states (level.None for most output).
+	lvl level.Level
+	// aid holds the reading aids' per-line flags (aidContext…).
+	aid aidFlags
 	// nth is the line's place among the lines a read starting at from
 	// would make of its entry (a continued line's piece counts as one):
 	// Y passes nth+1 as --line, so a partner opens at this very line.

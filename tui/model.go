@@ -134,6 +134,9 @@ type Model struct {
 
 	// overlay holds the open dialogs (missed rotation, full help); it gets
 	// keys first and is drawn last.
+	// aidState is the reading aids: levels, context, JSON, strip, save.
+	aidState
+
 	overlay      dialog.Overlay
 	dialogStyles theme.Dialog
 	rotationKeys keymap.Rotation

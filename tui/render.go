@@ -68,7 +68,7 @@ func (m *Model) prefixWidth(l *line) int {
 	if m.timestamps {
 		w += len(timeLayout) + 1
 	}
-	return w + len(m.sessionTag(l)) + ansi.StringWidth(m.markers(l))
+	return w + len(m.sessionTag(l)) + len(levelMarker(l)) + ansi.StringWidth(m.markers(l))
 }
 
 // markers are the notes in front of a line's text that must stay visible
@@ -107,6 +107,10 @@ func (m *Model) prefix(l *line, selected bool) string {
 		b.WriteString(m.styles.Session(l.session).Render(strings.TrimSuffix(tag, " ")))
 		b.WriteByte(' ')
 	}
+	if lm := levelMarker(l); lm != "" {
+		b.WriteString(m.levelStyle(l.lvl).Render(lm[:1]))
+		b.WriteByte(' ')
+	}
 	if mk := m.markers(l); mk != "" {
 		b.WriteString(m.styles.Truncated.Render(mk))
 	}
@@ -140,6 +144,10 @@ func (m *Model) lineText(seq uint64, l *line, selected bool) string {
 	if l.mark != engine.MarkNone {
 		base = m.styles.Mark
 	}
+	context := m.contextOn() && l.aid&aidContext != 0
+	if context {
+		base = m.styles.Aids.Context
+	}
 	if selected {
 		base = m.styles.Selected
 	}
@@ -162,7 +170,7 @@ func (m *Model) lineText(seq uint64, l *line, selected bool) string {
 		}
 		b.WriteString(renderNonEmpty(base, res.Plain[at:]))
 		text = b.String()
-	case selected || l.mark != engine.MarkNone || l.source == engine.System || !colorOn:
+	case selected || context || l.mark != engine.MarkNone || l.source == engine.System || !colorOn:
 		text = renderNonEmpty(base, res.Plain)
 	default:
 		text = res.Styled
@@ -184,7 +192,7 @@ func renderNonEmpty(st lipgloss.Style, s string) string {
 // of rows costs a screenful. Every row is at most m.width cells and ends
 // with a reset.
 func (m *Model) lineRows(seq uint64, l *line, selected bool, skip, limit int) []string {
-	if is, _ := lifecycle(l); is {
+	if is, _ := lifecycleOf(l); is {
 		return m.dividerRows(seq, l, selected)
 	}
 	pre := m.prefix(l, selected)

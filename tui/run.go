@@ -80,6 +80,7 @@ type Config struct {
 func Run(ctx context.Context, cfg Config) error {
 	titles := titleStack(os.Getenv)
 	m := newModel(ctx, cfg, options{backend: engineBackend{}, colorOK: colorAllowed(cfg.Color), titles: titles})
+	m.strip.tickEvery = time.Second
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	if titles {
 		// Saved before the program starts and given back after it has

@@ -265,6 +265,7 @@ func (m *Model) dropFastSnapshot() {
 	m.vp.Reset()
 	m.cut.Reset()
 	m.counts = [4]int{}
+	m.resetStrip()
 	m.open = map[lines.Key]uint64{}
 	m.joiner = lines.Joiner{}
 	m.prevCursor = engine.Cursor{}

@@ -61,22 +61,22 @@ func TestBracesJumpBetweenRestarts(t *testing.T) {
 	h := newHarness(t, Config{}, &fakeBackend{})
 	h.send(0, runsLog()...)
 	h.key("{")
-	if got := selectedText(h); got != startedText {
+	if got := selectedText(h); got != "--- sandbox started ---" {
 		t.Fatalf("{ from the tail selected %q", got)
 	}
 	h.key("{")
-	if got := selectedText(h); got != stoppedText {
+	if got := selectedText(h); got != "--- sandbox stopped ---" {
 		t.Fatalf("second { selected %q", got)
 	}
 	h.key("{", "{")
-	if got := selectedText(h); got != startedText {
+	if got := selectedText(h); got != "--- sandbox started ---" {
 		t.Fatalf("{ to the first restart selected %q", got)
 	}
 	if !strings.Contains(h.screenText(), "no restart above") {
 		t.Fatalf("{ past the first restart does not say so:\n%s", h.screenText())
 	}
 	h.key("}")
-	if got := selectedText(h); got != stoppedText {
+	if got := selectedText(h); got != "--- sandbox stopped ---" {
 		t.Fatalf("} selected %q", got)
 	}
 	h.key("}", "}")

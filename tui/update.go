@@ -35,6 +35,7 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
 	m.tl.info = m.positionInfo()
+	m.sharpenStrip()
 	if m.prompt != nil {
 		// The open box notes cut lines: counting them walks every cut
 		// line, so it is done once per event here, never per frame.
@@ -68,8 +69,18 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.onBootError(msg)
 	case wholeLineMsg:
 		return m.onWholeLine(msg)
+	case savedMsg:
+		m.onSaved(msg)
+	case sparkTickMsg:
+		return m.onSparkTick()
+	case tea.MouseClickMsg:
+		if !m.overlay.Active() && m.prompt == nil && m.save == nil {
+			m.onStripClick(msg)
+		}
 	case tea.PasteMsg:
-		if m.prompt != nil && !m.overlay.Active() {
+		if m.save != nil && !m.overlay.Active() {
+			m.typeIntoSave(msg.Content)
+		} else if m.prompt != nil && !m.overlay.Active() {
 			m.prompt.note = ""
 			m.typeIntoPrompt(msg.Content, true)
 			m.applyPrompt()
@@ -112,7 +123,7 @@ func (m *Model) onBootError(msg bootErrorMsg) {
 	m.boot = msg.boot
 	if m.cfg.Sources == 0 && !m.show.Has(engine.System) {
 		m.show = m.show.With(engine.System)
-		m.vp.Refilter()
+		m.refilter()
 	}
 	m.vp.ClampTopRow()
 }
@@ -139,6 +150,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.overlay.Active() {
 		return m.onDialogAction(m.overlay.HandleMsg(msg))
 	}
+	if m.save != nil {
+		return m.updateSave(msg)
+	}
 	if m.prompt != nil {
 		m.updatePrompt(msg)
 		return nil
@@ -152,6 +166,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	if !key.Matches(msg, k.CopyLine) {
 		m.copyOffer = nil
+	}
+	if cmd, ok := m.onStripKey(msg); ok {
+		return cmd
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
@@ -215,6 +232,18 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.vp.Relayout()
 	case key.Matches(msg, k.Solo):
 		m.toggleSolo()
+	case key.Matches(msg, k.MoreContext):
+		m.changeContext(1)
+	case key.Matches(msg, k.LessContext):
+		m.changeContext(-1)
+	case key.Matches(msg, k.Level):
+		m.cycleLevel()
+	case key.Matches(msg, k.Expand):
+		m.toggleExpand()
+	case key.Matches(msg, k.Save):
+		m.openSave()
+	case key.Matches(msg, k.Strip):
+		return m.toggleStrip()
 	case key.Matches(msg, k.CopyLine):
 		return m.copyLine()
 	case key.Matches(msg, k.CopyCommand):
@@ -281,14 +310,14 @@ func (m *Model) toggleSource(src engine.Source) {
 	} else {
 		m.show = m.show.With(src)
 	}
-	m.vp.Refilter()
+	m.refilter()
 }
 
 // toggleSolo shows only the selected line's session, or everything again.
 func (m *Model) toggleSolo() {
 	if m.solo != nil {
 		m.solo = nil
-		m.vp.Refilter()
+		m.refilter()
 		return
 	}
 	l := m.vp.Line(m.vp.Selected())
@@ -297,7 +326,7 @@ func (m *Model) toggleSolo() {
 		return
 	}
 	m.solo = &soloSession{source: l.source, session: l.session, has: l.hasSession}
-	m.vp.Refilter()
+	m.refilter()
 }
 
 // toggleColor turns colour off or on everywhere: program colours and the
@@ -318,7 +347,7 @@ func (m *Model) clearAll() {
 	m.landing = nil
 	m.vp.ClearMatches()
 	if changed {
-		m.vp.Refilter()
+		m.refilter()
 	}
 }
 
