@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 
+	tea "charm.land/bubbletea/v2"
+
 	"sandtail/engine"
 	"sandtail/lookup"
 	"sandtail/printmode"
@@ -36,6 +38,10 @@ func explain(err error) (int, string) {
 		return exitOK, ""
 	case errors.Is(err, context.Canceled):
 		return exitOK, ""
+	case errors.Is(err, tea.ErrProgramPanic):
+		// The viewer caught a panic, restored the terminal and printed
+		// the panic and its stack above.
+		return exitBug, "sandtail: internal error in the viewer (a bug in sandtail, not a problem with the command line or the logs). Please report it with the command line you ran, the output of sandtail --version, and the report above."
 	case errors.As(err, &ue):
 		return exitUsage, "sandtail: " + ue.msg + " (see sandtail --help)"
 	case errors.As(err, &me):

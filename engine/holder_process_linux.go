@@ -37,7 +37,24 @@ func RunHolderIfRequested() {
 	if !startedAsHolder() {
 		return
 	}
-	os.Exit(runHolder(os.Args[1:]))
+	os.Exit(guardHolder(os.Args[1:]))
+}
+
+// holderBug is the holder's status after a panic: the status sandtail
+// itself exits with on an internal fault (EX_SOFTWARE). The reader does not
+// depend on it: a holder that goes for any reason leaves it looking by
+// itself.
+const holderBug = 70
+
+// guardHolder runs the holder, ending a panic on its main goroutine with
+// holderBug rather than Go's status 2, the usage status.
+func guardHolder(args []string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			code = holderBug
+		}
+	}()
+	return runHolder(args)
 }
 
 // startedAsHolder reports whether startHolder started this process.
