@@ -73,9 +73,15 @@ func missedMessage(mr *engine.MissedRotationError, last engine.Cursor, resume st
 	if mr.Lost.Known() {
 		lost = "lost " + mr.Lost.String()
 	}
-	fmt.Fprintf(&b, "sandtail: fell behind log rotation: %s files were rotated past the last kept one (%s.4) before sandtail could open them, so part of the log is gone: %s",
-		mr.File, mr.File, lost)
-	b.WriteString(".\nThis happens when sandtail cannot read for a while (suspended, machine asleep) during heavy output.\n")
+	if mr.Lost.Released > 0 {
+		fmt.Fprintf(&b, "sandtail: fell behind log rotation: %s files left the slots unread, and sandtail let go of them to keep the disk it holds within its budget (--hold-budget), so part of the log is skipped: %s",
+			mr.File, lost)
+		b.WriteString(".\nThis happens when sandtail cannot read for a while (suspended, its output blocked) during heavy output; a larger --hold-budget keeps more.\n")
+	} else {
+		fmt.Fprintf(&b, "sandtail: fell behind log rotation: %s files were rotated past the last kept one (%s.4) before sandtail could open them, so part of the log is gone: %s",
+			mr.File, mr.File, lost)
+		b.WriteString(".\nThis happens when sandtail cannot read for a while (suspended, machine asleep) during heavy output.\n")
+	}
 	if !last.IsZero() {
 		fmt.Fprintf(&b, "last good cursor: %s\n", last)
 		if resume != "" {

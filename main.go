@@ -162,6 +162,7 @@ func uiConfig(o *options, t target) tui.Config {
 		Holder:     o.holder,
 		// Off unless asked for: see --holder-realtime in the README.
 		HolderRealtime: o.holderRealtime,
+		HoldBudget:     o.holdBudget,
 		Demo:           t.demo,
 	}
 }
@@ -193,6 +194,7 @@ func printConfig(o *options, t target) printmode.Config {
 		ColorGiven:     o.colorGiven,
 		Holder:         o.holder,
 		HolderRealtime: o.holderRealtime,
+		HoldBudget:     o.holdBudget,
 		Resume:         func(cur engine.Cursor) string { return resumeCommand(o, t, cur) },
 	}
 }
