@@ -14,9 +14,11 @@ import (
 // maxHeldFiles bounds how many descriptors one chain holds. The directory
 // watcher opens every chain file as soon as it appears, so a slow consumer
 // still reads files that were renamed and then replaced; each held file also
-// keeps its disk space until read. Past this many unread files the watcher
-// stops opening new ones, and if the producer then rotates them away the
-// stream reports a MissedRotationError instead of growing without bound.
+// keeps its disk space until read, which the budget bounds in bytes
+// (hold_budget.go). Past this many unread files the watcher stops opening
+// new ones, and if the producer then rotates them away the stream reports a
+// MissedRotationError instead of growing without bound: a bound in count
+// for files so small that the budget would allow too many descriptors.
 var maxHeldFiles = 4096 // a variable for tests
 
 // scanAttempts bounds how often a directory scan is repeated while a
