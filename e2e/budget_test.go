@@ -119,12 +119,35 @@ func holderOf(pid int) int {
 // SANDTAIL_BUDGET_SECONDS=30 keeps rotating for that long (the issue's
 // run); by default it rotates until three budgets went by.
 func TestHoldBudgetStoppedFollower(t *testing.T) {
-	for _, mode := range []string{"blocked-pipe", "sigstop"} {
-		t.Run(mode, func(t *testing.T) { holdBudgetRun(t, mode) })
+	for _, holder := range []bool{true, false} {
+		for _, mode := range []string{"blocked-pipe", "sigstop"} {
+			t.Run(fmt.Sprintf("%s/holder=%v", mode, holder), func(t *testing.T) { holdBudgetRun(t, mode, holder) })
+		}
 	}
 }
 
-func holdBudgetRun(t *testing.T, mode string) {
+// holdsFile reports whether process pid has the file with inode ino open.
+func holdsFile(pid int, ino uint64) bool {
+	fds, _ := filepath.Glob(fmt.Sprintf("/proc/%d/fd/*", pid))
+	for _, fd := range fds {
+		if fi, err := os.Stat(fd); err == nil && fi.Sys().(*syscall.Stat_t).Ino == ino {
+			return true
+		}
+	}
+	return false
+}
+
+// inodeOf is the inode of the file at path.
+func inodeOf(t *testing.T, path string) uint64 {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Sys().(*syscall.Stat_t).Ino
+}
+
+func holdBudgetRun(t *testing.T, mode string, holder bool) {
 	const budget = 8 << 20
 	dir := filepath.Join(t.TempDir(), "logs")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -132,7 +155,7 @@ func holdBudgetRun(t *testing.T, mode string) {
 	}
 	p := &budgetProducer{t: t, dir: dir}
 	p.fill()
-	cmd := exec.Command(binary, "--dir", dir, "--follow", "--json", "--hold-budget", "8MiB")
+	cmd := exec.Command(binary, "--dir", dir, "--follow", "--json", "--hold-budget", "8MiB", fmt.Sprintf("--holder=%v", holder))
 	cmd.Env = testEnv(nil)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -146,12 +169,24 @@ func holdBudgetRun(t *testing.T, mode string) {
 	t.Cleanup(func() { cmd.Process.Signal(syscall.SIGCONT); cmd.Process.Kill(); cmd.Wait() })
 	pid := cmd.Process.Pid
 	rd := bufio.NewReaderSize(out, 1<<20)
-	// The follower has read the first file once its holder holds the
-	// live file it was handed.
-	waitChildHolds(t, pid, filepath.Join(dir, "exec.log"))
-	holder := holderOf(pid)
-	if holder == 0 {
-		t.Fatal("no sandtail-holder process")
+	// taken waits until the follower (its holder, if it has one) holds
+	// the live file: a look took it, and let go of what it had to.
+	taken := func() {
+		if holder {
+			waitChildHolds(t, pid, filepath.Join(dir, "exec.log"))
+			return
+		}
+		ino := inodeOf(t, filepath.Join(dir, "exec.log"))
+		waitFor(t, liveTimeout, "the follower to open the new exec.log", func() bool { return holdsFile(pid, ino) })
+	}
+	taken()
+	pids := []int{pid}
+	if holder {
+		h := holderOf(pid)
+		if h == 0 {
+			t.Fatal("no sandtail-holder process")
+		}
+		pids = append(pids, h)
 	}
 	if mode == "sigstop" {
 		// Part of its output is read first, so that the signal, not the
@@ -172,10 +207,13 @@ func holdBudgetRun(t *testing.T, mode string) {
 	for rotations < 3*budget>>20 || time.Now().Before(deadline) {
 		p.rotate()
 		rotations++
-		// Once the holder holds the new file its look is done, and what
-		// it let go of is gone.
-		waitChildHolds(t, pid, filepath.Join(dir, "exec.log"))
-		held, files, fds := heldDeleted(pid, holder)
+		if holder || mode != "sigstop" {
+			// Once the new file is held its look is done, and what it
+			// let go of is gone. (A follower stopped without a holder
+			// opens nothing: it keeps what it held.)
+			taken()
+		}
+		held, files, fds := heldDeleted(pids...)
 		if held > budget {
 			t.Fatalf("after %d rotations: %d bytes held in %d deleted files, budget %d", rotations, held, files, budget)
 		}
@@ -186,8 +224,8 @@ func holdBudgetRun(t *testing.T, mode string) {
 			peak, peakFiles = held, files
 		}
 	}
-	t.Logf("%s: %d rotations of 1 MiB; peak held in deleted files %d bytes (%.1f MiB) in %d files, budget %d MiB",
-		mode, rotations, peak, float64(peak)/(1<<20), peakFiles, budget>>20)
+	t.Logf("%s, holder %v: %d rotations of 1 MiB; peak held in deleted files %d bytes (%.1f MiB) in %d files, budget %d MiB",
+		mode, holder, rotations, peak, float64(peak)/(1<<20), peakFiles, budget>>20)
 
 	if mode == "sigstop" {
 		signalAll(t, []int{pid}, syscall.SIGCONT)
@@ -213,6 +251,15 @@ func holdBudgetRun(t *testing.T, mode string) {
 	if !errors.As(err, &ee) || ee.ExitCode() != 3 {
 		t.Fatalf("the follower ended with %v, want status 3 (missed rotation); stderr %q", err, stderr.String())
 	}
+	if !holder && mode == "sigstop" {
+		// It held nothing past its budget, and opened nothing while
+		// stopped: what rotated away meanwhile it never saw, so it can
+		// only count it.
+		if !strings.Contains(stderr.String(), "rotated away unread") {
+			t.Fatalf("stderr does not report the files rotated away: %q", stderr.String())
+		}
+		return
+	}
 	m := regexp.MustCompile(`\((\d+) bytes\): (\d+) files? let go of unread to stay within the 8 MiB disk budget`).FindStringSubmatch(stderr.String())
 	if m == nil {
 		t.Fatalf("stderr does not report an exact loss: %q", stderr.String())
@@ -230,5 +277,5 @@ func holdBudgetRun(t *testing.T, mode string) {
 	if gotFiles < 1 || f+gotFiles >= len(p.size) || gotBytes != want {
 		t.Fatalf("reported %d bytes in %d files after line %d; the %d files after it held %d bytes", gotBytes, gotFiles, last, gotFiles, want)
 	}
-	t.Logf("%s: reported %d bytes in %d files let go of after line %d: exactly what they held", mode, gotBytes, gotFiles, last)
+	t.Logf("%s, holder %v: reported %d bytes in %d files let go of after line %d: exactly what they held", mode, holder, gotBytes, gotFiles, last)
 }
