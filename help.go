@@ -78,7 +78,9 @@ Viewer:
   -h, --help           this help
 
 Exit status: 0 done, 1 error (not found, invalid cursor, I/O), 2 usage,
-3 missed rotation (fell behind log rotation; stderr has the resume command).
+3 missed rotation (fell behind log rotation; stderr has the resume command),
+70 internal error (a bug; stderr says what to report); a fault sandtail
+cannot catch ends with SIGABRT (134 in a shell), never with 2.
 `
 
 func printHelp(w io.Writer) {
