@@ -250,6 +250,15 @@ func (s *holdSender) flush() {
 		if drop == len(c.files) {
 			drop-- // the newest: the next look compares with it
 		}
+		for _, cf := range c.files[:max(drop, 0)] {
+			// It has a successor: it was rotated, its size is final. The
+			// holder learns the rotation size from these files too, as
+			// it sends the others as soon as they appear, still empty.
+			var st unix.Stat_t
+			if cf.f.stat(&st) == nil {
+				c.maxRotated = max(c.maxRotated, st.Size)
+			}
+		}
 		c.mu.Unlock()
 		for range drop {
 			c.pop()
