@@ -93,15 +93,6 @@ type chain struct {
 	// regular files (see odd_files.go).
 	notes chainNotes
 
-	// openedAt counts the files first opened in each slot: how close to
-	// leaving retention the looks caught them (diagnostics for tests).
-	openedAt [maxSlots]atomic.Int64
-
-	// remote is set while a holder process looks at this chain and hands
-	// over the files it opens (see holder_linux.go): scans then do nothing,
-	// so files come from one place only, in order.
-	remote atomic.Bool
-
 	// budget is the bytes the chain may hold (hold_budget.go); a holder
 	// process sets noTrim, as it trims when it hands files over. maxRotated
 	// is the largest rotated file measured. c.mu guards maxRotated.
@@ -114,6 +105,15 @@ type chain struct {
 	releasedCounted atomic.Int64
 	releasedFiles   atomic.Int64
 	onRelease       atomic.Pointer[func()]
+
+	// openedAt counts the files first opened in each slot: how close to
+	// leaving retention the looks caught them (diagnostics for tests).
+	openedAt [maxSlots]atomic.Int64
+
+	// remote is set while a holder process looks at this chain and hands
+	// over the files it opens (see holder_linux.go): scans then do nothing,
+	// so files come from one place only, in order.
+	remote atomic.Bool
 }
 
 func newChain(dir string, ft *FileType, budget int64) *chain {
