@@ -47,6 +47,9 @@ type options struct {
 	// holderRealtime has the helper ask for real-time priority (opt-in:
 	// see engine.Options.HolderRealtime for the risk).
 	holderRealtime bool
+	// holdBudget is --hold-budget as engine.Options.HoldBudget takes it
+	// (0: the default; --hold-budget 0 is -1, nothing kept).
+	holdBudget int64
 }
 
 // usageError is a mistake on the command line: exit status 2.
@@ -90,12 +93,13 @@ func flagSet(o *options) (*flag.FlagSet, *rawFlags) {
 	fs.BoolVar(&o.mouse, "mouse", false, "")
 	fs.BoolVar(&o.holder, "holder", true, "")
 	fs.BoolVar(&o.holderRealtime, "holder-realtime", false, "")
+	fs.StringVar(&r.holdBudget, "hold-budget", "", "")
 	return fs, r
 }
 
 // rawFlags holds flag values that need more than the flag package's parsing.
 type rawFlags struct {
-	source, since, until, tail, from, line, color, buffer string
+	source, since, until, tail, from, line, color, buffer, holdBudget string
 }
 
 // parseArgs parses the command line (without the program name). now is the
@@ -186,6 +190,16 @@ func parseArgs(args []string, now time.Time) (*options, error) {
 			return nil, &cursorError{err: err}
 		}
 		o.from, o.fromGiven = c, true
+	}
+	if set["hold-budget"] {
+		n, err := parseSize(r.holdBudget)
+		if err != nil {
+			return nil, usagef("--hold-budget %q: %v", r.holdBudget, err)
+		}
+		o.holdBudget = n
+		if n == 0 {
+			o.holdBudget = -1 // keep nothing that can be let go of
+		}
 	}
 	if set["line"] {
 		n, err := strconv.Atoi(r.line)

@@ -232,3 +232,20 @@ func TestBufferDefaultIsShared(t *testing.T) {
 		t.Fatalf("--help does not say %q", want)
 	}
 }
+
+func TestParseArgsHoldBudget(t *testing.T) {
+	for in, want := range map[string]int64{"64MiB": 64 << 20, "1GiB": 1 << 30, "0": -1, "4096": 4096} {
+		o, err := parseArgs([]string{"devbox", "--hold-budget", in}, testNow)
+		if err != nil || o.holdBudget != want {
+			t.Errorf("--hold-budget %s: %d, %v; want %d", in, o.holdBudget, err, want)
+		}
+	}
+	if o, err := parseArgs([]string{"devbox"}, testNow); err != nil || o.holdBudget != 0 {
+		t.Fatalf("default: %d, %v", o.holdBudget, err)
+	}
+	_, err := parseArgs([]string{"devbox", "--hold-budget", "lots"}, testNow)
+	var ue *usageError
+	if !errors.As(err, &ue) || !strings.Contains(ue.msg, "--hold-budget") {
+		t.Fatalf("a bad size: %v", err)
+	}
+}

@@ -55,6 +55,10 @@ What to read:
                        CAP_SYS_NICE): loses less to a producer rotating every
                        few milliseconds, but anyone who can write to the log
                        directory can then slow the whole machine
+  --hold-budget SIZE   disk a follow may keep in rotated files it holds open,
+                       per log (exec.log, runtime.log): 50MiB by default, one
+                       retention. Past it the oldest are let go of unread and
+                       reported as a missed rotation, exactly; 0 keeps none
 
 Print mode:
   --print              print instead of opening the viewer
@@ -75,7 +79,9 @@ Viewer:
   -h, --help           this help
 
 Exit status: 0 done, 1 error (not found, invalid cursor, I/O), 2 usage,
-3 missed rotation (fell behind log rotation; stderr has the resume command).
+3 missed rotation (fell behind log rotation; stderr has the resume command),
+70 internal error (a bug; stderr says what to report); a fault sandtail
+cannot catch ends with SIGABRT (134 in a shell), never with 2.
 `
 
 func printHelp(w io.Writer) {

@@ -128,6 +128,14 @@ type Options struct {
 	// events in the log directory, which anyone who can write there can
 	// make) slows the whole machine.
 	HolderRealtime bool
+	// HoldBudget, for a follow, bounds the bytes each rotating chain
+	// (exec.log, runtime.log) keeps alive in files held open: the
+	// reader's, the holder's and those between them. Past it the oldest
+	// files that left the slots are let go of unread and reported as a
+	// missed rotation of their exact size (hold_budget.go tells what is
+	// never let go of). Zero picks DefaultHoldBudget, one retention; a
+	// negative budget keeps nothing that can be let go of.
+	HoldBudget int64
 }
 
 // Snapshot is everything on disk, sorted by time (stable), with since, until

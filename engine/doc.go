@@ -57,6 +57,7 @@
 //	creation_numbers.go      creationNo and the counter interface; numbering the slots of a look
 //	resolve_start.go         a Start (beginning, time, cursor, end) applied to the chains; cursor checks
 //	loss.go                  Loss: what a reader that fell behind knows it lost
+//	hold_budget.go           the disk budget: what a chain may hold, letting go of the oldest deleted files
 //
 // Watching:
 //
@@ -109,8 +110,9 @@
 // socket down, waits for the receiving goroutine and then for the process.
 //
 // The holder process has two goroutines of its own: its main one reads
-// pings from the socket, and its watcher's goroutine looks and sends what
-// each look opened (holdSender.flush, run as the watcher's afterLook). It
+// pings and releases (what the reader closed, for the disk budget) from the
+// socket, and its watcher's goroutine looks, trims each chain to its budget
+// and sends what it may (holdSender.flush, run as the watcher's afterLook). It
 // ignores SIGINT and exits when the socket closes.
 //
 // ReadSnapshot and ReadSnapshotFollow read files on up to GOMAXPROCS
@@ -144,6 +146,9 @@
 //     reused descriptor.
 //   - inotifyCounter.mu is a leaf: taken alone, to read and count queued
 //     events; no other lock is taken under it.
+//   - holdConn.mu is a leaf: it serialises sends on the holder's socket
+//     (the stream's pings from its watcher, its releases from the reader
+//     and the receiving goroutine).
 //
 // Atomics stand where a lock would cost on a hot path or would have to be
 // taken inside another: Stream.skipped, watcher.removed, lookAsked and onLook,

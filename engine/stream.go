@@ -92,7 +92,7 @@ func openAndResolve(ctx context.Context, dir string, opts Options) ([]*chain, []
 	if err := checkDir(dir); err != nil {
 		return nil, nil, err
 	}
-	chains, err := openChains(dir, opts.Sources)
+	chains, err := openChains(dir, opts.Sources, opts.holdBudget())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -106,10 +106,10 @@ func openAndResolve(ctx context.Context, dir string, opts Options) ([]*chain, []
 }
 
 // openChains scans the chain of every file type the sources need.
-func openChains(dir string, sources Sources) ([]*chain, error) {
+func openChains(dir string, sources Sources, budget int64) ([]*chain, error) {
 	var chains []*chain
 	for _, i := range openedFiles(sources) {
-		c := newChain(dir, &fileTable[i])
+		c := newChain(dir, &fileTable[i], budget)
 		chains = append(chains, c)
 		if _, err := c.scan(); err != nil {
 			closeChains(chains)

@@ -48,6 +48,8 @@ type Config struct {
 	// HolderRealtime for a follow.
 	Holder         bool
 	HolderRealtime bool
+	// HoldBudget is engine.Options.HoldBudget for a follow.
+	HoldBudget int64
 	// Resume, when not nil, is the command line that continues just after a
 	// cursor; it is shown when a follow falls behind log rotation.
 	Resume func(engine.Cursor) string
@@ -127,7 +129,7 @@ func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool)
 		// producer rotates and however slow the reader of our output is,
 		// nothing between the snapshot and the stream can rotate away.
 		opts.Follow = true
-		opts.Holder, opts.HolderRealtime = cfg.Holder, cfg.HolderRealtime
+		opts.Holder, opts.HolderRealtime, opts.HoldBudget = cfg.Holder, cfg.HolderRealtime, cfg.HoldBudget
 		snap, s, err = engine.ReadSnapshotFollow(ctx, cfg.Dir, opts)
 		if err != nil {
 			if ctx.Err() != nil {

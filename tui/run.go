@@ -67,6 +67,9 @@ type Config struct {
 	// (engine.Options.HolderRealtime).
 	Holder         bool
 	HolderRealtime bool
+	// HoldBudget is engine.Options.HoldBudget: the disk a follow may keep
+	// in files held open, per rotating chain.
+	HoldBudget int64
 	// Demo marks the header so a user knows the data is simulated.
 	Demo bool
 	// StateDir is where marks are kept; empty means the user's state

@@ -85,7 +85,8 @@ func (m *Model) snapshotOptions(start engine.Start, tail int) engine.Options {
 // streamOptions are the options of the follow stream.
 func (m *Model) streamOptions(start engine.Start) engine.Options {
 	return engine.Options{Sources: m.readSources, Start: start, Until: m.cfg.Until, Follow: true,
-		Holder: m.cfg.Holder, HolderRealtime: m.cfg.HolderRealtime}
+		Holder: m.cfg.Holder, HolderRealtime: m.cfg.HolderRealtime,
+		HoldBudget: m.cfg.HoldBudget}
 }
 
 // current reports whether a message belongs to the running generation.
