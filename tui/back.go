@@ -25,11 +25,12 @@ func (m *Model) backToPicker() tea.Cmd {
 	old, name := m.gen, m.cfg.Name
 	cfg := m.cfg
 	cfg.Name, cfg.Dir = "", ""
+	cfg.Sandboxes, cfg.AllHome = nil, ""
 	if opensAtCursor(cfg.Start) {
 		cfg.Start, cfg.Line = engine.FromBeginning(), 0
 	}
 	styles := m.styles
-	fresh := newModel(m.ctx, cfg, options{backend: m.backend, styles: &styles, colorOK: m.colorOK, titles: m.titles})
+	fresh := newModel(m.ctx, cfg, options{backend: m.oneBackend(), styles: &styles, colorOK: m.colorOK, titles: m.titles})
 	fresh.width, fresh.height, fresh.dark, fresh.color = m.width, m.height, m.dark, m.color
 	fresh.title, fresh.genSeq = m.title, m.genSeq
 	fresh.picker.Reopen(name)

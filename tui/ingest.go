@@ -18,6 +18,9 @@ func (m *Model) ingest(entries []engine.Entry) {
 	for i := range entries {
 		e := &entries[i]
 		from := m.prevCursor
+		if m.multi != nil {
+			from = m.multi.prevOf(e.Origin)
+		}
 		var nth uint32
 		m.joiner.Split(e, func(p lines.Piece) {
 			m.addPiece(p, from, nth)
@@ -25,7 +28,11 @@ func (m *Model) ingest(entries []engine.Entry) {
 				nth++
 			}
 		})
-		m.prevCursor = e.Cursor
+		if m.multi != nil {
+			m.multi.setPrev(e.Origin, e.Cursor)
+		} else {
+			m.prevCursor = e.Cursor
+		}
 	}
 	m.settle()
 }
@@ -66,6 +73,7 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32) {
 		source:     p.Key.Source,
 		hasSession: p.Key.HasSession,
 		mark:       p.Mark,
+		origin:     p.Key.Origin,
 		open:       !p.End,
 		truncated:  p.Truncated,
 	}
@@ -149,13 +157,16 @@ func (m *Model) isVisible(l *line) bool {
 	if l == nil {
 		return false
 	}
+	if m.multi != nil && m.multi.shown.IsHidden(l.origin) {
+		return false
+	}
 	if l.mark != engine.MarkNone {
 		return true
 	}
 	if !m.show.Has(l.source) {
 		return false
 	}
-	if s := m.solo; s != nil && (l.source == engine.System || l.hasSession != s.has || l.session != s.session) {
+	if s := m.solo; s != nil && (l.source == engine.System || l.hasSession != s.has || l.session != s.session || l.origin != s.origin) {
 		return false
 	}
 	if m.filter != nil && m.filter.Match(l.plain) == m.filterInvert {

@@ -32,6 +32,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"sandtail/engine"
+	"sandtail/merge"
 	"sandtail/settings"
 )
 
@@ -69,6 +70,12 @@ type Config struct {
 	HolderRealtime bool
 	// Demo marks the header so a user knows the data is simulated.
 	Demo bool
+	// Sandboxes, when not nil, is read instead of Dir: several
+	// sandboxes merged into one view by time, with a sandbox column.
+	Sandboxes *merge.Set
+	// AllHome, with Sandboxes, also follows sandboxes created under it
+	// while the viewer runs (--all).
+	AllHome string
 }
 
 // Run opens the viewer and blocks until the user quits or ctx is done. It

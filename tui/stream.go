@@ -109,7 +109,7 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 		m.ingest(snap.Entries)
 		m.fastShown = true
 		m.state = stateLive
-		if len(snap.Entries) < fastTail && m.fastSources == m.readSources {
+		if len(snap.Entries) < fastTail && m.fastSources == m.readSources && m.multi == nil {
 			// The fast snapshot already holds everything on disk, and its
 			// end cursor fits the stream (same sources).
 			return m.afterFullSnapshot(snap, nil)
@@ -267,6 +267,9 @@ func (m *Model) dropFastSnapshot() {
 	m.open = map[lines.Key]uint64{}
 	m.joiner = lines.Joiner{}
 	m.prevCursor = engine.Cursor{}
+	if m.multi != nil {
+		m.multi.prev = nil
+	}
 	m.pendingSel = keep
 }
 
