@@ -179,7 +179,7 @@ func (s *Stream) run(m *member) {
 		case errors.As(err, &mr):
 			s.note(Incident{Origin: m.origin, Missed: mr})
 			es = append(es, s.notice(m.origin, mr.File, mr.Last,
-				fmt.Sprintf("missed rotation: %v; reading goes on after the gap", mr)))
+				fmt.Sprintf("%v; reading goes on after the gap", mr)))
 			if rerr := m.s.Resume(); rerr != nil {
 				err = rerr
 			} else {
