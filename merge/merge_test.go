@@ -223,3 +223,48 @@ func TestMergeTailKeepsEachRunsOrder(t *testing.T) {
 	wantTexts(t, got, "0:0", "1:0", "1:1", "0:1", "1:2", "0:2")
 	wantTexts(t, mergeTail([][]engine.Entry{mk(0, 1, 5, 9), mk(1, 4, 2, 8)}, 2), "1:2", "0:2")
 }
+
+// inotifyInstances counts this process's inotify instances.
+func inotifyInstances(t *testing.T) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	n := 0
+	for _, e := range ents {
+		if l, err := os.Readlink(filepath.Join("/proc/self/fd", e.Name())); err == nil && strings.Contains(l, "inotify") {
+			n++
+		}
+	}
+	return n
+}
+
+// Following 200 sandboxes takes one inotify instance (Linux allows a
+// user 128 by default), and a line written to any of them arrives.
+func TestFollowing200SandboxesTakesOneInotifyInstance(t *testing.T) {
+	before := inotifyInstances(t)
+	home := t.TempDir()
+	var sbs []Sandbox
+	for i := range 200 {
+		sb := sandbox(t, home, fmt.Sprintf("sb%03d", i))
+		write(t, sb.Dir, i, fmt.Sprintf("first %d", i))
+		sbs = append(sbs, sb)
+	}
+	snap, s, err := SnapshotFollow(t.Context(), NewSet(sbs), engine.Options{Follow: true}, home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if len(snap.Entries) != 200 || len(snap.Failed) != 0 {
+		t.Fatalf("%d entries, failed %v", len(snap.Entries), snap.Failed)
+	}
+	if got := inotifyInstances(t) - before; got > 1 {
+		t.Fatalf("%d inotify instances following 200 sandboxes, want 1", got)
+	}
+	for _, i := range []int{0, 127, 128, 199} {
+		write(t, sbs[i].Dir, 1000+i, fmt.Sprintf("live %d", i))
+		got := readN(t, s, 1)
+		wantTexts(t, got, fmt.Sprintf("%d:live %d", i, i))
+	}
+}
