@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // TestHundredSandboxesFollowed measures the viewer following 100
