@@ -21,8 +21,12 @@ func TestSeveralSandboxesInTheViewer(t *testing.T) {
 	beta := newSandbox(t, p.home, "beta")
 	write(t, alpha, "stdout", 1, "alpha-first\n")
 	write(t, beta, "stdout", 1, "beta-first\n")
+	boot := `{"t":"2026-04-30T20:00:00Z","stage":"mount","errno":null,"message":"beta-cannot-mount"}`
+	if err := os.WriteFile(filepath.Join(beta.Dir(), "boot-error.json"), []byte(boot), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	p.run(resumecmd.Quote(binary) + " alpha beta")
-	screen := p.waitText("2 sandboxes", "alpha-first", "beta-first")
+	screen := p.waitText("2 sandboxes", "alpha-first", "beta-first", "beta  wrn failed to start", "beta-cannot-mount")
 	for _, want := range []string{`alpha out alpha-first`, `beta  out beta-first`} {
 		if !strings.Contains(screen, want) {
 			t.Fatalf("no %q in the sandbox column:\n%s", want, screen)

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"sandtail/engine"
@@ -47,7 +48,8 @@ func (b multiBackend) SnapshotFollow(ctx context.Context, dir string, opts engin
 	if err != nil {
 		return nil, nil, err
 	}
-	return &engine.Snapshot{Entries: withFailures(snap.Entries, snap.Failed), Skipped: snap.Skipped}, s, nil
+	es := withBootErrors(withFailures(snap.Entries, snap.Failed), b.set)
+	return &engine.Snapshot{Entries: es, Skipped: snap.Skipped}, s, nil
 }
 
 // BootError reads one sandbox's boot error; the merged view has none of
@@ -73,6 +75,26 @@ func withFailures(es []engine.Entry, failed []merge.Failure) []engine.Entry {
 	for _, f := range failed {
 		es = append(es, engine.Entry{Time: time.Now().UTC(), Source: engine.System, Mark: engine.MarkNotice, Origin: f.Origin,
 			Data: []byte("cannot be read: " + f.Err.Error())})
+	}
+	return es
+}
+
+// withBootErrors appends a notice line for each sandbox that failed to
+// start (its boot-error.json), in place of the banner one sandbox gets.
+func withBootErrors(es []engine.Entry, set *merge.Set) []engine.Entry {
+	for o, sb := range set.All() {
+		boot, err := engine.ReadBootError(sb.Dir)
+		text := ""
+		switch {
+		case err != nil:
+			text = "boot-error.json: " + err.Error()
+		case boot != nil:
+			text = fmt.Sprintf("failed to start at %s (stage %s): %s", boot.Time.UTC().Format(time.RFC3339), boot.Stage, boot.Message)
+		default:
+			continue
+		}
+		es = append(es, engine.Entry{Time: time.Now().UTC(), Source: engine.System, Mark: engine.MarkNotice,
+			Origin: uint16(o), Data: []byte(text)})
 	}
 	return es
 }
