@@ -70,7 +70,7 @@ func TestSeveralSandboxesInTheViewer(t *testing.T) {
 	if res.stdout != "beta-live\n" {
 		t.Fatalf("the copied cursor read %q %q, want beta-live", res.stdout, res.stderr)
 	}
-	p.text("q")
+	quit(p)
 	p.run("echo exit=$?")
 	p.waitText("exit=0")
 }
@@ -94,7 +94,7 @@ func TestPickerOpensSeveralSandboxes(t *testing.T) {
 		return strings.Contains(s, "2 sandboxes") && strings.Contains(s, "alpha-says-hello") &&
 			strings.Contains(s, "gamma-says-hello") && !strings.Contains(s, "beta-says-hello")
 	})
-	p.text("q")
+	quit(p)
 	p.run("echo exit=$?")
 	p.waitText("exit=0")
 }
@@ -116,7 +116,15 @@ func TestAllFollowsSandboxesCreatedWhileRunning(t *testing.T) {
 	p.waitText("all sandboxes (2)", "late  out late-first", "new sandbox: following it")
 	write(t, late, "stdout", 1, "late-second\n")
 	p.waitText("late  out late-second")
-	p.text("q")
+	quit(p)
 	p.run("echo exit=$?")
 	p.waitText("exit=0")
+}
+
+// quit presses q and waits for the shell: keys typed before it is back
+// would go to the viewer.
+func quit(p *pane) {
+	p.t.Helper()
+	p.text("q")
+	p.waitFor("the shell after quitting", func(s string) bool { return !strings.Contains(s, "LIVE") })
 }
