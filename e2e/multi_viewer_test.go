@@ -108,14 +108,15 @@ func TestAllFollowsSandboxesCreatedWhileRunning(t *testing.T) {
 	p.run(resumecmd.Quote(binary) + " --all")
 	p.waitText("all sandboxes (1)", "alpha-says-hello")
 	// microsandbox makes the sandbox's directory before its logs.
-	if err := os.MkdirAll(filepath.Join(p.home, "sandboxes", "late"), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(p.home, "sandboxes", "latecomer"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	late := newSandbox(t, p.home, "late")
+	late := newSandbox(t, p.home, "latecomer")
 	write(t, late, "stdout", 1, "late-first\n")
-	p.waitText("all sandboxes (2)", "late  out late-first", "new sandbox: following it")
+	// The column widens for the longer name, the old lines too.
+	p.waitText("all sandboxes (2)", "latecomer out late-first", "new sandbox: following it", "alpha     out alpha-says-hello")
 	write(t, late, "stdout", 1, "late-second\n")
-	p.waitText("late  out late-second")
+	p.waitText("latecomer out late-second")
 	quit(p)
 	p.run("echo exit=$?")
 	p.waitText("exit=0")

@@ -15,6 +15,7 @@ import (
 // lines per source and session, each line is sanitised once for search and
 // width, and the viewport learns which are shown and match.
 func (m *Model) ingest(entries []engine.Entry) {
+	m.fitSandboxColumn()
 	for i := range entries {
 		e := &entries[i]
 		from := m.prevCursor

@@ -163,3 +163,16 @@ func releaseLoadCmd() tea.Msg {
 	debug.FreeOSMemory()
 	return nil
 }
+
+// fitSandboxColumn widens the sandbox column when a sandbox with a longer
+// name joined (--all): every line's prefix changes, so rows are laid out
+// again, as when timestamps are turned on.
+func (m *Model) fitSandboxColumn() {
+	if m.multi == nil {
+		return
+	}
+	before := m.multi.width
+	if m.multi.columnWidth() != before && m.vp.Len() > 0 {
+		m.vp.Relayout()
+	}
+}
