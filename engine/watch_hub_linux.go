@@ -162,7 +162,9 @@ func (m *hubMember) detach() {
 	delete(h.loose, m)
 	if m.wd >= 0 && h.members[m.wd] == m {
 		delete(h.members, m.wd)
-		if h.fd >= 0 {
+		if h.fd >= 0 && !h.closed {
+			// After Close the descriptor is closed, and its number may
+			// be another file's.
 			unix.InotifyRmWatch(h.fd, uint32(m.wd)) //nolint:errcheck // the directory may be gone, and the watch with it
 		}
 	}
