@@ -197,8 +197,8 @@ func (m *hubMember) settledMark(ci, dirfd int) creationMark {
 // drain reads everything queued, with mu held, and reports whether any
 // member got something to do.
 func (h *WatchHub) drain() (any bool) {
-	if h.fd < 0 {
-		return false
+	if h.fd < 0 || h.closed {
+		return false // after Close the descriptor goes, and its number may be reused
 	}
 	for {
 		n, err := unix.Read(h.fd, h.buf)
