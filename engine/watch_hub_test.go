@@ -133,3 +133,23 @@ func TestWatchHubFollowAcrossManyRotations(t *testing.T) {
 	got := readN(t, s, rotations*perFile, 60*time.Second)
 	wantSeq(t, lineNumbers(t, got), 0, rotations*perFile)
 }
+
+// A hub closed before its members leaves them working (their consumer
+// still reads what is there) and closing them afterwards does not hang.
+func TestWatchHubClosedBeforeItsMembers(t *testing.T) {
+	h := NewWatchHub()
+	dir := logDir(t)
+	writeExec(t, dir, 0, 1)
+	s := mustOpen(t, dir, Options{Follow: true, Watch: h})
+	readN(t, s, 1, 5*time.Second)
+	h.Close()
+	h.Close() // twice is harmless
+	writeExec(t, dir, 1, 1)
+	done := make(chan struct{})
+	go func() { s.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close hung after the hub closed")
+	}
+}
