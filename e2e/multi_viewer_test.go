@@ -26,7 +26,7 @@ func TestSeveralSandboxesInTheViewer(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.run(resumecmd.Quote(binary) + " alpha beta")
-	screen := p.waitText("2 sandboxes", "alpha-first", "beta-first", "beta  wrn failed to start", "beta-cannot-mount")
+	screen := p.waitText("2 sandboxes", "alpha-first", "beta-first", "beta  wrn failed to start", "beta-cannot-mount", "S sandboxes")
 	for _, want := range []string{`alpha out alpha-first`, `beta  out beta-first`} {
 		if !strings.Contains(screen, want) {
 			t.Fatalf("no %q in the sandbox column:\n%s", want, screen)

@@ -134,8 +134,8 @@ func TestWatchHubFollowAcrossManyRotations(t *testing.T) {
 	wantSeq(t, lineNumbers(t, got), 0, rotations*perFile)
 }
 
-// A hub closed before its members leaves them working (their consumer
-// still reads what is there) and closing them afterwards does not hang.
+// A hub closed before its members leaves them closable: closing them
+// afterwards neither hangs nor touches the hub's closed descriptors.
 func TestWatchHubClosedBeforeItsMembers(t *testing.T) {
 	h := NewWatchHub()
 	dir := logDir(t)

@@ -131,7 +131,7 @@ func Default() KeyMap {
 		Color:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "colour")),
 		Raw:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "raw view")),
 		Solo:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "solo session")),
-		Sandboxes:  key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "sandboxes shown")),
+		Sandboxes:  key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "sandboxes")),
 
 		CopyLine:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy")),
 		CopyCommand: key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy resume command")),

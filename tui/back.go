@@ -56,6 +56,9 @@ func (m *Model) backToPicker() tea.Cmd {
 // columns; the full help (?) lists them.
 func (m *Model) shortHelp() []key.Binding {
 	keys := m.keys.ShortHelp()
+	if m.multi != nil {
+		keys = m.multiShortHelp(keys)
+	}
 	if !m.fromPicker {
 		return keys
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"runtime/debug"
 
+	"charm.land/bubbles/v2/key"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -175,4 +177,18 @@ func (m *Model) fitSandboxColumn() {
 	if m.multi.columnWidth() != before && m.vp.Len() > 0 {
 		m.vp.Relayout()
 	}
+}
+
+// multiShortHelp puts S in the footer of a view of several sandboxes, in
+// place of t: the list of sandboxes is what such a view needs found
+// first, and the footer keeps its length.
+func (m *Model) multiShortHelp(keys []key.Binding) []key.Binding {
+	out := make([]key.Binding, 0, len(keys))
+	for _, b := range keys {
+		if b.Help().Key == m.keys.Timestamps.Help().Key {
+			b = m.keys.Sandboxes
+		}
+		out = append(out, b)
+	}
+	return out
 }
