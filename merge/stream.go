@@ -30,9 +30,15 @@ const maxIncidents = 1024
 
 // memberQueue is how many batches the members may have waiting for Next:
 // enough that a burst in one sandbox does not hold up the others' reads
-// for long, few enough to bound what is held (each batch is at most
-// engine.DefaultBatch entries).
+// for long, few enough to bound what is held.
 const memberQueue = 16
+
+// memberBatchMax is the most entries one member reads at a time. Besides the
+// queue, every member may hold one batch it is waiting to queue, so what a
+// burst in all of 200 sandboxes can hold is 200 of them: a quarter of the
+// engine's default batch keeps that near 200k entries, while one Next of
+// the merged stream still gathers a full batch from several members.
+const memberBatchMax = engine.DefaultBatch / 4
 
 // Stream follows every sandbox of a set at once. Each sandbox is read by
 // its own engine stream in its own goroutine; Next hands over what all of
@@ -169,7 +175,7 @@ func (s *Stream) run(m *member) {
 	defer s.wg.Done()
 	defer s.done()
 	for {
-		es, err := m.s.Next(s.ctx, engine.DefaultBatch)
+		es, err := m.s.Next(s.ctx, memberBatchMax)
 		for i := range es {
 			es[i].Origin = m.origin
 		}
