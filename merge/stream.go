@@ -242,7 +242,8 @@ func (s *Stream) Incidents() ([]Incident, int) {
 }
 
 // Next blocks until some sandbox has entries (or ctx is done), then
-// returns what all of them have now, merged by time. It returns io.EOF
+// returns what all of them have now, merged by time: max entries, or up
+// to one member's batch more (a sandbox's batch is not split). It returns io.EOF
 // once every sandbox's stream has ended (a bounded read, or Until), and
 // engine.ErrClosed after Close.
 func (s *Stream) Next(ctx context.Context, max int) ([]engine.Entry, error) {
