@@ -30,6 +30,7 @@ func explain(err error) (int, string) {
 		ic *engine.InvalidCursorError
 		nf *lookup.NotFoundError
 		me *printmode.MissedError
+		ms *printmode.MissedSandboxesError
 		mr *engine.MissedRotationError
 	)
 	switch {
@@ -44,6 +45,8 @@ func explain(err error) (int, string) {
 		return exitBug, "sandtail: internal error in the viewer (a bug in sandtail, not a problem with the command line or the logs). Please report it with the command line you ran, the output of sandtail --version, and the report above."
 	case errors.As(err, &ue):
 		return exitUsage, "sandtail: " + ue.msg + " (see sandtail --help)"
+	case errors.As(err, &ms):
+		return exitMissedRotation, "sandtail: " + ms.Error() + ": each gap is marked above where it happened, with the command that reads that sandbox again from before it; the other sandboxes lost nothing"
 	case errors.As(err, &me):
 		return exitMissedRotation, missedMessage(me.Rotation, me.Last, me.Resume)
 	case errors.As(err, &mr):

@@ -19,9 +19,13 @@ const defaultDemoRate = 120
 
 // options is the parsed command line.
 type options struct {
-	name string // NAME argument; empty when absent
-	dir  string // --dir
-	home string // --home
+	name string // NAME argument; empty when absent or when several are given
+	// names are the NAME arguments when more than one is given: read
+	// together, merged (see multi.go).
+	names []string
+	all   bool   // --all: every sandbox under the home, new ones too
+	dir   string // --dir
+	home  string // --home
 
 	sources engine.Sources // --source; zero when absent
 
@@ -76,6 +80,7 @@ func flagSet(o *options) (*flag.FlagSet, *rawFlags) {
 	fs.StringVar(&r.tail, "tail", "", "")
 	fs.StringVar(&r.from, "from", "", "")
 	fs.StringVar(&r.line, "line", "", "")
+	fs.BoolVar(&o.all, "all", false, "")
 	fs.BoolVar(&o.follow, "follow", false, "")
 	fs.BoolVar(&o.follow, "f", false, "")
 	fs.BoolVar(&o.print, "print", false, "")
@@ -117,18 +122,19 @@ func parseArgs(args []string, now time.Time) (*options, error) {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 
-	switch len(positional) {
-	case 0:
-	case 1:
-		o.name = positional[0]
-	default:
-		return nil, usagef("one sandbox at a time: got %d names (%s)", len(positional), quoteList(positional))
-	}
-	if o.name != "" {
+	for _, name := range positional {
 		// A name is checked before anything touches the disk: it is never a path.
-		if err := engine.ValidateName(o.name); err != nil {
-			return nil, usagef("%q is not a sandbox name: %v (names are 1-128 letters, digits, '.', '-' or '_', starting with a letter or digit)", o.name, err)
+		if err := engine.ValidateName(name); err != nil {
+			return nil, usagef("%q is not a sandbox name: %v (names are 1-128 letters, digits, '.', '-' or '_', starting with a letter or digit)", name, err)
 		}
+	}
+	if names := distinct(positional); len(names) == 1 {
+		o.name = names[0]
+	} else if len(names) > 1 {
+		o.names = names
+	}
+	if err := checkMulti(o, set); err != nil {
+		return nil, err
 	}
 	if set["dir"] && o.dir == "" {
 		return nil, usagef("--dir needs a path")

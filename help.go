@@ -14,7 +14,8 @@ var version = ""
 const helpText = `sandtail — watch the logs of microsandbox sandboxes.
 
 Usage:
-  sandtail [flags] [NAME]
+  sandtail [flags] [NAME…]
+  sandtail [flags] --all
 
 With no NAME in a terminal, a picker lists the sandboxes under the home
 directory. When stdout is not a terminal, or with --print or --json, sandtail
@@ -28,9 +29,14 @@ Examples:
   sandtail devbox --json --source all > devbox.jsonl
   sandtail devbox --from 'AQ…'         continue exactly after a copied cursor
   sandtail --dir ./logs --until 2026-04-30T21:00:00Z
+  sandtail api worker -f               two sandboxes merged, lines as "api | …"
+  sandtail --all                       every sandbox, new ones too, in one view
 
 Where to read:
-  NAME                 a sandbox: its logs are in HOME/sandboxes/NAME/logs
+  NAME                 a sandbox: its logs are in HOME/sandboxes/NAME/logs;
+                       several names read them into one view, by time
+  --all                every sandbox under the home, and those created
+                       while sandtail runs
   --dir PATH           read this log directory instead of a sandbox by name
   --home PATH          microsandbox home (default $MSB_HOME, else ~/.microsandbox)
   --source LIST        comma list of stdout,stderr,output,system,all

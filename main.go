@@ -85,6 +85,10 @@ func run(args []string, stdout, stderr *os.File) int {
 		return report(stderr, usagef("--tail works in print mode: add --print (the viewer keeps the last --buffer lines)"))
 	}
 
+	if o.multi() {
+		return runMulti(ctx, o, stdout, stderr, printMode, outTerm)
+	}
+
 	t := target{name: o.name, dir: o.dir, home: o.home}
 	var d *demo
 	if o.demo {

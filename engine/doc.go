@@ -65,6 +65,8 @@
 //	watcher_inotify.go       Linux: the inotify goroutine and the creation counter
 //	watcher_fsnotify.go      elsewhere: the same through fsnotify, without counting
 //	dir_removed.go           telling a removed log directory from a missed rotation
+//	watch_hub_linux.go       WatchHub: one inotify instance and goroutine for many followed directories (Options.Watch)
+//	watch_hub_other.go       elsewhere: each stream keeps its own watcher
 //
 // Holder process (Linux; holder_other.go is the stub elsewhere):
 //
@@ -96,6 +98,14 @@
 // whether the directory was removed, and wakes the consumer through a
 // channel of capacity one. Close stops it (stop
 // channel plus a byte on a pipe that interrupts its poll) and waits for it.
+//
+// With Options.Watch, Open starts no goroutine of its own: the directory is
+// registered with the WatchHub, whose one goroutine (WatchHub.run) waits on
+// one inotify instance for every member and, per member with events, looks
+// and wakes its consumer as the watcher's goroutine would; on its fallback
+// poll (a second) it does so for all. Close of the stream takes the member
+// out (hubMember.detach), after which no look runs for it. No holder is
+// started with a hub.
 //
 // With Options.Holder on Linux, Open also starts the holder process (this
 // executable again, as sandtail-holder) and, in this process, the holder's
@@ -145,7 +155,10 @@
 //     write-holds it, so a file closed by its chain is never read through a
 //     reused descriptor.
 //   - inotifyCounter.mu is a leaf: taken alone, to read and count queued
-//     events; no other lock is taken under it.
+//     events; no other lock is taken under it. WatchHub.mu is its
+//     counterpart for a hub, a leaf too; hubMember.run is taken by the hub
+//     goroutine around a member's look (so before watcher.gate) and by
+//     detach.
 //   - holdConn.mu is a leaf: it serialises sends on the holder's socket
 //     (the stream's pings from its watcher, its releases from the reader
 //     and the receiving goroutine).

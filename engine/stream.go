@@ -73,8 +73,12 @@ func Open(ctx context.Context, dir string, opts Options) (*Stream, error) {
 	if s.follow {
 		s.w = newWatcher(dir, chains, opts.PollInterval)
 		s.wake = s.w.wake
-		s.w.start()
-		if opts.Holder {
+		if opts.Watch != nil {
+			opts.Watch.attach(s.w)
+		} else {
+			s.w.start()
+		}
+		if opts.Holder && opts.Watch == nil {
 			s.h = startHolder(dir, s.w, chains, opts)
 		}
 	}

@@ -69,6 +69,9 @@ type KeyMap struct {
 	Color      key.Binding // toggle program colours
 	Raw        key.Binding // toggle the raw view (control characters as escapes)
 	Solo       key.Binding // show only the selected line's session, and back
+	// Sandboxes opens the list of the sandboxes read (several at once):
+	// show, hide or solo each.
+	Sandboxes key.Binding
 
 	// Copying, for pairing.
 	CopyLine    key.Binding // copy the selected line's text
@@ -173,6 +176,7 @@ func Default() KeyMap {
 		Color:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "colour")),
 		Raw:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "raw view")),
 		Solo:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "solo session")),
+		Sandboxes:  key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "sandboxes")),
 
 		CopyLine:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy")),
 		CopyCommand: key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy resume command")),
@@ -214,7 +218,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Stdout, k.Stderr, k.Output, k.System, k.Search, k.Filter, k.Next, k.Prev, k.Clear},
 		{k.MoreContext, k.LessContext, k.Level, k.Expand, k.Save},
 		{k.Strip, k.StripLeft, k.StripPageLeft, k.StripStart, k.StripZoomIn, k.StripBack},
-		{k.Follow, k.Timestamps, k.Sessions, k.Wrap, k.Color, k.Raw, k.Solo},
+		{k.Follow, k.Timestamps, k.Sessions, k.Wrap, k.Color, k.Raw, k.Solo, k.Sandboxes},
 		{k.CopyLine, k.CopyCommand, k.Help, k.Suspend, k.Quit},
 		k.Timeline.Column(),
 		k.Prompt.FullHelp()[0],

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"sandtail/engine"
+	"sandtail/merge"
 	"sandtail/settings"
 )
 
@@ -58,6 +59,16 @@ type Config struct {
 	// (empty: the user's state directory).
 	Marks    bool
 	StateDir string
+	// Sandboxes, when it holds more than one sandbox (or Home is set), is
+	// read instead of Dir: merged by time, each line prefixed with its
+	// sandbox ("NAME | ", "sandbox" in JSON).
+	Sandboxes *merge.Set
+	// Home, with Sandboxes and Follow, also follows sandboxes created
+	// under it while running (--all).
+	Home string
+	// ResumeSandbox, when not nil, is the command line that reads one
+	// sandbox of several again after a cursor of its own.
+	ResumeSandbox func(name string, cur engine.Cursor) string
 }
 
 // MissedError is a follow that fell behind log rotation: Last is the last
@@ -94,10 +105,18 @@ func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool)
 	out := bufio.NewWriterSize(stdout, outBufSize)
 	notes := &notifier{w: stderr, flushFirst: out}
 	var p entryPrinter
+	var names func(uint16) string
+	if cfg.multi() {
+		names = func(o uint16) string { return cfg.Sandboxes.At(o).Name }
+		notes.names = names
+	}
 	if cfg.JSON {
-		p = newJSONPrinter(out, notes)
+		p = newJSONPrinter(out, notes, names)
 	} else {
-		p = newPlainPrinter(out, notes, plainOptions(cfg, outTerm))
+		p = newPlainPrinter(out, notes, plainOptions(cfg, outTerm), names)
+	}
+	if cfg.multi() {
+		return runMulti(ctx, cfg, p, notes)
 	}
 
 	switch boot, err := engine.ReadBootError(cfg.Dir); {

@@ -198,3 +198,20 @@ func (s Styles) Help() help.Styles {
 		FullSeparator:  s.HelpSep,
 	}
 }
+
+// Sandbox returns the style of a sandbox's name when several are read at
+// once: the same name always gets the same colour, in every run and every
+// terminal, so a sandbox is recognised at a glance. The colourless theme
+// returns a bold style.
+func (s Styles) Sandbox(name string) lipgloss.Style {
+	if len(s.Sessions) == 0 {
+		return lipgloss.NewStyle().Bold(true)
+	}
+	// FNV-1a over the name: stable across runs (unlike a map's seed).
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(name); i++ {
+		h ^= uint64(name[i])
+		h *= 1099511628211
+	}
+	return s.Sessions[h%uint64(len(s.Sessions))]
+}

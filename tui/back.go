@@ -25,11 +25,12 @@ func (m *Model) backToPicker() tea.Cmd {
 	old, name := m.gen, m.cfg.Name
 	cfg := m.cfg
 	cfg.Name, cfg.Dir = "", ""
+	cfg.Sandboxes, cfg.AllHome = nil, ""
 	if opensAtCursor(cfg.Start) {
 		cfg.Start, cfg.Line = engine.FromBeginning(), 0
 	}
 	styles := m.styles
-	fresh := newModel(m.ctx, cfg, options{backend: m.backend, styles: &styles, colorOK: m.colorOK, titles: m.titles})
+	fresh := newModel(m.ctx, cfg, options{backend: m.oneBackend(), styles: &styles, colorOK: m.colorOK, titles: m.titles})
 	fresh.width, fresh.height, fresh.dark, fresh.color = m.width, m.height, m.dark, m.color
 	fresh.title, fresh.genSeq = m.title, m.genSeq
 	fresh.picker.Reopen(name)
@@ -55,6 +56,9 @@ func (m *Model) backToPicker() tea.Cmd {
 // columns; the full help (?) lists them.
 func (m *Model) shortHelp() []key.Binding {
 	keys := m.keys.ShortHelp()
+	if m.multi != nil {
+		keys = m.multiShortHelp(keys)
+	}
 	if !m.fromPicker {
 		return keys
 	}

@@ -47,6 +47,9 @@ func (m *Model) header() string {
 
 // displayName is the sanitised sandbox name, or the directory's.
 func (m *Model) displayName() string {
+	if m.multi != nil {
+		return m.multi.headerName(m.cfg.AllHome != "")
+	}
 	if m.cfg.Name != "" {
 		return sanitize.Plain(m.cfg.Name)
 	}

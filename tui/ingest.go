@@ -16,9 +16,13 @@ import (
 // lines per source and session, each line is sanitised once for search and
 // width, and the viewport learns which are shown and match.
 func (m *Model) ingest(entries []engine.Entry) {
+	m.fitSandboxColumn()
 	for i := range entries {
 		e := &entries[i]
 		from := m.prevCursor
+		if m.multi != nil {
+			from = m.multi.prevOf(e.Origin)
+		}
 		var nth uint32
 		at, file := ownPlace(e)
 		m.joiner.Split(e, func(p lines.Piece) {
@@ -27,7 +31,11 @@ func (m *Model) ingest(entries []engine.Entry) {
 				nth++
 			}
 		})
-		m.prevCursor = e.Cursor
+		if m.multi != nil {
+			m.multi.setPrev(e.Origin, e.Cursor)
+		} else {
+			m.prevCursor = e.Cursor
+		}
 	}
 	m.settle()
 }
@@ -70,6 +78,7 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32, at engin
 		source:     p.Key.Source,
 		hasSession: p.Key.HasSession,
 		mark:       p.Mark,
+		origin:     p.Key.Origin,
 		open:       !p.End,
 		truncated:  p.Truncated,
 	}
@@ -159,6 +168,9 @@ func (m *Model) isVisible(l *line) bool {
 	if l == nil {
 		return false
 	}
+	if m.multi != nil && m.multi.shown.IsHidden(l.origin) {
+		return false
+	}
 	if l.mark != engine.MarkNone {
 		return true
 	}
@@ -184,7 +196,7 @@ func (m *Model) baseVisible(l *line) bool {
 	if !m.show.Has(l.source) {
 		return false
 	}
-	if s := m.solo; s != nil && (l.source == engine.System || l.hasSession != s.has || l.session != s.session) {
+	if s := m.solo; s != nil && (l.source == engine.System || l.hasSession != s.has || l.session != s.session || l.origin != s.origin) {
 		return false
 	}
 	return l.lvl >= m.minLevel

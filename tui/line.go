@@ -34,6 +34,8 @@ type line struct {
 	width     int32 // plain's width in cells
 	source    engine.Source
 	mark      engine.Mark
+	// origin is the line's sandbox when several are read (Entry.Origin).
+	origin uint16
 	// hasSession is false for system lines, which belong to no session.
 	hasSession bool
 	// open is true while the line's last chunk had no newline: more

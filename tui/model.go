@@ -55,6 +55,8 @@ type Model struct {
 	// prevCursor is the cursor after the last entry ingested: the "from"
 	// cursor of a line that the next entry starts.
 	prevCursor engine.Cursor
+	// multi is set when several sandboxes are read at once (nil for one).
+	multi *multiView
 
 	// What lines show.
 	show engine.Sources
@@ -149,6 +151,7 @@ type soloSession struct {
 	source  engine.Source
 	session uint64
 	has     bool
+	origin  uint16 // the sandbox, when several are read
 }
 
 // options configure a model beyond Config; tests use them.
@@ -187,6 +190,9 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 		height:       24,
 	}
 	m.vp = viewport.New[line](cfg.Buffer, bodyLayout{m})
+	if m.multi = newMultiView(cfg); m.multi != nil {
+		m.backend = multiBackend{set: cfg.Sandboxes, home: cfg.AllHome, one: o.backend}
+	}
 	if m.show == 0 {
 		m.show = engine.DefaultSources
 	}
@@ -207,7 +213,7 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 	}
 	m.help.Styles = m.styles.Help()
 	m.dialogStyles = theme.NewDialog(m.styles.Palette)
-	if cfg.Dir == "" {
+	if cfg.Dir == "" && cfg.Sandboxes == nil {
 		m.picker = picker.New(cfg.Home, keymap.DefaultPicker(), theme.NewPicker(m.styles.Palette))
 		m.fromPicker = true
 	}

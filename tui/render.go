@@ -65,6 +65,9 @@ func (m *Model) sessionTag(l *line) string {
 // prefixWidth is the width of everything drawn before a line's text.
 func (m *Model) prefixWidth(l *line) int {
 	w := 1 + 4 // gutter, badge and its space
+	if m.multi != nil {
+		w += m.multi.columnWidth() + 1
+	}
 	if m.timestamps {
 		w += len(timeLayout) + 1
 	}
@@ -94,6 +97,10 @@ func (m *Model) prefix(l *line, selected bool) string {
 	case selected:
 		b.WriteString(m.styles.Gutter.Render("▌"))
 	default:
+		b.WriteByte(' ')
+	}
+	if m.multi != nil {
+		b.WriteString(m.sandboxTag(l))
 		b.WriteByte(' ')
 	}
 	if m.timestamps {

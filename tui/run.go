@@ -32,6 +32,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"sandtail/engine"
+	"sandtail/merge"
 	"sandtail/settings"
 )
 
@@ -75,6 +76,12 @@ type Config struct {
 	// StateDir is where marks are kept; empty means the user's state
 	// directory (marks.StateDir). Tests point it at a temporary one.
 	StateDir string
+	// Sandboxes, when not nil, is read instead of Dir: several
+	// sandboxes merged into one view by time, with a sandbox column.
+	Sandboxes *merge.Set
+	// AllHome, with Sandboxes, also follows sandboxes created under it
+	// while the viewer runs (--all).
+	AllHome string
 }
 
 // Run opens the viewer and blocks until the user quits or ctx is done. It

@@ -47,6 +47,9 @@ type savedLine struct {
 	hasSession  bool
 	open        bool
 	group       bool // a group of context starts here (plain text: "--" before it)
+	// sandbox names the line's sandbox when several are read: JSON gets
+	// a "sandbox" member and text a "NAME | " prefix, as in print mode.
+	sandbox string
 }
 
 // savedMsg reports a finished save.
@@ -193,6 +196,9 @@ func (m *Model) shownForSave() []savedLine {
 			hasSession: l.hasSession, open: l.open,
 			group: m.contextOn() && l.aid&aidGroup != 0,
 		}
+		if m.multi != nil {
+			out[vi].sandbox = m.multi.name(l.origin)
+		}
 		vi--
 	}
 	return out
@@ -230,10 +236,13 @@ func writeSaved(path string, lines []savedLine, asJSON bool) (int64, error) {
 			if !l.open && l.mark == engine.MarkNone {
 				e.Data = append(e.Data, '\n')
 			}
-			buf = printmode.AppendEntryJSON(buf, &e)
+			buf = printmode.AppendEntryJSON(buf, &e, l.sandbox)
 		} else {
 			if l.group {
 				buf = append(buf, "--\n"...)
+			}
+			if l.sandbox != "" {
+				buf = append(append(buf, l.sandbox...), " | "...)
 			}
 			buf = append(append(buf, l.plain...), '\n')
 		}

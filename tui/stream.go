@@ -62,7 +62,10 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 		// comes first, and a tail would cut it off.
 		m.atCursor = true
 		return tea.Batch(closeOld, snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, 0), phaseFull))
-	case mode == startSnapshot:
+	case mode == startSnapshot, m.multi != nil:
+		// Several sandboxes: a screenful costs reading every file
+		// whole, as the full snapshot does, so it would only read them
+		// twice.
 		return tea.Batch(closeOld, snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, m.cfg.Buffer), phaseFull))
 	default:
 		// The fast snapshot only paints the first screen, and its end
@@ -111,7 +114,7 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 		m.ingest(snap.Entries)
 		m.fastShown = true
 		m.state = stateLive
-		if len(snap.Entries) < fastTail && m.fastSources == m.readSources {
+		if len(snap.Entries) < fastTail && m.fastSources == m.readSources && m.multi == nil {
 			// The fast snapshot already holds everything on disk, and its
 			// end cursor fits the stream (same sources).
 			return m.afterFullSnapshot(snap, nil)
@@ -149,6 +152,9 @@ func (m *Model) afterFullSnapshot(snap *engine.Snapshot, s entryStream) tea.Cmd 
 	m.state = stateLive
 	if s != nil {
 		m.gen.stream = &guardedStream{s: s}
+		if m.multi != nil {
+			return tea.Batch(nextCmd(m.gen, 0), releaseLoadCmd)
+		}
 		return nextCmd(m.gen, 0)
 	}
 	return openCmd(m.backend, m.gen, m.cfg.Dir, m.streamOptions(engine.FromCursor(snap.End)))
@@ -271,6 +277,9 @@ func (m *Model) dropFastSnapshot() {
 	m.joiner = lines.Joiner{}
 	m.prevCursor = engine.Cursor{}
 	m.tl.forgetLines()
+	if m.multi != nil {
+		m.multi.prev = nil
+	}
 	m.pendingSel = keep
 }
 

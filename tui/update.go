@@ -148,7 +148,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.suspend()
 	}
 	if m.overlay.Active() {
-		return m.onDialogAction(m.overlay.HandleMsg(msg))
+		cmd := m.onDialogAction(m.overlay.HandleMsg(msg))
+		m.applyShown()
+		return cmd
 	}
 	if m.save != nil {
 		return m.updateSave(msg)
@@ -244,6 +246,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.openSave()
 	case key.Matches(msg, k.Strip):
 		return m.toggleStrip()
+	case key.Matches(msg, k.Sandboxes):
+		return m.openSandboxes()
 	case key.Matches(msg, k.CopyLine):
 		return m.copyLine()
 	case key.Matches(msg, k.CopyCommand):
@@ -325,7 +329,7 @@ func (m *Model) toggleSolo() {
 		m.setStatus("select a line of a session to show it alone", true)
 		return
 	}
-	m.solo = &soloSession{source: l.source, session: l.session, has: l.hasSession}
+	m.solo = &soloSession{source: l.source, session: l.session, has: l.hasSession, origin: l.origin}
 	m.refilter()
 }
 
@@ -390,6 +394,8 @@ func (m *Model) updatePicker(msg tea.Msg) tea.Cmd {
 		m.picker = nil
 		m.cfg.Name, m.cfg.Dir = a.Sandbox.Name, a.Sandbox.LogDir
 		return tea.Batch(bootErrorCmd(m.backend, m.cfg.Dir), m.startGeneration(m.cfg.Start, startInitial), m.titleCmd())
+	case picker.ActionOpenMany:
+		return m.openMany(a.Sandboxes)
 	}
 	return nil
 }

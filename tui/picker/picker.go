@@ -25,11 +25,16 @@ type Action interface{ isAction() }
 // ActionOpen opens the chosen sandbox's logs.
 type ActionOpen struct{ Sandbox engine.Sandbox }
 
+// ActionOpenMany opens several sandboxes marked with space, merged into
+// one view; they are in list order.
+type ActionOpenMany struct{ Sandboxes []engine.Sandbox }
+
 // ActionQuit quits sandtail without opening anything.
 type ActionQuit struct{}
 
-func (ActionOpen) isAction() {}
-func (ActionQuit) isAction() {}
+func (ActionOpen) isAction()     {}
+func (ActionOpenMany) isAction() {}
+func (ActionQuit) isAction()     {}
 
 // LoadedMsg carries the sandboxes found under Home, or why they could not
 // be listed.
@@ -71,6 +76,9 @@ type Picker struct {
 	// highlight when the list arrives.
 	stay bool
 	want string
+	// marked are the sandboxes marked with space, by name: enter opens
+	// them together. Bounded by the list.
+	marked map[string]bool
 }
 
 // New returns a picker for the sandboxes under home. It shows "looking…"
@@ -98,6 +106,7 @@ func (p *Picker) SetSandboxes(list []engine.Sandbox, err error) {
 		p.err = nil
 	}
 	p.all = list
+	p.keepMarks()
 	p.refilter()
 	for i, idx := range p.matches {
 		if p.want != "" && p.all[idx].Name == p.want {
@@ -147,6 +156,10 @@ func (p *Picker) handleKey(k tea.KeyPressMsg) Action {
 	switch {
 	case key.Matches(k, p.keys.ForceQuit):
 		return ActionQuit{}
+	case key.Matches(k, p.keys.Open) && len(p.marked) > 0:
+		return p.openMarked()
+	case key.Matches(k, p.keys.Mark):
+		p.toggleMark()
 	case key.Matches(k, p.keys.Open):
 		sb, ok := p.Selected()
 		switch {

@@ -96,6 +96,9 @@ func (p *Picker) title(width int) string {
 	count := ""
 	if p.loaded && len(p.all) > 0 {
 		count = fmt.Sprintf("%d/%d", len(p.matches), len(p.all))
+		if n := len(p.marked); n > 0 {
+			count = fmt.Sprintf("%d selected · %s", n, count)
+		}
 	}
 	room := width - lipgloss.Width(left) - len(count) - 1
 	if room > 4 {
@@ -189,12 +192,16 @@ func (p *Picker) list(width, rows int) []string {
 		}
 		name, meta := p.cells(width, sanitize.Plain(sb.Name), written, size)
 		flagCell := padRight(flag, p.flagWidth(width))
+		mark := " "
+		if p.marked[sb.Name] {
+			mark = "✓"
+		}
 		if i == p.selected {
-			out = append(out, p.styles.Selected.Render("▸ "+name+meta+flagCell))
+			out = append(out, p.styles.Selected.Render("▸"+mark+name+meta+flagCell))
 			continue
 		}
 		// Style the columns apart: name bright, metadata dim, flag loud.
-		out = append(out, "  "+p.styles.Row.Render(name)+p.styles.Meta.Render(meta)+p.styles.BootError.Render(flagCell))
+		out = append(out, " "+mark+p.styles.Row.Render(name)+p.styles.Meta.Render(meta)+p.styles.BootError.Render(flagCell))
 	}
 	return out
 }
