@@ -214,6 +214,12 @@ func (s *Stream) run(first *http.Response, firstErr error) {
 			// another attempt.
 			if attempt > 0 {
 				s.setState(State{})
+				if last.IsZero() {
+					// No line had arrived, so there was no cursor to
+					// resume at: the server starts from now.
+					s.send(item{entry: engine.Entry{Time: time.Now().UTC(), Mark: engine.MarkGap, File: "cloud stream",
+						Data: []byte("reconnected before any line had arrived, so without a cursor: lines written while disconnected are missing")}})
+				}
 			}
 			progressed, err = s.read(resp.Body, &last)
 			resp.Body.Close()

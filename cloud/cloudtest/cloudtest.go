@@ -49,7 +49,7 @@ type Server struct {
 	// faults for the next log connections, each used once.
 	statuses []int
 	drops    []int
-	raws     []func(w io.Writer, flush func())
+	raws     []func(w io.Writer, flush func(), done <-chan struct{})
 	trickle  bool
 	// Requests are the log requests received, in order.
 	requests []LogRequest
@@ -143,7 +143,8 @@ func (s *Server) DropNext(n ...int) {
 
 // RawNext answers the next log connection with whatever f writes after
 // the headers of an event stream; the connection closes when f returns.
-func (s *Server) RawNext(f func(w io.Writer, flush func())) {
+// done is closed when the client goes away.
+func (s *Server) RawNext(f func(w io.Writer, flush func(), done <-chan struct{})) {
 	s.mu.Lock()
 	s.raws = append(s.raws, f)
 	s.mu.Unlock()
@@ -155,6 +156,9 @@ func (s *Server) Trickle(on bool) {
 	s.trickle = on
 	s.mu.Unlock()
 }
+
+// DropConnections cuts every open connection, as a server restart does.
+func (s *Server) DropConnections() { s.CloseClientConnections() }
 
 // Requests returns the log requests so far.
 func (s *Server) Requests() []LogRequest {
@@ -325,7 +329,7 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request, b *Box) {
 	if status == 0 && len(s.drops) > 0 {
 		drop, s.drops = s.drops[0], s.drops[1:]
 	}
-	var raw func(io.Writer, func())
+	var raw func(io.Writer, func(), <-chan struct{})
 	if status == 0 && drop < 0 && len(s.raws) > 0 {
 		raw, s.raws = s.raws[0], s.raws[1:]
 	}
@@ -361,6 +365,14 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request, b *Box) {
 		}
 		next = int(c.At(0).Offset)
 	}
+	// "From now" is fixed before the client hears back, so nothing it
+	// writes after connecting is missed.
+	s.mu.Lock()
+	if next < 0 {
+		next = len(b.records)
+	}
+	next = min(next, len(b.records))
+	s.mu.Unlock()
 	fl, _ := w.(http.Flusher)
 	flush := func() {
 		if fl != nil {
@@ -372,15 +384,9 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request, b *Box) {
 	w.WriteHeader(http.StatusOK)
 	flush()
 	if raw != nil {
-		raw(w, flush)
+		raw(w, flush, r.Context().Done())
 		return
 	}
-	s.mu.Lock()
-	if next < 0 {
-		next = len(b.records)
-	}
-	next = min(next, len(b.records))
-	s.mu.Unlock()
 	sent := 0
 	for {
 		s.mu.Lock()
