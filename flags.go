@@ -19,9 +19,10 @@ const defaultDemoRate = 120
 
 // options is the parsed command line.
 type options struct {
-	name string // NAME argument; empty when absent
-	dir  string // --dir
-	home string // --home
+	name  string // NAME argument; empty when absent
+	cloud bool   // --cloud: NAME is a sandbox in microsandbox cloud
+	dir   string // --dir
+	home  string // --home
 
 	sources engine.Sources // --source; zero when absent
 
@@ -65,6 +66,7 @@ func flagSet(o *options) (*flag.FlagSet, *rawFlags) {
 	fs.Usage = func() {}
 	r := &rawFlags{}
 	fs.StringVar(&o.dir, "dir", "", "")
+	fs.BoolVar(&o.cloud, "cloud", false, "")
 	fs.StringVar(&o.home, "home", "", "")
 	fs.StringVar(&r.source, "source", "", "")
 	fs.StringVar(&r.since, "since", "", "")
@@ -207,6 +209,9 @@ func parseArgs(args []string, now time.Time) (*options, error) {
 	o.buffer = n
 	if o.json {
 		o.print = true
+	}
+	if err := checkCloudFlags(o, set); err != nil {
+		return nil, err
 	}
 	return o, nil
 }

@@ -31,6 +31,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"sandtail/cloud"
 	"sandtail/engine"
 	"sandtail/settings"
 )
@@ -69,6 +70,10 @@ type Config struct {
 	HolderRealtime bool
 	// Demo marks the header so a user knows the data is simulated.
 	Demo bool
+	// Cloud, when set, reads sandboxes in microsandbox cloud through this
+	// client: Name and Dir are then the cloud sandbox's name, and with
+	// neither the picker lists the cloud's sandboxes.
+	Cloud *cloud.Client
 }
 
 // Run opens the viewer and blocks until the user quits or ctx is done. It
@@ -76,7 +81,11 @@ type Config struct {
 // not fit) rather than showing them in an empty screen.
 func Run(ctx context.Context, cfg Config) error {
 	titles := titleStack(os.Getenv)
-	m := newModel(ctx, cfg, options{backend: engineBackend{}, colorOK: colorAllowed(cfg.Color), titles: titles})
+	var b backend = engineBackend{}
+	if cfg.Cloud != nil {
+		b = cloudBackend{c: cfg.Cloud}
+	}
+	m := newModel(ctx, cfg, options{backend: b, colorOK: colorAllowed(cfg.Color), titles: titles})
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	if titles {
 		// Saved before the program starts and given back after it has
