@@ -178,6 +178,9 @@ func TestCloudViewer(t *testing.T) {
 	box.Write(engine.Stderr, "written during the outage\n")
 	p.waitText("written during the outage")
 	p.waitText("LIVE")
+	// Y copies the command that opens the selected line: the newest.
+	p.keys("Y")
+	p.waitText("sandtail --cloud devbox --from", cloudtest.Cursor(0, engine.AllSources).String())
 	reqs := srv.Requests()
 	if last := reqs[len(reqs)-1]; last.LastEventID != cloudtest.Cursor(0, engine.AllSources).String() {
 		t.Errorf("resumed with %q", last.LastEventID)
