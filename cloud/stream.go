@@ -54,6 +54,10 @@ type Stream struct {
 
 	items   chan item
 	skipped atomic.Int64
+	// queued is the bytes of entry data waiting in items; space is
+	// signalled when Next takes some, for a reader waiting on the budget.
+	queued atomic.Int64
+	space  chan struct{}
 
 	mu    sync.Mutex
 	state State
@@ -71,10 +75,14 @@ type item struct {
 	err   error
 }
 
-// itemQueue is how many items wait for Next: the reader stops reading the
-// connection while it is full, so a slow front-end slows the server down
-// instead of growing memory.
-const itemQueue = 1024
+// itemQueue is how many items wait for Next, and maxQueued how many bytes
+// of entry data: the reader stops reading the connection while either is
+// full, so a slow front-end slows the server down instead of growing
+// memory (a thousand events of a megabyte each would be a gigabyte).
+const (
+	itemQueue = 1024
+	maxQueued = 8 << 20
+)
 
 // Open looks the sandbox up by name and connects to its log stream. Errors
 // a reconnect cannot fix (the key refused, no such sandbox, a certificate
@@ -87,7 +95,7 @@ func (c *Client) Open(ctx context.Context, name string, opts StreamOptions) (*St
 		return nil, err
 	}
 	sctx, cancel := context.WithCancel(context.Background())
-	s := &Stream{c: c, sandbox: sb, opts: opts, ctx: sctx, cancel: cancel, done: make(chan struct{}), items: make(chan item, itemQueue)}
+	s := &Stream{c: c, sandbox: sb, opts: opts, ctx: sctx, cancel: cancel, done: make(chan struct{}), items: make(chan item, itemQueue), space: make(chan struct{}, 1)}
 	stopAfter := context.AfterFunc(ctx, cancel)
 	resp, err := s.connect(opts.From)
 	stopAfter()
@@ -329,6 +337,16 @@ func (t *touchReader) Read(p []byte) (int, error) {
 
 // send queues an item for Next; false when the stream was closed.
 func (s *Stream) send(it item) bool {
+	if n := int64(len(it.entry.Data)); n > 0 {
+		for s.queued.Load() > maxQueued {
+			select {
+			case <-s.space:
+			case <-s.ctx.Done():
+				return false
+			}
+		}
+		s.queued.Add(n)
+	}
 	select {
 	case s.items <- it:
 		return true
@@ -409,9 +427,22 @@ func (s *Stream) Next(ctx context.Context, max int) ([]engine.Entry, error) {
 			return out, nil
 		default:
 			out = append(out, it.entry)
+			s.took(len(it.entry.Data))
 		}
 	}
 	return out, nil
+}
+
+// took gives n bytes back to the budget and wakes a reader waiting on it.
+func (s *Stream) took(n int) {
+	if n == 0 {
+		return
+	}
+	s.queued.Add(-int64(n))
+	select {
+	case s.space <- struct{}{}:
+	default:
+	}
 }
 
 // closedErr is what Next returns once the reader stopped without an error

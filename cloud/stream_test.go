@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -462,5 +463,47 @@ func TestBackoffGrowsWithJitterUpToTheCap(t *testing.T) {
 				t.Fatalf("attempt %d: %v, want within [%v, %v]", n, d, full/2, full)
 			}
 		}
+	}
+}
+
+// TestSlowReaderBoundsTheQueue: a reader that does not read leaves the
+// connection unread once the queue's byte budget is full: the server's
+// events wait in the network, not in memory.
+func TestSlowReaderBoundsTheQueue(t *testing.T) {
+	srv := cloudtest.New(t)
+	srv.Add("devbox", "running")
+	written := make(chan int, 1)
+	srv.RawNext(func(w io.Writer, flush func(), done <-chan struct{}) {
+		big := strings.Repeat("z", 512<<10)
+		ts := time.Date(2026, 5, 31, 10, 0, 0, 0, time.UTC)
+		n := 0
+		for i := range 200 { // 100 MiB, if it were all read
+			if _, err := io.WriteString(w, cloudtest.Event(cloudtest.Cursor(i, engine.DefaultSources).String(), "stdout", ts, big)); err != nil {
+				break
+			}
+			n++
+			select {
+			case <-done:
+				written <- n
+				return
+			default:
+			}
+		}
+		written <- n
+		<-done
+	})
+	s := open(t, fastConfig(srv), "devbox", cloud.StreamOptions{})
+	// Read one batch, then nothing: the reader must stall well before
+	// the 200 events, with the queue near its budget.
+	collect(t, s, 1)
+	var mem runtime.MemStats
+	waitFor(t, "the reader to stall", func() bool {
+		runtime.GC()
+		runtime.ReadMemStats(&mem)
+		return mem.HeapAlloc < 64<<20
+	})
+	s.Close()
+	if n := <-written; n >= 200 {
+		t.Errorf("the server wrote all %d events: nothing held the reader back", n)
 	}
 }
