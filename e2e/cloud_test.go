@@ -212,3 +212,35 @@ func TestCloudPicker(t *testing.T) {
 		t.Errorf("exit %d: %s", code, p.stderr())
 	}
 }
+
+// TestCloudViewerFromCursor: a command copied with Y opens the partner's
+// viewer at that line, not following, as for a local sandbox.
+func TestCloudViewerFromCursor(t *testing.T) {
+	srv := cloudtest.New(t)
+	box := srv.Add("devbox", "running")
+	for i := range 5 {
+		box.Write(engine.Stdout, fmt.Sprintf("record %d\n", i))
+	}
+	p := openPane(t, cloudEnv(srv), 100, 20, "--cloud", "devbox", "--from", cloudtest.Cursor(1, engine.AllSources).String())
+	p.waitText("▌out record 2", "record 4", "PAUSED")
+	if s := p.screenText(); strings.Contains(s, "record 1") {
+		t.Errorf("the line before the cursor is shown:\n%s", s)
+	}
+	box.Write(engine.Stdout, "record 5\n")
+	p.waitText("1 new")
+	p.keys("q")
+	if code := p.exitStatus(); code != 0 {
+		t.Errorf("exit %d: %s", code, p.stderr())
+	}
+}
+
+// TestCloudViewerRefusalQuits: a sandbox that cannot be read at all ends
+// the viewer with the reason, as a missing local sandbox does.
+func TestCloudViewerRefusalQuits(t *testing.T) {
+	srv := cloudtest.New(t)
+	srv.Add("web", "stopped")
+	p := openPane(t, cloudEnv(srv), 100, 20, "--cloud", "web")
+	if code := p.exitStatus(); code != 1 || !strings.Contains(p.stderr(), "is stopped") {
+		t.Errorf("exit %d: %s", code, p.stderr())
+	}
+}
