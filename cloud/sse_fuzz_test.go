@@ -49,3 +49,37 @@ func FuzzSSE(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeEvent: whatever a log event's id and data hold, decoding ends
+// in a log entry or a counted skip, never a panic; a log entry's cursor is
+// the event's id when it has one, else the last cursor.
+func FuzzDecodeEvent(f *testing.F) {
+	f.Add("AQAAAAAAAAAAAAAAAAAAAAA=", []byte(`{"source":"stdout","ts":"2026-05-31T10:00:00Z","text":"hi\n"}`))
+	f.Add("", []byte(`{"source":"system","ts":"2026-05-31T10:00:00.123456789+02:00","text":"\u001b[31mred"}`))
+	f.Add("not a cursor", []byte(`{"source":"stderr","ts":"2026-05-31T10:00:00Z","text":"x"}`))
+	f.Add("", []byte(`{"source":"stdin","ts":"2026","text":null}`))
+	f.Add("", []byte(`[1,2,3]`))
+	last := engine.NewCursor(engine.Position{Inode: 9, Offset: 9})
+	f.Fuzz(func(t *testing.T, id string, data []byte) {
+		ev := sseEvent{Type: "log", ID: id, HasID: id != "", Data: data}
+		kind, e, why := decodeEvent(ev, last)
+		switch kind {
+		case eventLog:
+			if why != "" {
+				t.Fatalf("a log entry with a reason: %q", why)
+			}
+			if id == "" && e.Cursor != last {
+				t.Fatalf("no id, but the cursor changed to %s", e.Cursor)
+			}
+			if want, err := engine.ParseCursor(id); id != "" && (err != nil || e.Cursor != want) {
+				t.Fatalf("id %q, cursor %s", id, e.Cursor)
+			}
+		case eventMalformed:
+			if why == "" {
+				t.Fatal("skipped without a reason")
+			}
+		default:
+			t.Fatalf("a log event decoded as kind %d", kind)
+		}
+	})
+}
