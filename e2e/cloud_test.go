@@ -185,6 +185,8 @@ func TestCloudViewer(t *testing.T) {
 	if last := reqs[len(reqs)-1]; last.LastEventID != cloudtest.Cursor(0, engine.AllSources).String() {
 		t.Errorf("resumed with %q", last.LastEventID)
 	}
+	box.End()
+	p.waitText("ENDED", "the stream ended")
 	p.keys("q")
 	if code := p.exitStatus(); code != 0 {
 		t.Errorf("exit %d: %s", code, p.stderr())

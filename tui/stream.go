@@ -203,6 +203,9 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 	switch {
 	case isEnd(msg.err):
 		m.state = stateEnded
+		if m.isLiveOnly() && m.cfg.Until.IsZero() {
+			m.setStatus("the stream ended: the cloud sent its end (the sandbox stopped)", false)
+		}
 	case errors.As(msg.err, &missed):
 		m.state = stateError
 		m.streamErr = "missed rotation: log data was lost"
