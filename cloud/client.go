@@ -122,8 +122,20 @@ func (c *Client) transportError(err error) error {
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
-	return fmt.Errorf("cannot reach the cloud at %s (%s): %w", c.cfg.URL, EnvURL, err)
+	return &UnreachableError{URL: c.cfg.URL, Err: err}
 }
+
+// UnreachableError is a request that got no answer: the network, the
+// address in MSB_API_URL, or a certificate that does not verify.
+type UnreachableError struct {
+	URL string
+	Err error
+}
+
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("cannot reach the cloud at %s (%s): %v", e.URL, EnvURL, e.Err)
+}
+func (e *UnreachableError) Unwrap() error { return e.Err }
 
 // Lookup finds a sandbox by name. A name that is not there is a
 // *NotFoundError listing the sandboxes that are.

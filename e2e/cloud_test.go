@@ -246,3 +246,15 @@ func TestCloudViewerRefusalQuits(t *testing.T) {
 		t.Errorf("exit %d: %s", code, p.stderr())
 	}
 }
+
+// TestCloudViewerUnreachableQuits: a cloud that cannot be reached at start
+// ends the viewer with the address to check, instead of an empty screen.
+func TestCloudViewerUnreachableQuits(t *testing.T) {
+	srv := cloudtest.New(t)
+	url := srv.URL
+	srv.Close()
+	p := openPane(t, []string{"MSB_API_URL=" + url, "MSB_API_KEY=" + cloudtest.Key}, 100, 20, "--cloud", "devbox")
+	if code := p.exitStatus(); code != 1 || !strings.Contains(p.stderr(), "cannot reach the cloud at "+url) {
+		t.Errorf("exit %d: %s", code, p.stderr())
+	}
+}

@@ -90,10 +90,12 @@ func (m *Model) isLiveOnly() bool {
 const liveNote = "microsandbox cloud keeps no history: showing lines from now on, as they are written"
 
 // isCloudRefusal reports whether err means the cloud sandbox cannot be
-// read at all: the user must fix the key, the name or start the sandbox.
+// read at all: the user must fix the key, the name, the address or start
+// the sandbox. (Once the stream is open, a lost connection is retried.)
 func isCloudRefusal(err error) bool {
 	var nr *cloud.NotRunningError
-	return errors.Is(err, cloud.ErrKeyRefused) || errors.Is(err, cloud.ErrNoSandbox) || errors.As(err, &nr)
+	var un *cloud.UnreachableError
+	return errors.Is(err, cloud.ErrKeyRefused) || errors.Is(err, cloud.ErrNoSandbox) || errors.As(err, &nr) || errors.As(err, &un)
 }
 
 // loadPicker lists the sandboxes for the picker: the home's, or the
