@@ -24,6 +24,7 @@ type options struct {
 	// together, merged (see multi.go).
 	names []string
 	all   bool   // --all: every sandbox under the home, new ones too
+	cloud bool   // --cloud: NAME is a sandbox in microsandbox cloud
 	dir   string // --dir
 	home  string // --home
 
@@ -73,6 +74,7 @@ func flagSet(o *options) (*flag.FlagSet, *rawFlags) {
 	fs.Usage = func() {}
 	r := &rawFlags{}
 	fs.StringVar(&o.dir, "dir", "", "")
+	fs.BoolVar(&o.cloud, "cloud", false, "")
 	fs.StringVar(&o.home, "home", "", "")
 	fs.StringVar(&r.source, "source", "", "")
 	fs.StringVar(&r.since, "since", "", "")
@@ -229,6 +231,9 @@ func parseArgs(args []string, now time.Time) (*options, error) {
 	o.buffer = n
 	if o.json || o.marks {
 		o.print = true
+	}
+	if err := checkCloudFlags(o, set); err != nil {
+		return nil, err
 	}
 	return o, nil
 }

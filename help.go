@@ -16,6 +16,7 @@ const helpText = `sandtail — watch the logs of microsandbox sandboxes.
 Usage:
   sandtail [flags] [NAME…]
   sandtail [flags] --all
+  sandtail --cloud [flags] [NAME]
 
 With no NAME in a terminal, a picker lists the sandboxes under the home
 directory. When stdout is not a terminal, or with --print or --json, sandtail
@@ -31,6 +32,7 @@ Examples:
   sandtail --dir ./logs --until 2026-04-30T21:00:00Z
   sandtail api worker -f               two sandboxes merged, lines as "api | …"
   sandtail --all                       every sandbox, new ones too, in one view
+  sandtail --cloud devbox              a sandbox in microsandbox cloud, live
 
 Where to read:
   NAME                 a sandbox: its logs are in HOME/sandboxes/NAME/logs;
@@ -43,6 +45,10 @@ Where to read:
                        (default stdout,stderr,output; with --from, the
                        sources the cursor was made with)
   --demo               a built-in simulated sandbox, removed on exit
+  --cloud              NAME is a sandbox in microsandbox cloud: the API at
+                       $MSB_API_URL (default https://api.microsandbox.dev)
+                       with the key in $MSB_API_KEY; live only (the cloud
+                       keeps no history); alone, a picker of them
 
 What to read:
   --since T            start at time T: RFC 3339, or a duration ago (30s, 5m, 2h, 1d)

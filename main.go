@@ -81,6 +81,9 @@ func run(args []string, stdout, stderr *os.File) int {
 
 	outTerm := term.IsTerminal(stdout.Fd())
 	printMode := o.print || !outTerm
+	if o.cloud {
+		return runCloud(ctx, o, printMode, outTerm, stdout, stderr)
+	}
 	if o.tail > 0 && !printMode {
 		return report(stderr, usagef("--tail works in print mode: add --print (the viewer keeps the last --buffer lines)"))
 	}

@@ -5,7 +5,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"sandtail/engine"
-	"sandtail/tui/picker"
 )
 
 // canGoBack reports whether esc, with nothing else to clear, returns to the
@@ -38,7 +37,7 @@ func (m *Model) backToPicker() tea.Cmd {
 	if l := m.pickerList; l != nil {
 		// The last list, until the new one arrives.
 		fresh.pickerList = l
-		fresh.picker.SetSandboxes(l.Sandboxes, l.Err)
+		fresh.picker.SetLoaded(*l)
 	}
 	*m = *fresh
 	// The viewport asks the model it was made for: this one now.
@@ -48,7 +47,7 @@ func (m *Model) backToPicker() tea.Cmd {
 		old.cancel()
 		stop = closeCmd(old.stream)
 	}
-	return tea.Batch(stop, picker.Load(m.cfg.Home), m.titleCmd())
+	return tea.Batch(stop, m.loadPicker(), m.titleCmd())
 }
 
 // shortHelp is the footer's key list: with the way back to the picker when

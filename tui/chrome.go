@@ -32,6 +32,9 @@ func (m *Model) header() string {
 	if m.cfg.Demo {
 		left = append(left, part{"simulated ", m.styles.HeaderDemo})
 	}
+	if m.cfg.Cloud != nil {
+		left = append(left, part{"cloud ", m.styles.HeaderDemo})
+	}
 	left = append(left, m.statePart())
 	right := m.statusParts()
 	// Long labels, then short ones, then without the sparklines (H).
@@ -72,6 +75,8 @@ func (m *Model) statePart() part {
 		return part{"■ ENDED" + below, m.styles.StateEnded}
 	case m.state == stateLoading:
 		return part{"… LOADING", m.styles.StateEnded}
+	case m.reconnecting > 0:
+		return part{fmt.Sprintf("⟳ reconnecting (%d)", m.reconnecting) + below, m.styles.StatePaused}
 	case !m.vp.Following():
 		return part{"‖ PAUSED" + below, m.styles.StatePaused}
 	default:

@@ -57,6 +57,7 @@ func ResumeSpec(cfg Config, read engine.Sources, cur engine.Cursor, n int) resum
 		Sources: read,
 		Line:    n,
 		Until:   cfg.Until,
+		Cloud:   cfg.Cloud != nil,
 	}
 }
 

@@ -95,6 +95,9 @@ type Model struct {
 	// to find again in the full one.
 	pendingSel *line
 	streamErr  string // sanitised reason the stream stopped (stateError)
+	// reconnecting is the reconnect attempt under way on a stream that
+	// reconnects by itself (the cloud's); 0 while connected.
+	reconnecting int
 	// fatal is an error that makes showing anything pointless (no such
 	// sandbox, a cursor that does not fit): Run returns it after quitting.
 	fatal error
@@ -214,7 +217,7 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 	m.help.Styles = m.styles.Help()
 	m.dialogStyles = theme.NewDialog(m.styles.Palette)
 	if cfg.Dir == "" && cfg.Sandboxes == nil {
-		m.picker = picker.New(cfg.Home, keymap.DefaultPicker(), theme.NewPicker(m.styles.Palette))
+		m.picker = picker.New(m.pickerWhere(), keymap.DefaultPicker(), theme.NewPicker(m.styles.Palette))
 		m.fromPicker = true
 	}
 	return m

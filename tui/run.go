@@ -31,6 +31,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"sandtail/cloud"
 	"sandtail/engine"
 	"sandtail/merge"
 	"sandtail/settings"
@@ -82,6 +83,10 @@ type Config struct {
 	// AllHome, with Sandboxes, also follows sandboxes created under it
 	// while the viewer runs (--all).
 	AllHome string
+	// Cloud, when set, reads sandboxes in microsandbox cloud through this
+	// client: Name and Dir are then the cloud sandbox's name, and with
+	// neither the picker lists the cloud's sandboxes.
+	Cloud *cloud.Client
 }
 
 // Run opens the viewer and blocks until the user quits or ctx is done. It
@@ -89,7 +94,11 @@ type Config struct {
 // not fit) rather than showing them in an empty screen.
 func Run(ctx context.Context, cfg Config) error {
 	titles := titleStack(os.Getenv)
-	m := newModel(ctx, cfg, options{backend: engineBackend{}, colorOK: colorAllowed(cfg.Color), titles: titles})
+	var b backend = engineBackend{}
+	if cfg.Cloud != nil {
+		b = cloudBackend{c: cfg.Cloud}
+	}
+	m := newModel(ctx, cfg, options{backend: b, colorOK: colorAllowed(cfg.Color), titles: titles})
 	m.strip.tickEvery = time.Second
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	if titles {

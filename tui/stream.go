@@ -55,6 +55,14 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 		m.state = stateLive
 	}
 	switch {
+	case m.isLiveOnly():
+		// No history to snapshot: the stream is all there is. A cursor
+		// start selects the first line after it, as a snapshot would.
+		m.atCursor = mode == startInitial && opensAtCursor(start)
+		if mode == startInitial && !m.atCursor {
+			m.setStatus(liveNote, false)
+		}
+		return tea.Batch(closeOld, openCmd(m.backend, m.gen, m.cfg.Dir, m.streamOptions(start)))
 	case mode == startStream || start.Kind == engine.StartEnd:
 		return tea.Batch(closeOld, openCmd(m.backend, m.gen, m.cfg.Dir, m.streamOptions(start)))
 	case mode == startInitial && opensAtCursor(start):
@@ -184,7 +192,11 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 		return closeCmd(msg.stream)
 	}
 	m.skippedLive = msg.skipped
-	if len(msg.entries) > 0 {
+	m.reconnecting = connState(msg.stream)
+	switch {
+	case len(msg.entries) > 0 && m.atCursor:
+		m.ingestAtCursor(msg.entries)
+	case len(msg.entries) > 0:
 		m.ingest(msg.entries)
 	}
 	if msg.err == nil {
@@ -199,6 +211,9 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 	switch {
 	case isEnd(msg.err):
 		m.state = stateEnded
+		if m.isLiveOnly() && m.cfg.Until.IsZero() {
+			m.setStatus("the stream ended: the cloud sent its end (the sandbox stopped)", false)
+		}
 	case errors.As(msg.err, &missed):
 		m.state = stateError
 		m.streamErr = "missed rotation: log data was lost"
@@ -222,7 +237,7 @@ func (m *Model) fail(err error) tea.Cmd {
 		return nil
 	}
 	if m.gen.id == 1 && m.vp.Len() == 0 &&
-		(errors.Is(err, engine.ErrNotFound) || errors.Is(err, engine.ErrInvalidCursor) || errors.Is(err, engine.ErrInvalidName)) {
+		(errors.Is(err, engine.ErrNotFound) || errors.Is(err, engine.ErrInvalidCursor) || errors.Is(err, engine.ErrInvalidName) || isCloudRefusal(err)) {
 		m.fatal = err
 		return m.quit()
 	}

@@ -19,7 +19,7 @@ const mouseWheelLines = 3
 // and starts the first stream generation.
 func (m *Model) Init() tea.Cmd {
 	if m.picker != nil {
-		return tea.Batch(tea.RequestBackgroundColor, picker.Load(m.cfg.Home), m.titleCmd())
+		return tea.Batch(tea.RequestBackgroundColor, m.loadPicker(), m.titleCmd())
 	}
 	return tea.Batch(
 		tea.RequestBackgroundColor,
@@ -407,9 +407,9 @@ func (m *Model) restylePicker() {
 	if m.picker.Filter() != "" {
 		return
 	}
-	m.picker = picker.New(m.cfg.Home, keymap.DefaultPicker(), theme.NewPicker(m.styles.Palette))
+	m.picker = picker.New(m.pickerWhere(), keymap.DefaultPicker(), theme.NewPicker(m.styles.Palette))
 	m.picker.HandleMsg(tea.WindowSizeMsg{Width: m.width, Height: m.height})
 	if l := m.pickerList; l != nil {
-		m.picker.SetSandboxes(l.Sandboxes, l.Err)
+		m.picker.SetLoaded(*l)
 	}
 }

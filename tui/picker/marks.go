@@ -14,6 +14,12 @@ func (p *Picker) toggleMark() {
 		p.note = unreadable(sb)
 		return
 	}
+	if p.cloud() {
+		// Several sandboxes are merged from local log directories; a
+		// cloud sandbox is one live stream, opened alone.
+		p.note = "cloud sandboxes open one at a time: enter opens " + sb.Name
+		return
+	}
 	if p.marked[sb.Name] {
 		delete(p.marked, sb.Name)
 	} else {

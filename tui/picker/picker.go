@@ -42,6 +42,12 @@ type LoadedMsg struct {
 	Home      string
 	Sandboxes []engine.Sandbox
 	Err       error
+	// Status, for cloud sandboxes, is each one's state by name (running,
+	// stopped…): the list then shows it instead of the size, and a
+	// sandbox's LastWrite is when it started. Nil for local sandboxes.
+	Status map[string]string
+	// Note says something about the list as a whole (that it was cut).
+	Note string
 }
 
 // Load lists the sandboxes under home off the update loop, since it reads
@@ -79,6 +85,9 @@ type Picker struct {
 	// marked are the sandboxes marked with space, by name: enter opens
 	// them together. Bounded by the list.
 	marked map[string]bool
+	// status and listNote are LoadedMsg's Status and Note.
+	status   map[string]string
+	listNote string
 }
 
 // New returns a picker for the sandboxes under home. It shows "looking…"
@@ -116,6 +125,15 @@ func (p *Picker) SetSandboxes(list []engine.Sandbox, err error) {
 	}
 }
 
+// SetLoaded replaces the list with msg's.
+func (p *Picker) SetLoaded(msg LoadedMsg) {
+	p.status, p.listNote = msg.Status, msg.Note
+	p.SetSandboxes(msg.Sandboxes, msg.Err)
+}
+
+// cloud reports whether the list is of cloud sandboxes.
+func (p *Picker) cloud() bool { return p.status != nil }
+
 // Filter returns the text typed so far.
 func (p *Picker) Filter() string { return p.filter }
 
@@ -139,7 +157,7 @@ func (p *Picker) HandleMsg(msg tea.Msg) Action {
 		if msg.Home != p.home {
 			return nil
 		}
-		p.SetSandboxes(msg.Sandboxes, msg.Err)
+		p.SetLoaded(msg)
 		if p.err == nil && len(p.all) == 1 && p.all[0].Err == nil && !p.stay {
 			return ActionOpen{Sandbox: p.all[0]}
 		}
