@@ -61,6 +61,12 @@ func (m *Model) openMarks() {
 // marksUsable says why marks cannot be used now, on the status line, and
 // reports whether they can.
 func (m *Model) marksUsable() bool {
+	if m.multi != nil {
+		// A mark is kept in its sandbox's own store and names a file of
+		// that sandbox; a merged view has no single store to keep it in.
+		m.setStatus("marks are kept per sandbox: open one sandbox alone (sandtail NAME) to mark its lines and see its marks", true)
+		return false
+	}
 	m.openMarks()
 	if m.tl.storeErr != nil {
 		m.setStatus(m.tl.storeErr.Error(), true)

@@ -86,3 +86,21 @@ func TestMultiSandboxListAndSessionSolo(t *testing.T) {
 		t.Fatalf("solo of beta's session 1:\n%s", s)
 	}
 }
+
+// A merged view keeps no marks (each sandbox has its own store): m, M and
+// the jumps say so instead of doing nothing.
+func TestMultiMarksSayTheyArePerSandbox(t *testing.T) {
+	a0 := from(0, ent(engine.Stdout, 1, "a0\n"))
+	b0 := from(1, ent(engine.Stdout, 1, "b0\n"))
+	h := newMultiHarness(t, &fakeBackend{log: []engine.Entry{a0, b0}}, "alpha", "beta")
+	for _, k := range []string{"m", "M", "'", "\""} {
+		h.m.status = ""
+		h.key(k)
+		if !strings.Contains(h.m.status, "marks are kept per sandbox") {
+			t.Errorf("%s in a merged view: status %q", k, h.m.status)
+		}
+	}
+	if strings.Contains(h.screenText(), "◆") {
+		t.Errorf("a merged view shows a mark:\n%s", h.screenText())
+	}
+}
