@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -167,40 +168,59 @@ func (m *Model) startSave(path string) tea.Cmd {
 
 // shownForSave copies the shown lines, oldest first, each with the cursor
 // just after its entry: the next entry's starting cursor, found walking
-// the buffer back once, or the cursor after the newest entry read.
+// the buffer back once, or the cursor after the newest entry read. In a
+// view of several sandboxes each sandbox's lines take their own
+// sandbox's cursors. A restart divider is drawn whatever is filtered, but
+// it is saved only when its line passes the sources, filter, level and
+// solo like any other: the file holds what was asked for.
 func (m *Model) shownForSave() []savedLine {
 	n := m.vp.VisibleLen()
-	out := make([]savedLine, n)
+	out := make([]savedLine, 0, n)
 	vi := n - 1
-	after := m.prevCursor
-	var entryFrom engine.Cursor
-	started := false
+	type walk struct {
+		after, entryFrom engine.Cursor
+		started          bool
+	}
+	walks := map[uint16]*walk{}
 	for seq := m.vp.End(); seq > m.vp.First() && vi >= 0; {
 		seq--
 		l := m.vp.Line(seq)
 		if l == nil {
 			continue
 		}
-		if !started || l.from != entryFrom {
-			if started {
-				after = entryFrom
+		w := walks[l.origin]
+		if w == nil {
+			w = &walk{after: m.prevCursor}
+			if m.multi != nil {
+				w.after = m.multi.prevOf(l.origin)
 			}
-			entryFrom, started = l.from, true
+			walks[l.origin] = w
+		}
+		if !w.started || l.from != w.entryFrom {
+			if w.started {
+				w.after = w.entryFrom
+			}
+			w.entryFrom, w.started = l.from, true
 		}
 		if m.vp.VisibleAt(vi) != seq {
 			continue
 		}
-		out[vi] = savedLine{
+		vi--
+		if is, _ := lifecycleOf(l); is && !(m.baseVisible(l) && m.filterHit(l)) {
+			continue
+		}
+		sl := savedLine{
 			text: l.text, plain: l.plain, unixNano: l.unixNano, session: l.session,
-			truncated: l.truncated, after: after, source: l.source, mark: l.mark,
+			truncated: l.truncated, after: w.after, source: l.source, mark: l.mark,
 			hasSession: l.hasSession, open: l.open,
 			group: m.contextOn() && l.aid&aidGroup != 0,
 		}
 		if m.multi != nil {
-			out[vi].sandbox = m.multi.name(l.origin)
+			sl.sandbox = m.multi.name(l.origin)
 		}
-		vi--
+		out = append(out, sl)
 	}
+	slices.Reverse(out)
 	return out
 }
 

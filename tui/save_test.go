@@ -132,3 +132,57 @@ func TestSaveSaysWhatWentWrong(t *testing.T) {
 		t.Errorf("footer: %q", f)
 	}
 }
+
+// A restart divider is drawn whatever is filtered, but a save holds only
+// the lines that pass the filter: the divider of a hidden system line is
+// not written.
+func TestSaveLeavesOutDividersTheFilterDoesNotPass(t *testing.T) {
+	h := newHarness(t, Config{}, &fakeBackend{})
+	h.send(0, runsLog()...)
+	filterFor(h, "line ")
+	if !strings.Contains(h.screenText(), "sandbox started") {
+		t.Fatalf("no divider on screen:\n%s", h.screenText())
+	}
+	path := filepath.Join(t.TempDir(), "out.log")
+	saveTo(h, path)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "sandbox") || strings.Count(string(b), "\n") != 6 {
+		t.Fatalf("saved %q, want the 6 output lines only", b)
+	}
+}
+
+// In a view of several sandboxes each saved line's cursor is its own
+// sandbox's: resuming that sandbox from it goes on after the line.
+func TestSaveJSONOfSeveralSandboxesKeepsEachCursor(t *testing.T) {
+	a0 := from(0, ent(engine.Stdout, 1, "a0\n"))
+	b0 := from(1, ent(engine.Stdout, 1, "b0\n"))
+	a1 := from(0, ent(engine.Stdout, 1, "a1\n"))
+	h := newMultiHarness(t, &fakeBackend{log: []engine.Entry{a0, b0, a1}}, "alpha", "beta")
+	path := filepath.Join(t.TempDir(), "out.jsonl")
+	saveTo(h, path)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	want := []struct{ sandbox, text, cursor string }{
+		{"alpha", "a0\n", a0.Cursor.String()},
+		{"beta", "b0\n", b0.Cursor.String()},
+		{"alpha", "a1\n", a1.Cursor.String()},
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("saved %d rows, want %d:\n%s", len(rows), len(want), b)
+	}
+	for i, w := range want {
+		var e struct{ Sandbox, D, Cursor string }
+		if err := json.Unmarshal([]byte(rows[i]), &e); err != nil {
+			t.Fatal(err)
+		}
+		if e.Sandbox != w.sandbox || e.D != w.text || e.Cursor != w.cursor {
+			t.Errorf("row %d: %+v, want %+v", i, e, w)
+		}
+	}
+}
