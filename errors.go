@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 
+	tea "charm.land/bubbletea/v2"
+
 	"sandtail/engine"
 	"sandtail/lookup"
 	"sandtail/printmode"
@@ -28,6 +30,7 @@ func explain(err error) (int, string) {
 		ic *engine.InvalidCursorError
 		nf *lookup.NotFoundError
 		me *printmode.MissedError
+		ms *printmode.MissedSandboxesError
 		mr *engine.MissedRotationError
 	)
 	switch {
@@ -36,8 +39,14 @@ func explain(err error) (int, string) {
 		return exitOK, ""
 	case errors.Is(err, context.Canceled):
 		return exitOK, ""
+	case errors.Is(err, tea.ErrProgramPanic):
+		// The viewer caught a panic, restored the terminal and printed
+		// the panic and its stack above.
+		return exitBug, "sandtail: internal error in the viewer (a bug in sandtail, not a problem with the command line or the logs). Please report it with the command line you ran, the output of sandtail --version, and the report above."
 	case errors.As(err, &ue):
 		return exitUsage, "sandtail: " + ue.msg + " (see sandtail --help)"
+	case errors.As(err, &ms):
+		return exitMissedRotation, "sandtail: " + ms.Error() + ": each gap is marked above where it happened, with the command that reads that sandbox again from before it; the other sandboxes lost nothing"
 	case errors.As(err, &me):
 		return exitMissedRotation, missedMessage(me.Rotation, me.Last, me.Resume)
 	case errors.As(err, &mr):
@@ -67,9 +76,15 @@ func missedMessage(mr *engine.MissedRotationError, last engine.Cursor, resume st
 	if mr.Lost.Known() {
 		lost = "lost " + mr.Lost.String()
 	}
-	fmt.Fprintf(&b, "sandtail: fell behind log rotation: %s files were rotated past the last kept one (%s.4) before sandtail could open them, so part of the log is gone: %s",
-		mr.File, mr.File, lost)
-	b.WriteString(".\nThis happens when sandtail cannot read for a while (suspended, machine asleep) during heavy output.\n")
+	if mr.Lost.Released > 0 {
+		fmt.Fprintf(&b, "sandtail: fell behind log rotation: %s files left the slots unread, and sandtail let go of them to keep the disk it holds within its budget (--hold-budget), so part of the log is skipped: %s",
+			mr.File, lost)
+		b.WriteString(".\nThis happens when sandtail cannot read for a while (suspended, its output blocked) during heavy output; a larger --hold-budget keeps more.\n")
+	} else {
+		fmt.Fprintf(&b, "sandtail: fell behind log rotation: %s files were rotated past the last kept one (%s.4) before sandtail could open them, so part of the log is gone: %s",
+			mr.File, mr.File, lost)
+		b.WriteString(".\nThis happens when sandtail cannot read for a while (suspended, machine asleep) during heavy output.\n")
+	}
 	if !last.IsZero() {
 		fmt.Fprintf(&b, "last good cursor: %s\n", last)
 		if resume != "" {

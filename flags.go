@@ -19,9 +19,14 @@ const defaultDemoRate = 120
 
 // options is the parsed command line.
 type options struct {
-	name string // NAME argument; empty when absent
-	dir  string // --dir
-	home string // --home
+	name string // NAME argument; empty when absent or when several are given
+	// names are the NAME arguments when more than one is given: read
+	// together, merged (see multi.go).
+	names []string
+	all   bool   // --all: every sandbox under the home, new ones too
+	cloud bool   // --cloud: NAME is a sandbox in microsandbox cloud
+	dir   string // --dir
+	home  string // --home
 
 	sources engine.Sources // --source; zero when absent
 
@@ -33,6 +38,7 @@ type options struct {
 	line         int  // --line: the viewer selects the line-th line after --from's cursor
 
 	follow, print, json bool
+	marks               bool // print only the lines marked in the viewer
 	timestamps, showID  bool
 	color               settings.ColorMode
 	colorGiven          bool // --color was given explicitly
@@ -46,6 +52,9 @@ type options struct {
 	// holderRealtime has the helper ask for real-time priority (opt-in:
 	// see engine.Options.HolderRealtime for the risk).
 	holderRealtime bool
+	// holdBudget is --hold-budget as engine.Options.HoldBudget takes it
+	// (0: the default; --hold-budget 0 is -1, nothing kept).
+	holdBudget int64
 }
 
 // usageError is a mistake on the command line: exit status 2.
@@ -65,6 +74,7 @@ func flagSet(o *options) (*flag.FlagSet, *rawFlags) {
 	fs.Usage = func() {}
 	r := &rawFlags{}
 	fs.StringVar(&o.dir, "dir", "", "")
+	fs.BoolVar(&o.cloud, "cloud", false, "")
 	fs.StringVar(&o.home, "home", "", "")
 	fs.StringVar(&r.source, "source", "", "")
 	fs.StringVar(&r.since, "since", "", "")
@@ -72,10 +82,12 @@ func flagSet(o *options) (*flag.FlagSet, *rawFlags) {
 	fs.StringVar(&r.tail, "tail", "", "")
 	fs.StringVar(&r.from, "from", "", "")
 	fs.StringVar(&r.line, "line", "", "")
+	fs.BoolVar(&o.all, "all", false, "")
 	fs.BoolVar(&o.follow, "follow", false, "")
 	fs.BoolVar(&o.follow, "f", false, "")
 	fs.BoolVar(&o.print, "print", false, "")
 	fs.BoolVar(&o.json, "json", false, "")
+	fs.BoolVar(&o.marks, "marks", false, "")
 	fs.BoolVar(&o.timestamps, "timestamps", false, "")
 	fs.BoolVar(&o.showID, "show-id", false, "")
 	fs.StringVar(&r.color, "color", "auto", "")
@@ -88,12 +100,13 @@ func flagSet(o *options) (*flag.FlagSet, *rawFlags) {
 	fs.BoolVar(&o.mouse, "mouse", false, "")
 	fs.BoolVar(&o.holder, "holder", true, "")
 	fs.BoolVar(&o.holderRealtime, "holder-realtime", false, "")
+	fs.StringVar(&r.holdBudget, "hold-budget", "", "")
 	return fs, r
 }
 
 // rawFlags holds flag values that need more than the flag package's parsing.
 type rawFlags struct {
-	source, since, until, tail, from, line, color, buffer string
+	source, since, until, tail, from, line, color, buffer, holdBudget string
 }
 
 // parseArgs parses the command line (without the program name). now is the
@@ -111,18 +124,19 @@ func parseArgs(args []string, now time.Time) (*options, error) {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 
-	switch len(positional) {
-	case 0:
-	case 1:
-		o.name = positional[0]
-	default:
-		return nil, usagef("one sandbox at a time: got %d names (%s)", len(positional), quoteList(positional))
-	}
-	if o.name != "" {
+	for _, name := range positional {
 		// A name is checked before anything touches the disk: it is never a path.
-		if err := engine.ValidateName(o.name); err != nil {
-			return nil, usagef("%q is not a sandbox name: %v (names are 1-128 letters, digits, '.', '-' or '_', starting with a letter or digit)", o.name, err)
+		if err := engine.ValidateName(name); err != nil {
+			return nil, usagef("%q is not a sandbox name: %v (names are 1-128 letters, digits, '.', '-' or '_', starting with a letter or digit)", name, err)
 		}
+	}
+	if names := distinct(positional); len(names) == 1 {
+		o.name = names[0]
+	} else if len(names) > 1 {
+		o.names = names
+	}
+	if err := checkMulti(o, set); err != nil {
+		return nil, err
 	}
 	if set["dir"] && o.dir == "" {
 		return nil, usagef("--dir needs a path")
@@ -185,6 +199,16 @@ func parseArgs(args []string, now time.Time) (*options, error) {
 		}
 		o.from, o.fromGiven = c, true
 	}
+	if set["hold-budget"] {
+		n, err := parseSize(r.holdBudget)
+		if err != nil {
+			return nil, usagef("--hold-budget %q: %v", r.holdBudget, err)
+		}
+		o.holdBudget = n
+		if n == 0 {
+			o.holdBudget = -1 // keep nothing that can be let go of
+		}
+	}
 	if set["line"] {
 		n, err := strconv.Atoi(r.line)
 		switch {
@@ -205,8 +229,11 @@ func parseArgs(args []string, now time.Time) (*options, error) {
 		return nil, usagef("--buffer %q: want a number of lines, 1 or more", r.buffer)
 	}
 	o.buffer = n
-	if o.json {
+	if o.json || o.marks {
 		o.print = true
+	}
+	if err := checkCloudFlags(o, set); err != nil {
+		return nil, err
 	}
 	return o, nil
 }

@@ -101,7 +101,12 @@ func TestParseArgsUsageErrors(t *testing.T) {
 		{[]string{"-x"}, "unknown flag -x"},
 		{[]string{"--dir"}, "--dir needs a value"},
 		{[]string{"--follow=maybe"}, "want true or false"},
-		{[]string{"a", "b"}, "one sandbox at a time"},
+		{[]string{"a", "b", "--dir", "/tmp"}, "and --dir"},
+		{[]string{"a", "b", "--from", "AQ=="}, "--from takes a cursor of one sandbox"},
+		{[]string{"--all", "--line", "2"}, "--from takes a cursor of one sandbox"},
+		{[]string{"--all", "a"}, "drop the NAME"},
+		{[]string{"--all", "--demo"}, "--demo runs its own"},
+		{[]string{"a", "../b"}, "not a sandbox name"},
 		{[]string{"a", "--dir", "/tmp"}, "not both"},
 		{[]string{"--demo", "a"}, "--demo runs its own"},
 		{[]string{"a", "--demo-rate", "5"}, "only applies with --demo"},
@@ -230,5 +235,39 @@ func TestBufferDefaultIsShared(t *testing.T) {
 	}
 	if want := fmt.Sprintf("(default %d)", settings.DefaultBuffer); !strings.Contains(helpText, want) {
 		t.Fatalf("--help does not say %q", want)
+	}
+}
+
+func TestParseArgsHoldBudget(t *testing.T) {
+	for in, want := range map[string]int64{"64MiB": 64 << 20, "1GiB": 1 << 30, "0": -1, "4096": 4096} {
+		o, err := parseArgs([]string{"devbox", "--hold-budget", in}, testNow)
+		if err != nil || o.holdBudget != want {
+			t.Errorf("--hold-budget %s: %d, %v; want %d", in, o.holdBudget, err, want)
+		}
+	}
+	if o, err := parseArgs([]string{"devbox"}, testNow); err != nil || o.holdBudget != 0 {
+		t.Fatalf("default: %d, %v", o.holdBudget, err)
+	}
+	_, err := parseArgs([]string{"devbox", "--hold-budget", "lots"}, testNow)
+	var ue *usageError
+	if !errors.As(err, &ue) || !strings.Contains(ue.msg, "--hold-budget") {
+		t.Fatalf("a bad size: %v", err)
+	}
+}
+
+func TestParseArgsSeveralSandboxes(t *testing.T) {
+	o, err := parseArgs([]string{"a", "-f", "b", "a", "c"}, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.name != "" || strings.Join(o.names, ",") != "a,b,c" || !o.multi() || !o.follow {
+		t.Fatalf("name %q names %q", o.name, o.names)
+	}
+	// The same name twice is one sandbox.
+	if o, err = parseArgs([]string{"a", "a"}, testNow); err != nil || o.name != "a" || o.multi() {
+		t.Fatalf("a a: %v %+v", err, o)
+	}
+	if o, err = parseArgs([]string{"--all", "--json"}, testNow); err != nil || !o.all || !o.multi() {
+		t.Fatalf("--all: %v %+v", err, o)
 	}
 }

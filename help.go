@@ -14,7 +14,9 @@ var version = ""
 const helpText = `sandtail — watch the logs of microsandbox sandboxes.
 
 Usage:
-  sandtail [flags] [NAME]
+  sandtail [flags] [NAME…]
+  sandtail [flags] --all
+  sandtail --cloud [flags] [NAME]
 
 With no NAME in a terminal, a picker lists the sandboxes under the home
 directory. When stdout is not a terminal, or with --print or --json, sandtail
@@ -28,15 +30,25 @@ Examples:
   sandtail devbox --json --source all > devbox.jsonl
   sandtail devbox --from 'AQ…'         continue exactly after a copied cursor
   sandtail --dir ./logs --until 2026-04-30T21:00:00Z
+  sandtail api worker -f               two sandboxes merged, lines as "api | …"
+  sandtail --all                       every sandbox, new ones too, in one view
+  sandtail --cloud devbox              a sandbox in microsandbox cloud, live
 
 Where to read:
-  NAME                 a sandbox: its logs are in HOME/sandboxes/NAME/logs
+  NAME                 a sandbox: its logs are in HOME/sandboxes/NAME/logs;
+                       several names read them into one view, by time
+  --all                every sandbox under the home, and those created
+                       while sandtail runs
   --dir PATH           read this log directory instead of a sandbox by name
   --home PATH          microsandbox home (default $MSB_HOME, else ~/.microsandbox)
   --source LIST        comma list of stdout,stderr,output,system,all
                        (default stdout,stderr,output; with --from, the
                        sources the cursor was made with)
   --demo               a built-in simulated sandbox, removed on exit
+  --cloud              NAME is a sandbox in microsandbox cloud: the API at
+                       $MSB_API_URL (default https://api.microsandbox.dev)
+                       with the key in $MSB_API_KEY; live only (the cloud
+                       keeps no history); alone, a picker of them
 
 What to read:
   --since T            start at time T: RFC 3339, or a duration ago (30s, 5m, 2h, 1d)
@@ -55,10 +67,15 @@ What to read:
                        CAP_SYS_NICE): loses less to a producer rotating every
                        few milliseconds, but anyone who can write to the log
                        directory can then slow the whole machine
+  --hold-budget SIZE   disk a follow may keep in rotated files it holds open,
+                       per log (exec.log, runtime.log): 50MiB by default, one
+                       retention. Past it the oldest are let go of unread and
+                       reported as a missed rotation, exactly; 0 keeps none
 
 Print mode:
   --print              print instead of opening the viewer
   --json               one JSON object per entry (implies --print)
+  --marks              only the lines marked in the viewer (m) (implies --print)
   -f, --follow         keep printing new entries until Ctrl-C
   --timestamps         prefix each line with its time (UTC, RFC 3339)
   --show-id            prefix each line with its session id, as [7]
@@ -75,7 +92,9 @@ Viewer:
   -h, --help           this help
 
 Exit status: 0 done, 1 error (not found, invalid cursor, I/O), 2 usage,
-3 missed rotation (fell behind log rotation; stderr has the resume command).
+3 missed rotation (fell behind log rotation; stderr has the resume command),
+70 internal error (a bug; stderr says what to report); a fault sandtail
+cannot catch ends with SIGABRT (134 in a shell), never with 2.
 `
 
 func printHelp(w io.Writer) {

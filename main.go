@@ -32,7 +32,7 @@ import (
 
 // Exit statuses, as the README documents them: 0 done (or interrupted), 1 an
 // error (bad cursor, no such sandbox), 2 a usage mistake, 3 a follow that
-// fell behind log rotation.
+// fell behind log rotation, exitBug (faults.go) an internal fault.
 const (
 	exitOK             = 0
 	exitError          = 1
@@ -41,13 +41,16 @@ const (
 )
 
 func main() {
+	// Before anything else, so that the holder gets it too: a fault the
+	// runtime cannot recover from ends with SIGABRT, never status 2.
+	crashOnFatal()
 	// A follow's holder is this executable started again: run it, and
 	// nothing else, when this process is one.
 	engine.RunHolderIfRequested()
 	// A closed pipe (sandtail … | head -1) must surface as EPIPE from Write so
 	// the output is cut short quietly, not as a SIGPIPE death.
 	signal.Ignore(syscall.SIGPIPE)
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(guard(os.Stderr, func() int { return run(os.Args[1:], os.Stdout, os.Stderr) }))
 }
 
 // run is the whole program; it returns the exit status.
@@ -78,8 +81,15 @@ func run(args []string, stdout, stderr *os.File) int {
 
 	outTerm := term.IsTerminal(stdout.Fd())
 	printMode := o.print || !outTerm
+	if o.cloud {
+		return runCloud(ctx, o, printMode, outTerm, stdout, stderr)
+	}
 	if o.tail > 0 && !printMode {
 		return report(stderr, usagef("--tail works in print mode: add --print (the viewer keeps the last --buffer lines)"))
+	}
+
+	if o.multi() {
+		return runMulti(ctx, o, stdout, stderr, printMode, outTerm)
 	}
 
 	t := target{name: o.name, dir: o.dir, home: o.home}
@@ -159,6 +169,7 @@ func uiConfig(o *options, t target) tui.Config {
 		Holder:     o.holder,
 		// Off unless asked for: see --holder-realtime in the README.
 		HolderRealtime: o.holderRealtime,
+		HoldBudget:     o.holdBudget,
 		Demo:           t.demo,
 	}
 }
@@ -190,7 +201,9 @@ func printConfig(o *options, t target) printmode.Config {
 		ColorGiven:     o.colorGiven,
 		Holder:         o.holder,
 		HolderRealtime: o.holderRealtime,
+		HoldBudget:     o.holdBudget,
 		Resume:         func(cur engine.Cursor) string { return resumeCommand(o, t, cur) },
+		Marks:          o.marks,
 	}
 }
 

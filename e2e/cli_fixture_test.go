@@ -59,7 +59,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 	for _, args := range [][]string{
 		{"--bogus"},
 		{"alpha", "--home", fixtureHome, "--color", "maybe"},
-		{"alpha", "beta"},
+		{"alpha", "beta", "--from", "AQ=="}, // a cursor belongs to one sandbox
 		{"alpha", "--tail", "-3"},
 		{"alpha", "--since", "last tuesday"},
 		{"--print"}, // print mode without a sandbox

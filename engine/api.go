@@ -70,6 +70,10 @@ type Entry struct {
 	// Mark is MarkNone for log records; for notices, Data holds a plain-words
 	// description and File names the file concerned.
 	Mark Mark
+	// Origin tells apart the sandboxes of a read of several at once (it
+	// indexes the reader's list of them); the engine reads one sandbox
+	// and leaves it 0.
+	Origin uint16
 	// File is the file type ("exec.log", "runtime.log", "kernel.log").
 	File string
 	// Cursor is the state just after this entry: resuming from it continues
@@ -133,6 +137,19 @@ type Options struct {
 	// events in the log directory, which anyone who can write there can
 	// make) slows the whole machine.
 	HolderRealtime bool
+	// HoldBudget, for a follow, bounds the bytes each rotating chain
+	// (exec.log, runtime.log) keeps alive in files held open: the
+	// reader's, the holder's and those between them. Past it the oldest
+	// files that left the slots are let go of unread and reported as a
+	// missed rotation of their exact size (hold_budget.go tells what is
+	// never let go of). Zero picks DefaultHoldBudget, one retention; a
+	// negative budget keeps nothing that can be let go of.
+	HoldBudget int64
+	// Watch, for a follow, registers the directory with a watcher shared
+	// by many streams (one inotify instance for all) instead of starting
+	// one of its own; the holder process is not started then, as each
+	// would take an inotify instance of its own.
+	Watch *WatchHub
 }
 
 // Snapshot is everything on disk, sorted by time (stable), with since, until

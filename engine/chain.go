@@ -14,9 +14,11 @@ import (
 // maxHeldFiles bounds how many descriptors one chain holds. The directory
 // watcher opens every chain file as soon as it appears, so a slow consumer
 // still reads files that were renamed and then replaced; each held file also
-// keeps its disk space until read. Past this many unread files the watcher
-// stops opening new ones, and if the producer then rotates them away the
-// stream reports a MissedRotationError instead of growing without bound.
+// keeps its disk space until read, which the budget bounds in bytes
+// (hold_budget.go). Past this many unread files the watcher stops opening
+// new ones, and if the producer then rotates them away the stream reports a
+// MissedRotationError instead of growing without bound: a bound in count
+// for files so small that the budget would allow too many descriptors.
 var maxHeldFiles = 4096 // a variable for tests
 
 // scanAttempts bounds how often a directory scan is repeated while a
@@ -37,12 +39,18 @@ type chainFile struct {
 	f    fileHandle
 	ino  uint64
 	slot int // rotation slot where it was first seen (0 is the live file)
-	// gapBefore is set when the file before it in the chain may have
-	// rotated away unseen: data between the two may be lost.
-	gapBefore bool
-	// lostBefore, with gapBefore, counts the files created between the
-	// file before it and it, all rotated away unseen; 0 when not known.
-	lostBefore int64
+	// gap is what was lost between the file before it in the chain and
+	// it: files that rotated away unseen, files let go of to keep within
+	// the budget (hold_budget.go). c.mu guards it once the file is in
+	// the chain.
+	gap gapInfo
+	// size is its size when last measured, final once it has a successor
+	// (see chain.measure); counted is what it was counted for when a
+	// holder process handed it over, or at the hand-over to one (the
+	// holder's accounting of what the reader holds). c.mu guards them.
+	size    int64
+	final   bool
+	counted int64
 	// creation is its creation number, when a look could tell it exactly.
 	creation creationNo
 	// opened is the slot it was first opened in (see chain.openedAt).
@@ -85,6 +93,19 @@ type chain struct {
 	// regular files (see odd_files.go).
 	notes chainNotes
 
+	// budget is the bytes the chain may hold (hold_budget.go); a holder
+	// process sets noTrim, as it trims when it hands files over. maxRotated
+	// is the largest rotated file measured. c.mu guards maxRotated.
+	budget     int64
+	noTrim     bool
+	maxRotated int64
+	// releasedCounted adds up the counted bytes of the files closed since
+	// the hand-over to a holder, and onRelease, while one is in charge,
+	// tells it (holder_linux.go): it counts what the reader holds.
+	releasedCounted atomic.Int64
+	releasedFiles   atomic.Int64
+	onRelease       atomic.Pointer[func()]
+
 	// openedAt counts the files first opened in each slot: how close to
 	// leaving retention the looks caught them (diagnostics for tests).
 	openedAt [maxSlots]atomic.Int64
@@ -93,10 +114,14 @@ type chain struct {
 	// over the files it opens (see holder_linux.go): scans then do nothing,
 	// so files come from one place only, in order.
 	remote atomic.Bool
+
+	// kclock anchors kernel.log's uptime stamps to the wall clock
+	// (kernel_clock.go); nil for the other file types.
+	kclock *kernelClock
 }
 
-func newChain(dir string, ft *FileType) *chain {
-	c := &chain{ft: ft, dirfd: unix.AT_FDCWD,
+func newChain(dir string, ft *FileType, budget int64) *chain {
+	c := &chain{ft: ft, dirfd: unix.AT_FDCWD, budget: budget,
 		files: make([]*chainFile, 0, 2*spareFiles), spares: make([]*chainFile, 0, spareFiles)}
 	if fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err == nil {
 		c.dirfd = fd
@@ -263,10 +288,37 @@ func (c *chain) scan() (bool, error) {
 	for attempt := 0; attempt < scanAttempts; attempt++ {
 		added, retry, err := c.scanOnce(&pre, attempt == scanAttempts-1)
 		if err != nil || !retry {
+			if added {
+				c.trimReader()
+			}
 			return added, err
 		}
 	}
 	return false, nil
+}
+
+// trimReader keeps the reader's chain within its budget, sparing the file
+// being read (files[0]), and tells a holder what it let go of.
+func (c *chain) trimReader() {
+	if c.noTrim {
+		return
+	}
+	c.mu.Lock()
+	n := 0
+	if !c.closed {
+		n = c.trim(0, 1, 0)
+	}
+	c.mu.Unlock()
+	if n > 0 {
+		c.notifyRelease()
+	}
+}
+
+// notifyRelease tells a holder in charge that the reader closed files.
+func (c *chain) notifyRelease() {
+	if f := c.onRelease.Load(); f != nil {
+		(*f)()
+	}
 }
 
 // changeCount returns how many files were added so far.
@@ -383,7 +435,7 @@ func (c *chain) scanOnce(pre *preopened, last bool) (added, retry bool, err erro
 		c.openedAt[opened].Add(1)
 		cf := c.newFile()
 		cf.f = fileHandle{fd: fd, name: c.paths[k]}
-		cf.ino, cf.slot, cf.opened, cf.gapBefore, cf.lostBefore = obs[k], k, opened, gap, lost
+		cf.ino, cf.slot, cf.opened, cf.gap = obs[k], k, opened, gapInfo{unseen: gap, lost: lost}
 		if numbered {
 			cf.creation = nums[k]
 		}
@@ -534,15 +586,76 @@ func (c *chain) pop() {
 	n := copy(c.files, c.files[1:])
 	c.files[n] = nil
 	c.files = c.files[:n]
+	c.releasedCounted.Add(cf.counted)
+	c.releasedFiles.Add(1)
 	c.mu.Unlock()
 	cf.f.Close()
+	c.notifyRelease()
 }
 
-// acceptGap clears the gap before cf: the reader resumes past it.
-func (c *chain) acceptGap(cf *chainFile) {
+// stepOn moves past files[0], read to its end, to its successor, which it
+// returns. When files were lost before the successor (and ignoreGap is
+// false), it returns the gap instead and leaves the chain as it is. The
+// check and the move are one step under c.mu: a look may let go of the
+// successor in between otherwise (see trim).
+func (c *chain) stepOn(ignoreGap bool) (*chainFile, gapInfo) {
+	c.mu.Lock()
+	if len(c.files) < 2 {
+		c.mu.Unlock()
+		return nil, gapInfo{}
+	}
+	if g := c.files[1].gap; g.any() && !ignoreGap {
+		c.mu.Unlock()
+		return nil, g
+	}
+	cf := c.files[0]
+	n := copy(c.files, c.files[1:])
+	c.files[n] = nil
+	c.files = c.files[:n]
+	c.releasedCounted.Add(cf.counted)
+	c.releasedFiles.Add(1)
+	next := c.files[0]
+	c.mu.Unlock()
+	cf.f.Close()
+	c.notifyRelease()
+	return next, gapInfo{}
+}
+
+// gapOf is the gap before cf, which the chain holds.
+func (c *chain) gapOf(cf *chainFile) gapInfo {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	cf.gapBefore = false
+	return cf.gap
+}
+
+// skipGap pops files[0] when drop is set, then takes the gap before the
+// new files[0] away and returns it with the file: the reader resumes past
+// the gap. Under one lock, so that no file is let go of in between (which
+// would move the gap). It returns nil when there is no such file.
+func (c *chain) skipGap(drop bool) (*chainFile, gapInfo) {
+	c.mu.Lock()
+	var closed *chainFile
+	if drop && len(c.files) > 1 {
+		closed = c.files[0]
+		n := copy(c.files, c.files[1:])
+		c.files[n] = nil
+		c.files = c.files[:n]
+		c.releasedCounted.Add(closed.counted)
+		c.releasedFiles.Add(1)
+	}
+	if len(c.files) == 0 || (drop && closed == nil) {
+		c.mu.Unlock()
+		return nil, gapInfo{}
+	}
+	cf := c.files[0]
+	g := cf.gap
+	cf.gap = gapInfo{}
+	c.mu.Unlock()
+	if closed != nil {
+		closed.f.Close()
+		c.notifyRelease()
+	}
+	return cf, g
 }
 
 // dropBefore closes and forgets the files before index i.

@@ -48,7 +48,7 @@ func (f fixedCounter) settledMark(int, int) creationMark { return f.m }
 // TestCreationNumbersMidRotation numbers the slots of views taken at rest and in
 // the middle of a rotation.
 func TestCreationNumbersMidRotation(t *testing.T) {
-	c := newChain(t.TempDir(), &fileTable[0])
+	c := newChain(t.TempDir(), &fileTable[0], DefaultHoldBudget)
 	defer c.closeAll()
 	m := creationMark{epoch: 1, creates: 20}
 	c.ctr = fixedCounter{m}

@@ -48,6 +48,9 @@
 //	parse_jsonl.go           the exec.log record decoder
 //	parse_text.go            runtime.log and kernel.log lines
 //	parse_time.go            fast RFC 3339 parsing
+//	kernel_clock.go          kernel.log's uptime stamps placed on the wall clock (anchor per boot)
+//	kernel_index.go          the kernel clock in a snapshot's index: kernel times set while indexing, anchor checked against exec.log
+//	entry_position.go        Entry.OwnPosition: a record named by its own file's inode and offset
 //
 // Chains and rotation:
 //
@@ -55,6 +58,7 @@
 //	creation_numbers.go      creationNo and the counter interface; numbering the slots of a look
 //	resolve_start.go         a Start (beginning, time, cursor, end) applied to the chains; cursor checks
 //	loss.go                  Loss: what a reader that fell behind knows it lost
+//	hold_budget.go           the disk budget: what a chain may hold, letting go of the oldest deleted files
 //
 // Watching:
 //
@@ -62,6 +66,8 @@
 //	watcher_inotify.go       Linux: the inotify goroutine and the creation counter
 //	watcher_fsnotify.go      elsewhere: the same through fsnotify, without counting
 //	dir_removed.go           telling a removed log directory from a missed rotation
+//	watch_hub_linux.go       WatchHub: one inotify instance and goroutine for many followed directories (Options.Watch)
+//	watch_hub_other.go       elsewhere: each stream keeps its own watcher
 //
 // Holder process (Linux; holder_other.go is the stub elsewhere):
 //
@@ -97,6 +103,14 @@
 // channel of capacity one. Close stops it (stop
 // channel plus a byte on a pipe that interrupts its poll) and waits for it.
 //
+// With Options.Watch, Open starts no goroutine of its own: the directory is
+// registered with the WatchHub, whose one goroutine (WatchHub.run) waits on
+// one inotify instance for every member and, per member with events, looks
+// and wakes its consumer as the watcher's goroutine would; on its fallback
+// poll (a second) it does so for all. Close of the stream takes the member
+// out (hubMember.detach), after which no look runs for it. No holder is
+// started with a hub.
+//
 // With Options.Holder on Linux, Open also starts the holder process (this
 // executable again, as sandtail-holder) and, in this process, the holder's
 // receiving goroutine (holder.run). That goroutine hands the newest file of
@@ -110,8 +124,9 @@
 // socket down, waits for the receiving goroutine and then for the process.
 //
 // The holder process has two goroutines of its own: its main one reads
-// pings from the socket, and its watcher's goroutine looks and sends what
-// each look opened (holdSender.flush, run as the watcher's afterLook). It
+// pings and releases (what the reader closed, for the disk budget) from the
+// socket, and its watcher's goroutine looks, trims each chain to its budget
+// and sends what it may (holdSender.flush, run as the watcher's afterLook). It
 // ignores SIGINT and exits when the socket closes.
 //
 // A snapshot indexes files on up to GOMAXPROCS short-lived goroutines
@@ -145,7 +160,13 @@
 //     write-holds it, so a file closed by its chain is never read through a
 //     reused descriptor.
 //   - inotifyCounter.mu is a leaf: taken alone, to read and count queued
-//     events; no other lock is taken under it.
+//     events; no other lock is taken under it. WatchHub.mu is its
+//     counterpart for a hub, a leaf too; hubMember.run is taken by the hub
+//     goroutine around a member's look (so before watcher.gate) and by
+//     detach.
+//   - holdConn.mu is a leaf: it serialises sends on the holder's socket
+//     (the stream's pings from its watcher, its releases from the reader
+//     and the receiving goroutine).
 //
 // Atomics stand where a lock would cost on a hot path or would have to be
 // taken inside another: Stream.skipped, watcher.removed, lookAsked and onLook,

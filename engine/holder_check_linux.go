@@ -76,6 +76,7 @@ func (h *holder) stopChecks() {
 // poke runs after every look of the stream's watcher: if the chains
 // changed since the holder last answered, ask it again.
 func (h *holder) poke() {
+	h.resendReleases()
 	st, counted := h.dirState()
 	k := &h.chk
 	k.mu.Lock()

@@ -65,6 +65,9 @@ type holder struct {
 	stop     chan struct{}
 	done     chan struct{}
 	chk      holderCheck // is it still answering? (holder_check_linux.go)
+	// releaseDue is set when telling the holder of files closed found
+	// its socket full: the next look tells it again.
+	releaseDue atomic.Bool
 }
 
 // startHolder starts a holder for the rotating chains among chains, which
@@ -99,8 +102,9 @@ func startHolder(dir string, w *watcher, chains []*chain, opts Options) *holder 
 	cmd := &exec.Cmd{
 		// This very executable, even if the file was replaced (an
 		// upgrade) or deleted since it started.
-		Path:       "/proc/self/exe",
-		Args:       []string{holderArg0, dir, strings.Join(types, ","), poll.String(), prio},
+		Path: "/proc/self/exe",
+		Args: []string{holderArg0, dir, strings.Join(types, ","), poll.String(), prio,
+			strconv.FormatInt(rot[0].budget, 10)},
 		Env:        append(os.Environ(), holderEnv+"=1"),
 		ExtraFiles: []*os.File{theirs},
 	}
@@ -162,6 +166,7 @@ func (h *holder) run() {
 	h.w.gate.Lock()
 	for _, c := range h.chains {
 		c.remote.Store(false)
+		c.onRelease.Store(nil)
 	}
 	h.w.gate.Unlock()
 	select {
@@ -205,18 +210,47 @@ func (h *holder) handOver() bool {
 	if h.hc.send(holdMsg{kind: msgGo}, -1) != nil {
 		return false
 	}
-	for _, c := range h.chains {
+	for ci, c := range h.chains {
 		c.remote.Store(true)
+		f := func() { h.sendRelease(ci) }
+		c.onRelease.Store(&f)
 	}
 	return true
 }
 
+// sendRelease tells the holder what the files of chain ci the reader
+// closed counted for, in all, so that it counts what the reader still
+// holds. A full socket leaves it to the next look (poke).
+func (h *holder) sendRelease(ci int) {
+	c := h.chains[ci]
+	m := holdMsg{kind: msgRelease, ci: uint8(ci), size: uint64(c.releasedCounted.Load()), files: uint32(c.releasedFiles.Load())}
+	if h.hc.send(m, -1) != nil {
+		h.releaseDue.Store(true)
+	}
+}
+
+// resendReleases sends the releases a full socket held back.
+func (h *holder) resendReleases() {
+	if h.releaseDue.Swap(false) {
+		for ci := range h.chains {
+			h.sendRelease(ci)
+		}
+	}
+}
+
 // sendNewest sends the newest file c holds (none if it holds none) as
-// chain ci.
+// chain ci, with what the reader holds of the chain: from here on the
+// holder counts it, and the reader tells it what it closes.
 func (h *holder) sendNewest(ci int, c *chain) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	m := holdMsg{kind: msgChain, ci: uint8(ci)}
+	held := c.measure(0)
+	for i, cf := range c.files {
+		cf.counted = c.counted(cf, i == len(c.files)-1)
+	}
+	c.releasedCounted.Store(0)
+	c.releasedFiles.Store(0)
+	m := holdMsg{kind: msgChain, ci: uint8(ci), size: uint64(held), gapBytes: uint64(c.maxRotated), files: uint32(len(c.files))}
 	if c.scanned {
 		m.flags |= flagScanned
 	}
@@ -279,28 +313,34 @@ func (h *holder) receive() {
 			}
 		}
 		h.chk.waiting.Store(false)
-		c.adopt(fd, m, lost[m.ci])
+		if c.adopt(fd, m, lost[m.ci]) {
+			c.notifyRelease()
+		}
 		lost[m.ci] = false
 		h.w.signal()
 	}
 }
 
-// adopt appends a file the holder opened.
-func (c *chain) adopt(fd int, m holdMsg, lost bool) {
+// adopt appends a file the holder opened, then keeps the chain within its
+// budget; it reports whether it let go of files to do so.
+func (c *chain) adopt(fd int, m holdMsg, lost bool) bool {
 	cf := &chainFile{f: fileHandle{fd: fd, name: c.paths[m.slot]}, ino: m.ino,
-		slot: int(m.slot), opened: int(m.opened), gapBefore: lost || m.flags&flagGap != 0}
+		slot: int(m.slot), opened: int(m.opened), counted: int64(m.size)}
+	cf.gap = gapInfo{unseen: lost || m.flags&flagGap != 0,
+		released: int64(m.released), releasedBytes: int64(m.gapBytes)}
 	if !lost && m.flags&flagGap != 0 {
 		// A descriptor that did not arrive is one more file lost,
 		// uncounted: then the count is not known.
-		cf.lostBefore = int64(m.lost)
+		cf.gap.lost = int64(m.lost)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
 		unix.Close(fd)
-		return
+		return false
 	}
 	c.files = append(c.files, cf)
 	c.changes++
 	c.openedAt[cf.opened].Add(1)
+	return c.trim(0, 1, 0) > 0
 }

@@ -37,7 +37,24 @@ func RunHolderIfRequested() {
 	if !startedAsHolder() {
 		return
 	}
-	os.Exit(runHolder(os.Args[1:]))
+	os.Exit(guardHolder(os.Args[1:]))
+}
+
+// holderBug is the holder's status after a panic: the status sandtail
+// itself exits with on an internal fault (EX_SOFTWARE). The reader does not
+// depend on it: a holder that goes for any reason leaves it looking by
+// itself.
+const holderBug = 70
+
+// guardHolder runs the holder, ending a panic on its main goroutine with
+// holderBug rather than Go's status 2, the usage status.
+func guardHolder(args []string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			code = holderBug
+		}
+	}()
+	return runHolder(args)
 }
 
 // startedAsHolder reports whether startHolder started this process.
@@ -46,17 +63,22 @@ func startedAsHolder() bool {
 }
 
 // runHolder is the holder process: args are the directory, the chains'
-// file types (indexes into fileTable), the fallback poll and the priority
-// asked for (prioNormal or prioRealtime). It returns the exit code.
+// file types (indexes into fileTable), the fallback poll, the priority
+// asked for (prioNormal or prioRealtime) and the budget of each chain in
+// bytes. It returns the exit code.
 func runHolder(args []string) int {
 	closeInherited()
 	nameThreads(holderArg0)
-	if len(args) != 4 {
+	if len(args) != 5 {
 		return 2
 	}
 	dir := args[0]
 	poll, err := time.ParseDuration(args[2])
 	if err != nil {
+		return 2
+	}
+	budget, err := strconv.ParseInt(args[4], 10, 64)
+	if err != nil || budget < 0 {
 		return 2
 	}
 	var chains []*chain
@@ -65,7 +87,9 @@ func runHolder(args []string) int {
 		if err != nil || i < 0 || i >= len(fileTable) {
 			return 2
 		}
-		chains = append(chains, newChain(dir, &fileTable[i]))
+		c := newChain(dir, &fileTable[i], budget)
+		c.noTrim = true // flush trims, knowing what was handed over
+		chains = append(chains, c)
 	}
 	defer closeChains(chains)
 	// Ctrl-C in a terminal interrupts the whole process group; the reader
@@ -82,6 +106,9 @@ func runHolder(args []string) int {
 	if hc.send(holdMsg{kind: msgReady, flags: prio}, -1) != nil {
 		return 1
 	}
+	s := &holdSender{hc: hc, chains: chains, sent: make([]int, len(chains)),
+		handed: make([]int64, len(chains)), files: make([]uint32, len(chains)),
+		closed: make([]holdClosed, len(chains))}
 	for {
 		m, fd, lost, err := hc.recv()
 		if err != nil {
@@ -102,11 +129,12 @@ func runHolder(args []string) int {
 		}
 		c := chains[m.ci]
 		c.scanned = m.flags&flagScanned != 0
+		c.maxRotated = int64(m.gapBytes)
+		s.handed[m.ci], s.files[m.ci] = int64(m.size), m.files
 		if fd >= 0 {
 			c.files = append(c.files, &chainFile{f: fileHandle{fd: fd, name: c.paths[m.slot]}, ino: m.ino, slot: int(m.slot)})
 		}
 	}
-	s := &holdSender{hc: hc, chains: chains, sent: make([]int, len(chains))}
 	for ci, c := range chains {
 		s.sent[ci] = len(c.files) // the reader's own
 	}
@@ -123,9 +151,16 @@ func runHolder(args []string) int {
 		if err != nil || n == 0 {
 			break
 		}
-		if n == holdMsgLen && b[0] == msgPing {
+		if n != holdMsgLen {
+			continue
+		}
+		switch m := decodeHoldMsg(b[:]); {
+		case m.kind == msgPing:
 			s.ping.Store(true)
 			w.askLook()
+		case m.kind == msgRelease && int(m.ci) < len(chains):
+			s.closed[m.ci].store(int64(m.size), m.files)
+			w.askLook() // it may take more files now
 		}
 	}
 	w.close()
@@ -134,10 +169,25 @@ func runHolder(args []string) int {
 
 // holdSender sends, after every look of the holder, the files it added
 // and the odd files it found (see odd_files.go).
+//
+// It keeps each chain within its budget (hold_budget.go) counting what the
+// reader holds too: handed, what the files handed over (and the reader's
+// own at the hand-over) counted for, less closed, what the reader said the
+// files it closed counted for. The reader is sent files while the budget
+// leaves room for what the holder cannot let go of (the files in the
+// slots), and always while it holds at most one, the one it reads: the
+// rest wait here, where the budget lets go of the oldest however long the
+// reader stays stopped.
 type holdSender struct {
 	hc     *holdConn
 	chains []*chain
 	sent   []int // per chain: how many of its files, from the first, were sent
+	// handed and files, per chain: what the files handed over counted for
+	// in all, and how many there were (modulo 2³²); both include the
+	// reader's own at the hand-over. closed is what the reader closed.
+	handed []int64
+	files  []uint32
+	closed []holdClosed
 	// odd are odd files taken from a chain and not sent yet (a full
 	// socket): oddCi's, odd[oddAt:oddN].
 	odd                [oddPending]oddFile
@@ -147,25 +197,68 @@ type holdSender struct {
 	ping atomic.Bool
 }
 
-// flush sends every file not sent yet, oldest first, and lets go of all
-// but the newest (the reader has them now; the newest is what the next
-// look compares with). A full socket leaves the rest for the next look.
+// holdClosed is what the reader said it closed of one chain: the bytes
+// the files counted for and how many (modulo 2³²). Only the newest word
+// counts; the main goroutine stores it, flush reads it.
+type holdClosed struct {
+	bytes atomic.Int64
+	files atomic.Uint32
+}
+
+func (h *holdClosed) store(bytes int64, files uint32) {
+	h.bytes.Store(bytes)
+	h.files.Store(files)
+}
+
+// flush trims each chain to its budget, then sends the oldest files not
+// sent yet while there is room (see holdSender), and lets go of all it
+// sent but the newest, which the next look compares with: a file the
+// reader has is open in the holder only while it is the newest one, in
+// the live slot, where holding it costs no disk. A full socket leaves the
+// rest for the next look.
 func (s *holdSender) flush() {
 	for ci, c := range s.chains {
 		c.mu.Lock()
+		held := s.handed[ci] - s.closed[ci].bytes.Load()
+		c.trim(s.sent[ci], s.sent[ci], held)
+		// Room for what the holder cannot let go of: the files in the
+		// slots, the newest counted as a rotated one.
+		room := c.budget - held - maxSlots*c.maxRotated
 		for s.sent[ci] < len(c.files) {
 			cf := c.files[s.sent[ci]]
-			m := holdMsg{kind: msgFile, ci: uint8(ci), slot: uint8(cf.slot), opened: uint8(cf.opened), ino: cf.ino}
-			if cf.gapBefore {
-				m.flags |= flagGap
-				m.lost = uint16(min(cf.lostBefore, math.MaxUint16))
+			size := c.counted(cf, s.sent[ci] == len(c.files)-1)
+			if s.files[ci]-s.closed[ci].files.Load() > 1 && size > room {
+				break // the reader holds enough: the rest waits here
 			}
+			room -= size
+			m := holdMsg{kind: msgFile, ci: uint8(ci), slot: uint8(cf.slot), opened: uint8(cf.opened), ino: cf.ino,
+				size: uint64(size)}
+			if cf.gap.unseen {
+				m.flags |= flagGap
+				m.lost = uint16(min(cf.gap.lost, math.MaxUint16))
+			}
+			m.released = uint32(min(cf.gap.released, math.MaxUint32))
+			m.gapBytes = uint64(cf.gap.releasedBytes)
 			if s.hc.send(m, cf.f.fd) != nil {
 				break
 			}
 			s.sent[ci]++
+			s.handed[ci] += int64(m.size)
+			s.files[ci]++
 		}
-		drop := s.sent[ci] - 1
+		drop := s.sent[ci]
+		if drop == len(c.files) {
+			drop-- // the newest: the next look compares with it
+		}
+		for _, cf := range c.files[:max(drop, 0)] {
+			// It has a successor: it was rotated, its size is final. The
+			// holder learns the rotation size from these files too, as
+			// it sends the others as soon as they appear, still empty.
+			var st unix.Stat_t
+			if cf.f.stat(&st) == nil {
+				c.maxRotated = max(c.maxRotated, st.Size)
+			}
+		}
 		c.mu.Unlock()
 		for range drop {
 			c.pop()

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -22,6 +23,10 @@ const (
 	msgOdd   = 'O' // holder → reader: slot of chain ci holds a file of type typ that is not a regular file
 	msgPing  = 'P' // reader → holder: look, and answer when done
 	msgPong  = 'p' // holder → reader: looked since the last ping, and sent what it found
+	// msgRelease, reader → holder: the files of chain ci the reader
+	// closed since the hand-over counted size bytes in all (see
+	// holdSender.outstanding).
+	msgRelease = 'r'
 )
 
 const (
@@ -32,7 +37,7 @@ const (
 	flagSlice               // msgReady: the holder runs with a short slice
 )
 
-const holdMsgLen = 16
+const holdMsgLen = 40
 
 type holdMsg struct {
 	kind   byte
@@ -45,13 +50,30 @@ type holdMsg struct {
 	// lost, on msgFile with flagGap: how many files came and went unseen
 	// before this one, when known; saturates (it is a lower bound then).
 	lost uint16
+	// released and gapBytes, on msgFile: the files the holder let go of
+	// unread just before this one to keep within the budget, and their
+	// bytes. On msgChain, gapBytes is the largest rotated file the reader
+	// measured.
+	released uint32
+	gapBytes uint64
+	// size is, on msgFile, what the file counts for against the budget;
+	// on msgChain, what the reader holds of the chain; on msgRelease, what
+	// the files the reader closed counted for, in all.
+	size uint64
+	// files is, on msgChain, how many files the reader holds of the
+	// chain; on msgRelease, how many it closed since the hand-over
+	// (modulo 2³², as the holder counts).
+	files uint32
 }
 
 // holdConn sends and receives holdMsgs with at most one descriptor each.
 // Its buffers are made once: the holder's sends come right after a look
 // and, like the look, do not allocate.
 type holdConn struct {
-	fd    int
+	fd int
+	// mu serialises sends: the reader sends pings from its watcher and
+	// releases from its reader.
+	mu    sync.Mutex
 	out   [holdMsgLen]byte
 	in    [holdMsgLen]byte
 	oob   []byte // one SCM_RIGHTS record; the descriptor is written in
@@ -65,10 +87,16 @@ func newHoldConn(fd int) *holdConn {
 // send sends m with fd (none when fd < 0) without waiting: a full socket
 // gives unix.EAGAIN.
 func (hc *holdConn) send(m holdMsg, fd int) error {
+	hc.mu.Lock()
+	defer hc.mu.Unlock()
 	b := &hc.out
 	b[0], b[1], b[2], b[3], b[4], b[5] = m.kind, m.ci, m.slot, m.opened, m.flags, m.typ
 	binary.NativeEndian.PutUint16(b[6:], m.lost)
 	binary.NativeEndian.PutUint64(b[8:], m.ino)
+	binary.NativeEndian.PutUint64(b[16:], m.size)
+	binary.NativeEndian.PutUint64(b[24:], m.gapBytes)
+	binary.NativeEndian.PutUint32(b[32:], m.released)
+	binary.NativeEndian.PutUint32(b[36:], m.files)
 	var oob []byte
 	if fd >= 0 {
 		oob = hc.oob
@@ -119,10 +147,19 @@ func (hc *holdConn) recv() (m holdMsg, fd int, lost bool, err error) {
 		}
 		return m, -1, false, errHoldProtocol
 	}
-	b := hc.in[:]
-	m = holdMsg{kind: b[0], ci: b[1], slot: b[2], opened: b[3], flags: b[4], typ: b[5], ino: binary.NativeEndian.Uint64(b[8:])}
-	m.lost = binary.NativeEndian.Uint16(b[6:])
-	return m, fd, flags&unix.MSG_CTRUNC != 0, nil
+	return decodeHoldMsg(hc.in[:]), fd, flags&unix.MSG_CTRUNC != 0, nil
+}
+
+// decodeHoldMsg reads a message of holdMsgLen bytes.
+func decodeHoldMsg(b []byte) holdMsg {
+	return holdMsg{kind: b[0], ci: b[1], slot: b[2], opened: b[3], flags: b[4], typ: b[5],
+		lost:     binary.NativeEndian.Uint16(b[6:]),
+		ino:      binary.NativeEndian.Uint64(b[8:]),
+		size:     binary.NativeEndian.Uint64(b[16:]),
+		gapBytes: binary.NativeEndian.Uint64(b[24:]),
+		released: binary.NativeEndian.Uint32(b[32:]),
+		files:    binary.NativeEndian.Uint32(b[36:]),
+	}
 }
 
 var errHoldProtocol = errors.New("engine: holder: malformed message")

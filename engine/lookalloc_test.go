@@ -21,7 +21,7 @@ import (
 func TestLookDoesNotAllocate(t *testing.T) {
 	dir := logDir(t)
 	writeExec(t, dir, 0, 10)
-	chains, err := openChains(dir, DefaultSources)
+	chains, err := openChains(dir, DefaultSources, DefaultHoldBudget)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestLookDoesNotAllocate(t *testing.T) {
 func TestStatAtWithoutStatx(t *testing.T) {
 	dir := logDir(t)
 	writeExec(t, dir, 0, 1)
-	c := newChain(dir, &fileTable[0])
+	c := newChain(dir, &fileTable[0], DefaultHoldBudget)
 	defer c.closeAll()
 	ino, typ, err := statAt(c.dirfd, c.names[0], c.cnames[0])
 	if err != nil || typ != unix.S_IFREG || ino == 0 {

@@ -8,20 +8,36 @@ import (
 // Loss is what a reader that fell behind rotation knows about what it
 // lost of one file type. It never guesses: what cannot be known is zero.
 //
-// Files that rotated out of retention unseen are counted from the
-// filesystem's own record of the files created under the live name
-// (inotify on Linux), so the count is exact when known. Their sizes were
-// never seen. A producer that rotates when the next line would push a file
-// past a fixed size (microsandbox does) leaves rotated files that differ by
-// less than a line; when the rotated files read show that, each lost file
-// is taken to hold at least the smallest of them less the longest line
-// read. Otherwise only the count is known.
+// Two things lose data. Files sandtail let go of, unread, to stay within
+// its disk budget (Options.HoldBudget) were open until then: their sizes
+// are known, so when nothing else was lost the loss is exact. Files that
+// rotated out of retention unseen are counted from the filesystem's own
+// record of the files created under the live name (inotify on Linux), so
+// their count is exact when known, but their sizes were never seen. A
+// producer that rotates when the next line would push a file past a fixed
+// size (microsandbox does) leaves rotated files that differ by less than a
+// line; when the rotated files read show that, each lost file is taken to
+// hold at least the smallest of them less the longest line read. Otherwise
+// only the count is known.
 type Loss struct {
-	// Files counts the files created and rotated out of retention without
-	// being opened; 0 when not known.
+	// Files counts the files lost: let go of and rotated away unseen; 0
+	// when not known. With Uncounted, it counts only those let go of.
 	Files int64
-	// Bytes is a lower bound of the bytes in them; 0 when not known.
+	// Bytes is what they held: exactly when Exact, otherwise a lower
+	// bound; 0 when not known.
 	Bytes int64
+	// Exact is set when Bytes is exactly what was lost: every file lost
+	// was let go of, its size known.
+	Exact bool
+	// Released counts, of Files, those sandtail let go of unread to stay
+	// within its disk budget, which was Budget bytes; ReleasedBytes is
+	// exactly what they held (part of Bytes).
+	Released      int64
+	ReleasedBytes int64
+	Budget        int64
+	// Uncounted is set when files also rotated away unseen, how many not
+	// known.
+	Uncounted bool
 }
 
 // lossOf is the loss of files whole files of at least perFile bytes each
@@ -72,12 +88,15 @@ func (r rotSeen) perFile() int64 {
 // Known reports whether anything is known about the loss.
 func (l Loss) Known() bool { return l.Files > 0 }
 
-// Amount is the loss in a few words: "at least 195 KiB", "3 files" when
-// their size is not known, "an unknown amount".
+// Amount is the loss in a few words: "3.0 MiB (3145728 bytes)" when exact,
+// "at least 195 KiB", "3 files" when their size is not known, "an unknown
+// amount".
 func (l Loss) Amount() string {
 	switch {
 	case !l.Known():
 		return "an unknown amount"
+	case l.Exact:
+		return bytesExact(l.Bytes)
 	case l.Bytes <= 0:
 		return plural(l.Files, "file")
 	default:
@@ -85,16 +104,41 @@ func (l Loss) Amount() string {
 	}
 }
 
-// String is Amount with the count of files: "at least 195 KiB (3 files
-// rotated away unread)", "3 files rotated away unread, of unknown size".
+// String is Amount with the files counted and why they were lost: "at
+// least 195 KiB (3 files rotated away unread)", "3 files rotated away
+// unread, of unknown size", "3.0 MiB (3145728 bytes): 3 files let go of
+// unread to stay within the 8 MiB disk budget".
 func (l Loss) String() string {
 	switch {
 	case !l.Known():
 		return l.Amount()
-	case l.Bytes <= 0:
+	case l.Released == 0 && l.Bytes <= 0:
 		return plural(l.Files, "file") + " rotated away unread, of unknown size"
+	case l.Released == 0:
+		return fmt.Sprintf("%s (%s rotated away unread)", l.Amount(), plural(l.Files, "file"))
 	}
-	return fmt.Sprintf("%s (%s rotated away unread)", l.Amount(), plural(l.Files, "file"))
+	why := fmt.Sprintf("%s let go of unread to stay within the %s disk budget", plural(l.Released, "file"), bytesAtLeast(l.Budget))
+	switch unseen := l.Files - l.Released; {
+	case l.Uncounted:
+		why += "; more rotated away unread, how many not known"
+	case unseen > 0 && l.Bytes > l.ReleasedBytes:
+		why += fmt.Sprintf("; %s rotated away unread", plural(unseen, "more file"))
+	case unseen > 0:
+		why += fmt.Sprintf("; %s rotated away unread, of unknown size", plural(unseen, "more file"))
+	}
+	if l.Exact {
+		return l.Amount() + ": " + why
+	}
+	return fmt.Sprintf("%s (%s)", l.Amount(), why)
+}
+
+// bytesExact writes n exactly, with its size in binary units first when
+// that reads easier: "3.0 MiB (3145728 bytes)", "512 bytes".
+func bytesExact(n int64) string {
+	if n < 1024 {
+		return plural(n, "byte")
+	}
+	return fmt.Sprintf("%s (%d bytes)", bytesAtLeast(n), n)
 }
 
 func plural(n int64, word string) string {

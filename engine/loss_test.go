@@ -21,6 +21,19 @@ func TestLossWords(t *testing.T) {
 		{Loss{Files: 2, Bytes: 2047}, "at least 1.9 KiB", "at least 1.9 KiB (2 files rotated away unread)"},
 		{Loss{Files: 5, Bytes: 10<<20 - 1}, "at least 9.9 MiB", "at least 9.9 MiB (5 files rotated away unread)"},
 		{Loss{Files: 1, Bytes: math.MaxInt64}, "at least 7.9 EiB", "at least 7.9 EiB (1 file rotated away unread)"},
+		// Files let go of to keep within the budget: their sizes are known.
+		{gapInfo{released: 3, releasedBytes: 3 << 20}.loss(0, 8<<20), "3 MiB (3145728 bytes)",
+			"3 MiB (3145728 bytes): 3 files let go of unread to stay within the 8 MiB disk budget"},
+		{gapInfo{released: 1, releasedBytes: 700}.loss(0, 1<<10), "700 bytes",
+			"700 bytes: 1 file let go of unread to stay within the 1 KiB disk budget"},
+		// And some rotated away unseen: then a lower bound.
+		{gapInfo{released: 2, releasedBytes: 2048, unseen: true, lost: 3}.loss(1000, 4096), "at least 4.9 KiB",
+			"at least 4.9 KiB (2 files let go of unread to stay within the 4 KiB disk budget; 3 more files rotated away unread)"},
+		{gapInfo{released: 2, releasedBytes: 2048, unseen: true, lost: 3}.loss(0, 4096), "at least 2 KiB",
+			"at least 2 KiB (2 files let go of unread to stay within the 4 KiB disk budget; 3 more files rotated away unread, of unknown size)"},
+		{gapInfo{released: 2, releasedBytes: 2048, unseen: true}.loss(1000, 4096), "at least 2 KiB",
+			"at least 2 KiB (2 files let go of unread to stay within the 4 KiB disk budget; more rotated away unread, how many not known)"},
+		{gapInfo{unseen: true, lost: 3}.loss(65_000, 0), "at least 190 KiB", "at least 190 KiB (3 files rotated away unread)"},
 	} {
 		if got := tc.l.Amount(); got != tc.amount {
 			t.Errorf("%+v: Amount %q, want %q", tc.l, got, tc.amount)
@@ -54,4 +67,22 @@ func FuzzBytesAtLeast(f *testing.F) {
 			t.Fatalf("%d bytes written as %q: more than a tenth below", n, s)
 		}
 	})
+}
+
+// absorb: letting go of a file moves its gap, and its size, onto the next.
+func TestGapAbsorb(t *testing.T) {
+	g := gapInfo{unseen: true, lost: 2}
+	g.absorb(gapInfo{released: 1, releasedBytes: 10}, 100)
+	if g != (gapInfo{unseen: true, lost: 2, released: 2, releasedBytes: 110}) {
+		t.Fatalf("got %+v", g)
+	}
+	g.absorb(gapInfo{unseen: true}, 5) // an unknown count makes the sum unknown
+	if g != (gapInfo{unseen: true, lost: 0, released: 3, releasedBytes: 115}) {
+		t.Fatalf("got %+v", g)
+	}
+	var h gapInfo
+	h.absorb(gapInfo{}, 7)
+	if !h.any() || h.loss(0, 1).Bytes != 7 || !h.loss(0, 1).Exact {
+		t.Fatalf("got %+v", h)
+	}
 }

@@ -35,6 +35,9 @@ type snapFile struct {
 	lastNL   int64 // just after the last '\n' read, -1 when none
 	recs     recList
 	maxLine  int64 // the longest line, as far as its entries tell
+
+	kern snapKernel // kernel.log: the file's wall-clock anchor (kernel_index.go)
+	life lifeTimes  // exec.log: its lifecycle records' times (kernel_index.go)
 }
 
 // snapTrack is one file type of a snapshot plan.

@@ -284,6 +284,7 @@ func (em *emitter) record(i int, r *idxRec, from int) error {
 		dropped := r.end - 1 - r.off - int64(p.maxEntry)
 		pos := Position{Inode: sf.cf.ino, Offset: uint64(r.end)}
 		em.out = p.appendTruncated(em.out[:0], head, tail, dropped, pos, sf.mtime)
+		sf.kern.timeAs(em.out, r)
 		if err := em.add(i, em.out, from); err != nil {
 			return err
 		}
@@ -295,6 +296,7 @@ func (em *emitter) record(i int, r *idxRec, from int) error {
 		return err
 	}
 	em.out, _ = p.parseBlockCached(b, 0, r.off, sf.cf.ino, sf.mtime, em.out[:0], 1<<62, &em.tc)
+	sf.kern.timeAs(em.out, r)
 	err = em.add(i, em.out, from)
 	clear(em.out)
 	return err

@@ -68,6 +68,7 @@ const (
 // indexFile reads sf's range and appends a record for every line of it.
 func (tr *snapTrack) indexFile(sf *snapFile) error {
 	sf.recs, sf.headEnd, sf.lastNL, sf.maxLine = recList{}, -1, -1, 0
+	tr.startKernel(sf)
 	f := &sf.cf.f
 	size := sf.size
 	pos := sf.start
@@ -162,6 +163,7 @@ func (ix *fileIndexer) line(line []byte, off, end int64) {
 	if len(ix.out) == 0 {
 		return
 	}
+	sf.placeIndexed(line, ix.out)
 	var r idxRec
 	r.setTime(ix.out[0].Time)
 	clear(ix.out)
@@ -192,6 +194,7 @@ func (ix *fileIndexer) longEntry(head, tail []byte, dropped, off, end int64) {
 	if len(ix.out) == 0 {
 		return
 	}
+	sf.placeIndexed(head, ix.out)
 	r := idxRec{off: off, end: end, n: 1, file: uint16(sf.idx), kind: recLong}
 	r.setTime(ix.out[0].Time)
 	clear(ix.out)
@@ -346,6 +349,7 @@ func (tr *snapTrack) joinTrack() error {
 					one = tr.p.appendTruncated(nil, acc.ts.head, acc.ts.tail, acc.ts.dropped, pos, sf.mtime)
 				}
 				if len(one) == 1 {
+					sf.kern.placeJoined(acc.ts.head, one)
 					r := idxRec{off: int64(len(tr.joined)), end: sf.headEnd, n: 1, file: uint16(j), kind: recJoined}
 					r.setTime(one[0].Time)
 					tr.joined = append(tr.joined, one[0])
@@ -448,6 +452,7 @@ func buildIndex(ctx context.Context, tracks []*snapTrack) error {
 	}); err != nil {
 		return err
 	}
+	checkKernelIndex(tracks)
 	for _, tr := range tracks {
 		if err := tr.joinTrack(); err != nil {
 			return err

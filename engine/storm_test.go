@@ -98,6 +98,13 @@ func TestStormProcess(t *testing.T) {
 // of d and returns the CPU time the holder used (the reader's, without a
 // holder) and the storm's.
 func stormCPU(t *testing.T, opts Options, d time.Duration) (watcher, stormed time.Duration) {
+	watcher, _, stormed = stormCPUs(t, opts, d)
+	return watcher, stormed
+}
+
+// stormCPUs is stormCPU that also returns what this process, the reader,
+// used meanwhile (the same as watcher without a holder).
+func stormCPUs(t *testing.T, opts Options, d time.Duration) (watcher, reader, stormed time.Duration) {
 	t.Helper()
 	dir := logDir(t)
 	writeExec(t, dir, 0, 10)
@@ -111,14 +118,14 @@ func stormCPU(t *testing.T, opts Options, d time.Duration) (watcher, stormed tim
 	}
 	readN(t, s, 10, 10*time.Second)
 	stop := storm(t, dir)
-	before := cpuTime(t, pid)
+	before, rBefore := cpuTime(t, pid), cpuTime(t, os.Getpid())
 	time.Sleep(d) // a span of CPU time to measure, not a wait for a state
-	watcher = cpuTime(t, pid) - before
+	watcher, reader = cpuTime(t, pid)-before, cpuTime(t, os.Getpid())-rBefore
 	stormed = stop()
 	// The follow still works after the storm.
 	writeExec(t, dir, 10, 1)
 	readN(t, s, 1, 10*time.Second)
-	return watcher, stormed
+	return watcher, reader, stormed
 }
 
 // TestEventStormMeasure compares the CPU an event storm costs the holder
@@ -160,5 +167,23 @@ func TestEventStormCostsTheHolderLittle(t *testing.T) {
 	}
 	if w > st/3 {
 		t.Fatalf("the holder used %v of processor time in a storm that used %v", w, st)
+	}
+}
+
+// TestEventStormCostsTheReaderLittle: the same storm must not make the
+// reader the busiest process either, following by itself (its own watcher
+// looks) or with a holder (its watch only pings the holder).
+func TestEventStormCostsTheReaderLittle(t *testing.T) {
+	for _, holder := range []bool{false, true} {
+		t.Run(fmt.Sprintf("holder=%v", holder), func(t *testing.T) {
+			_, r, st := stormCPUs(t, Options{Holder: holder, HoldBudget: 1 << 20}, 2*time.Second)
+			t.Logf("the reader used %v, the storm %v", r, st)
+			if st < 200*time.Millisecond {
+				t.Skipf("the storm got only %v of processor time: too busy a machine to compare", st)
+			}
+			if r > st/3 {
+				t.Fatalf("the reader used %v of processor time in a storm that used %v", r, st)
+			}
+		})
 	}
 }

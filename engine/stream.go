@@ -73,8 +73,12 @@ func Open(ctx context.Context, dir string, opts Options) (*Stream, error) {
 	if s.follow {
 		s.w = newWatcher(dir, chains, opts.PollInterval)
 		s.wake = s.w.wake
-		s.w.start()
-		if opts.Holder {
+		if opts.Watch != nil {
+			opts.Watch.attach(s.w)
+		} else {
+			s.w.start()
+		}
+		if opts.Holder && opts.Watch == nil {
 			s.h = startHolder(dir, s.w, chains, opts)
 		}
 	}
@@ -92,7 +96,7 @@ func openAndResolve(ctx context.Context, dir string, opts Options) ([]*chain, []
 	if err := checkDir(dir); err != nil {
 		return nil, nil, err
 	}
-	chains, err := openChains(dir, opts.Sources)
+	chains, err := openChains(dir, opts.Sources, opts.holdBudget())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -106,10 +110,10 @@ func openAndResolve(ctx context.Context, dir string, opts Options) ([]*chain, []
 }
 
 // openChains scans the chain of every file type the sources need.
-func openChains(dir string, sources Sources) ([]*chain, error) {
+func openChains(dir string, sources Sources, budget int64) ([]*chain, error) {
 	var chains []*chain
 	for _, i := range openedFiles(sources) {
-		c := newChain(dir, &fileTable[i])
+		c := newChain(dir, &fileTable[i], budget)
 		chains = append(chains, c)
 		if _, err := c.scan(); err != nil {
 			closeChains(chains)

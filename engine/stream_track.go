@@ -106,8 +106,8 @@ func (t *track) advance(follow bool) (bool, error) {
 			}
 			return false, nil
 		}
-		if first.gapBefore {
-			return true, t.missed(first)
+		if g := t.ch.gapOf(first); g.any() {
+			return true, t.missed(g)
 		}
 		t.cur = first
 		t.off, t.readOff, t.base, t.blk, t.ps = 0, 0, 0, nil, 0
@@ -130,26 +130,27 @@ func (t *track) advance(follow bool) (bool, error) {
 	if n, err := t.readChunk(); err != nil || n > 0 {
 		return n > 0, err
 	}
-	return true, t.moveTo(succ)
+	return true, t.moveTo()
 }
 
-// moveTo continues with the next file of the chain.
-func (t *track) moveTo(succ *chainFile) error {
+// moveTo continues with the next file of the chain, which holds one.
+func (t *track) moveTo() error {
 	name := t.ch.ft.Name
 	if !t.ch.ft.Rotates {
-		t.ch.pop()
+		succ, _ := t.ch.stepOn(true)
 		t.cur, t.off, t.readOff, t.base, t.blk, t.ps, t.trunc = succ, 0, 0, 0, nil, 0, nil
 		t.pending = append(t.pending, restartMark(name, t.idx, t.position(), "was replaced; reading the new file from the start"))
 		return nil
 	}
-	if succ.gapBefore {
-		return t.missed(succ)
+	// The unterminated end of the file, taken before stepOn drops it.
+	carry := t.pend()
+	succ, g := t.ch.stepOn(false)
+	if succ == nil {
+		return t.missed(g)
 	}
 	t.sawRotated()
 	// A rotated file's unterminated last line continues in the next file:
 	// carry it over (or keep skipping it, when over the cap).
-	carry := t.pend()
-	t.ch.pop()
 	t.cur, t.readOff = succ, 0
 	if len(carry) == 0 && t.trunc == nil {
 		t.off, t.base, t.blk, t.ps = 0, 0, nil, 0
@@ -177,15 +178,16 @@ func (t *track) noteLines(es []Entry) {
 	}
 }
 
-// missed ends the track: files between the current one (read to its end)
-// and next rotated away unseen. How many is known when the looks could
-// count them; how large, when the files read say (see rotSeen).
-func (t *track) missed(next *chainFile) error {
+// missed ends the track at gap g: files between the current one (read to
+// its end) and the next one were let go of to keep within the budget (their
+// sizes known) or rotated away unseen. How many of those is known when the
+// looks could count them; how large, when the files read say (see rotSeen).
+func (t *track) missed(g gapInfo) error {
 	if t.cur != nil {
 		t.sawRotated() // it left the slots: it was rotated
 	}
 	t.done = true
-	t.err = &MissedRotationError{File: t.ch.ft.Name, Offset: uint64(t.off), Lost: lossOf(next.lostBefore, t.seen.perFile())}
+	t.err = &MissedRotationError{File: t.ch.ft.Name, Offset: uint64(t.off), Lost: g.loss(t.seen.perFile(), t.ch.budget)}
 	return nil
 }
 
@@ -198,20 +200,21 @@ func (t *track) resumeAfterGap() {
 	if !errors.As(t.err, &mr) {
 		return
 	}
-	next := t.ch.first()
-	if t.cur != nil {
-		next = t.ch.next()
-	}
+	// The file before the gap was read to its end before the miss was
+	// reported.
+	next, g := t.ch.skipGap(t.cur != nil)
 	if next == nil {
 		return
 	}
-	if t.cur != nil {
-		t.ch.pop() // read to its end before the miss was reported
+	// Taken again: more files may have been let go of since the miss
+	// was reported, while the reader was stopped at it.
+	lost := mr.Lost
+	if g.released > mr.Lost.Released {
+		lost = g.loss(t.seen.perFile(), t.ch.budget)
 	}
-	t.ch.acceptGap(next)
 	t.err, t.done = nil, false
 	t.cur, t.off, t.readOff, t.base, t.blk, t.ps, t.trunc = next, 0, 0, 0, nil, 0, nil
-	t.pending = append(t.pending, gapEntry(t.ch.ft.Name, t.idx, t.position(), mr.Lost, "the reader fell behind rotation"))
+	t.pending = append(t.pending, gapEntry(t.ch.ft.Name, t.idx, t.position(), lost, "the reader fell behind rotation"))
 }
 
 // checkTruncated restarts a file that shrank below what was read: it was
@@ -225,6 +228,9 @@ func (t *track) checkTruncated() (bool, error) {
 		return false, nil
 	}
 	t.off, t.readOff, t.base, t.blk, t.ps, t.trunc = 0, 0, 0, nil, 0, nil
+	if k := kernelClockOf(t.ch); k != nil {
+		k.reset() // a new boot: its stamps count from a new anchor
+	}
 	t.pending = append(t.pending, restartMark(t.ch.ft.Name, t.idx, t.position(), "was truncated; reading it again from the start"))
 	return true, nil
 }
@@ -276,6 +282,7 @@ func (t *track) readChunk() (int, error) {
 		n0 := len(t.pending)
 		t.pending, next = t.p.parseBlock(blk, t.ps, t.base, t.cur.ino, mtime, t.pending, 1<<62)
 		t.noteLines(t.pending[n0:])
+		t.placeKernel(t.pending[n0:])
 	} else {
 		next = t.ps
 	}
@@ -329,6 +336,8 @@ func (t *track) skipLong(n int, size int64, mtime time.Time) (int, error) {
 	t.trunc = nil
 	t.blk, t.ps, t.base = nil, 0, t.readOff
 	pos := Position{Inode: t.cur.ino, Offset: uint64(t.off)}
+	n0 := len(t.pending)
 	t.pending = t.p.appendTruncated(t.pending, ts.head, ts.tail, ts.dropped, pos, mtime)
+	t.placeKernel(t.pending[n0:])
 	return i + 1, nil
 }

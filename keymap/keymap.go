@@ -39,6 +39,29 @@ type KeyMap struct {
 	Prev   key.Binding // the next match downwards
 	Clear  key.Binding // clear search and filter
 
+	// Reading aids.
+	MoreContext key.Binding // one more line of context around filter matches
+	LessContext key.Binding // one line of context less
+	Level       key.Binding // cycle the minimum level: all, info, warn, error
+	Expand      key.Binding // show the selected JSON line pretty-printed, and back
+	Save        key.Binding // write the shown lines to a file
+	// SaveOverwrite and SaveKeep answer whether to overwrite an existing
+	// file with a save.
+	SaveOverwrite key.Binding
+	SaveKeep      key.Binding
+	// Strip shows and focuses the activity strip; on a focused strip it
+	// hides it. The Strip* keys act while it is focused.
+	Strip          key.Binding
+	StripLeft      key.Binding // one column earlier, and jump there
+	StripRight     key.Binding // one column later
+	StripPageLeft  key.Binding // an eighth of the strip earlier
+	StripPageRight key.Binding // an eighth of the strip later
+	StripStart     key.Binding // the first column
+	StripEnd       key.Binding // the last column
+	StripZoomIn    key.Binding // halve the time the strip spans
+	StripZoomOut   key.Binding // double it, up to the whole history
+	StripBack      key.Binding // back to the lines, the strip stays
+
 	// What each line shows.
 	Timestamps key.Binding // toggle timestamps
 	Sessions   key.Binding // toggle session ids
@@ -46,6 +69,9 @@ type KeyMap struct {
 	Color      key.Binding // toggle program colours
 	Raw        key.Binding // toggle the raw view (control characters as escapes)
 	Solo       key.Binding // show only the selected line's session, and back
+	// Sandboxes opens the list of the sandboxes read (several at once):
+	// show, hide or solo each.
+	Sandboxes key.Binding
 
 	// Copying, for pairing.
 	CopyLine    key.Binding // copy the selected line's text
@@ -62,6 +88,9 @@ type KeyMap struct {
 	// It shares esc with Clear, which goes first: esc goes back only when
 	// there is no search, filter or solo to clear.
 	Back key.Binding
+
+	// Timeline holds the keys of restarts, times and marks.
+	Timeline Timeline
 
 	// Prompt holds the keys of the open search or filter box.
 	Prompt PromptKeyMap
@@ -122,12 +151,32 @@ func Default() KeyMap {
 		Prev:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "match below")),
 		Clear:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search/filter")),
 
+		MoreContext:   key.NewBinding(key.WithKeys("+"), key.WithHelp("+", "more context")),
+		LessContext:   key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "less context")),
+		Level:         key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "minimum level")),
+		Expand:        key.NewBinding(key.WithKeys("J"), key.WithHelp("J", "expand JSON")),
+		Save:          key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save shown lines")),
+		SaveOverwrite: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "overwrite")),
+		SaveKeep:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "keep the file")),
+
+		Strip:          key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "activity strip")),
+		StripLeft:      key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/→", "strip: move, jump")),
+		StripRight:     key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→", "strip: later")),
+		StripPageLeft:  key.NewBinding(key.WithKeys("shift+left", "pgup", "b"), key.WithHelp("pgup/pgdn", "strip: move more")),
+		StripPageRight: key.NewBinding(key.WithKeys("shift+right", "pgdown", "space"), key.WithHelp("pgdn", "strip: later, more")),
+		StripStart:     key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/G", "strip: first, last")),
+		StripEnd:       key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "strip: last")),
+		StripZoomIn:    key.NewBinding(key.WithKeys("+"), key.WithHelp("+/-", "strip: zoom")),
+		StripZoomOut:   key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "strip: zoom out")),
+		StripBack:      key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter", "strip: back to lines")),
+
 		Timestamps: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "time")),
 		Sessions:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "session ids")),
 		Wrap:       key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap")),
 		Color:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "colour")),
 		Raw:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "raw view")),
 		Solo:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "solo session")),
+		Sandboxes:  key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "sandboxes")),
 
 		CopyLine:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy")),
 		CopyCommand: key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy resume command")),
@@ -137,6 +186,8 @@ func Default() KeyMap {
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit from anywhere")),
 		Suspend:   key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend (fg resumes)")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "sandboxes")),
+
+		Timeline: DefaultTimeline(),
 
 		Prompt: PromptKeyMap{
 			Accept:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep")),
@@ -165,8 +216,11 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom, k.Left, k.Right},
 		{k.Stdout, k.Stderr, k.Output, k.System, k.Search, k.Filter, k.Next, k.Prev, k.Clear},
-		{k.Follow, k.Timestamps, k.Sessions, k.Wrap, k.Color, k.Raw, k.Solo},
+		{k.MoreContext, k.LessContext, k.Level, k.Expand, k.Save},
+		{k.Strip, k.StripLeft, k.StripPageLeft, k.StripStart, k.StripZoomIn, k.StripBack},
+		{k.Follow, k.Timestamps, k.Sessions, k.Wrap, k.Color, k.Raw, k.Solo, k.Sandboxes},
 		{k.CopyLine, k.CopyCommand, k.Help, k.Suspend, k.Quit},
+		k.Timeline.Column(),
 		k.Prompt.FullHelp()[0],
 	}
 }

@@ -11,7 +11,8 @@ type Picker struct {
 	PageDown  key.Binding // one screen down
 	Top       key.Binding // first sandbox
 	Bottom    key.Binding // last sandbox
-	Open      key.Binding // open the highlighted sandbox
+	Open      key.Binding // open the highlighted sandbox, or every one marked
+	Mark      key.Binding // mark the highlighted sandbox to open several at once
 	Erase     key.Binding // delete the filter's last character
 	Clear     key.Binding // empty the filter
 	Back      key.Binding // clear the filter, or quit when it is empty
@@ -50,6 +51,10 @@ func DefaultPicker() Picker {
 			key.WithKeys("enter"),
 			key.WithHelp("enter", "open"),
 		),
+		Mark: key.NewBinding(
+			key.WithKeys("space"),
+			key.WithHelp("space", "select several"),
+		),
 		Erase: key.NewBinding(
 			key.WithKeys("backspace", "ctrl+h"),
 			key.WithHelp("⌫", "erase"),
@@ -75,13 +80,13 @@ func DefaultPicker() Picker {
 
 // ShortHelp implements help.KeyMap: the picker's footer.
 func (k Picker) ShortHelp() []key.Binding {
-	return []key.Binding{k.Down, k.Open, k.Back}
+	return []key.Binding{k.Down, k.Open, k.Mark, k.Back}
 }
 
 // FullHelp implements help.KeyMap.
 func (k Picker) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Erase, k.Clear, k.Back, k.Quit, k.ForceQuit},
+		{k.Open, k.Mark, k.Erase, k.Clear, k.Back, k.Quit, k.ForceQuit},
 	}
 }

@@ -27,23 +27,30 @@ import (
 type jsonPrinter struct {
 	w     *bufio.Writer
 	notes *notifier
+	// names, when several sandboxes are read, names an entry's sandbox:
+	// each object then has "sandbox":"NAME" after "t".
+	names func(uint16) string
 	buf   []byte
 	err   error
 }
 
-func newJSONPrinter(w *bufio.Writer, notes *notifier) *jsonPrinter {
-	return &jsonPrinter{w: w, notes: notes}
+func newJSONPrinter(w *bufio.Writer, notes *notifier, names func(uint16) string) *jsonPrinter {
+	return &jsonPrinter{w: w, notes: notes, names: names}
 }
 
 func (p *jsonPrinter) Write(es []engine.Entry) error {
 	for i := range es {
 		e := &es[i]
 		if e.Mark != engine.MarkNone {
-			p.notes.mark(e.Mark, e.File, e.Time, e.Data)
+			p.notes.mark(e.Origin, e.Mark, e.File, e.Time, e.Data)
 		} else if e.Truncated > 0 {
 			p.notes.truncated(e)
 		}
-		p.buf = appendEntryJSON(p.buf[:0], e)
+		sandbox := ""
+		if p.names != nil {
+			sandbox = p.names(e.Origin)
+		}
+		p.buf = appendEntryJSON(p.buf[:0], e, sandbox)
 		if _, err := p.w.Write(p.buf); err != nil {
 			p.err = err
 			return err
@@ -64,11 +71,16 @@ func (p *jsonPrinter) Finish() error { return p.Flush() }
 // markNames are the "mark" values of notice entries.
 var markNames = map[engine.Mark]string{engine.MarkGap: "gap", engine.MarkRestart: "restart", engine.MarkNotice: "notice"}
 
-// appendEntryJSON appends e as one line of JSON.
-func appendEntryJSON(b []byte, e *engine.Entry) []byte {
+// appendEntryJSON appends e as one line of JSON, with its sandbox's name
+// unless that is empty.
+func appendEntryJSON(b []byte, e *engine.Entry, sandbox string) []byte {
 	b = append(b, `{"t":"`...)
 	b = appendTime(b, e.Time)
 	b = append(b, '"')
+	if sandbox != "" {
+		b = append(b, `,"sandbox":`...)
+		b = appendJSONString(b, []byte(sandbox))
+	}
 	if e.Mark != engine.MarkNone {
 		name, ok := markNames[e.Mark]
 		if !ok {

@@ -38,7 +38,7 @@ func TestAppendEntryJSONExact(t *testing.T) {
 			`{"t":"2026-04-30T20:32:59.688Z","mark":"gap","file":"exec.log","d":"about 3 MiB lost","cursor":"` + c.String() + `"}`,
 		},
 	} {
-		got := string(appendEntryJSON(nil, &tc.e))
+		got := string(appendEntryJSON(nil, &tc.e, ""))
 		if got != tc.want+"\n" {
 			t.Errorf("got  %s\nwant %s", got, tc.want)
 		}
@@ -71,7 +71,7 @@ func FuzzAppendEntryJSON(f *testing.F) {
 	f.Add([]byte("\u009b\u202e\u2029"), uint64(1<<63), true)
 	f.Fuzz(func(t *testing.T, data []byte, id uint64, has bool) {
 		e := engine.Entry{Time: time.Unix(1, 0), Source: engine.Stdout, Data: data, Session: id, HasSession: has}
-		line := appendEntryJSON(nil, &e)
+		line := appendEntryJSON(nil, &e, "")
 		var rec struct {
 			D  string  `json:"d"`
 			ID *uint64 `json:"id"`

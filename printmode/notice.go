@@ -22,6 +22,9 @@ type notifier struct {
 	flushFirst *bufio.Writer
 	// lastSkipped is the skipped count already reported.
 	lastSkipped int64
+	// names, when several sandboxes are read, names the sandbox a notice
+	// of the log is about.
+	names func(uint16) string
 }
 
 func (n *notifier) say(format string, args ...any) {
@@ -31,13 +34,22 @@ func (n *notifier) say(format string, args ...any) {
 	sanitize.WriteMessage(n.w, "sandtail: "+fmt.Sprintf(format, args...))
 }
 
-// mark reports an engine notice (gap or restart) with its description.
-func (n *notifier) mark(m engine.Mark, file string, t time.Time, desc []byte) {
+// mark reports an engine notice (gap or restart) with its description;
+// with several sandboxes read, it names origin's.
+func (n *notifier) mark(origin uint16, m engine.Mark, file string, t time.Time, desc []byte) {
 	kind, ok := markNames[m]
 	if !ok {
 		kind = "notice"
 	}
-	n.say("%s in %s at %s: %s", kind, file, t.UTC().Format(timeLayout), strings.TrimSpace(string(desc)))
+	who := ""
+	if n.names != nil {
+		who = "sandbox " + n.names(origin) + ": "
+	}
+	where := ""
+	if file != "" {
+		where = " in " + file
+	}
+	n.say("%s%s%s at %s: %s", who, kind, where, t.UTC().Format(timeLayout), strings.TrimSpace(string(desc)))
 }
 
 // truncated reports a record the engine cut because it was too large.

@@ -29,10 +29,13 @@ type plainPrinter struct {
 	asm   *lines.Assembler
 	err   error
 	buf   []byte
+	// names, when several sandboxes are read, names a line's sandbox:
+	// each line then starts with "NAME | ".
+	names func(uint16) string
 }
 
-func newPlainPrinter(w *bufio.Writer, notes *notifier, opts printOptions) *plainPrinter {
-	return &plainPrinter{w: w, notes: notes, opts: opts, asm: lines.NewAssembler(maxPrintLine)}
+func newPlainPrinter(w *bufio.Writer, notes *notifier, opts printOptions, names func(uint16) string) *plainPrinter {
+	return &plainPrinter{w: w, notes: notes, opts: opts, asm: lines.NewAssembler(maxPrintLine), names: names}
 }
 
 func (p *plainPrinter) Write(es []engine.Entry) error {
@@ -73,13 +76,19 @@ func (p *plainPrinter) line(l lines.Line) {
 	if l.Mark != engine.MarkNone {
 		// Notices are not program output: they go to stderr, after what
 		// was printed before them.
-		p.notes.mark(l.Mark, l.Key.File, l.Time, l.Text)
+		p.notes.mark(l.Key.Origin, l.Mark, l.Key.File, l.Time, l.Text)
 		return
 	}
 	if l.Cont {
 		p.notes.lineCut(l.Key.Source, maxPrintLine)
 	}
 	b := p.buf[:0]
+	if p.names != nil {
+		// A sandbox name is letters, digits, '-', '_' and '.' only
+		// (engine.ValidateName): nothing a terminal acts on.
+		b = append(b, p.names(l.Key.Origin)...)
+		b = append(b, " | "...)
+	}
 	if p.opts.timestamps {
 		b = appendTime(b, l.Time)
 		b = append(b, ' ')

@@ -22,7 +22,7 @@ func TestPlainPrinterJoinsAndReports(t *testing.T) {
 	var out, errs bytes.Buffer
 	w := bufio.NewWriter(&out)
 	notes := &notifier{w: &errs, flushFirst: w}
-	p := newPlainPrinter(w, notes, printOptions{timestamps: true, showID: true})
+	p := newPlainPrinter(w, notes, printOptions{timestamps: true, showID: true}, nil)
 	gap := entry(5, engine.System, 0, "lost about 3 MiB")
 	gap.Mark, gap.HasSession = engine.MarkGap, false
 	big := entry(6, engine.Stderr, 2, "head of a huge record\n")
@@ -67,7 +67,7 @@ func TestPlainPrinterJoinsAndReports(t *testing.T) {
 func TestPlainPrinterSanitisesForATerminal(t *testing.T) {
 	var out bytes.Buffer
 	w := bufio.NewWriter(&out)
-	p := newPlainPrinter(w, &notifier{w: &bytes.Buffer{}}, printOptions{sanitize: true})
+	p := newPlainPrinter(w, &notifier{w: &bytes.Buffer{}}, printOptions{sanitize: true}, nil)
 	e := entry(1, engine.Stdout, 1, "x\x1b]52;c;cm0=\x07y \x1b[31mred\x1b[0m\tz\n")
 	if err := p.Write([]engine.Entry{e}); err != nil {
 		t.Fatal(err)
@@ -77,7 +77,7 @@ func TestPlainPrinterSanitisesForATerminal(t *testing.T) {
 		t.Fatalf("sanitised output %q", s)
 	}
 	out.Reset()
-	p = newPlainPrinter(w, &notifier{w: &bytes.Buffer{}}, printOptions{sanitize: true, color: true})
+	p = newPlainPrinter(w, &notifier{w: &bytes.Buffer{}}, printOptions{sanitize: true, color: true}, nil)
 	p.Write([]engine.Entry{e})
 	p.Finish()
 	if s := out.String(); !strings.Contains(s, "\x1b[31mred") || strings.Contains(s, "]52;c;cm0=\x07") {
@@ -122,7 +122,7 @@ func TestPlainPrinterMarksOverwrittenText(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
 			w := bufio.NewWriter(&out)
-			p := newPlainPrinter(w, &notifier{w: &bytes.Buffer{}}, tc.opts)
+			p := newPlainPrinter(w, &notifier{w: &bytes.Buffer{}}, tc.opts, nil)
 			if err := p.Write(es); err != nil {
 				t.Fatal(err)
 			}

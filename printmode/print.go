@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"sandtail/engine"
+	"sandtail/merge"
 	"sandtail/settings"
 )
 
@@ -48,9 +49,26 @@ type Config struct {
 	// HolderRealtime for a follow.
 	Holder         bool
 	HolderRealtime bool
+	// HoldBudget is engine.Options.HoldBudget for a follow.
+	HoldBudget int64
 	// Resume, when not nil, is the command line that continues just after a
 	// cursor; it is shown when a follow falls behind log rotation.
 	Resume func(engine.Cursor) string
+	// Marks prints only the entries of lines marked in the viewer (m);
+	// Tail then counts marked entries. StateDir is where marks are kept
+	// (empty: the user's state directory).
+	Marks    bool
+	StateDir string
+	// Sandboxes, when it holds more than one sandbox (or Home is set), is
+	// read instead of Dir: merged by time, each line prefixed with its
+	// sandbox ("NAME | ", "sandbox" in JSON).
+	Sandboxes *merge.Set
+	// Home, with Sandboxes and Follow, also follows sandboxes created
+	// under it while running (--all).
+	Home string
+	// ResumeSandbox, when not nil, is the command line that reads one
+	// sandbox of several again after a cursor of its own.
+	ResumeSandbox func(name string, cur engine.Cursor) string
 }
 
 // MissedError is a follow that fell behind log rotation: Last is the last
@@ -87,10 +105,18 @@ func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool)
 	out := bufio.NewWriterSize(stdout, outBufSize)
 	notes := &notifier{w: stderr, flushFirst: out}
 	var p entryPrinter
+	var names func(uint16) string
+	if cfg.multi() {
+		names = func(o uint16) string { return cfg.Sandboxes.At(o).Name }
+		notes.names = names
+	}
 	if cfg.JSON {
-		p = newJSONPrinter(out, notes)
+		p = newJSONPrinter(out, notes, names)
 	} else {
-		p = newPlainPrinter(out, notes, plainOptions(cfg, outTerm))
+		p = newPlainPrinter(out, notes, plainOptions(cfg, outTerm), names)
+	}
+	if cfg.multi() {
+		return runMulti(ctx, cfg, p, notes)
 	}
 
 	switch boot, err := engine.ReadBootError(cfg.Dir); {
@@ -110,17 +136,37 @@ func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool)
 	}
 	// The snapshot is written as it is read, a batch at a time, and not
 	// held: print mode's memory does not grow with the logs.
+	var marked *markFilter
+	var ring *markRing
+	if cfg.Marks {
+		marked = loadMarks(cfg, notes)
+		opts.Tail = 0 // the tail is of the marked entries
+		if cfg.Tail > 0 {
+			ring = newMarkRing(cfg.Tail)
+		}
+	}
 	var snap *engine.Snapshot
 	var s *engine.Stream
 	var err error
 	write := p.Write
+	switch {
+	case ring != nil:
+		// Only the last Tail marked entries are printed, and which are
+		// last is known at the snapshot's end: they wait in the ring.
+		write = func(es []engine.Entry) error {
+			ring.add(marked.keep(es))
+			return nil
+		}
+	case marked != nil:
+		write = func(es []engine.Entry) error { return p.Write(marked.keep(es)) }
+	}
 	if cfg.Follow {
 		// The stream is handed over with the snapshot: it holds every file
 		// of the chain from before the snapshot is read, so however fast the
 		// producer rotates and however slow the reader of our output is,
 		// nothing between the snapshot and the stream can rotate away.
 		opts.Follow = true
-		opts.Holder, opts.HolderRealtime = cfg.Holder, cfg.HolderRealtime
+		opts.Holder, opts.HolderRealtime, opts.HoldBudget = cfg.Holder, cfg.HolderRealtime, cfg.HoldBudget
 		snap, s, err = engine.ScanSnapshotFollow(ctx, cfg.Dir, opts, write)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -132,6 +178,11 @@ func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool)
 	} else if snap, err = engine.ScanSnapshot(ctx, cfg.Dir, opts, write); err != nil {
 		return err
 	}
+	if ring != nil {
+		if err := p.Write(ring.entries()); err != nil {
+			return err
+		}
+	}
 	notes.skipped(snap.Skipped)
 	if s == nil {
 		return p.Finish()
@@ -142,7 +193,11 @@ func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool)
 	last := snap.End
 	for {
 		es, err := s.Next(ctx, settings.Batch)
-		if werr := p.Write(es); werr != nil {
+		shown := es
+		if marked != nil {
+			shown = marked.keep(es)
+		}
+		if werr := p.Write(shown); werr != nil {
 			return werr
 		}
 		if len(es) > 0 {

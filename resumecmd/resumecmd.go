@@ -30,6 +30,8 @@ type Spec struct {
 	Home string
 	// Dir is the log directory, used when Name is empty.
 	Dir string
+	// Cloud says Name is a sandbox in microsandbox cloud (--cloud NAME).
+	Cloud bool
 	// Cursor is where reading goes on.
 	Cursor engine.Cursor
 	// Sources is what the cursor's read covered; zero means the sources
@@ -53,7 +55,9 @@ type Command struct {
 // command may be run in another directory.
 func Build(s Spec) Command {
 	args := []string{"sandtail"}
-	if s.Name != "" {
+	if s.Cloud {
+		args = append(args, "--cloud", s.Name)
+	} else if s.Name != "" {
 		args = append(args, s.Name)
 		if s.Home != "" && !samePath(s.Home, engine.Home()) {
 			args = append(args, "--home", absPath(s.Home))

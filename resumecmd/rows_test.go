@@ -143,3 +143,11 @@ func splitUnquoted(line string) []string {
 	}
 	return append(out, line[start:])
 }
+
+func TestBuildCloud(t *testing.T) {
+	c := engine.NewCursor(engine.Position{Inode: 1, Offset: 2})
+	got := Build(Spec{Name: "devbox", Home: "/elsewhere", Cloud: true, Cursor: c, Follow: true, Print: true}).String()
+	if want := "sandtail --cloud devbox --from " + c.String() + " --follow --print"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}

@@ -63,6 +63,9 @@ type Styles struct {
 	PromptError    lipgloss.Style // an invalid regular expression, a cut paste
 	ModeOn         lipgloss.Style // a mode that is on: in the box (regex, exclude) and the footer (wrap off, raw…)
 	ModeOff        lipgloss.Style // a mode the box offers that is off, with its key
+
+	// Aids is the reading aids' styles (levels, context, JSON, the strip).
+	Aids Aids
 }
 
 // New builds the styles of a coloured theme from p.
@@ -114,6 +117,7 @@ func New(p Palette) Styles {
 		ModeOn:         fg(p.Warn).Bold(true),
 		ModeOff:        fg(p.Muted),
 	}
+	s.Aids = newAids(p)
 	for _, col := range p.Sessions {
 		s.Sessions = append(s.Sessions, fg(col))
 	}
@@ -153,6 +157,7 @@ func NoColor() Styles {
 		BootError: bold, BootErrorText: plain,
 		Prompt: bold, PromptText: plain, PromptSelected: plain.Reverse(true), PromptError: bold,
 		ModeOn: bold, ModeOff: plain,
+		Aids: monoAids(),
 	}
 }
 
@@ -192,4 +197,21 @@ func (s Styles) Help() help.Styles {
 		FullDesc:       s.HelpDesc,
 		FullSeparator:  s.HelpSep,
 	}
+}
+
+// Sandbox returns the style of a sandbox's name when several are read at
+// once: the same name always gets the same colour, in every run and every
+// terminal, so a sandbox is recognised at a glance. The colourless theme
+// returns a bold style.
+func (s Styles) Sandbox(name string) lipgloss.Style {
+	if len(s.Sessions) == 0 {
+		return lipgloss.NewStyle().Bold(true)
+	}
+	// FNV-1a over the name: stable across runs (unlike a map's seed).
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(name); i++ {
+		h ^= uint64(name[i])
+		h *= 1099511628211
+	}
+	return s.Sessions[h%uint64(len(s.Sessions))]
 }

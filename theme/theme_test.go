@@ -85,3 +85,22 @@ func TestPick(t *testing.T) {
 		t.Error("dark/light not picked by background")
 	}
 }
+
+// A sandbox keeps its colour: the same name gets the same style in every
+// theme built, and the palette's colours are all used over a few names.
+func TestSandboxColourIsStable(t *testing.T) {
+	a, b := Dark(), Dark()
+	seen := map[string]bool{}
+	for _, name := range []string{"alpha", "beta", "gamma", "delta", "web-1", "web-2", "db", "cache", "worker-3", "api"} {
+		if a.Sandbox(name).Render(name) != b.Sandbox(name).Render(name) {
+			t.Fatalf("%s changes colour", name)
+		}
+		seen[a.Sandbox(name).Render("x")] = true
+	}
+	if len(seen) < 4 {
+		t.Fatalf("ten names share %d colours", len(seen))
+	}
+	if NoColor().Sandbox("alpha").Render("alpha") == "" {
+		t.Fatal("no colour: the name must still be drawn")
+	}
+}

@@ -5,7 +5,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"sandtail/engine"
-	"sandtail/tui/picker"
 )
 
 // canGoBack reports whether esc, with nothing else to clear, returns to the
@@ -25,11 +24,12 @@ func (m *Model) backToPicker() tea.Cmd {
 	old, name := m.gen, m.cfg.Name
 	cfg := m.cfg
 	cfg.Name, cfg.Dir = "", ""
+	cfg.Sandboxes, cfg.AllHome = nil, ""
 	if opensAtCursor(cfg.Start) {
 		cfg.Start, cfg.Line = engine.FromBeginning(), 0
 	}
 	styles := m.styles
-	fresh := newModel(m.ctx, cfg, options{backend: m.backend, styles: &styles, colorOK: m.colorOK, titles: m.titles})
+	fresh := newModel(m.ctx, cfg, options{backend: m.oneBackend(), styles: &styles, colorOK: m.colorOK, titles: m.titles})
 	fresh.width, fresh.height, fresh.dark, fresh.color = m.width, m.height, m.dark, m.color
 	fresh.title, fresh.genSeq = m.title, m.genSeq
 	fresh.picker.Reopen(name)
@@ -37,7 +37,7 @@ func (m *Model) backToPicker() tea.Cmd {
 	if l := m.pickerList; l != nil {
 		// The last list, until the new one arrives.
 		fresh.pickerList = l
-		fresh.picker.SetSandboxes(l.Sandboxes, l.Err)
+		fresh.picker.SetLoaded(*l)
 	}
 	*m = *fresh
 	// The viewport asks the model it was made for: this one now.
@@ -47,7 +47,7 @@ func (m *Model) backToPicker() tea.Cmd {
 		old.cancel()
 		stop = closeCmd(old.stream)
 	}
-	return tea.Batch(stop, picker.Load(m.cfg.Home), m.titleCmd())
+	return tea.Batch(stop, m.loadPicker(), m.titleCmd())
 }
 
 // shortHelp is the footer's key list: with the way back to the picker when
@@ -55,6 +55,9 @@ func (m *Model) backToPicker() tea.Cmd {
 // columns; the full help (?) lists them.
 func (m *Model) shortHelp() []key.Binding {
 	keys := m.keys.ShortHelp()
+	if m.multi != nil {
+		keys = m.multiShortHelp(keys)
+	}
 	if !m.fromPicker {
 		return keys
 	}

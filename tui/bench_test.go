@@ -116,3 +116,42 @@ func BenchmarkSearch200k(b *testing.B) {
 		m.vp.Rematch()
 	}
 }
+
+// BenchmarkContextFilter200k recomputes a filter with 3 lines of context
+// over a full 200k-line buffer. Target: under 50 ms.
+func BenchmarkContextFilter200k(b *testing.B) {
+	m := benchModel(b, DefaultBuffer, 200, 60)
+	m.around.n = 3
+	queries := []string{"items/42", "Items/42", "status=500", "retrying"}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.filter, _ = compileQuery(queries[i%len(queries)], false)
+		m.refilter()
+	}
+}
+
+// BenchmarkLevelFilter200k steps the minimum level over a full 200k-line
+// buffer, as L does. Target: under 50 ms.
+func BenchmarkLevelFilter200k(b *testing.B) {
+	m := benchModel(b, DefaultBuffer, 200, 60)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.cycleLevel()
+	}
+}
+
+// benchViewStrip draws a 200×60 frame with the activity strip on.
+func benchViewStrip(b *testing.B, n int) {
+	m := benchModel(b, n, 200, 60)
+	m.toggleStrip()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = m.View()
+	}
+}
+
+// BenchmarkViewStrip1k and BenchmarkViewStrip1M draw the frame with the
+// strip on; their ratio should be about 1: the strip sums a fixed number
+// of buckets, never the lines.
+func BenchmarkViewStrip1k(b *testing.B) { benchViewStrip(b, 1000) }
+func BenchmarkViewStrip1M(b *testing.B) { benchViewStrip(b, 1000000) }

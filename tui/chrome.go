@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"sandtail/engine"
+	"sandtail/text/level"
 	"sandtail/text/sanitize"
 )
 
@@ -31,11 +32,16 @@ func (m *Model) header() string {
 	if m.cfg.Demo {
 		left = append(left, part{"simulated ", m.styles.HeaderDemo})
 	}
+	if m.cfg.Cloud != nil {
+		left = append(left, part{"cloud ", m.styles.HeaderDemo})
+	}
 	left = append(left, m.statePart())
 	right := m.statusParts()
-	for _, short := range []bool{false, true} {
-		parts := append(append(append([]part{}, left...), m.sourceParts(short)...), right...)
-		if s, w := m.joinParts(parts); w <= m.width || short {
+	// Long labels, then short ones, then without the sparklines (H).
+	variants := []struct{ short, spark bool }{{false, true}, {true, true}, {true, false}}
+	for i, v := range variants {
+		parts := append(append(append([]part{}, left...), m.sourceParts(v.short, v.spark)...), right...)
+		if s, w := m.joinParts(parts); w <= m.width || i == len(variants)-1 {
 			return m.fitRow(s, w, m.styles.Header)
 		}
 	}
@@ -44,6 +50,9 @@ func (m *Model) header() string {
 
 // displayName is the sanitised sandbox name, or the directory's.
 func (m *Model) displayName() string {
+	if m.multi != nil {
+		return m.multi.headerName(m.cfg.AllHome != "")
+	}
 	if m.cfg.Name != "" {
 		return sanitize.Plain(m.cfg.Name)
 	}
@@ -66,6 +75,8 @@ func (m *Model) statePart() part {
 		return part{"■ ENDED" + below, m.styles.StateEnded}
 	case m.state == stateLoading:
 		return part{"… LOADING", m.styles.StateEnded}
+	case m.reconnecting > 0:
+		return part{fmt.Sprintf("⟳ reconnecting (%d)", m.reconnecting) + below, m.styles.StatePaused}
 	case !m.vp.Following():
 		return part{"‖ PAUSED" + below, m.styles.StatePaused}
 	default:
@@ -74,7 +85,7 @@ func (m *Model) statePart() part {
 }
 
 // sourceParts are the four toggles with their counts.
-func (m *Model) sourceParts(short bool) []part {
+func (m *Model) sourceParts(short, spark bool) []part {
 	var out []part
 	for i, src := range engine.AllSourceList() {
 		on, st, mark := m.show.Has(src), m.styles.SourceOn, "✓"
@@ -86,6 +97,9 @@ func (m *Model) sourceParts(short bool) []part {
 			label = sourceLabels[i][1] + mark
 		}
 		out = append(out, part{"  " + label, st}, part{humanCount(m.counts[src]), m.styles.Count})
+		if spark {
+			out = append(out, m.sparkPart(src)...)
+		}
 	}
 	return out
 }
@@ -104,7 +118,10 @@ func (m *Model) statusParts() []part {
 		if m.filterInvert {
 			op = "exclude:"
 		}
-		out = append(out, part{"  " + op + queryLabel(m.filter), m.styles.SearchStatus})
+		out = append(out, part{"  " + op + queryLabel(m.filter) + m.contextLabel(), m.styles.SearchStatus})
+	}
+	if m.minLevel != level.None {
+		out = append(out, part{"  level:" + levelLabel(m.minLevel), m.styles.SearchStatus})
 	}
 	if m.search != nil {
 		out = append(out, part{"  /" + queryLabel(m.search) + " " + m.matchStatus(), m.styles.SearchStatus})
@@ -209,8 +226,16 @@ const maxStatusRows = 4
 // message (wrapped, so a copied command is shown whole), else the
 // stream's error, else the short help.
 func (m *Model) footerRows() []string {
+	if m.save != nil {
+		row, _ := m.saveRow()
+		return []string{row}
+	}
 	if m.prompt != nil {
 		row, _ := m.promptRow()
+		return []string{row}
+	}
+	if m.tl.gotoBox != nil {
+		row, _ := m.gotoRow()
 		return []string{row}
 	}
 	w := max(m.width-1, 1)
@@ -230,14 +255,14 @@ func (m *Model) footerRows() []string {
 		if m.statusErr {
 			st = m.styles.StatusError
 		}
-		return m.wrapRows(modes+below+m.status, w, st)
+		return m.infoAbove(m.wrapRows(modes+below+m.status, w, st))
 	case m.streamErr != "":
-		return m.wrapRows(modes+below+m.streamErr, w, m.styles.StatusError)
+		return m.infoAbove(m.wrapRows(modes+below+m.streamErr, w, m.styles.StatusError))
 	}
 	m.help.SetWidth(max(w-ansi.StringWidth(modes+below), 0))
 	row := " " + renderNonEmpty(m.styles.ModeOn, modes) + renderNonEmpty(m.styles.Footer, below) +
 		m.help.ShortHelpView(m.shortHelp())
-	return []string{ansi.Truncate(row, m.width, "") + reset}
+	return m.withPositionInfo(ansi.Truncate(row, m.width, "") + reset)
 }
 
 // activeModes names the display modes that change what lines look like

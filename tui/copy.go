@@ -30,7 +30,12 @@ func (m *Model) copyCommand() tea.Cmd {
 		m.setStatus("copied cursor "+cur.String()+" (the demo's logs are removed on exit)", false)
 		return tea.SetClipboard(cur.String())
 	}
-	cmd := resumecmd.Build(ResumeSpec(m.cfg, m.readSources, cur, n))
+	cfg := m.cfg
+	if m.multi != nil {
+		// The line's own sandbox: its cursor fits no other.
+		cfg.Name, cfg.Dir = m.multi.name(l.origin), ""
+	}
+	cmd := resumecmd.Build(ResumeSpec(cfg, m.readSources, cur, n))
 	if exact {
 		m.setStatus("copied a command that opens this line:", false)
 	} else {
@@ -52,6 +57,7 @@ func ResumeSpec(cfg Config, read engine.Sources, cur engine.Cursor, n int) resum
 		Sources: read,
 		Line:    n,
 		Until:   cfg.Until,
+		Cloud:   cfg.Cloud != nil,
 	}
 }
 
@@ -62,7 +68,7 @@ func ResumeSpec(cfg Config, read engine.Sources, cur engine.Cursor, n int) resum
 // known line's spot, and exact is false.
 func (m *Model) lineSpot(seq uint64, l *line) (cur engine.Cursor, n int, exact bool) {
 	for next := seq; next < m.vp.End(); next++ {
-		if nl := m.vp.Line(next); nl != nil && !nl.from.IsZero() {
+		if nl := m.vp.Line(next); nl != nil && nl.origin == l.origin && !nl.from.IsZero() {
 			return nl.from, int(nl.nth) + 1, next == seq
 		}
 	}

@@ -47,6 +47,9 @@ func (m *Model) copyLine() tea.Cmd {
 		m.setStatus("nothing to copy", true)
 		return nil
 	}
+	if cmd, ok := m.copyExpanded(l); ok {
+		return cmd
+	}
 	if l.truncated == 0 {
 		m.setStatus("copied line: "+l.plain, false)
 		return tea.SetClipboard(l.plain)
@@ -86,7 +89,11 @@ func (m *Model) copyWholeLine(l *line) tea.Cmd {
 		sources = m.fastSources
 	}
 	opts := engine.Options{Sources: sources, Start: engine.FromCursor(l.from)}
-	return rereadCmd(ctx, m.backend, m.cfg.Dir, opts, m.vp.Selected(), *l)
+	dir := m.cfg.Dir
+	if m.multi != nil {
+		dir = m.multi.set.At(l.origin).Dir
+	}
+	return rereadCmd(ctx, m.backend, dir, opts, m.vp.Selected(), *l)
 }
 
 // rereadCmd reads the log from just before line want and returns its

@@ -211,6 +211,9 @@ func newHarness(t *testing.T, cfg Config, b *fakeBackend) *harness {
 	if cfg.Name == "" && cfg.Dir == "" && cfg.Home == "" {
 		cfg.Name, cfg.Dir = "devbox", "/logs/devbox"
 	}
+	if cfg.StateDir == "" {
+		cfg.StateDir = t.TempDir() // marks never reach the user's state directory
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	st := theme.NoColor()
 	m := newModel(ctx, cfg, options{backend: b, styles: &st})

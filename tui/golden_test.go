@@ -17,6 +17,7 @@ func goldenScreen(t *testing.T, h *harness) {
 
 // sampleLog is a short mixed log: two sessions, every source, a long line.
 func sampleLog() []engine.Entry {
+	offset = 0 // the same times in every test, whatever ran before
 	return []engine.Entry{
 		ent(engine.System, 0, "runtime: sandbox devbox started\n"),
 		ent(engine.Stdout, 3, "listening on :8080\n"),
@@ -100,5 +101,39 @@ func TestGoldenCopyCommand(t *testing.T) {
 	e.Cursor = engine.NewCursor(engine.Position{Inode: 1234, Offset: 5678}, engine.Position{Inode: 99, Offset: 10}, engine.Position{})
 	h.send(0, e, ent(engine.Stdout, 1, "after\n"))
 	h.key("Y")
+	goldenScreen(t, h)
+}
+
+func TestGoldenContextGroups(t *testing.T) {
+	h := newHarness(t, Config{}, &fakeBackend{})
+	h.send(0, numbered(30, 4, 12, 14, 27)...)
+	h.key("&")
+	h.typeText("hit")
+	h.key("enter", "+", "+")
+	goldenScreen(t, h)
+}
+
+func TestGoldenLevels(t *testing.T) {
+	h := newHarness(t, Config{Sources: engine.AllSources}, &fakeBackend{})
+	h.send(0,
+		ent(engine.System, 0, "INFO runtime: booting vm\n"),
+		ent(engine.System, 0, " WARN runtime: slow start\n"),
+		ent(engine.Stdout, 1, "time=2026-11-29T02:40:00Z level=error msg=\"dial tcp: refused\"\n"),
+		ent(engine.Stdout, 1, "plain output\n"),
+		ent(engine.Stderr, 1, "ERROR worker 3 crashed\n"),
+	)
+	t.Run("all", func(t *testing.T) { goldenScreen(t, h) })
+	h.key("L", "L")
+	t.Run("warn", func(t *testing.T) { goldenScreen(t, h) })
+}
+
+func TestGoldenExpandedJSON(t *testing.T) {
+	h := newHarness(t, Config{}, &fakeBackend{})
+	h.send(0,
+		ent(engine.Stdout, 1, "before\n"),
+		ent(engine.Stdout, 1, `{"time":"2026-11-29T02:40:00Z","level":"error","msg":"dial tcp\u202e: refused","attempt":3,"tags":["db","retry"],"ctx":{"host":"10.0.14.209","port":5432,"tls":false,"extra":null}}`+"\n"),
+		ent(engine.Stdout, 1, "after\n"),
+	)
+	h.key("k", "J")
 	goldenScreen(t, h)
 }

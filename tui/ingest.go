@@ -7,6 +7,7 @@ import (
 
 	"sandtail/engine"
 	"sandtail/text/human"
+	"sandtail/text/level"
 	"sandtail/text/lines"
 	"sandtail/text/sanitize"
 )
@@ -15,17 +16,26 @@ import (
 // lines per source and session, each line is sanitised once for search and
 // width, and the viewport learns which are shown and match.
 func (m *Model) ingest(entries []engine.Entry) {
+	m.fitSandboxColumn()
 	for i := range entries {
 		e := &entries[i]
 		from := m.prevCursor
+		if m.multi != nil {
+			from = m.multi.prevOf(e.Origin)
+		}
 		var nth uint32
+		at, file := ownPlace(e)
 		m.joiner.Split(e, func(p lines.Piece) {
-			m.addPiece(p, from, nth)
+			m.addPiece(p, from, nth, at, file)
 			if nth < math.MaxUint32 {
 				nth++
 			}
 		})
-		m.prevCursor = e.Cursor
+		if m.multi != nil {
+			m.multi.setPrev(e.Origin, e.Cursor)
+		} else {
+			m.prevCursor = e.Cursor
+		}
 		if m.held > maxHeldBytes {
 			// Within the batch: a snapshot of long lines must not hold
 			// more than the buffer may before the batch is done.
@@ -45,7 +55,7 @@ func (m *Model) settle() {
 
 // addPiece applies one piece: a new line, or more text for an open one;
 // nth is the piece's place in its entry.
-func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32) {
+func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32, at engine.Position, file uint8) {
 	if !p.Start {
 		if seq, ok := m.open[p.Key]; ok {
 			if l := m.vp.Line(seq); l != nil && l.open {
@@ -68,19 +78,24 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32) {
 		unixNano:   p.Time.UnixNano(),
 		from:       from,
 		nth:        nth,
+		at:         at,
+		file:       file,
 		session:    p.Key.Session,
 		source:     p.Key.Source,
 		hasSession: p.Key.HasSession,
 		mark:       p.Mark,
+		origin:     p.Key.Origin,
 		open:       !p.End,
 		truncated:  p.Truncated,
 	}
 	l.setText(appendCapped("", p.Text, &l.truncated))
 	m.held += l.heldBytes()
 	seq := m.vp.Push(l)
+	m.stripAdd(&l)
 	if int(l.source) < len(m.counts) {
 		m.counts[l.source]++
 	}
+	m.noteDivider(seq, &l)
 	if l.open {
 		m.open[p.Key] = seq
 	}
@@ -88,6 +103,7 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32) {
 		m.cut.Add(seq)
 	}
 	m.vp.Refresh(seq)
+	m.contextAdded(seq)
 }
 
 // extend appends a continuation piece to the open line seq and has the
@@ -115,6 +131,8 @@ func (m *Model) extend(seq uint64, l *line, p lines.Piece) {
 // forget updates counts and open lines for the line about to be evicted.
 func (m *Model) forget(seq uint64, l *line) {
 	m.held -= l.heldBytes()
+	m.forgetContext(l)
+	m.stripRemove(l)
 	if int(l.source) < len(m.counts) {
 		m.counts[l.source]--
 	}
@@ -138,6 +156,7 @@ func (l *line) setText(text string) {
 	}
 	l.width = int32(r.Width)
 	l.overstruck = r.Overstruck
+	l.lvl = level.Detect(l.plain)
 }
 
 // appendCapped appends add to s up to maxLineBytes, counting what does not
@@ -159,19 +178,38 @@ func (m *Model) isVisible(l *line) bool {
 	if l == nil {
 		return false
 	}
+	if m.multi != nil && m.multi.shown.IsHidden(l.origin) {
+		return false
+	}
 	if l.mark != engine.MarkNone {
 		return true
 	}
+	if is, _ := lifecycleOf(l); is {
+		return true // restarts divide the view whatever is shown
+	}
+	if !m.baseVisible(l) {
+		return false
+	}
+	hit := l.aid&aidHit != 0
+	if !m.around.cachedHits {
+		hit = m.filterHit(l)
+	}
+	if !hit {
+		return m.contextOn() && l.aid&aidContext != 0
+	}
+	return true
+}
+
+// baseVisible reports whether l passes the source toggles, the solo and
+// the minimum level: what is left for the filter to choose from.
+func (m *Model) baseVisible(l *line) bool {
 	if !m.show.Has(l.source) {
 		return false
 	}
-	if s := m.solo; s != nil && (l.source == engine.System || l.hasSession != s.has || l.session != s.session) {
+	if s := m.solo; s != nil && (l.source == engine.System || l.hasSession != s.has || l.session != s.session || l.origin != s.origin) {
 		return false
 	}
-	if m.filter != nil && m.filter.Match(l.plain) == m.filterInvert {
-		return false
-	}
-	return true
+	return l.lvl >= m.minLevel
 }
 
 // cutShown counts the shown lines that were cut at maxLineBytes: search

@@ -5,7 +5,7 @@ import "github.com/charmbracelet/x/ansi"
 // bodyHeight is the number of rows the log lines get: the screen minus the
 // header, the boot error banner and the footer.
 func (m *Model) bodyHeight() int {
-	h := m.height - 1 - len(m.bootRows()) - len(m.footerRows())
+	h := m.height - 1 - len(m.bootRows()) - m.stripRows() - len(m.footerRows())
 	if h < 1 {
 		h = 1
 	}
@@ -32,8 +32,15 @@ func (b bodyLayout) Size() (int, int) { return b.m.width, b.m.bodyHeight() }
 
 // Rows is how many body rows l takes: one, or more when wrapping.
 func (b bodyLayout) Rows(l *line) int {
-	m := b.m
-	if !m.wrap {
+	return b.m.aidRows(l) + b.m.lineRowCount(l)
+}
+
+// lineRowCount is how many rows l's own text takes.
+func (m *Model) lineRowCount(l *line) int {
+	if m.isExpanded(l) {
+		return m.expandedRowCount(l)
+	}
+	if is, _ := lifecycleOf(l); is || !m.wrap {
 		return 1
 	}
 	tw := m.textWidth(m.prefixWidth(l))
@@ -48,7 +55,22 @@ func (b bodyLayout) Cells(l *line) int { return b.m.lineWidth(l) + b.m.prefixWid
 
 // Draw draws rows skip … skip+limit-1 of line seq.
 func (b bodyLayout) Draw(seq uint64, l *line, selected bool, skip, limit int) []string {
-	return b.m.lineRows(seq, l, selected, skip, limit)
+	m := b.m
+	var out []string
+	if extra := m.aidRows(l); extra > 0 {
+		if skip < extra {
+			out = append(out, m.dividerRow())
+			limit--
+		}
+		skip = max(skip-extra, 0)
+	}
+	if limit <= 0 {
+		return out
+	}
+	if m.isExpanded(l) {
+		return append(out, m.expandedRows(l, selected, skip, limit)...)
+	}
+	return append(out, m.lineRows(seq, l, selected, skip, limit)...)
 }
 
 // Visible reports whether l passes the sources, solo and filter.

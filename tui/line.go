@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"sandtail/engine"
+	"sandtail/text/level"
 )
 
 // maxLineBytes caps the bytes kept for one display line. A program that
@@ -33,6 +34,8 @@ type line struct {
 	width     int32 // plain's width in cells
 	source    engine.Source
 	mark      engine.Mark
+	// origin is the line's sandbox when several are read (Entry.Origin).
+	origin uint16
 	// hasSession is false for system lines, which belong to no session.
 	hasSession bool
 	// open is true while the line's last chunk had no newline: more
@@ -40,6 +43,16 @@ type line struct {
 	open bool
 	// overstruck is true when a \r or \b hid text the line had drawn.
 	overstruck bool
+	// at is where the record that started the line ends in its own file
+	// (inode and offset), and file which file that is (fileExec…, 0 when
+	// unknown): together with nth they name the line across rotation and
+	// restarts, for marks.
+	at   engine.Position
+	file uint8
+	// lvl is the level the line states (level.None for most output).
+	lvl level.Level
+	// aid holds the reading aids' per-line flags (aidContext…).
+	aid aidFlags
 	// nth is the line's place among the lines a read starting at from
 	// would make of its entry (a continued line's piece counts as one):
 	// Y passes nth+1 as --line, so a partner opens at this very line.

@@ -56,6 +56,8 @@ type Model struct {
 	// prevCursor is the cursor after the last entry ingested: the "from"
 	// cursor of a line that the next entry starts.
 	prevCursor engine.Cursor
+	// multi is set when several sandboxes are read at once (nil for one).
+	multi *multiView
 
 	// What lines show.
 	show engine.Sources
@@ -94,6 +96,9 @@ type Model struct {
 	// to find again in the full one.
 	pendingSel *line
 	streamErr  string // sanitised reason the stream stopped (stateError)
+	// reconnecting is the reconnect attempt under way on a stream that
+	// reconnects by itself (the cloud's); 0 while connected.
+	reconnecting int
 	// fatal is an error that makes showing anything pointless (no such
 	// sandbox, a cursor that does not fit): Run returns it after quitting.
 	fatal error
@@ -129,11 +134,19 @@ type Model struct {
 	// nothing to clear) goes back to it.
 	fromPicker bool
 
+	// tl is the timeline: restart dividers, the zone times are shown in,
+	// the go-to-time box and marks (timeline.go).
+	tl timeline
+
 	// overlay holds the open dialogs (missed rotation, full help); it gets
 	// keys first and is drawn last.
+	// aidState is the reading aids: levels, context, JSON, strip, save.
+	aidState
+
 	overlay      dialog.Overlay
 	dialogStyles theme.Dialog
 	rotationKeys keymap.Rotation
+	marksKeys    keymap.MarksList
 	helpKeys     keymap.HelpOverlay
 }
 
@@ -142,6 +155,7 @@ type soloSession struct {
 	source  engine.Source
 	session uint64
 	has     bool
+	origin  uint16 // the sandbox, when several are read
 }
 
 // options configure a model beyond Config; tests use them.
@@ -162,6 +176,7 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 		cfg:          cfg,
 		keys:         keymap.Default(),
 		rotationKeys: keymap.DefaultRotation(),
+		marksKeys:    keymap.DefaultMarksList(),
 		helpKeys:     keymap.DefaultHelpOverlay(),
 		help:         help.New(),
 		backend:      o.backend,
@@ -179,6 +194,9 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 		height:       24,
 	}
 	m.vp = viewport.New[line](cfg.Buffer, bodyLayout{m})
+	if m.multi = newMultiView(cfg); m.multi != nil {
+		m.backend = multiBackend{set: cfg.Sandboxes, home: cfg.AllHome, one: o.backend}
+	}
 	if m.show == 0 {
 		m.show = engine.DefaultSources
 	}
@@ -199,8 +217,8 @@ func newModel(ctx context.Context, cfg Config, o options) *Model {
 	}
 	m.help.Styles = m.styles.Help()
 	m.dialogStyles = theme.NewDialog(m.styles.Palette)
-	if cfg.Dir == "" {
-		m.picker = picker.New(cfg.Home, keymap.DefaultPicker(), theme.NewPicker(m.styles.Palette))
+	if cfg.Dir == "" && cfg.Sandboxes == nil {
+		m.picker = picker.New(m.pickerWhere(), keymap.DefaultPicker(), theme.NewPicker(m.styles.Palette))
 		m.fromPicker = true
 	}
 	return m

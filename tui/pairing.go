@@ -54,7 +54,7 @@ func (m *Model) selectCursorLine(base uint64) {
 		// The partner's sources default to the usual set; the line they
 		// were sent to is shown whatever its source.
 		m.show = m.show.With(l.source)
-		m.vp.Refilter()
+		m.refilter()
 	}
 	if !m.isVisible(l) {
 		m.vp.Reselect()

@@ -293,7 +293,7 @@ func (m *Model) applyPrompt() {
 	p.err = ""
 	if p.kind == promptFilter {
 		m.filter, m.filterInvert = mt, p.exclude
-		m.vp.Refilter()
+		m.refilter()
 		return
 	}
 	m.search = mt
@@ -343,7 +343,7 @@ func (m *Model) cancelPrompt() {
 	m.prompt = nil
 	if p.kind == promptFilter {
 		m.filter, m.filterInvert = p.filter, p.filterInvert
-		m.vp.Refilter()
+		m.refilter()
 	} else {
 		m.search = p.search
 		m.vp.Rematch()
@@ -362,7 +362,7 @@ func (m *Model) restorePosition(p *prompt) {
 func (m *Model) clearQuery(kind promptKind) {
 	if kind == promptFilter {
 		m.filter, m.filterInvert = nil, false
-		m.vp.Refilter()
+		m.refilter()
 		return
 	}
 	m.search = nil

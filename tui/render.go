@@ -65,10 +65,13 @@ func (m *Model) sessionTag(l *line) string {
 // prefixWidth is the width of everything drawn before a line's text.
 func (m *Model) prefixWidth(l *line) int {
 	w := 1 + 4 // gutter, badge and its space
+	if m.multi != nil {
+		w += m.multi.columnWidth() + 1
+	}
 	if m.timestamps {
 		w += len(timeLayout) + 1
 	}
-	return w + len(m.sessionTag(l)) + ansi.StringWidth(m.markers(l))
+	return w + len(m.sessionTag(l)) + len(levelMarker(l)) + ansi.StringWidth(m.markers(l))
 }
 
 // markers are the notes in front of a line's text that must stay visible
@@ -88,13 +91,20 @@ func (m *Model) markers(l *line) string {
 // prefix draws the gutter, timestamp, badge and session tag.
 func (m *Model) prefix(l *line, selected bool) string {
 	var b strings.Builder
-	if selected {
+	switch mk := m.markGlyph(l); {
+	case mk != "":
+		b.WriteString(mk)
+	case selected:
 		b.WriteString(m.styles.Gutter.Render("▌"))
-	} else {
+	default:
+		b.WriteByte(' ')
+	}
+	if m.multi != nil {
+		b.WriteString(m.sandboxTag(l))
 		b.WriteByte(' ')
 	}
 	if m.timestamps {
-		b.WriteString(m.styles.Timestamp.Render(l.time().Local().Format(timeLayout)))
+		b.WriteString(m.styles.Timestamp.Render(m.inZone(l.time()).Format(timeLayout)))
 		b.WriteByte(' ')
 	}
 	name, st := m.badge(l)
@@ -102,6 +112,10 @@ func (m *Model) prefix(l *line, selected bool) string {
 	b.WriteByte(' ')
 	if tag := m.sessionTag(l); tag != "" {
 		b.WriteString(m.styles.Session(l.session).Render(strings.TrimSuffix(tag, " ")))
+		b.WriteByte(' ')
+	}
+	if lm := levelMarker(l); lm != "" {
+		b.WriteString(m.levelStyle(l.lvl).Render(lm[:1]))
 		b.WriteByte(' ')
 	}
 	if mk := m.markers(l); mk != "" {
@@ -137,6 +151,10 @@ func (m *Model) lineText(seq uint64, l *line, selected bool) string {
 	if l.mark != engine.MarkNone {
 		base = m.styles.Mark
 	}
+	context := m.contextOn() && l.aid&aidContext != 0
+	if context {
+		base = m.styles.Aids.Context
+	}
 	if selected {
 		base = m.styles.Selected
 	}
@@ -159,7 +177,7 @@ func (m *Model) lineText(seq uint64, l *line, selected bool) string {
 		}
 		b.WriteString(renderNonEmpty(base, res.Plain[at:]))
 		text = b.String()
-	case selected || l.mark != engine.MarkNone || l.source == engine.System || !colorOn:
+	case selected || context || l.mark != engine.MarkNone || l.source == engine.System || !colorOn:
 		text = renderNonEmpty(base, res.Plain)
 	default:
 		text = res.Styled
@@ -181,6 +199,9 @@ func renderNonEmpty(st lipgloss.Style, s string) string {
 // of rows costs a screenful. Every row is at most m.width cells and ends
 // with a reset.
 func (m *Model) lineRows(seq uint64, l *line, selected bool, skip, limit int) []string {
+	if is, _ := lifecycleOf(l); is {
+		return m.dividerRows(seq, l, selected)
+	}
 	pre := m.prefix(l, selected)
 	pw := m.prefixWidth(l)
 	if pw >= m.width {

@@ -31,7 +31,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"sandtail/cloud"
 	"sandtail/engine"
+	"sandtail/merge"
 	"sandtail/settings"
 )
 
@@ -67,8 +69,24 @@ type Config struct {
 	// (engine.Options.HolderRealtime).
 	Holder         bool
 	HolderRealtime bool
+	// HoldBudget is engine.Options.HoldBudget: the disk a follow may keep
+	// in files held open, per rotating chain.
+	HoldBudget int64
 	// Demo marks the header so a user knows the data is simulated.
 	Demo bool
+	// StateDir is where marks are kept; empty means the user's state
+	// directory (marks.StateDir). Tests point it at a temporary one.
+	StateDir string
+	// Sandboxes, when not nil, is read instead of Dir: several
+	// sandboxes merged into one view by time, with a sandbox column.
+	Sandboxes *merge.Set
+	// AllHome, with Sandboxes, also follows sandboxes created under it
+	// while the viewer runs (--all).
+	AllHome string
+	// Cloud, when set, reads sandboxes in microsandbox cloud through this
+	// client: Name and Dir are then the cloud sandbox's name, and with
+	// neither the picker lists the cloud's sandboxes.
+	Cloud *cloud.Client
 }
 
 // Run opens the viewer and blocks until the user quits or ctx is done. It
@@ -77,7 +95,12 @@ type Config struct {
 func Run(ctx context.Context, cfg Config) error {
 	limitMemory(os.Getenv)
 	titles := titleStack(os.Getenv)
-	m := newModel(ctx, cfg, options{backend: engineBackend{}, colorOK: colorAllowed(cfg.Color), titles: titles})
+	var b backend = engineBackend{}
+	if cfg.Cloud != nil {
+		b = cloudBackend{c: cfg.Cloud}
+	}
+	m := newModel(ctx, cfg, options{backend: b, colorOK: colorAllowed(cfg.Color), titles: titles})
+	m.strip.tickEvery = time.Second
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	if titles {
 		// Saved before the program starts and given back after it has

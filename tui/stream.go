@@ -55,6 +55,14 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 		m.state = stateLive
 	}
 	switch {
+	case m.isLiveOnly():
+		// No history to snapshot: the stream is all there is. A cursor
+		// start selects the first line after it, as a snapshot would.
+		m.atCursor = mode == startInitial && opensAtCursor(start)
+		if mode == startInitial && !m.atCursor {
+			m.setStatus(liveNote, false)
+		}
+		return tea.Batch(closeOld, openCmd(m.backend, m.gen, m.cfg.Dir, m.streamOptions(start)))
 	case mode == startStream || start.Kind == engine.StartEnd:
 		return tea.Batch(closeOld, openCmd(m.backend, m.gen, m.cfg.Dir, m.streamOptions(start)))
 	case mode == startInitial && opensAtCursor(start):
@@ -62,7 +70,10 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 		// comes first, and a tail would cut it off.
 		m.atCursor = true
 		return tea.Batch(closeOld, snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, 0), phaseFull))
-	case mode == startSnapshot:
+	case mode == startSnapshot, m.multi != nil:
+		// Several sandboxes: a screenful costs reading every file
+		// whole, as the full snapshot does, so it would only read them
+		// twice.
 		return tea.Batch(closeOld, snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.bufferOptions(start), phaseFull))
 	default:
 		// The fast snapshot only paints the first screen, and its end
@@ -96,7 +107,8 @@ func (m *Model) bufferOptions(start engine.Start) engine.Options {
 // streamOptions are the options of the follow stream.
 func (m *Model) streamOptions(start engine.Start) engine.Options {
 	return engine.Options{Sources: m.readSources, Start: start, Until: m.cfg.Until, Follow: true,
-		Holder: m.cfg.Holder, HolderRealtime: m.cfg.HolderRealtime}
+		Holder: m.cfg.Holder, HolderRealtime: m.cfg.HolderRealtime,
+		HoldBudget: m.cfg.HoldBudget}
 }
 
 // current reports whether a message belongs to the running generation.
@@ -116,11 +128,12 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 		return m.fail(msg.err)
 	}
 	snap := msg.snap
+	m.openMarks()
 	if msg.phase == phaseFast {
 		m.ingest(snap.Entries)
 		m.fastShown = true
 		m.state = stateLive
-		if len(snap.Entries) < fastTail && m.fastSources == m.readSources {
+		if len(snap.Entries) < fastTail && m.fastSources == m.readSources && m.multi == nil {
 			// The fast snapshot already holds everything on disk, and its
 			// end cursor fits the stream (same sources).
 			return m.afterFullSnapshot(snap, nil)
@@ -158,6 +171,9 @@ func (m *Model) afterFullSnapshot(snap *engine.Snapshot, s entryStream) tea.Cmd 
 	m.state = stateLive
 	if s != nil {
 		m.gen.stream = &guardedStream{s: s}
+		if m.multi != nil {
+			return tea.Batch(nextCmd(m.gen, 0), releaseLoadCmd)
+		}
 		return nextCmd(m.gen, 0)
 	}
 	return openCmd(m.backend, m.gen, m.cfg.Dir, m.streamOptions(engine.FromCursor(snap.End)))
@@ -187,7 +203,11 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 		return closeCmd(msg.stream)
 	}
 	m.skippedLive = msg.skipped
-	if len(msg.entries) > 0 {
+	m.reconnecting = connState(msg.stream)
+	switch {
+	case len(msg.entries) > 0 && m.atCursor:
+		m.ingestAtCursor(msg.entries)
+	case len(msg.entries) > 0:
 		m.ingest(msg.entries)
 	}
 	if msg.err == nil {
@@ -202,6 +222,9 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 	switch {
 	case isEnd(msg.err):
 		m.state = stateEnded
+		if m.isLiveOnly() && m.cfg.Until.IsZero() {
+			m.setStatus("the stream ended: the cloud sent its end (the sandbox stopped)", false)
+		}
 	case errors.As(msg.err, &missed):
 		m.state = stateError
 		m.streamErr = "missed rotation: log data was lost"
@@ -225,7 +248,7 @@ func (m *Model) fail(err error) tea.Cmd {
 		return nil
 	}
 	if m.gen.id == 1 && m.vp.Len() == 0 &&
-		(errors.Is(err, engine.ErrNotFound) || errors.Is(err, engine.ErrInvalidCursor) || errors.Is(err, engine.ErrInvalidName)) {
+		(errors.Is(err, engine.ErrNotFound) || errors.Is(err, engine.ErrInvalidCursor) || errors.Is(err, engine.ErrInvalidName) || isCloudRefusal(err)) {
 		m.fatal = err
 		return m.quit()
 	}
@@ -276,9 +299,14 @@ func (m *Model) dropFastSnapshot() {
 	m.cut.Reset()
 	m.counts = [4]int{}
 	m.held = 0
+	m.resetStrip()
 	m.open = map[lines.Key]uint64{}
 	m.joiner = lines.Joiner{}
 	m.prevCursor = engine.Cursor{}
+	m.tl.forgetLines()
+	if m.multi != nil {
+		m.multi.prev = nil
+	}
 	m.pendingSel = keep
 }
 

@@ -19,7 +19,7 @@ const mouseWheelLines = 3
 // and starts the first stream generation.
 func (m *Model) Init() tea.Cmd {
 	if m.picker != nil {
-		return tea.Batch(tea.RequestBackgroundColor, picker.Load(m.cfg.Home), m.titleCmd())
+		return tea.Batch(tea.RequestBackgroundColor, m.loadPicker(), m.titleCmd())
 	}
 	return tea.Batch(
 		tea.RequestBackgroundColor,
@@ -34,6 +34,8 @@ func (m *Model) Init() tea.Cmd {
 // never in View.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
+	m.tl.info = m.positionInfo()
+	m.sharpenStrip()
 	if m.prompt != nil {
 		// The open box notes cut lines: counting them walks every cut
 		// line, so it is done once per event here, never per frame.
@@ -67,11 +69,23 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.onBootError(msg)
 	case wholeLineMsg:
 		return m.onWholeLine(msg)
+	case savedMsg:
+		m.onSaved(msg)
+	case sparkTickMsg:
+		return m.onSparkTick()
+	case tea.MouseClickMsg:
+		if !m.overlay.Active() && m.prompt == nil && m.save == nil {
+			m.onStripClick(msg)
+		}
 	case tea.PasteMsg:
-		if m.prompt != nil && !m.overlay.Active() {
+		if m.save != nil && !m.overlay.Active() {
+			m.typeIntoSave(msg.Content)
+		} else if m.prompt != nil && !m.overlay.Active() {
 			m.prompt.note = ""
 			m.typeIntoPrompt(msg.Content, true)
 			m.applyPrompt()
+		} else if m.tl.gotoBox != nil && !m.overlay.Active() {
+			m.pasteIntoGoto(msg.Content)
 		}
 	case tea.MouseWheelMsg:
 		if !m.overlay.Active() {
@@ -109,7 +123,7 @@ func (m *Model) onBootError(msg bootErrorMsg) {
 	m.boot = msg.boot
 	if m.cfg.Sources == 0 && !m.show.Has(engine.System) {
 		m.show = m.show.With(engine.System)
-		m.vp.Refilter()
+		m.refilter()
 	}
 	m.vp.ClampTopRow()
 }
@@ -134,10 +148,19 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.suspend()
 	}
 	if m.overlay.Active() {
-		return m.onDialogAction(m.overlay.HandleMsg(msg))
+		cmd := m.onDialogAction(m.overlay.HandleMsg(msg))
+		m.applyShown()
+		return cmd
+	}
+	if m.save != nil {
+		return m.updateSave(msg)
 	}
 	if m.prompt != nil {
 		m.updatePrompt(msg)
+		return nil
+	}
+	if m.tl.gotoBox != nil {
+		m.updateGoto(msg)
 		return nil
 	}
 	hadStatus := m.status != "" || m.shownCommand != nil
@@ -145,6 +168,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	if !key.Matches(msg, k.CopyLine) {
 		m.copyOffer = nil
+	}
+	if cmd, ok := m.onStripKey(msg); ok {
+		return cmd
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
@@ -208,10 +234,26 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.vp.Relayout()
 	case key.Matches(msg, k.Solo):
 		m.toggleSolo()
+	case key.Matches(msg, k.MoreContext):
+		m.changeContext(1)
+	case key.Matches(msg, k.LessContext):
+		m.changeContext(-1)
+	case key.Matches(msg, k.Level):
+		m.cycleLevel()
+	case key.Matches(msg, k.Expand):
+		m.toggleExpand()
+	case key.Matches(msg, k.Save):
+		m.openSave()
+	case key.Matches(msg, k.Strip):
+		return m.toggleStrip()
+	case key.Matches(msg, k.Sandboxes):
+		return m.openSandboxes()
 	case key.Matches(msg, k.CopyLine):
 		return m.copyLine()
 	case key.Matches(msg, k.CopyCommand):
 		return m.copyCommand()
+	default:
+		m.onTimelineKey(msg)
 	}
 	return nil
 }
@@ -223,6 +265,10 @@ func (m *Model) onDialogAction(a dialog.Action) tea.Cmd {
 		return m.quit()
 	case dialog.ActionRestart:
 		return m.onRestart(a)
+	case dialog.ActionGoToMark:
+		return m.onMarkChosen(a)
+	case dialog.ActionDeleteMark:
+		m.onMarkDeleted(a)
 	case dialog.ActionClose:
 		// After a missed rotation the frozen buffer stays, to be
 		// scrolled, and the stream that stopped lets go of its files.
@@ -268,14 +314,14 @@ func (m *Model) toggleSource(src engine.Source) {
 	} else {
 		m.show = m.show.With(src)
 	}
-	m.vp.Refilter()
+	m.refilter()
 }
 
 // toggleSolo shows only the selected line's session, or everything again.
 func (m *Model) toggleSolo() {
 	if m.solo != nil {
 		m.solo = nil
-		m.vp.Refilter()
+		m.refilter()
 		return
 	}
 	l := m.vp.Line(m.vp.Selected())
@@ -283,8 +329,8 @@ func (m *Model) toggleSolo() {
 		m.setStatus("select a line of a session to show it alone", true)
 		return
 	}
-	m.solo = &soloSession{source: l.source, session: l.session, has: l.hasSession}
-	m.vp.Refilter()
+	m.solo = &soloSession{source: l.source, session: l.session, has: l.hasSession, origin: l.origin}
+	m.refilter()
 }
 
 // toggleColor turns colour off or on everywhere: program colours and the
@@ -305,7 +351,7 @@ func (m *Model) clearAll() {
 	m.landing = nil
 	m.vp.ClearMatches()
 	if changed {
-		m.vp.Refilter()
+		m.refilter()
 	}
 }
 
@@ -348,6 +394,8 @@ func (m *Model) updatePicker(msg tea.Msg) tea.Cmd {
 		m.picker = nil
 		m.cfg.Name, m.cfg.Dir = a.Sandbox.Name, a.Sandbox.LogDir
 		return tea.Batch(bootErrorCmd(m.backend, m.cfg.Dir), m.startGeneration(m.cfg.Start, startInitial), m.titleCmd())
+	case picker.ActionOpenMany:
+		return m.openMany(a.Sandboxes)
 	}
 	return nil
 }
@@ -359,9 +407,9 @@ func (m *Model) restylePicker() {
 	if m.picker.Filter() != "" {
 		return
 	}
-	m.picker = picker.New(m.cfg.Home, keymap.DefaultPicker(), theme.NewPicker(m.styles.Palette))
+	m.picker = picker.New(m.pickerWhere(), keymap.DefaultPicker(), theme.NewPicker(m.styles.Palette))
 	m.picker.HandleMsg(tea.WindowSizeMsg{Width: m.width, Height: m.height})
 	if l := m.pickerList; l != nil {
-		m.picker.SetSandboxes(l.Sandboxes, l.Err)
+		m.picker.SetLoaded(*l)
 	}
 }

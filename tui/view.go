@@ -27,14 +27,29 @@ func (m *Model) View() tea.View {
 // promptCursor places the terminal's cursor in the open search or filter
 // box, where the next character goes; nil hides it.
 func (m *Model) promptCursor() *tea.Cursor {
-	if m.prompt == nil || m.overlay.Active() {
+	if m.tl.gotoBox != nil && m.prompt == nil && m.save == nil && !m.overlay.Active() {
+		y := 1 + len(m.bootRows()) + m.stripRows() + m.bodyHeight()
+		if y >= m.height {
+			return nil
+		}
+		_, x := m.gotoRow()
+		return tea.NewCursor(min(x, m.width-1), y)
+	}
+	if (m.prompt == nil && m.save == nil) || m.overlay.Active() {
 		return nil
 	}
-	y := 1 + len(m.bootRows()) + m.bodyHeight()
+	y := 1 + len(m.bootRows()) + m.stripRows() + m.bodyHeight()
 	if y >= m.height {
 		return nil // the pane is too short for the box's row
 	}
-	_, x := m.promptRow()
+	var x int
+	if m.save != nil {
+		if _, x = m.saveRow(); x < 0 {
+			return nil
+		}
+	} else {
+		_, x = m.promptRow()
+	}
 	return tea.NewCursor(min(x, m.width-1), y)
 }
 
@@ -53,6 +68,7 @@ func (m *Model) screen() string {
 	rows := make([]string, 0, m.height)
 	rows = append(rows, m.header())
 	rows = append(rows, m.bootRows()...)
+	rows = append(rows, m.stripView()...)
 	rows = append(rows, strings.Split(bodyText, "\n")...)
 	rows = append(rows, m.footerRows()...)
 	if len(rows) > m.height {

@@ -51,6 +51,20 @@ func (s *Sandbox) ReplaceKernel() error {
 	return nil
 }
 
+// The lifecycle records microsandbox writes to exec.log as system records:
+// "started" when the guest's agent reports ready, "stopped" when the VM
+// exits.
+const (
+	StartedRecord = "--- sandbox started ---\n"
+	StoppedRecord = "--- sandbox stopped ---\n"
+)
+
+// Started writes the "sandbox started" lifecycle record.
+func (s *Sandbox) Started() error { return s.ExecSystem(StartedRecord) }
+
+// Stopped writes the "sandbox stopped" lifecycle record.
+func (s *Sandbox) Stopped() error { return s.ExecSystem(StoppedRecord) }
+
 // BootErrorFile is the file a sandbox that failed to start leaves in its log
 // directory.
 const BootErrorFile = "boot-error.json"

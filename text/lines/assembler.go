@@ -71,7 +71,7 @@ func (a *Assembler) Add(p Piece, emit func(Line)) {
 	if p.Mark != engine.MarkNone {
 		// Mirror the Joiner: a gap ends every open line, a restart its own.
 		if p.Mark == engine.MarkGap {
-			a.Flush(emit)
+			a.flushOrigin(p.Key.Origin, emit)
 		} else {
 			a.emitOpen(p.Key, emit)
 		}
@@ -170,5 +170,22 @@ func (a *Assembler) emitOldest(emit func(Line)) {
 func (a *Assembler) Flush(emit func(Line)) {
 	for len(a.open) > 0 {
 		a.emitOldest(emit)
+	}
+}
+
+// flushOrigin emits the open lines of one sandbox (Key.Origin), oldest
+// first: a gap in it ends them, while other sandboxes' lines go on.
+func (a *Assembler) flushOrigin(origin uint16, emit func(Line)) {
+	for {
+		var oldest *openLine
+		for k, o := range a.open {
+			if k.Origin == origin && (oldest == nil || o.seq < oldest.seq) {
+				oldest = o
+			}
+		}
+		if oldest == nil {
+			return
+		}
+		a.emitOpen(oldest.line.Key, emit)
 	}
 }

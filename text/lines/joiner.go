@@ -27,11 +27,14 @@ type Key struct {
 	// system line left open in exec.log is never continued by a line of
 	// runtime.log, which shares its source.
 	File string
+	// Origin is the entry's sandbox in a read of several (engine.Entry's
+	// Origin): two sandboxes' session 1 are two streams.
+	Origin uint16
 }
 
 // KeyOf returns the key of an entry.
 func KeyOf(e *engine.Entry) Key {
-	k := Key{Source: e.Source, HasSession: e.HasSession, File: e.File}
+	k := Key{Source: e.Source, HasSession: e.HasSession, File: e.File, Origin: e.Origin}
 	if e.HasSession {
 		k.Session = e.Session
 	}
@@ -90,7 +93,12 @@ func (j *Joiner) Split(e *engine.Entry, emit func(Piece)) {
 	base := Piece{Key: k, Time: e.Time, Cursor: e.Cursor, Mark: e.Mark}
 	if e.Mark != engine.MarkNone {
 		if e.Mark == engine.MarkGap {
-			clear(j.open)
+			// Data of this sandbox was lost; the others' lines go on.
+			for open := range j.open {
+				if open.Origin == k.Origin {
+					delete(j.open, open)
+				}
+			}
 		} else {
 			delete(j.open, k)
 		}

@@ -172,3 +172,40 @@ func TestPieceTextAliasesData(t *testing.T) {
 		t.Errorf("a piece's capacity reaches into the next line: cap %d", cap(texts[0]))
 	}
 }
+
+// A gap in one sandbox of several ends that sandbox's open lines only:
+// another sandbox's unfinished line goes on.
+func TestGapEndsOnlyItsSandboxesLines(t *testing.T) {
+	var j Joiner
+	var got []Piece
+	emit := func(p Piece) { got = append(got, p) }
+	j.Split(&engine.Entry{Source: engine.Stdout, HasSession: true, Session: 1, Data: []byte("a-start "), Origin: 0}, emit)
+	j.Split(&engine.Entry{Source: engine.Stdout, HasSession: true, Session: 1, Data: []byte("b-start "), Origin: 1}, emit)
+	j.Split(&engine.Entry{Mark: engine.MarkGap, Data: []byte("lost"), Origin: 1}, emit)
+	got = got[:0]
+	j.Split(&engine.Entry{Source: engine.Stdout, HasSession: true, Session: 1, Data: []byte("a-end\n"), Origin: 0}, emit)
+	j.Split(&engine.Entry{Source: engine.Stdout, HasSession: true, Session: 1, Data: []byte("b-new\n"), Origin: 1}, emit)
+	if len(got) != 2 || got[0].Start || !got[1].Start {
+		t.Fatalf("a must continue its line and b start a new one: %+v", got)
+	}
+}
+
+// The Assembler mirrors it: a gap in sandbox 1 emits sandbox 1's open
+// line and keeps sandbox 0's to complete.
+func TestAssemblerGapFlushesOnlyItsSandbox(t *testing.T) {
+	var j Joiner
+	a := NewAssembler(0)
+	var out []string
+	emit := func(l Line) { out = append(out, fmt.Sprintf("%d:%s:%v", l.Key.Origin, l.Text, l.Complete)) }
+	for _, e := range []engine.Entry{
+		{Source: engine.Stdout, HasSession: true, Session: 1, Data: []byte("a-start "), Origin: 0},
+		{Source: engine.Stdout, HasSession: true, Session: 1, Data: []byte("b-start "), Origin: 1},
+		{Mark: engine.MarkGap, Data: []byte("lost"), Origin: 1},
+		{Source: engine.Stdout, HasSession: true, Session: 1, Data: []byte("a-end\n"), Origin: 0},
+	} {
+		j.Split(&e, func(p Piece) { a.Add(p, emit) })
+	}
+	if got := strings.Join(out, "|"); got != "1:b-start :false|1:lost:true|0:a-start a-end:true" {
+		t.Fatalf("got %s", got)
+	}
+}

@@ -308,3 +308,15 @@ func TestOverlayFillsTheScreen(t *testing.T) {
 		t.Fatal("a zero-width screen should render nothing")
 	}
 }
+
+// Files let go of to keep within the disk budget: the dialog says so,
+// with the exact figures.
+func TestRotationMessageBudget(t *testing.T) {
+	mr := &engine.MissedRotationError{File: "exec.log", Lost: engine.Loss{Files: 3, Bytes: 3 << 20, Exact: true, Released: 3, ReleasedBytes: 3 << 20, Budget: 8 << 20}}
+	msg := NewRotation(mr, keymap.DefaultRotation(), noColor()).Message()
+	for _, want := range []string{"--hold-budget", "3145728 bytes", "3 files let go of"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q lacks %q", msg, want)
+		}
+	}
+}

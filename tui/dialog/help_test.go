@@ -44,7 +44,9 @@ func TestHelpListsEveryKeyWhenWide(t *testing.T) {
 func TestHelpScrollsToEveryKeyWhenSmall(t *testing.T) {
 	h := newHelp()
 	seen := map[string]bool{}
-	for range 40 {
+	// Enough presses to scroll through every column stacked one above
+	// the other.
+	for range 120 {
 		for _, l := range strings.Split(ansi.Strip(h.Render(40, 10)), "\n") {
 			seen[strings.TrimSpace(strings.Trim(l, "│"))] = true
 		}

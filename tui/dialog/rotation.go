@@ -124,6 +124,14 @@ func (r *Rotation) Message() string {
 		lost = "lost " + r.err.Lost.String()
 	}
 	file := sanitize.Plain(r.err.File)
+	if r.err.Lost.Released > 0 {
+		// Files it held, let go of to keep within the disk budget: the
+		// figures are exact.
+		if file == "" {
+			file = "log"
+		}
+		return fmt.Sprintf("sandtail fell behind: %s files left the slots before they could be read, and were let go of to keep the disk held open within its budget (--hold-budget); %s.", file, lost)
+	}
 	if file == "" {
 		return fmt.Sprintf("sandtail fell behind log rotation: a log file rotated past its last kept rotation before it could be read; %s.", lost)
 	}

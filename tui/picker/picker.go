@@ -25,11 +25,16 @@ type Action interface{ isAction() }
 // ActionOpen opens the chosen sandbox's logs.
 type ActionOpen struct{ Sandbox engine.Sandbox }
 
+// ActionOpenMany opens several sandboxes marked with space, merged into
+// one view; they are in list order.
+type ActionOpenMany struct{ Sandboxes []engine.Sandbox }
+
 // ActionQuit quits sandtail without opening anything.
 type ActionQuit struct{}
 
-func (ActionOpen) isAction() {}
-func (ActionQuit) isAction() {}
+func (ActionOpen) isAction()     {}
+func (ActionOpenMany) isAction() {}
+func (ActionQuit) isAction()     {}
 
 // LoadedMsg carries the sandboxes found under Home, or why they could not
 // be listed.
@@ -37,6 +42,12 @@ type LoadedMsg struct {
 	Home      string
 	Sandboxes []engine.Sandbox
 	Err       error
+	// Status, for cloud sandboxes, is each one's state by name (running,
+	// stopped…): the list then shows it instead of the size, and a
+	// sandbox's LastWrite is when it started. Nil for local sandboxes.
+	Status map[string]string
+	// Note says something about the list as a whole (that it was cut).
+	Note string
 }
 
 // Load lists the sandboxes under home off the update loop, since it reads
@@ -71,6 +82,12 @@ type Picker struct {
 	// highlight when the list arrives.
 	stay bool
 	want string
+	// marked are the sandboxes marked with space, by name: enter opens
+	// them together. Bounded by the list.
+	marked map[string]bool
+	// status and listNote are LoadedMsg's Status and Note.
+	status   map[string]string
+	listNote string
 }
 
 // New returns a picker for the sandboxes under home. It shows "looking…"
@@ -98,6 +115,7 @@ func (p *Picker) SetSandboxes(list []engine.Sandbox, err error) {
 		p.err = nil
 	}
 	p.all = list
+	p.keepMarks()
 	p.refilter()
 	for i, idx := range p.matches {
 		if p.want != "" && p.all[idx].Name == p.want {
@@ -106,6 +124,15 @@ func (p *Picker) SetSandboxes(list []engine.Sandbox, err error) {
 		}
 	}
 }
+
+// SetLoaded replaces the list with msg's.
+func (p *Picker) SetLoaded(msg LoadedMsg) {
+	p.status, p.listNote = msg.Status, msg.Note
+	p.SetSandboxes(msg.Sandboxes, msg.Err)
+}
+
+// cloud reports whether the list is of cloud sandboxes.
+func (p *Picker) cloud() bool { return p.status != nil }
 
 // Filter returns the text typed so far.
 func (p *Picker) Filter() string { return p.filter }
@@ -130,7 +157,7 @@ func (p *Picker) HandleMsg(msg tea.Msg) Action {
 		if msg.Home != p.home {
 			return nil
 		}
-		p.SetSandboxes(msg.Sandboxes, msg.Err)
+		p.SetLoaded(msg)
 		if p.err == nil && len(p.all) == 1 && p.all[0].Err == nil && !p.stay {
 			return ActionOpen{Sandbox: p.all[0]}
 		}
@@ -147,6 +174,10 @@ func (p *Picker) handleKey(k tea.KeyPressMsg) Action {
 	switch {
 	case key.Matches(k, p.keys.ForceQuit):
 		return ActionQuit{}
+	case key.Matches(k, p.keys.Open) && len(p.marked) > 0:
+		return p.openMarked()
+	case key.Matches(k, p.keys.Mark):
+		p.toggleMark()
 	case key.Matches(k, p.keys.Open):
 		sb, ok := p.Selected()
 		switch {

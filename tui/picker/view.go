@@ -92,10 +92,16 @@ func (p *Picker) Render(width, height int) string {
 // sandboxes the filter leaves.
 func (p *Picker) title(width int) string {
 	left := p.styles.Title.Render("sandtail · pick a sandbox")
+	if p.cloud() {
+		left = p.styles.Title.Render("sandtail · pick a cloud sandbox")
+	}
 	path := p.styles.Path.Render(" in " + sanitize.Plain(p.home))
 	count := ""
 	if p.loaded && len(p.all) > 0 {
 		count = fmt.Sprintf("%d/%d", len(p.matches), len(p.all))
+		if n := len(p.marked); n > 0 {
+			count = fmt.Sprintf("%d selected · %s", n, count)
+		}
 	}
 	room := width - lipgloss.Width(left) - len(count) - 1
 	if room > 4 {
@@ -124,10 +130,17 @@ func (p *Picker) filterLine(width int) string {
 func (p *Picker) explain(width int) []string {
 	home := sanitize.Plain(p.home)
 	var text []string
-	if p.err != nil {
+	switch {
+	case p.err != nil:
 		text = append(text, p.styles.Error.Render(wrap("Could not list the sandboxes: "+sanitize.Plain(p.err.Error()), width)))
-	} else {
+	case p.cloud():
+		text = append(text, p.styles.Message.Render(wrap("No sandboxes in "+home+".", width)))
+	default:
 		text = append(text, p.styles.Message.Render(wrap("No sandboxes found in "+home+"/sandboxes.", width)))
+	}
+	if p.cloud() {
+		text = append(text, "", p.styles.Message.Render(wrap("sandtail asks the cloud at $MSB_API_URL with the key in $MSB_API_KEY; without --cloud it lists the sandboxes on this machine.", width)))
+		return strings.Split(strings.Join(text, "\n"), "\n")
 	}
 	text = append(text,
 		"",
@@ -143,10 +156,14 @@ const maxNoteRows = 3
 
 // noteRows is the note wrapped to the width, in at most maxNoteRows rows.
 func (p *Picker) noteRows(width int) []string {
-	if p.note == "" {
+	note := p.note
+	if note == "" {
+		note = p.listNote
+	}
+	if note == "" {
 		return nil
 	}
-	rows := strings.Split(wrap(sanitize.Plain(p.note), width), "\n")
+	rows := strings.Split(wrap(sanitize.Plain(note), width), "\n")
 	if len(rows) > maxNoteRows {
 		rows = rows[:maxNoteRows]
 		rows[maxNoteRows-1] = ansi.Truncate(rows[maxNoteRows-1], width-1, "") + "…"
@@ -176,6 +193,10 @@ func (p *Picker) list(width, rows int) []string {
 		sb := p.all[p.matches[i]]
 		flag, written, size := "", ago(now, sb.LastWrite), human.Bytes(sb.Size)
 		switch {
+		case p.cloud():
+			// The status says what the flag would: a sandbox that is
+			// not running cannot stream.
+			size = sanitize.Plain(p.status[sb.Name])
 		case sb.Err != nil:
 			flag, written, size = unreadableNarrow, "?", "?"
 			if width >= wideAt {
@@ -189,12 +210,16 @@ func (p *Picker) list(width, rows int) []string {
 		}
 		name, meta := p.cells(width, sanitize.Plain(sb.Name), written, size)
 		flagCell := padRight(flag, p.flagWidth(width))
+		mark := " "
+		if p.marked[sb.Name] {
+			mark = "✓"
+		}
 		if i == p.selected {
-			out = append(out, p.styles.Selected.Render("▸ "+name+meta+flagCell))
+			out = append(out, p.styles.Selected.Render("▸"+mark+name+meta+flagCell))
 			continue
 		}
 		// Style the columns apart: name bright, metadata dim, flag loud.
-		out = append(out, "  "+p.styles.Row.Render(name)+p.styles.Meta.Render(meta)+p.styles.BootError.Render(flagCell))
+		out = append(out, " "+mark+p.styles.Row.Render(name)+p.styles.Meta.Render(meta)+p.styles.BootError.Render(flagCell))
 	}
 	return out
 }
@@ -202,6 +227,9 @@ func (p *Picker) list(width, rows int) []string {
 // header is the column-name row, aligned with the list rows.
 func (p *Picker) header(width int) string {
 	name, meta := p.cells(width, "NAME", "WRITTEN", "SIZE")
+	if p.cloud() {
+		name, meta = p.cells(width, "NAME", "STARTED", "STATUS")
+	}
 	return p.styles.Header.Render("  " + name + meta + padRight("", p.flagWidth(width)))
 }
 

@@ -1,0 +1,344 @@
+package tui
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"sandtail/engine"
+	"sandtail/printmode"
+	"sandtail/text/human"
+	"sandtail/text/sanitize"
+)
+
+// maxSavePath bounds what the save box takes.
+const maxSavePath = 4 << 10
+
+// saveBox is the open ctrl+s box: the path being typed, then, when that
+// file exists, the question whether to overwrite it.
+type saveBox struct {
+	input   textinput.Model
+	confirm string // the existing file waiting for y or n; "" while typing
+	err     string // why the last try failed, until the next key
+}
+
+// savedLine is what a save needs of one shown line, copied in Update so
+// the file is written in a command while the buffer goes on changing.
+type savedLine struct {
+	text, plain string
+	unixNano    int64
+	session     uint64
+	truncated   int64
+	after       engine.Cursor // the cursor just after the line's entry
+	source      engine.Source
+	mark        engine.Mark
+	hasSession  bool
+	open        bool
+	group       bool // a group of context starts here (plain text: "--" before it)
+	// sandbox names the line's sandbox when several are read: JSON gets
+	// a "sandbox" member and text a "NAME | " prefix, as in print mode.
+	sandbox string
+}
+
+// savedMsg reports a finished save.
+type savedMsg struct {
+	path  string
+	lines int
+	bytes int64
+	json  bool
+	err   error
+}
+
+// openSave opens the save box.
+func (m *Model) openSave() {
+	in := textinput.New()
+	in.KeyMap = m.keys.Prompt.Edit
+	in.Prompt = ""
+	in.SetVirtualCursor(false)
+	in.CharLimit = maxSavePath
+	in.Focus()
+	m.save = &saveBox{input: in}
+}
+
+// updateSave handles a key while the save box is open.
+func (m *Model) updateSave(msg tea.KeyPressMsg) tea.Cmd {
+	b, k := m.save, m.keys
+	b.err = ""
+	if b.confirm != "" {
+		switch {
+		case key.Matches(msg, k.SaveOverwrite):
+			path := b.confirm
+			m.save = nil
+			return m.startSave(path)
+		case key.Matches(msg, k.SaveKeep), key.Matches(msg, k.Prompt.Cancel):
+			b.confirm = ""
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Prompt.Cancel):
+		m.save = nil
+	case key.Matches(msg, k.Prompt.Accept):
+		return m.acceptSave()
+	case msg.Text != "" && msg.Mod&chordMods == 0:
+		m.typeIntoSave(msg.Text)
+	case key.Matches(msg, editBindings(k.Prompt.Edit)...):
+		b.input, _ = b.input.Update(msg)
+	}
+	return nil
+}
+
+// typeIntoSave inserts typed or pasted text, printable characters only.
+func (m *Model) typeIntoSave(s string) {
+	clean := strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			return -1
+		}
+		return r
+	}, s)
+	clean = cutUTF8(clean, maxSavePath-len(m.save.input.Value()))
+	if clean != "" {
+		m.save.input, _ = m.save.input.Update(tea.PasteMsg{Content: clean})
+	}
+}
+
+// acceptSave checks the typed path and saves, or asks first when the
+// file exists.
+func (m *Model) acceptSave() tea.Cmd {
+	b := m.save
+	path := strings.TrimSpace(b.input.Value())
+	if path == "" {
+		m.save = nil
+		return nil
+	}
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			path = filepath.Join(home, rest)
+		}
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case err == nil && fi.IsDir():
+		b.err = "is a directory: type a file name"
+		return nil
+	case err == nil && !fi.Mode().IsRegular():
+		b.err = "is not a regular file: choose another path"
+		return nil
+	case err == nil:
+		b.confirm = path
+		return nil
+	case !errors.Is(err, fs.ErrNotExist):
+		b.err = sanitize.Plain(err.Error())
+		return nil
+	}
+	m.save = nil
+	return m.startSave(path)
+}
+
+// isJSONPath reports whether path asks for JSON Lines.
+func isJSONPath(path string) bool {
+	ext := strings.ToLower(filepath.Ext(path))
+	return ext == ".jsonl" || ext == ".json"
+}
+
+// startSave copies the shown lines (what the sources, solo, level and
+// filter show now, context included) and writes them in a command.
+func (m *Model) startSave(path string) tea.Cmd {
+	lines := m.shownForSave()
+	asJSON := isJSONPath(path)
+	m.setStatus(fmt.Sprintf("saving %d lines to %s…", len(lines), sanitize.Plain(path)), false)
+	return func() tea.Msg {
+		n, err := writeSaved(path, lines, asJSON)
+		return savedMsg{path: path, lines: len(lines), bytes: n, json: asJSON, err: err}
+	}
+}
+
+// shownForSave copies the shown lines, oldest first, each with the cursor
+// just after its entry: the next entry's starting cursor, found walking
+// the buffer back once, or the cursor after the newest entry read. In a
+// view of several sandboxes each sandbox's lines take their own
+// sandbox's cursors. A restart divider is drawn whatever is filtered, but
+// it is saved only when its line passes the sources, filter, level and
+// solo like any other: the file holds what was asked for.
+func (m *Model) shownForSave() []savedLine {
+	n := m.vp.VisibleLen()
+	out := make([]savedLine, 0, n)
+	vi := n - 1
+	type walk struct {
+		after, entryFrom engine.Cursor
+		started          bool
+	}
+	walks := map[uint16]*walk{}
+	for seq := m.vp.End(); seq > m.vp.First() && vi >= 0; {
+		seq--
+		l := m.vp.Line(seq)
+		if l == nil {
+			continue
+		}
+		w := walks[l.origin]
+		if w == nil {
+			w = &walk{after: m.prevCursor}
+			if m.multi != nil {
+				w.after = m.multi.prevOf(l.origin)
+			}
+			walks[l.origin] = w
+		}
+		if !w.started || l.from != w.entryFrom {
+			if w.started {
+				w.after = w.entryFrom
+			}
+			w.entryFrom, w.started = l.from, true
+		}
+		if m.vp.VisibleAt(vi) != seq {
+			continue
+		}
+		vi--
+		if is, _ := lifecycleOf(l); is && !(m.baseVisible(l) && m.filterHit(l)) {
+			continue
+		}
+		sl := savedLine{
+			text: l.text, plain: l.plain, unixNano: l.unixNano, session: l.session,
+			truncated: l.truncated, after: w.after, source: l.source, mark: l.mark,
+			hasSession: l.hasSession, open: l.open,
+			group: m.contextOn() && l.aid&aidGroup != 0,
+		}
+		if m.multi != nil {
+			sl.sandbox = m.multi.name(l.origin)
+		}
+		out = append(out, sl)
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// writeSaved writes lines to path through a temporary file in the same
+// directory, renamed over path at the end, so an existing file is
+// replaced whole or not at all. JSON Lines use print mode's --json
+// schema; plain text is each line's sanitised text (what the viewer
+// shows), with "--" between groups of context as grep writes it.
+func writeSaved(path string, lines []savedLine, asJSON bool) (int64, error) {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real // write through a link, as an editor would
+	}
+	mode := fs.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
+	w := bufio.NewWriterSize(tmp, 64<<10)
+	var n int64
+	var buf []byte
+	for i := range lines {
+		l := &lines[i]
+		buf = buf[:0]
+		if asJSON {
+			e := engine.Entry{
+				Time: time.Unix(0, l.unixNano), Source: l.source, Session: l.session, HasSession: l.hasSession,
+				Data: []byte(l.text), Truncated: l.truncated, Mark: l.mark, Cursor: l.after,
+			}
+			if !l.open && l.mark == engine.MarkNone {
+				e.Data = append(e.Data, '\n')
+			}
+			buf = printmode.AppendEntryJSON(buf, &e, l.sandbox)
+		} else {
+			if l.group {
+				buf = append(buf, "--\n"...)
+			}
+			if l.sandbox != "" {
+				buf = append(append(buf, l.sandbox...), " | "...)
+			}
+			buf = append(append(buf, l.plain...), '\n')
+		}
+		k, err := w.Write(buf)
+		n += int64(k)
+		if err != nil {
+			tmp.Close()
+			return n, err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		tmp.Close()
+		return n, err
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return n, err
+	}
+	if err := tmp.Close(); err != nil {
+		return n, err
+	}
+	return n, os.Rename(tmp.Name(), path)
+}
+
+// onSaved says in the footer what was written, or why not.
+func (m *Model) onSaved(msg savedMsg) {
+	path := sanitize.Plain(msg.path)
+	if msg.err != nil {
+		m.setStatus("could not save to "+path+": "+sanitize.Plain(msg.err.Error())+" (ctrl+s to try another path)", true)
+		return
+	}
+	what := "plain text"
+	if msg.json {
+		what = "JSON Lines"
+	}
+	noun := "lines"
+	if msg.lines == 1 {
+		noun = "line"
+	}
+	m.setStatus(fmt.Sprintf("wrote %d %s (%s, %s) to %s", msg.lines, noun, human.Bytes(msg.bytes), what, path), false)
+}
+
+// saveRow draws the open save box in the footer row, and the cell where
+// the terminal's cursor goes (-1: none).
+func (m *Model) saveRow() (string, int) {
+	b, k := m.save, m.keys
+	if b.confirm != "" {
+		// The question and its keys stay whole; a long path gives way
+		// from its start, keeping the file's name.
+		head, tail := "overwrite ", "? it exists. "+k.SaveOverwrite.Help().Key+" yes · "+k.SaveKeep.Help().Key+" no"
+		path := sanitize.Plain(b.confirm)
+		room := m.width - 1 - ansi.StringWidth(head+tail)
+		if w := ansi.StringWidth(path); w > room {
+			path = "…" + ansi.Cut(path, w-room+1, w)
+		}
+		q := ansi.Truncate(head+path+tail, max(m.width-1, 0), "…")
+		return " " + m.styles.PromptError.Render(q) + reset, -1
+	}
+	label := "save to: "
+	hint := "  .jsonl or .json: JSON Lines, else text · enter save · esc cancel"
+	if b.err != "" {
+		hint = "  " + b.err
+	}
+	room := m.width - 1 - ansi.StringWidth(label) - ansi.StringWidth(hint)
+	if room < minInputCells {
+		hint, room = "", m.width-1-ansi.StringWidth(label)
+	}
+	text, col, cut := inputWindow([]rune(b.input.Value()), b.input.Position(), max(room, 1))
+	s := " " + m.styles.Prompt.Render(label) + renderNonEmpty(m.styles.PromptText, text)
+	if cut {
+		s += m.styles.PromptText.Render("…")
+	}
+	hst := m.styles.ModeOff
+	if b.err != "" {
+		hst = m.styles.PromptError
+	}
+	s += renderNonEmpty(hst, hint)
+	return ansi.Truncate(s, m.width, "") + reset, 1 + ansi.StringWidth(label) + col
+}
