@@ -185,12 +185,7 @@ func (m *hubMember) mark(ci int) creationMark {
 }
 
 func (m *hubMember) settledMark(ci, dirfd int) creationMark {
-	if dirfd != unix.AT_FDCWD {
-		// As inotifyCounter.settledMark: reading the directory waits for
-		// a rename or create under way to queue its event.
-		var b [512]byte
-		unix.Getdents(dirfd, b[:]) //nolint:errcheck // only the lock matters
-	}
+	waitQueued(dirfd)
 	return m.mark(ci)
 }
 

@@ -93,13 +93,18 @@ func (ic *inotifyCounter) mark(ci int) creationMark {
 }
 
 func (ic *inotifyCounter) settledMark(ci, dirfd int) creationMark {
+	waitQueued(dirfd)
+	return ic.mark(ci)
+}
+
+// waitQueued waits for a rename or create under way in the directory to
+// queue its event: reading the directory takes its lock, which a rename or
+// a create holds until it has queued its event.
+func waitQueued(dirfd int) {
 	if dirfd != unix.AT_FDCWD {
-		// Reading the directory takes its lock, which a rename or a
-		// create holds until it has queued its event.
 		var b [512]byte
 		unix.Getdents(dirfd, b[:]) //nolint:errcheck // only the lock matters
 	}
-	return ic.mark(ci)
 }
 
 // take returns and clears what the events read since the last take ask of
