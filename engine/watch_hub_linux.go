@@ -3,7 +3,6 @@
 package engine
 
 import (
-	"encoding/binary"
 	"strconv"
 	"sync"
 	"time"
@@ -185,12 +184,7 @@ func (m *hubMember) mark(ci int) creationMark {
 }
 
 func (m *hubMember) settledMark(ci, dirfd int) creationMark {
-	if dirfd != unix.AT_FDCWD {
-		// As inotifyCounter.settledMark: reading the directory waits for
-		// a rename or create under way to queue its event.
-		var b [512]byte
-		unix.Getdents(dirfd, b[:]) //nolint:errcheck // only the lock matters
-	}
+	waitQueued(dirfd)
 	return m.mark(ci)
 }
 
@@ -200,33 +194,12 @@ func (h *WatchHub) drain() (any bool) {
 	if h.fd < 0 || h.closed {
 		return false // after Close the descriptor goes, and its number may be reused
 	}
-	for {
-		n, err := unix.Read(h.fd, h.buf)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil || n <= 0 {
-			return any
-		}
-		if h.parse(h.buf[:n]) {
-			any = true
-		}
-	}
+	return drainInotify(h.fd, h.buf, h.parse)
 }
 
 // parse counts the events in b for their members, with mu held.
 func (h *WatchHub) parse(b []byte) (any bool) {
-	const hdr = unix.SizeofInotifyEvent
-	for off := 0; off+hdr <= len(b); {
-		wd := int32(binary.NativeEndian.Uint32(b[off:]))
-		mask := binary.NativeEndian.Uint32(b[off+4:])
-		nameLen := int(binary.NativeEndian.Uint32(b[off+12:]))
-		end := min(off+hdr+nameLen, len(b))
-		name := b[off+hdr : end]
-		for len(name) > 0 && name[len(name)-1] == 0 {
-			name = name[:len(name)-1]
-		}
-		off = end
+	inotifyEvents(b, func(wd int32, mask uint32, name []byte) {
 		if mask&unix.IN_Q_OVERFLOW != 0 {
 			// Events of every member were lost: each counts anew.
 			for _, m := range h.members {
@@ -237,20 +210,20 @@ func (h *WatchHub) parse(b []byte) (any bool) {
 				m.look, m.wake = true, true
 			}
 			any = true
-			continue
+			return
 		}
 		m, ok := h.members[wd]
 		if !ok {
-			continue // a member that left; its IN_IGNORED
+			return // a member that left; its IN_IGNORED
 		}
 		if mask&selfGone != 0 {
 			m.w.checkRemoved()
 			m.look, m.wake, any = true, true, true
-			continue
+			return
 		}
 		ref, ok := m.names[string(name)]
 		if !ok {
-			continue
+			return
 		}
 		m.wake, any = true, true
 		if mask&chainChange != 0 {
@@ -260,7 +233,7 @@ func (h *WatchHub) parse(b []byte) (any bool) {
 				m.creates[ref.ci]++
 			}
 		}
-	}
+	})
 	return any
 }
 

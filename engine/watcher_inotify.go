@@ -93,13 +93,18 @@ func (ic *inotifyCounter) mark(ci int) creationMark {
 }
 
 func (ic *inotifyCounter) settledMark(ci, dirfd int) creationMark {
+	waitQueued(dirfd)
+	return ic.mark(ci)
+}
+
+// waitQueued waits for a rename or create under way in the directory to
+// queue its event: reading the directory takes its lock, which a rename or
+// a create holds until it has queued its event.
+func waitQueued(dirfd int) {
 	if dirfd != unix.AT_FDCWD {
-		// Reading the directory takes its lock, which a rename or a
-		// create holds until it has queued its event.
 		var b [512]byte
 		unix.Getdents(dirfd, b[:]) //nolint:errcheck // only the lock matters
 	}
-	return ic.mark(ci)
 }
 
 // take returns and clears what the events read since the last take ask of
@@ -116,24 +121,33 @@ func (ic *inotifyCounter) take() (look, wake bool) {
 // drain reads everything queued, with mu held, and reports whether any of
 // it changed a chain.
 func (ic *inotifyCounter) drain() (look bool) {
+	return drainInotify(ic.fd, ic.buf, ic.parse)
+}
+
+// drainInotify reads everything queued on an inotify descriptor into buf
+// and hands each read to parse; it reports whether any parse did.
+func drainInotify(fd int, buf []byte, parse func([]byte) bool) (any bool) {
 	for {
-		n, err := unix.Read(ic.fd, ic.buf)
+		n, err := unix.Read(fd, buf)
 		if err == unix.EINTR {
 			continue
 		}
 		if err != nil || n <= 0 {
-			return look
+			return any
 		}
-		if ic.parse(ic.buf[:n]) {
-			look = true
+		if parse(buf[:n]) {
+			any = true
 		}
 	}
 }
 
-// parse counts the events in b.
-func (ic *inotifyCounter) parse(b []byte) (look bool) {
+// inotifyEvents calls fn for each event in b, what one read of an inotify
+// descriptor gave, with the name's padding cut off. A short last event is
+// cut to what is there.
+func inotifyEvents(b []byte, fn func(wd int32, mask uint32, name []byte)) {
 	const hdr = unix.SizeofInotifyEvent
 	for off := 0; off+hdr <= len(b); {
+		wd := int32(binary.NativeEndian.Uint32(b[off:]))
 		mask := binary.NativeEndian.Uint32(b[off+4:])
 		nameLen := int(binary.NativeEndian.Uint32(b[off+12:]))
 		end := min(off+hdr+nameLen, len(b))
@@ -142,6 +156,13 @@ func (ic *inotifyCounter) parse(b []byte) (look bool) {
 			name = name[:len(name)-1]
 		}
 		off = end
+		fn(wd, mask, name)
+	}
+}
+
+// parse counts the events in b.
+func (ic *inotifyCounter) parse(b []byte) (look bool) {
+	inotifyEvents(b, func(_ int32, mask uint32, name []byte) {
 		switch {
 		case mask&unix.IN_Q_OVERFLOW != 0:
 			ic.epoch++
@@ -150,16 +171,16 @@ func (ic *inotifyCounter) parse(b []byte) (look bool) {
 			}
 			look = true
 			ic.wake = true
-			continue
+			return
 		case mask&selfGone != 0:
 			ic.w.checkRemoved()
 			look = true
 			ic.wake = true
-			continue
+			return
 		}
 		ref, ok := ic.names[string(name)]
 		if !ok {
-			continue
+			return
 		}
 		ic.wake = true
 		if mask&chainChange != 0 {
@@ -169,7 +190,7 @@ func (ic *inotifyCounter) parse(b []byte) (look bool) {
 				ic.creates[ref.ci]++
 			}
 		}
-	}
+	})
 	if look {
 		ic.look = true
 	}
