@@ -4,10 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"sandtail/engine"
 	"sandtail/theme"
@@ -56,24 +54,6 @@ func FuzzAidsFrameFits(f *testing.F) {
 			press("ctrl+s")
 			m.Update(tea.PasteMsg{Content: string(data)})
 		}
-		if c := m.View().Cursor; c != nil && (c.X < 0 || c.X >= width || c.Y < 0 || c.Y >= height) {
-			t.Fatalf("cursor at %d,%d outside the %d×%d pane", c.X, c.Y, width, height)
-		}
-		frame := m.View().Content
-		rows := strings.Split(frame, "\n")
-		if len(rows) != height {
-			t.Fatalf("%d rows, want %d", len(rows), height)
-		}
-		for i, r := range rows {
-			if ansi.StringWidth(r) > width {
-				t.Fatalf("row %d is %d wide, pane %d: %q", i, ansi.StringWidth(r), width, r)
-			}
-		}
-		if !utf8.ValidString(frame) {
-			t.Fatal("frame is not valid UTF-8")
-		}
-		if rest := onlySGR.ReplaceAllString(frame, ""); strings.ContainsAny(rest, "\x1b\x07\u009b") {
-			t.Fatalf("frame holds a non-SGR control: %q", rest)
-		}
+		checkFrame(t, m, width, height)
 	})
 }
