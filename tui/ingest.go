@@ -187,6 +187,13 @@ func (m *Model) isVisible(l *line) bool {
 	if is, _ := lifecycleOf(l); is {
 		return true // restarts divide the view whatever is shown
 	}
+	return m.passes(l)
+}
+
+// passes reports whether l passes the sources, solo, level and filter (as
+// a match or as context around one): what is shown besides the notices
+// and restart dividers that show whatever is chosen.
+func (m *Model) passes(l *line) bool {
 	if !m.baseVisible(l) {
 		return false
 	}

@@ -206,7 +206,7 @@ func (m *Model) shownForSave() []savedLine {
 			continue
 		}
 		vi--
-		if is, _ := lifecycleOf(l); is && !(m.baseVisible(l) && m.filterHit(l)) {
+		if is, _ := lifecycleOf(l); is && !m.passes(l) {
 			continue
 		}
 		sl := savedLine{
