@@ -13,6 +13,7 @@
 package marks
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -21,6 +22,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sandtail/atomicfile"
 	"slices"
 	"time"
 
@@ -269,35 +271,17 @@ func (s *Store) read() ([]Mark, error) {
 	return nil, &setAsideError{path: s.path, aside: aside, why: why}
 }
 
-// write replaces the file with marks: a temporary file in the same
-// directory, synced, renamed over it, and the directory synced.
+// write replaces the file with marks, whole or not at all (atomicfile).
 func (s *Store) write(marks []Mark) error {
 	b, err := json.MarshalIndent(file{Version: 1, LogDir: s.logDir, Marks: marks}, "", " ")
 	if err != nil {
 		return fmt.Errorf("cannot encode marks: %w", err)
 	}
-	dir := filepath.Dir(s.path)
-	tmp, err := os.CreateTemp(dir, filepath.Base(s.path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("cannot save marks: %w", err)
-	}
-	_, err = tmp.Write(append(b, '\n'))
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), s.path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	if _, err := atomicfile.Write(s.path, 0o600, func(w *bufio.Writer) error {
+		_, err := w.Write(append(b, '\n'))
+		return err
+	}); err != nil {
 		return fmt.Errorf("cannot save marks to %s: %w", s.path, err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }

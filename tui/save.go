@@ -18,6 +18,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"sandtail/atomicfile"
 	"sandtail/engine"
 	"sandtail/printmode"
 	"sandtail/text/human"
@@ -224,9 +225,8 @@ func (m *Model) shownForSave() []savedLine {
 	return out
 }
 
-// writeSaved writes lines to path through a temporary file in the same
-// directory, renamed over path at the end, so an existing file is
-// replaced whole or not at all. JSON Lines use print mode's --json
+// writeSaved writes lines to path through atomicfile, so an existing file
+// is replaced whole or not at all. JSON Lines use print mode's --json
 // schema; plain text is each line's sanitised text (what the viewer
 // shows), with "--" between groups of context as grep writes it.
 func writeSaved(path string, lines []savedLine, asJSON bool) (int64, error) {
@@ -237,54 +237,35 @@ func writeSaved(path string, lines []savedLine, asJSON bool) (int64, error) {
 	if fi, err := os.Stat(path); err == nil {
 		mode = fi.Mode().Perm()
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return 0, err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
-	w := bufio.NewWriterSize(tmp, 64<<10)
-	var n int64
-	var buf []byte
-	for i := range lines {
-		l := &lines[i]
-		buf = buf[:0]
-		if asJSON {
-			e := engine.Entry{
-				Time: time.Unix(0, l.unixNano), Source: l.source, Session: l.session, HasSession: l.hasSession,
-				Data: []byte(l.text), Truncated: l.truncated, Mark: l.mark, Cursor: l.after,
+	return atomicfile.Write(path, mode, func(w *bufio.Writer) error {
+		var buf []byte
+		for i := range lines {
+			l := &lines[i]
+			buf = buf[:0]
+			if asJSON {
+				e := engine.Entry{
+					Time: time.Unix(0, l.unixNano), Source: l.source, Session: l.session, HasSession: l.hasSession,
+					Data: []byte(l.text), Truncated: l.truncated, Mark: l.mark, Cursor: l.after,
+				}
+				if !l.open && l.mark == engine.MarkNone {
+					e.Data = append(e.Data, '\n')
+				}
+				buf = printmode.AppendEntryJSON(buf, &e, l.sandbox)
+			} else {
+				if l.group {
+					buf = append(buf, "--\n"...)
+				}
+				if l.sandbox != "" {
+					buf = append(append(buf, l.sandbox...), " | "...)
+				}
+				buf = append(append(buf, l.plain...), '\n')
 			}
-			if !l.open && l.mark == engine.MarkNone {
-				e.Data = append(e.Data, '\n')
+			if _, err := w.Write(buf); err != nil {
+				return err
 			}
-			buf = printmode.AppendEntryJSON(buf, &e, l.sandbox)
-		} else {
-			if l.group {
-				buf = append(buf, "--\n"...)
-			}
-			if l.sandbox != "" {
-				buf = append(append(buf, l.sandbox...), " | "...)
-			}
-			buf = append(append(buf, l.plain...), '\n')
 		}
-		k, err := w.Write(buf)
-		n += int64(k)
-		if err != nil {
-			tmp.Close()
-			return n, err
-		}
-	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return n, err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return n, err
-	}
-	if err := tmp.Close(); err != nil {
-		return n, err
-	}
-	return n, os.Rename(tmp.Name(), path)
+		return nil
+	})
 }
 
 // onSaved says in the footer what was written, or why not.
