@@ -150,6 +150,9 @@ type Options struct {
 	// one of its own; the holder process is not started then, as each
 	// would take an inotify instance of its own.
 	Watch *WatchHub
+	// hist is the History a stream opened by OpenHistory appends to
+	// (unexported: only OpenHistory sets it).
+	hist *History
 }
 
 // Snapshot is everything on disk, sorted by time (stable), with since, until

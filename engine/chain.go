@@ -61,7 +61,11 @@ type chainFile struct {
 // file being read; the watcher appends files as they appear, the reader pops
 // them when done. The mutex guards files and closed.
 type chain struct {
-	ft    *FileType
+	ft *FileType
+	// keep, when set, is asked before a file the chain lets go of is
+	// closed: a History that reads from it takes the descriptor over.
+	// It is set before the chain is shared with a watcher.
+	keep  func(*chainFile) bool
 	paths []string // index = rotation slot: Name, Name.1, …, Name.4
 	// dirfd is a descriptor on the directory the chain was opened in, and
 	// names are the slots' names relative to it (AT_FDCWD and full paths
@@ -589,7 +593,7 @@ func (c *chain) pop() {
 	c.releasedCounted.Add(cf.counted)
 	c.releasedFiles.Add(1)
 	c.mu.Unlock()
-	cf.f.Close()
+	c.release(cf)
 	c.notifyRelease()
 }
 
@@ -616,7 +620,7 @@ func (c *chain) stepOn(ignoreGap bool) (*chainFile, gapInfo) {
 	c.releasedFiles.Add(1)
 	next := c.files[0]
 	c.mu.Unlock()
-	cf.f.Close()
+	c.release(cf)
 	c.notifyRelease()
 	return next, gapInfo{}
 }
@@ -652,10 +656,19 @@ func (c *chain) skipGap(drop bool) (*chainFile, gapInfo) {
 	cf.gap = gapInfo{}
 	c.mu.Unlock()
 	if closed != nil {
-		closed.f.Close()
+		c.release(closed)
 		c.notifyRelease()
 	}
 	return cf, g
+}
+
+// release closes a file the chain let go of, unless keep takes its
+// descriptor over (a History reads from it).
+func (c *chain) release(cf *chainFile) {
+	if c.keep != nil && c.keep(cf) {
+		return
+	}
+	cf.f.Close()
 }
 
 // dropBefore closes and forgets the files before index i.

@@ -121,6 +121,36 @@ func (c *collector) add(es []Entry) error {
 // what the files read tell of the producer's rotation (for a stream that
 // goes on).
 func snapshotOf(ctx context.Context, chains []*chain, pts []startPoint, opts Options, fn func([]Entry) error, expect func(int)) (*Snapshot, []rotSeen, error) {
+	ix, err := indexSnapshot(ctx, chains, pts, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := emit(ctx, ix.tracks, ix.init, opts, fn, expect); err != nil {
+		return nil, nil, err
+	}
+	return ix.snap, ix.seen(), nil
+}
+
+// snapIndex is the first pass of a snapshot: the tracks with their
+// records, the cursor every entry starts from, and the snapshot's End.
+type snapIndex struct {
+	tracks []*snapTrack
+	init   Cursor
+	snap   *Snapshot
+}
+
+// seen says, per track, what its files tell of the producer's rotation.
+func (ix *snapIndex) seen() []rotSeen {
+	seen := make([]rotSeen, len(ix.tracks))
+	for i, tr := range ix.tracks {
+		seen[i] = tr.rotSeen()
+	}
+	return seen
+}
+
+// indexSnapshot plans the files the chains hold now, each from its start
+// point, and indexes them.
+func indexSnapshot(ctx context.Context, chains []*chain, pts []startPoint, opts Options) (*snapIndex, error) {
 	var skipped atomic.Int64
 	tracks := make([]*snapTrack, len(chains))
 	for i, c := range chains {
@@ -129,7 +159,7 @@ func snapshotOf(ctx context.Context, chains []*chain, pts []startPoint, opts Opt
 		for j, cf := range files {
 			fs, err := statFile(&cf.f)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			sf := &snapFile{track: i, idx: j, cf: cf, size: fs.size, mtime: time.Unix(0, fs.mtime).UTC(), rotated: j < len(files)-1}
 			if j == 0 {
@@ -155,7 +185,7 @@ func snapshotOf(ctx context.Context, chains []*chain, pts []startPoint, opts Opt
 		err = buildIndex(ctx, tracks)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	end := init
 	for i, tr := range tracks {
@@ -174,15 +204,7 @@ func snapshotOf(ctx context.Context, chains []*chain, pts []startPoint, opts Opt
 			return true
 		})
 	}
-	snap := &Snapshot{End: end, Skipped: skipped.Load()}
-	if err := emit(ctx, tracks, init, opts, fn, expect); err != nil {
-		return nil, nil, err
-	}
-	seen := make([]rotSeen, len(tracks))
-	for i, tr := range tracks {
-		seen[i] = tr.rotSeen()
-	}
-	return snap, seen, nil
+	return &snapIndex{tracks: tracks, init: init, snap: &Snapshot{End: end, Skipped: skipped.Load()}}, nil
 }
 
 // rotSeen is what the snapshot's files tell of the rotation: the size of

@@ -100,6 +100,12 @@ func openAndResolve(ctx context.Context, dir string, opts Options) ([]*chain, []
 	if err != nil {
 		return nil, nil, err
 	}
+	if opts.hist != nil {
+		// Before any watcher shares the chains: keep is read unlocked.
+		for _, c := range chains {
+			c.keep = opts.hist.keep
+		}
+	}
 	pts, err := resolveStart(chains, opts)
 	if err != nil {
 		closeChains(chains)
@@ -230,6 +236,9 @@ func (s *Stream) collect(max int) ([]Entry, error) {
 	}
 	if buf != nil {
 		s.batch = buf[:0]
+	}
+	if s.opts.hist != nil && len(out) > 0 {
+		s.opts.hist.Append(out)
 	}
 	return out, err
 }

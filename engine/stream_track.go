@@ -18,6 +18,8 @@ type track struct {
 	idx int // index of its position in a cursor
 	ch  *chain
 	p   lineParser
+	// hist, when set, is told of every file the track begins to read.
+	hist *History
 
 	cur     *chainFile
 	off     int64 // just after the last consumed line of cur
@@ -81,6 +83,7 @@ func (t *track) position() Position {
 // begin sets the track at the start resolved for it.
 func (t *track) begin(pt startPoint) {
 	t.cur = t.ch.first()
+	t.adopted()
 	t.off, t.readOff, t.base = pt.off, pt.off, pt.off
 	t.pending = append(t.pending, pt.marks...)
 }
@@ -111,6 +114,7 @@ func (t *track) advance(follow bool) (bool, error) {
 		}
 		t.cur = first
 		t.off, t.readOff, t.base, t.blk, t.ps = 0, 0, 0, nil, 0
+		t.adopted()
 	}
 	n, err := t.readChunk()
 	if err != nil || n > 0 {
@@ -139,6 +143,7 @@ func (t *track) moveTo() error {
 	if !t.ch.ft.Rotates {
 		succ, _ := t.ch.stepOn(true)
 		t.cur, t.off, t.readOff, t.base, t.blk, t.ps, t.trunc = succ, 0, 0, 0, nil, 0, nil
+		t.adopted()
 		t.pending = append(t.pending, restartMark(name, t.idx, t.position(), "was replaced; reading the new file from the start"))
 		return nil
 	}
@@ -152,12 +157,21 @@ func (t *track) moveTo() error {
 	// A rotated file's unterminated last line continues in the next file:
 	// carry it over (or keep skipping it, when over the cap).
 	t.cur, t.readOff = succ, 0
+	t.adopted()
 	if len(carry) == 0 && t.trunc == nil {
 		t.off, t.base, t.blk, t.ps = 0, 0, nil, 0
 		return nil
 	}
 	t.blk, t.ps, t.base = carry, 0, -int64(len(carry))
 	return nil
+}
+
+// adopted tells the track's History, if any, of the file it begins to
+// read, before anything of it is handed over.
+func (t *track) adopted() {
+	if t.hist != nil && t.cur != nil {
+		t.hist.adopt(t.idx, t.cur)
+	}
 }
 
 // sawRotated counts cur, read to its end and rotated, among the rotated
@@ -214,6 +228,7 @@ func (t *track) resumeAfterGap() {
 	}
 	t.err, t.done = nil, false
 	t.cur, t.off, t.readOff, t.base, t.blk, t.ps, t.trunc = next, 0, 0, 0, nil, 0, nil
+	t.adopted()
 	t.pending = append(t.pending, gapEntry(t.ch.ft.Name, t.idx, t.position(), lost, "the reader fell behind rotation"))
 }
 

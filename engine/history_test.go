@@ -1,0 +1,214 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+	"unsafe"
+)
+
+// fullRetention writes five exec.log files (four rotated), a rotated
+// runtime.log and a kernel.log, each exec record numbered; it returns the
+// next line number.
+func fullRetention(t testing.TB, dir string, perFile int) int {
+	t.Helper()
+	n := 0
+	for k := 0; k < 5; k++ {
+		if k > 0 {
+			rotate(t, dir, "exec.log")
+		}
+		writeExec(t, dir, n, perFile)
+		n += perFile
+	}
+	var rt strings.Builder
+	for i := 0; i < perFile; i++ {
+		fmt.Fprintf(&rt, "%s  INFO runtime line %d\n", t0.Add(time.Duration(2*i)*time.Millisecond).Format(time.RFC3339Nano), i)
+	}
+	appendFile(t, dir, "runtime.log", rt.String())
+	rotate(t, dir, "runtime.log")
+	appendFile(t, dir, "runtime.log", rt.String())
+	appendFile(t, dir, "kernel.log", "[    0.000000] Linux version 6.1\n[    0.100000] booted\nno stamp here\n")
+	return n
+}
+
+func openHistory(t testing.TB, dir string, opts Options) (*History, *Stream) {
+	t.Helper()
+	h, s, err := OpenHistory(context.Background(), dir, opts)
+	if err != nil {
+		t.Fatalf("OpenHistory: %v", err)
+	}
+	t.Cleanup(func() { s.Close(); h.Close() })
+	return h, s
+}
+
+func sameWholly(t testing.TB, what string, got, want []Entry) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d entries, want %d", what, len(got), len(want))
+	}
+	for i := range got {
+		g, w := got[i], want[i]
+		if !bytes.Equal(g.Data, w.Data) || !g.Time.Equal(w.Time) || g.Source != w.Source || g.Session != w.Session ||
+			g.Mark != w.Mark || g.File != w.File || g.Cursor != w.Cursor || g.Truncated != w.Truncated {
+			t.Fatalf("%s: entry %d\n got %+v\nwant %+v", what, i, g, w)
+		}
+	}
+}
+
+func TestHistoryReadsWhatTheSnapshotHolds(t *testing.T) {
+	dir := logDir(t)
+	fullRetention(t, dir, 700)
+	// A line over the cap, and a malformed one, in the live exec.log.
+	appendFile(t, dir, "exec.log", execLine(t0.Add(time.Hour), "stdout", 1, strings.Repeat("x", 5000)+"\n")+"not json\n")
+	opts := Options{Sources: AllSources, MaxEntryBytes: 1024}
+	snap, err := ReadSnapshot(context.Background(), dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := openHistory(t, dir, opts)
+	if h.Len() != len(snap.Entries) {
+		t.Fatalf("Len %d, snapshot %d", h.Len(), len(snap.Entries))
+	}
+	if h.End() != snap.End || h.Skipped() != snap.Skipped {
+		t.Fatalf("End %v skipped %d, snapshot %v %d", h.End(), h.Skipped(), snap.End, snap.Skipped)
+	}
+	all, err := h.Read(0, h.Len())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameWholly(t, "whole", all, snap.Entries)
+	// Any range reads the same entries with the same cursors, wherever it
+	// starts between checkpoints.
+	for _, r := range [][2]int{{0, 1}, {1, 2}, {63, 65}, {64, 200}, {1000, 1003}, {len(all) - 5, len(all) + 10}, {-3, 4}} {
+		got, err := h.Read(r[0], r[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		lo, hi := max(r[0], 0), min(r[1], len(all))
+		sameWholly(t, fmt.Sprint(r), got, snap.Entries[lo:hi])
+	}
+	if got, _ := h.Read(len(all), len(all)+1); len(got) != 0 {
+		t.Fatalf("read past the end: %d entries", len(got))
+	}
+}
+
+func TestHistoryRecordIs32Bytes(t *testing.T) {
+	if n := unsafeSizeofHrec(); n > 32 {
+		t.Fatalf("a record takes %d bytes, want at most 32", n)
+	}
+}
+
+func TestHistoryAppendsWhatTheStreamReads(t *testing.T) {
+	dir := logDir(t)
+	n := fullRetention(t, dir, 50)
+	h, s := openHistory(t, dir, Options{Sources: AllSources, Follow: true})
+	base := h.Len()
+	var live []Entry
+	for k := 0; k < 3; k++ {
+		writeExec(t, dir, n, 40)
+		n += 40
+		live = append(live, readN(t, s, 40, 10*time.Second)...)
+		rotateSeen(t, s, dir)
+	}
+	// A line a rotation splits, and a restarted kernel.log.
+	appendFile(t, dir, "exec.log", strings.TrimSuffix(execLine(t0.Add(time.Hour), "stdout", 1, "split line\n"), "\n"))
+	rotateSeen(t, s, dir)
+	appendFile(t, dir, "exec.log", "\n")
+	live = append(live, readN(t, s, 1, 10*time.Second)...)
+	if got := h.Len(); got != base+len(live) {
+		t.Fatalf("Len %d after %d live entries on %d", got, len(live), base)
+	}
+	got, err := h.Read(base, h.Len())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameWholly(t, "live", got, live)
+	// The files the stream moved past are read through the History's own
+	// descriptors, one per file.
+	perInode := openInodes(t, dir)
+	for name, k := range perInode {
+		if k > 1 {
+			t.Errorf("inode %d of the log directory is open %d times", name, k)
+		}
+	}
+}
+
+func TestHistoryLetsGoOfFilesThatLeftRetention(t *testing.T) {
+	dir := logDir(t)
+	n := fullRetention(t, dir, 30)
+	h, s := openHistory(t, dir, Options{Follow: true})
+	before := h.Len()
+	oldest, _ := h.Read(0, 1)
+	if got := lineNumbers(t, oldest); len(got) != 1 || got[0] != 0 {
+		t.Fatalf("first entry %v, want line 0 (the first line of exec.log.4)", got)
+	}
+	oldIno := oldest[0].Cursor.At(0).Inode
+	// One rotation deletes exec.log.4.
+	rotateSeen(t, s, dir)
+	writeExec(t, dir, n, 5)
+	readN(t, s, 5, 10*time.Second)
+	if _, files, _ := deletedHeld(t, os.Getpid()); files == 0 {
+		t.Fatal("the deleted exec.log.4 is not held before Prune: the test shows nothing")
+	}
+	rel, remap := h.Prune()
+	if len(rel) != 1 || rel[0].Lines != 30 || !strings.HasSuffix(rel[0].File, "exec.log.4") {
+		t.Fatalf("released %+v, want exec.log.4 with 30 lines", rel)
+	}
+	if _, d, _ := deletedHeld(t, os.Getpid()); d != 0 {
+		t.Fatalf("%d deleted files still held after Prune", d)
+	}
+	if got, want := h.Len(), before-30+1+5; got != want {
+		t.Fatalf("Len %d, want %d", got, want)
+	}
+	first, _ := h.Read(0, 2)
+	if first[0].Mark != MarkGap || !strings.Contains(string(first[0].Data), "left retention: 30 earlier lines") {
+		t.Fatalf("first entry %+v, want the notice", first[0])
+	}
+	if got := lineNumbers(t, first[1:]); got[0] != 30 {
+		t.Fatalf("after the notice: line %v, want 30", got)
+	}
+	if first[1].Cursor.At(0).Inode == oldIno {
+		t.Fatal("the line after the notice is still in the released file")
+	}
+	if remap(0) != 0 || remap(29) != 0 || remap(30) != 1 || remap(before) != before-29 {
+		t.Fatalf("remap 0→%d 29→%d 30→%d %d→%d", remap(0), remap(29), remap(30), before, remap(before))
+	}
+	if rel, _ := h.Prune(); rel != nil {
+		t.Fatalf("a second Prune released %+v", rel)
+	}
+}
+
+// openInodes counts this process's descriptors on files of dir, per
+// inode.
+func openInodes(t testing.TB, dir string) map[uint64]int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc")
+	}
+	out := map[uint64]int{}
+	for _, e := range ents {
+		target, _ := os.Readlink(filepath.Join("/proc/self/fd", e.Name()))
+		fi, err := os.Stat(filepath.Join("/proc/self/fd", e.Name()))
+		if err != nil || !fi.Mode().IsRegular() || !strings.HasPrefix(target, dir) {
+			continue
+		}
+		out[inodeOf(fi)]++
+	}
+	return out
+}
+
+func inodeOf(fi os.FileInfo) uint64 {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return st.Ino
+	}
+	return 0
+}
+
+func unsafeSizeofHrec() uintptr { return unsafe.Sizeof(hrec{}) }
