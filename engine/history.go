@@ -154,6 +154,14 @@ func (h *History) fill(ix *snapIndex, opts Options) {
 			fileOf[i] = append(fileOf[i], h.adoptLocked(i, sf.cf, sf.mtime))
 		}
 	}
+	total := 0
+	for _, tr := range ix.tracks {
+		total += tr.recs.n
+	}
+	// Sized once: an append-grown list of a million records would copy
+	// itself several times and leave the copies to the collector.
+	h.recs = make([]hrec, 0, total)
+	h.ckpts = make([]hckpt, 0, total/ckptEvery+1)
 	f := filtersOf(opts)
 	cur := ix.init
 	m := newMerger(ix.tracks)

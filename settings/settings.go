@@ -52,7 +52,7 @@ func (c ColorMode) Allowed(getenv func(string) string) bool {
 // DefaultBuffer is how many display lines the viewer keeps for scrolling
 // back when --buffer is not given: large enough to scroll back through a long
 // session, small enough to stay well under a few hundred MiB with long lines.
-const DefaultBuffer = 200000
+const DefaultBuffer = 20000
 
 // Batch is the most entries a front-end takes from one engine Stream.Next
 // call: the engine's own default, defined there once.

@@ -8,20 +8,23 @@ import (
 // The buffer is bounded twice: by --buffer lines, and by the memory its
 // lines hold. A line costs its fixed part plus its text, plus its
 // sanitised text where that differs: a line of 16 KiB of C1 bytes costs
-// 80 KiB, so 200,000 such lines would take 16 GB. When the lines held
+// 80 KiB, so 20,000 such lines would take 1.6 GB. When the lines held
 // would take more than maxHeldBytes, the oldest are let go as if the
 // buffer were full: long lines make the buffer hold fewer of them, never
 // more memory.
 
-// maxHeldBytes bounds the memory the buffer's lines hold. 200,000 ordinary
-// lines (the default --buffer) take about a third of it.
-const maxHeldBytes = 96 << 20
+// maxHeldBytes bounds the memory the buffer's lines hold. 20,000 ordinary
+// lines (the default --buffer) take about a sixth of it. For a local
+// sandbox a line let go of is still on disk, read again when the view
+// comes back to it (window.go).
+const maxHeldBytes = 32 << 20
 
 // memoryLimit is the viewer's soft limit on the memory the Go runtime
-// uses: twice what the buffer may hold. Without it the collector lets the
-// heap grow to twice what is live, and sanitising a snapshot of long lines
-// leaves that much garbage behind; near the limit it collects sooner.
-const memoryLimit = 2 * maxHeldBytes
+// uses: what the buffer may hold, twice, plus the index of a full
+// retention. Without it the collector lets the heap grow to twice what is
+// live, and sanitising a window of long lines leaves that much garbage
+// behind; near the limit it collects sooner.
+const memoryLimit = 2*maxHeldBytes + 64<<20
 
 // limitMemory sets memoryLimit, unless GOMEMLIMIT asks for another.
 func limitMemory(getenv func(string) string) {

@@ -15,10 +15,18 @@ import (
 // ingest adds a batch of entries to the viewport: chunks are joined into
 // lines per source and session, each line is sanitised once for search and
 // width, and the viewport learns which are shown and match.
-func (m *Model) ingest(entries []engine.Entry) {
+func (m *Model) ingest(entries []engine.Entry) { m.ingestAt(entries, -1) }
+
+// ingestAt is ingest of entries whose History ordinals start at base (-1:
+// not from a History).
+func (m *Model) ingestAt(entries []engine.Entry, base int) {
 	m.fitSandboxColumn()
 	for i := range entries {
 		e := &entries[i]
+		m.curOrd = -1
+		if base >= 0 {
+			m.curOrd = base + i
+		}
 		from := m.prevCursor
 		if m.multi != nil {
 			from = m.multi.prevOf(e.Origin)
@@ -85,6 +93,7 @@ func (m *Model) addPiece(p lines.Piece, from engine.Cursor, nth uint32, at engin
 		hasSession: p.Key.HasSession,
 		mark:       p.Mark,
 		origin:     p.Key.Origin,
+		ord:        m.curOrd,
 		open:       !p.End,
 		truncated:  p.Truncated,
 	}
@@ -248,7 +257,7 @@ func (m *Model) cutNote() string {
 // styled like the engine's marks.
 func (m *Model) addNote(mark engine.Mark, text string) {
 	m.closeOpenLines()
-	l := line{unixNano: time.Now().UnixNano(), source: engine.System, mark: mark, from: m.prevCursor}
+	l := line{unixNano: time.Now().UnixNano(), source: engine.System, mark: mark, from: m.prevCursor, ord: -1}
 	l.setText(text)
 	m.held += l.heldBytes()
 	seq := m.vp.Push(l)

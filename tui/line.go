@@ -53,6 +53,10 @@ type line struct {
 	lvl level.Level
 	// aid holds the reading aids' per-line flags (aidContext…).
 	aid aidFlags
+	// ord is the History ordinal of the entry that started the line, -1
+	// when the view has no History (several sandboxes, the cloud) or the
+	// viewer made the line itself.
+	ord int
 	// nth is the line's place among the lines a read starting at from
 	// would make of its entry (a continued line's piece counts as one):
 	// Y passes nth+1 as --line, so a partner opens at this very line.

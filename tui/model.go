@@ -56,6 +56,12 @@ type Model struct {
 	// prevCursor is the cursor after the last entry ingested: the "from"
 	// cursor of a line that the next entry starts.
 	prevCursor engine.Cursor
+	// win is where the lines held sit in the History of a local sandbox
+	// (window.go); nil without one.
+	win *window
+	// curOrd is the History ordinal of the entry being ingested, -1 when
+	// there is none.
+	curOrd int
 	// multi is set when several sandboxes are read at once (nil for one).
 	multi *multiView
 
@@ -239,4 +245,5 @@ func (m *Model) shutdown() {
 	if m.gen != nil {
 		m.gen.stop()
 	}
+	m.closeWindow()
 }

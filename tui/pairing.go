@@ -24,7 +24,11 @@ func (m *Model) ingestAtCursor(entries []engine.Entry) {
 	m.vp.StartPaused()
 	m.prevCursor = m.snapStart.Cursor
 	base := m.vp.End()
-	m.ingest(entries)
+	if m.win != nil {
+		m.ingestAt(entries, m.win.lo)
+	} else {
+		m.ingest(entries)
+	}
 	m.vp.MarkRead()
 	m.selectCursorLine(base)
 }

@@ -45,6 +45,7 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 		m.skippedBase += m.skippedLive
 		m.skippedLive = 0
 	}
+	m.closeWindow()
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.gen = &generation{id: id, ctx: ctx, cancel: cancel}
 	m.snapStart = start
@@ -69,6 +70,9 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 		// Everything after the cursor, in one snapshot: the line it names
 		// comes first, and a tail would cut it off.
 		m.atCursor = true
+		if hb, ok := m.backend.(historyBackend); ok && m.multi == nil {
+			return tea.Batch(closeOld, historyCmd(hb, m.gen, m.cfg.Dir, m.snapshotOptions(start, 0), m.cfg.Buffer, true))
+		}
 		return tea.Batch(closeOld, snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, 0), phaseFull))
 	case mode == startSnapshot, m.multi != nil:
 		// Several sandboxes: a screenful costs reading every file
@@ -119,6 +123,9 @@ func (m *Model) current(gen int) bool { return m.gen != nil && gen == m.gen.id }
 // snapshot's end cursor, so nothing is lost or repeated in between.
 func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 	if !m.current(msg.gen) {
+		if msg.win != nil {
+			msg.win.h.Close()
+		}
 		if msg.stream != nil {
 			return closeCmd(&guardedStream{s: msg.stream})
 		}
@@ -139,17 +146,31 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 			return m.afterFullSnapshot(snap, nil)
 		}
 		full := m.bufferOptions(m.snapStart)
+		if hb, ok := m.backend.(historyBackend); ok && m.multi == nil {
+			// Everything on disk, as an index: the buffer holds the
+			// newest of it and the rest is read again on demand.
+			return historyCmd(hb, m.gen, m.cfg.Dir, full, m.cfg.Buffer, false)
+		}
 		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, full, phaseFull)
 	}
 	replaced := m.fastShown
 	if replaced {
 		m.dropFastSnapshot()
 	}
+	if msg.win != nil {
+		m.win = msg.win
+		m.prevCursor = msg.win.prev
+	}
 	if m.atCursor {
 		m.ingestAtCursor(snap.Entries)
 		return m.afterFullSnapshot(snap, msg.stream)
 	}
-	m.ingest(snap.Entries)
+	if m.win != nil {
+		m.ingestAt(snap.Entries, m.win.lo)
+		m.syncWindow()
+	} else {
+		m.ingest(snap.Entries)
+	}
 	m.findPendingSel()
 	if replaced {
 		// Line numbers changed: what refers to a line finds it again.
@@ -207,6 +228,9 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 	switch {
 	case len(msg.entries) > 0 && m.atCursor:
 		m.ingestAtCursor(msg.entries)
+	case len(msg.entries) > 0 && m.win != nil:
+		m.windowLive(msg.entries)
+		m.prune()
 	case len(msg.entries) > 0:
 		m.ingest(msg.entries)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -45,7 +46,10 @@ type snapshotMsg struct {
 	snap  *engine.Snapshot
 	// stream continues exactly at snap.End (full snapshots only).
 	stream entryStream
-	err    error
+	// win, when set, says where snap's entries sit in the History the
+	// stream appends to (window.go).
+	win *window
+	err error
 }
 
 // openedMsg delivers a stream opened for generation gen.
@@ -144,6 +148,38 @@ func (g *guardedStream) close() {
 	if !g.closed {
 		g.closed = true
 		g.s.Close()
+	}
+}
+
+// historyCmd opens the History of a local sandbox and its follow stream
+// in the background, and reads the window of size entries at its end, or
+// at its start when fromStart is set (a cursor start).
+func historyCmd(hb historyBackend, g *generation, dir string, opts engine.Options, size int, fromStart bool) tea.Cmd {
+	ctx, id := g.ctx, g.id
+	opts.Follow = true
+	return func() tea.Msg {
+		h, s, err := hb.History(ctx, dir, opts)
+		if err != nil {
+			return snapshotMsg{gen: id, phase: phaseFull, err: err}
+		}
+		lo := h.Len() - size
+		if fromStart {
+			lo = 0
+		}
+		w, es, err := readWindow(h, lo, size)
+		if err == nil {
+			err = ctx.Err() // replaced while reading: nobody will read this stream
+		}
+		if err != nil {
+			s.Close()
+			h.Close()
+			return snapshotMsg{gen: id, phase: phaseFull, err: err}
+		}
+		// Building the index left its working lists behind: give their
+		// memory back now rather than whenever the collector gets to it.
+		debug.FreeOSMemory()
+		snap := &engine.Snapshot{Entries: es, End: h.End(), Skipped: h.Skipped()}
+		return snapshotMsg{gen: id, phase: phaseFull, snap: snap, stream: s, win: w}
 	}
 }
 

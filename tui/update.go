@@ -132,8 +132,10 @@ func (m *Model) onBootError(msg bootErrorMsg) {
 func (m *Model) onWheel(msg tea.MouseWheelMsg) {
 	switch msg.Button {
 	case tea.MouseWheelUp:
+		m.crossEdge(-mouseWheelLines)
 		m.vp.Move(-mouseWheelLines)
 	case tea.MouseWheelDown:
+		m.crossEdge(mouseWheelLines)
 		m.vp.Move(mouseWheelLines)
 	}
 }
@@ -178,21 +180,27 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Help):
 		m.overlay.Open(dialog.NewHelp(m.keys, m.helpKeys, m.dialogStyles))
 	case key.Matches(msg, k.Up):
+		m.crossEdge(-1)
 		m.vp.Move(-1)
 	case key.Matches(msg, k.Down):
+		m.crossEdge(1)
 		m.vp.Move(1)
 	case key.Matches(msg, k.PageUp):
+		m.crossEdge(-m.bodyHeight())
 		m.vp.Page(-m.bodyHeight())
 	case key.Matches(msg, k.PageDown):
+		m.crossEdge(m.bodyHeight())
 		m.vp.Page(m.bodyHeight())
 	case key.Matches(msg, k.HalfUp):
+		m.crossEdge(-max(m.bodyHeight()/2, 1))
 		m.vp.Page(-max(m.bodyHeight()/2, 1))
 	case key.Matches(msg, k.HalfDown):
+		m.crossEdge(max(m.bodyHeight()/2, 1))
 		m.vp.Page(max(m.bodyHeight()/2, 1))
 	case key.Matches(msg, k.Top):
-		m.vp.GotoTop()
+		m.windowTop()
 	case key.Matches(msg, k.Bottom):
-		m.vp.Follow()
+		m.windowBottom()
 	case key.Matches(msg, k.Left), key.Matches(msg, k.Right):
 		m.scrollSideways(key.Matches(msg, k.Right))
 	case key.Matches(msg, k.Follow):

@@ -1,0 +1,299 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"sandtail/engine"
+	"sandtail/text/lines"
+)
+
+// The viewer holds in memory only a window of the log: at most --buffer
+// lines around the screen. Everything else on disk stays reachable
+// through the engine's History, an index of every entry read again on
+// demand: moving past either edge of the window, `g`, `G` and a search
+// that finds a line outside it move the window there. A local sandbox
+// has a History; several at once and the cloud do not, and keep the
+// newest --buffer lines as before.
+
+// history is what the viewer needs of an *engine.History.
+type history interface {
+	Len() int
+	Read(lo, hi int) ([]engine.Entry, error)
+	Prune() ([]engine.Released, func(int) int)
+	End() engine.Cursor
+	Skipped() int64
+	Close() error
+}
+
+// historyBackend is a backend that can open a History: the engine's.
+type historyBackend interface {
+	History(ctx context.Context, dir string, opts engine.Options) (history, entryStream, error)
+}
+
+func (engineBackend) History(ctx context.Context, dir string, opts engine.Options) (history, entryStream, error) {
+	h, s, err := engine.OpenHistory(ctx, dir, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, s, nil
+}
+
+// window is where the lines held sit in the History.
+type window struct {
+	h history
+	// lo and hi are the entries the lines held were made from: [lo, hi).
+	lo, hi int
+	// live is the ordinal the stream's next entry gets: the History's
+	// length as far as the viewer has been told.
+	live int
+	// prev is the cursor just before entry lo: the "from" of its line.
+	prev engine.Cursor
+}
+
+// closeWindow lets go of the History: a new generation reads anew.
+func (m *Model) closeWindow() {
+	if m.win != nil {
+		m.win.h.Close()
+		m.win = nil
+	}
+}
+
+// attached reports whether the window reaches the newest entry, so that
+// live lines join it.
+func (w *window) attached() bool { return w.hi == w.live }
+
+// readWindow reads the entries [lo, lo+size) of h and the cursor before
+// them.
+func readWindow(h history, lo, size int) (*window, []engine.Entry, error) {
+	n := h.Len()
+	lo = max(min(lo, n-size), 0)
+	from := max(lo-1, 0)
+	es, err := h.Read(from, lo+size)
+	if err != nil {
+		return nil, nil, err
+	}
+	w := &window{h: h, lo: lo, live: n}
+	if from < lo && len(es) > 0 {
+		w.prev = es[0].Cursor
+		es = es[1:]
+	}
+	w.hi = lo + len(es)
+	return w, es, nil
+}
+
+// moveWindow replaces the lines held with the window starting at lo and
+// selects the line ref names (by entry and piece), or the nearest one.
+func (m *Model) moveWindow(lo int, ord int, nth uint32) bool {
+	w := m.win
+	if w == nil {
+		return false
+	}
+	nw, es, err := readWindow(w.h, lo, m.cfg.Buffer)
+	if err != nil {
+		m.setStatus(fmt.Sprintf("could not read the log again: %v", err), true)
+		return false
+	}
+	nw.live = w.live
+	m.clearLines()
+	m.win = nw
+	m.prevCursor = nw.prev
+	m.ingestAt(es, nw.lo)
+	m.syncWindow()
+	m.vp.Unfollow()
+	m.vp.SetPaused(true)
+	if seq, ok := m.seqOfOrd(ord, nth); ok {
+		m.vp.Goto(seq)
+	} else {
+		m.vp.Reselect()
+	}
+	return true
+}
+
+// seqOfOrd finds the held line made from piece nth of entry ord, or the
+// first line at or after it.
+func (m *Model) seqOfOrd(ord int, nth uint32) (uint64, bool) {
+	best, found := uint64(0), false
+	for i := 0; i < m.vp.VisibleLen(); i++ {
+		seq := m.vp.VisibleAt(i)
+		l := m.vp.Line(seq)
+		if l == nil || l.ord < 0 {
+			continue
+		}
+		if l.ord > ord || l.ord == ord && l.nth >= nth {
+			return seq, true
+		}
+		best, found = seq, true
+	}
+	return best, found
+}
+
+// clearLines drops every line held and what is known of them.
+func (m *Model) clearLines() {
+	m.vp.Reset()
+	m.cut.Reset()
+	m.counts = [4]int{}
+	m.held = 0
+	m.resetStrip()
+	m.open = map[lines.Key]uint64{}
+	m.joiner = lines.Joiner{}
+	m.prevCursor = engine.Cursor{}
+	m.tl.forgetLines()
+}
+
+// syncWindow sets the window's start to the oldest line still held: the
+// buffer lets its oldest lines go as live ones arrive.
+func (m *Model) syncWindow() {
+	if m.win == nil || m.vp.Len() == 0 {
+		return
+	}
+	if l := m.vp.Line(m.vp.First()); l != nil && l.ord >= 0 {
+		m.win.lo = max(m.win.lo, l.ord)
+	}
+}
+
+// selectedOrd is the entry and piece of the selected line.
+func (m *Model) selectedOrd() (int, uint32, bool) {
+	l := m.vp.Line(m.vp.Selected())
+	if l == nil || l.ord < 0 {
+		return 0, 0, false
+	}
+	return l.ord, l.nth, true
+}
+
+// atWindowEdge reports whether a move of delta lines from the selection
+// would leave the lines held, with more of the History beyond them.
+func (m *Model) atWindowEdge(delta int) bool {
+	w := m.win
+	n := m.vp.VisibleLen()
+	if w == nil {
+		return false
+	}
+	if n == 0 {
+		return delta < 0 && w.lo > 0 || delta > 0 && !w.attached()
+	}
+	sel := m.vp.Selected()
+	if m.vp.Following() {
+		if last, ok := m.vp.LastVisible(); ok {
+			sel = last
+		}
+	}
+	k := abs(delta)
+	if delta < 0 {
+		if w.lo == 0 {
+			return false
+		}
+		for i := 0; i < min(k, n); i++ {
+			if m.vp.VisibleAt(i) == sel {
+				return true
+			}
+		}
+		return false
+	}
+	if w.attached() {
+		return false
+	}
+	for i := max(n-k, 0); i < n; i++ {
+		if m.vp.VisibleAt(i) == sel {
+			return true
+		}
+	}
+	return false
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// crossEdge moves the window so that the selection sits in its middle,
+// before a move of delta lines that would leave it.
+func (m *Model) crossEdge(delta int) {
+	if !m.atWindowEdge(delta) {
+		return
+	}
+	ord, nth, ok := m.selectedOrd()
+	if !ok {
+		if delta < 0 {
+			ord = m.win.lo
+		} else {
+			ord = m.win.hi
+		}
+	}
+	m.moveWindow(ord-m.cfg.Buffer/2, ord, nth)
+}
+
+// windowTop moves the window to the oldest entry on disk (g).
+func (m *Model) windowTop() {
+	if m.win != nil && m.win.lo > 0 {
+		m.moveWindow(0, 0, 0)
+	}
+	m.vp.GotoTop()
+}
+
+// windowBottom moves the window back to the newest entries and follows
+// (G).
+func (m *Model) windowBottom() {
+	if w := m.win; w != nil && !w.attached() {
+		m.moveWindow(w.live-m.cfg.Buffer, w.live, 0)
+	}
+	m.vp.Follow()
+}
+
+// windowLive takes a batch the stream handed over: its entries are the
+// History's next ordinals; they join the lines held when the window
+// reaches the newest entry. It reports whether they did.
+func (m *Model) windowLive(entries []engine.Entry) bool {
+	w := m.win
+	base := w.live
+	w.live += len(entries)
+	if w.hi != base {
+		return false
+	}
+	m.ingestAt(entries, base)
+	w.hi = w.live
+	m.syncWindow()
+	return true
+}
+
+// prune lets the History release files that left retention and moves
+// the window to where its lines are now.
+func (m *Model) prune() {
+	w := m.win
+	if w == nil {
+		return
+	}
+	rel, remap := w.h.Prune()
+	if rel == nil {
+		return
+	}
+	var names []string
+	gone := 0
+	for _, r := range rel {
+		names = append(names, filepath.Base(r.File))
+		gone += r.Lines
+	}
+	m.setStatus(fmt.Sprintf("%s left retention: %s lines are no longer on disk", strings.Join(names, ", "), groupDigits(gone)), false)
+	follow := m.vp.Following()
+	ord, nth, ok := m.selectedOrd()
+	wasAttached := w.attached()
+	w.live = remap(w.live)
+	if !ok {
+		ord = remap(w.lo)
+	} else {
+		ord = remap(ord)
+	}
+	lo := remap(w.lo)
+	w.hi = remap(w.hi)
+	if wasAttached {
+		w.hi = w.live
+	}
+	m.moveWindow(lo, ord, nth)
+	if follow {
+		m.vp.Follow()
+	}
+}
