@@ -1,0 +1,205 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"sandtail/theme"
+)
+
+// timedRecord is an exec.log record of line n, a millisecond apart.
+func timedRecord(n int, d string) string {
+	ts := time.Date(2026, 4, 30, 20, 0, 0, 0, time.UTC).Add(time.Duration(n) * time.Millisecond)
+	return fmt.Sprintf(`{"t":%q,"s":"stdout","d":%q,"id":1}`+"\n", ts.Format("2006-01-02T15:04:05.000Z"), d)
+}
+
+// rotateLog renames exec.log.3→.4 … exec.log→exec.log.1, as the producer
+// does, and starts an empty exec.log.
+func rotateLog(t *testing.T, dir string) {
+	t.Helper()
+	for k := 3; k >= 1; k-- {
+		from := filepath.Join(dir, fmt.Sprintf("exec.log.%d", k))
+		if _, err := os.Stat(from); err == nil {
+			if err := os.Rename(from, filepath.Join(dir, fmt.Sprintf("exec.log.%d", k+1))); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := os.Rename(filepath.Join(dir, "exec.log"), filepath.Join(dir, "exec.log.1")); err != nil {
+		t.Fatal(err)
+	}
+	appendFile(t, filepath.Join(dir, "exec.log"), "")
+}
+
+// fiveFiles writes five exec.log files (four rotated) of per lines each;
+// the first line of each says which file it is.
+func fiveFiles(t *testing.T, dir string, per int) int {
+	t.Helper()
+	n := 0
+	for _, name := range []string{"exec.log.4", "exec.log.3", "exec.log.2", "exec.log.1", "exec.log"} {
+		var b strings.Builder
+		for i := 0; i < per; i++ {
+			d := fmt.Sprintf("line %d\n", n)
+			if i == 0 {
+				d = fmt.Sprintf("first of %s\n", name)
+			}
+			b.WriteString(timedRecord(n, d))
+			n++
+		}
+		appendFile(t, filepath.Join(dir, name), b.String())
+	}
+	return n
+}
+
+// newRealHarness builds a model over the real engine, 80×24.
+func newRealHarness(t *testing.T, cfg Config) *harness {
+	t.Helper()
+	if cfg.StateDir == "" {
+		cfg.StateDir = t.TempDir()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	st := theme.NoColor()
+	m := newModel(ctx, cfg, options{backend: engineBackend{}, styles: &st})
+	h := &harness{t: t, m: m, results: make(chan tea.Msg, 64), cancel: cancel}
+	t.Cleanup(func() { m.shutdown(); cancel() })
+	h.update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.do(m.Init())
+	return h
+}
+
+// until delivers command results to the model until cond holds.
+func (h *harness) until(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for !cond() {
+		select {
+		case msg := <-h.results:
+			switch msg := msg.(type) {
+			case nil:
+			case tea.BatchMsg:
+				for _, c := range msg {
+					h.do(c)
+				}
+			default:
+				h.update(msg)
+			}
+		case <-deadline:
+			h.t.Fatalf("%s: not after 10s", what)
+		}
+	}
+}
+
+// selectedText is the plain text of the selected line.
+func (h *harness) selectedText() string {
+	if l := h.m.vp.Line(h.m.vp.Selected()); l != nil {
+		return l.plain
+	}
+	return ""
+}
+
+// shows reports whether a line held and shown has text s.
+func (h *harness) shows(s string) bool {
+	_, ok := h.m.vp.FindBack(func(_ uint64, l *line) bool { return l.plain == s })
+	return ok
+}
+
+func TestTopShowsTheOldestLineOnDiskAndBottomTheNewest(t *testing.T) {
+	dir := t.TempDir()
+	n := fiveFiles(t, dir, 600)
+	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: 500})
+	h.until("the newest line", func() bool { return h.m.win != nil && h.shows(fmt.Sprintf("line %d", n-1)) })
+	if h.shows("first of exec.log.4") {
+		t.Fatal("the oldest line is held with a 500-line buffer: the test shows nothing")
+	}
+	h.key("g")
+	if got := h.selectedText(); got != "first of exec.log.4" {
+		t.Fatalf("g selects %q, want the first line of exec.log.4", got)
+	}
+	// A live line arrives while the view is far above the lines held:
+	// it is not held, and G reads it.
+	appendFile(t, filepath.Join(dir, "exec.log"), timedRecord(n, "a live line\n"))
+	h.until("the live line counted", func() bool { return h.m.win.live == n+1 })
+	if h.shows("a live line") {
+		t.Fatal("a live line joined a window far from the newest entries")
+	}
+	h.key("G")
+	if got := h.selectedText(); got != "a live line" || !h.m.vp.Following() {
+		t.Fatalf("G selects %q (following %v), want the live line", got, h.m.vp.Following())
+	}
+	if !h.m.win.attached() || h.m.vp.Len() > 500 {
+		t.Fatalf("window %+v, %d lines held: want the newest 500 or fewer", h.m.win, h.m.vp.Len())
+	}
+	appendFile(t, filepath.Join(dir, "exec.log"), timedRecord(n+1, "another\n"))
+	h.until("the next live line", func() bool { return h.selectedText() == "another" })
+}
+
+func TestScrollingUpPastTheLinesHeldReadsOlderOnes(t *testing.T) {
+	dir := t.TempDir()
+	n := fiveFiles(t, dir, 200)
+	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: 300})
+	h.until("the newest line", func() bool { return h.m.win != nil && h.shows(fmt.Sprintf("line %d", n-1)) })
+	// 1,000 lines on disk, 300 held: one line up at a time, each line
+	// is selected in turn, across the edges of the windows.
+	for want := n - 2; want > 0; want-- {
+		h.key("k")
+		exp := fmt.Sprintf("line %d", want)
+		if want%200 == 0 {
+			exp = fmt.Sprintf("first of exec.log.%d", 4-want/200)
+			if want/200 == 4 {
+				exp = "first of exec.log"
+			}
+		}
+		if got := h.selectedText(); got != exp {
+			t.Fatalf("after %d moves up: %q, want %q", n-1-want, got, exp)
+		}
+	}
+	h.key("k")
+	if got := h.selectedText(); got != "first of exec.log.4" || h.m.win.lo != 0 || h.m.vp.Len() > 300 {
+		t.Fatalf("top: %q, window at %d with %d lines, want the first line of exec.log.4", got, h.m.win.lo, h.m.vp.Len())
+	}
+	// And back down to the newest, line by line.
+	for want := 1; want < n; want++ {
+		h.key("j")
+		if want%200 == 0 {
+			continue
+		}
+		if got := h.selectedText(); got != fmt.Sprintf("line %d", want) {
+			t.Fatalf("moving down: %q, want line %d", got, want)
+		}
+	}
+	if !h.m.win.attached() {
+		t.Fatal("the window does not reach the newest line again")
+	}
+}
+
+func TestFileThatLeftRetentionLeavesTheViewWithANotice(t *testing.T) {
+	dir := t.TempDir()
+	n := fiveFiles(t, dir, 50)
+	h := newRealHarness(t, Config{Name: "devbox", Dir: dir})
+	h.until("the newest line", func() bool { return h.m.win != nil && h.shows(fmt.Sprintf("line %d", n-1)) })
+	// The producer rotates: exec.log.4 is deleted.
+	rotateLog(t, dir)
+	appendFile(t, filepath.Join(dir, "exec.log"), timedRecord(n, "after the rotation\n"))
+	h.until("the line after the rotation", func() bool { return h.shows("after the rotation") })
+	if !strings.Contains(h.m.status, "exec.log.4 left retention: 50 lines") {
+		t.Fatalf("status %q, want the file that left retention", h.m.status)
+	}
+	if h.shows("first of exec.log.4") {
+		t.Fatal("the lines of the file that left retention are still shown")
+	}
+	h.key("g")
+	if got := h.selectedText(); !strings.Contains(got, "exec.log.4 left retention: 50 earlier lines of it are no longer on disk") {
+		t.Fatalf("g selects %q, want the notice", got)
+	}
+	h.key("j")
+	if got := h.selectedText(); got != "first of exec.log.3" {
+		t.Fatalf("after the notice: %q", got)
+	}
+}
