@@ -14,6 +14,7 @@ import (
 	"math"
 	"slices"
 	"time"
+	"unsafe"
 
 	"sandtail/engine"
 	"sandtail/text/lines"
@@ -76,6 +77,14 @@ type openLine struct {
 // came while it was open. Each Line is emitted once, and the *Line passed
 // to emit is valid only during the call (copy it to keep it).
 type Builder struct {
+	// Share lets the Text and Plain of a line made of one piece (most
+	// lines) share the memory of the entry's Data instead of copying it:
+	// a scan that only looks at each line once then allocates nothing per
+	// line. Set it only when no entry's Data is ever modified, and copy
+	// (strings.Clone) what is kept beyond emit, or it holds the whole
+	// entry's Data alive.
+	Share bool
+
 	joiner lines.Joiner
 	open   map[lines.Key]*openLine
 	seq    uint64
@@ -123,7 +132,11 @@ func (b *Builder) addPiece(ord int, nth uint32, p lines.Piece, emit func(*Line))
 	if p.End {
 		// The common line of one piece never enters the open map.
 		b.one = l
-		b.one.Text = appendCapped("", p.Text, &b.one.Truncated)
+		if b.Share {
+			b.one.Text = shareCapped(p.Text, &b.one.Truncated)
+		} else {
+			b.one.Text = appendCapped("", p.Text, &b.one.Truncated)
+		}
 		b.one.Plain = plainOf(b.one.Text)
 		emit(&b.one)
 		return
@@ -225,6 +238,16 @@ func appendCapped(s string, add []byte, dropped *int64) string {
 		add = add[:room]
 	}
 	return s + string(add)
+}
+
+// shareCapped is appendCapped("", add, dropped) without the copy: the
+// string shares add's memory, which must never change.
+func shareCapped(add []byte, dropped *int64) string {
+	if len(add) > MaxLineBytes {
+		*dropped += int64(len(add) - MaxLineBytes)
+		add = add[:MaxLineBytes]
+	}
+	return unsafe.String(unsafe.SliceData(add), len(add))
 }
 
 // appendCappedBytes is appendCapped for an open line's growing text.

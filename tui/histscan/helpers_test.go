@@ -73,8 +73,9 @@ func errOut(data string) engine.Entry {
 
 // collect runs entries through a Builder, flushing at the end, and returns
 // the lines in emit order.
-func collect(entries []engine.Entry) []Line {
-	var b Builder
+func collect(entries []engine.Entry) []Line { return collectWith(&Builder{}, entries) }
+
+func collectWith(b *Builder, entries []engine.Entry) []Line {
 	var got []Line
 	keep := func(l *Line) { got = append(got, *l) }
 	for i := range entries {
@@ -171,7 +172,11 @@ func viewerLines(entries []engine.Entry) []Line {
 // the viewer's.
 func sameLines(t *testing.T, entries []engine.Entry) []Line {
 	t.Helper()
+	shared := byPlace(collectWith(&Builder{Share: true}, entries))
 	got := byPlace(collect(entries))
+	if !slices.Equal(shared, got) {
+		t.Fatalf("a Builder that shares made other lines: %q, not %q", texts(shared), texts(got))
+	}
 	want := viewerLines(entries)
 	if len(got) != len(want) {
 		t.Fatalf("builder made %d lines, the viewer %d\nbuilder: %v\nviewer:  %v", len(got), len(want), texts(got), texts(want))

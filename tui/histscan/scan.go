@@ -43,7 +43,8 @@ type Scan struct {
 // each chunk, so entries appended while the scan runs are scanned too; the
 // scan finishes when it has caught up, judging the lines still open as
 // they are then. keep is called only from the Scan's goroutine, with a
-// *Line valid during the call.
+// *Line valid during the call; its Text and Plain may share the memory of
+// the entry read (Builder.Share), so a keep that stores them copies them.
 func Start(ctx context.Context, src Source, keep func(*Line) bool) *Scan {
 	return start(ctx, src, keep, MaxHits)
 }
@@ -60,7 +61,9 @@ func start(ctx context.Context, src Source, keep func(*Line) bool, limit int) *S
 func (s *Scan) run(ctx context.Context, src Source, keep func(*Line) bool) {
 	defer close(s.updated)
 	defer s.cancel()
-	var b Builder
+	// The entries read are the Scan's own and never change, and a line
+	// is only looked at once.
+	b := Builder{Share: true}
 	var fresh []Hit
 	judge := func(l *Line) {
 		if keep(l) {
