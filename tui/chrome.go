@@ -150,6 +150,9 @@ func soloLabel(s *soloSession) string {
 // matchStatus is "i/N" when the selection is on the i-th of N matching
 // lines, else how many lines match.
 func (m *Model) matchStatus() string {
+	if hs := m.scans[scanSearch]; hs != nil && m.win != nil {
+		return m.logMatchStatus(hs)
+	}
 	n := m.vp.MatchLen()
 	i, ok := m.vp.MatchIndex(m.vp.Selected())
 	switch {
@@ -161,6 +164,29 @@ func (m *Model) matchStatus() string {
 		return fmt.Sprintf("%d matches", n)
 	}
 	return fmt.Sprintf("%d/%d", i+1, n)
+}
+
+// logMatchStatus is matchStatus over the whole History: the selection's
+// place among the matches found so far, and how far the search got.
+func (m *Model) logMatchStatus(hs *histScan) string {
+	n := hs.scan.Count()
+	more := ""
+	if hs.scan.Capped() {
+		more = "+"
+	}
+	if p := m.scanProgress(scanSearch); p != "" {
+		more += " (searching " + p + ")"
+	}
+	ord, nth, ok := m.selectedOrd()
+	switch {
+	case n == 0 && more == "":
+		return "no match"
+	case ok && m.vp.IsMatch(m.vp.Selected()):
+		return fmt.Sprintf("%d/%d%s", hs.scan.Rank(uint32(ord), nth)+1, n, more)
+	case n == 1 && more == "":
+		return "1 match"
+	}
+	return fmt.Sprintf("%d matches%s", n, more)
 }
 
 // joinParts renders parts over the header background and returns the

@@ -59,6 +59,13 @@ type Model struct {
 	// win is where the lines held sit in the History of a local sandbox
 	// (window.go); nil without one.
 	win *window
+	// scans search the whole History in the background (histsearch.go):
+	// for the search, and for what is shown when a filter, solo or level
+	// hides lines; scanSeq numbers them, scanKey is what they were
+	// started for.
+	scans   [2]*histScan
+	scanSeq int
+	scanKey string
 	// curOrd is the History ordinal of the entry being ingested, -1 when
 	// there is none.
 	curOrd int

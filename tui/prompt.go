@@ -373,6 +373,10 @@ func (m *Model) clearQuery(kind promptKind) {
 // selection, wrapping around the buffer. n goes up, the way a new search
 // looks, and N down.
 func (m *Model) jumpMatch(dir int) {
+	if m.win != nil && m.scans[scanSearch] != nil {
+		m.jumpMatchInLog(dir)
+		return
+	}
 	found, wrapped := m.vp.JumpMatch(dir)
 	if !found {
 		if m.search != nil {
@@ -383,6 +387,36 @@ func (m *Model) jumpMatch(dir int) {
 	if wrapped {
 		m.setStatus("search wrapped around", false)
 	}
+}
+
+// jumpMatchInLog is jumpMatch over the whole History: the next match in
+// the lines held, else the next one the background search found beyond
+// them, wrapping around the log.
+func (m *Model) jumpMatchInLog(dir int) {
+	pos := m.vp.Position()
+	if found, wrapped := m.vp.JumpMatch(dir); found && !wrapped {
+		return
+	}
+	m.vp.SetPosition(pos)
+	if m.scanJump(scanSearch, dir > 0) {
+		return
+	}
+	hs := m.scans[scanSearch]
+	if p := m.scanProgress(scanSearch); p != "" {
+		m.setStatus("no match that way yet: searching the log, "+p, false)
+		return
+	}
+	i := 0
+	if dir < 0 {
+		i = hs.scan.Count() - 1
+	}
+	hit, ok := hs.scan.At(i)
+	if !ok {
+		m.setStatus("no match for "+m.search.query+" in the whole log", true)
+		return
+	}
+	m.moveWindow(int(hit.Ord)-m.cfg.Buffer/2, int(hit.Ord), hit.Nth)
+	m.setStatus("search wrapped around", false)
 }
 
 // minInputCells is the least room the typed text keeps in the box row;

@@ -97,6 +97,12 @@ func (m *Model) positionInfo() string {
 	if m.state == stateLoading || m.fastShown {
 		pos += " so far"
 	}
+	if w := m.win; w != nil && l.ord >= 0 {
+		// The lines held are a window: say where it is in everything
+		// on disk, counted in entries (hidden sources included).
+		i, n = l.ord, w.live
+		pos = fmt.Sprintf("entry %s of %s", groupDigits(i+1), groupDigits(n))
+	}
 	full := m.inZone(l.time()).Format(fullTimeLayout) + " · " + pos
 	if len(full)+2 <= m.width {
 		return full

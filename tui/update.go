@@ -34,6 +34,12 @@ func (m *Model) Init() tea.Cmd {
 // never in View.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
+	if key := m.scanSettings(); key != m.scanKey {
+		// The search or what is shown changed (or the History came):
+		// the background scans start again.
+		m.scanKey = key
+		cmd = tea.Batch(cmd, m.restartScans())
+	}
 	m.tl.info = m.positionInfo()
 	m.sharpenStrip()
 	if m.prompt != nil {
@@ -53,6 +59,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.updatePicker(msg)
 	}
 	switch msg := msg.(type) {
+	case scanMsg:
+		return m.onScan(msg)
 	case tea.WindowSizeMsg:
 		m.width, m.height = max(msg.Width, 1), max(msg.Height, 1)
 		m.vp.Resized()
@@ -132,11 +140,9 @@ func (m *Model) onBootError(msg bootErrorMsg) {
 func (m *Model) onWheel(msg tea.MouseWheelMsg) {
 	switch msg.Button {
 	case tea.MouseWheelUp:
-		m.crossEdge(-mouseWheelLines)
-		m.vp.Move(-mouseWheelLines)
+		m.moveBy(-mouseWheelLines, func() { m.vp.Move(-mouseWheelLines) })
 	case tea.MouseWheelDown:
-		m.crossEdge(mouseWheelLines)
-		m.vp.Move(mouseWheelLines)
+		m.moveBy(mouseWheelLines, func() { m.vp.Move(mouseWheelLines) })
 	}
 }
 
@@ -180,23 +186,17 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Help):
 		m.overlay.Open(dialog.NewHelp(m.keys, m.helpKeys, m.dialogStyles))
 	case key.Matches(msg, k.Up):
-		m.crossEdge(-1)
-		m.vp.Move(-1)
+		m.moveBy(-1, func() { m.vp.Move(-1) })
 	case key.Matches(msg, k.Down):
-		m.crossEdge(1)
-		m.vp.Move(1)
+		m.moveBy(1, func() { m.vp.Move(1) })
 	case key.Matches(msg, k.PageUp):
-		m.crossEdge(-m.bodyHeight())
-		m.vp.Page(-m.bodyHeight())
+		m.moveBy(-m.bodyHeight(), func() { m.vp.Page(-m.bodyHeight()) })
 	case key.Matches(msg, k.PageDown):
-		m.crossEdge(m.bodyHeight())
-		m.vp.Page(m.bodyHeight())
+		m.moveBy(m.bodyHeight(), func() { m.vp.Page(m.bodyHeight()) })
 	case key.Matches(msg, k.HalfUp):
-		m.crossEdge(-max(m.bodyHeight()/2, 1))
-		m.vp.Page(-max(m.bodyHeight()/2, 1))
+		m.moveBy(-max(m.bodyHeight()/2, 1), func() { m.vp.Page(-max(m.bodyHeight()/2, 1)) })
 	case key.Matches(msg, k.HalfDown):
-		m.crossEdge(max(m.bodyHeight()/2, 1))
-		m.vp.Page(max(m.bodyHeight()/2, 1))
+		m.moveBy(max(m.bodyHeight()/2, 1), func() { m.vp.Page(max(m.bodyHeight()/2, 1)) })
 	case key.Matches(msg, k.Top):
 		m.windowTop()
 	case key.Matches(msg, k.Bottom):

@@ -210,21 +210,80 @@ func abs(x int) int {
 	return x
 }
 
-// crossEdge moves the window so that the selection sits in its middle,
-// before a move of delta lines that would leave it.
-func (m *Model) crossEdge(delta int) {
-	if !m.atWindowEdge(delta) {
+// moveBy moves the selection delta lines with move (a line or a page at
+// a time), reading the window beyond the lines held first when the move
+// would leave them.
+func (m *Model) moveBy(delta int, move func()) {
+	if m.atWindowEdge(delta) && m.crossEdge(delta) {
 		return
 	}
+	move()
+}
+
+// crossEdge moves the window past the edge the selection is at, in the
+// direction of delta. It reports whether it selected the line to go to
+// itself (the nearest shown line was further than one window away);
+// otherwise the selection stayed and the move goes on from it.
+func (m *Model) crossEdge(delta int) bool {
+	up := delta < 0
+	size := m.cfg.Buffer
 	ord, nth, ok := m.selectedOrd()
 	if !ok {
-		if delta < 0 {
-			ord = m.win.lo
-		} else {
+		ord = m.win.lo
+		if !up {
 			ord = m.win.hi
 		}
 	}
-	m.moveWindow(ord-m.cfg.Buffer/2, ord, nth)
+	// Far past the window: a scan of what is shown knows where the next
+	// shown line is.
+	if hs := m.scans[scanShown]; hs != nil {
+		if hit, found := hs.scan.Next(uint32(ord), nth, !up); found && (int(hit.Ord) < m.win.lo || int(hit.Ord) >= m.win.hi) {
+			m.moveWindow(int(hit.Ord)-size/2, int(hit.Ord), hit.Nth)
+			return true
+		}
+	}
+	// Most of the new window lies in the direction of the move.
+	lo := ord - size/4
+	if up {
+		lo = ord - size + size/4
+	}
+	m.moveWindow(lo, ord, nth)
+	if !m.atWindowEdge(delta) || m.vp.VisibleLen() > 0 && !m.selectionAtEnd(up) {
+		return false
+	}
+	// Nothing shown between the selection and the window's edge: read
+	// on, a window at a time, to the first shown line.
+	for w := m.win; up && w.lo > 0 || !up && !w.attached(); w = m.win {
+		next := w.hi
+		if up {
+			next = max(w.lo-size, 0)
+		}
+		m.moveWindow(next, next, 0)
+		if m.vp.VisibleLen() == 0 {
+			continue
+		}
+		if up {
+			last, _ := m.vp.LastVisible()
+			m.vp.Goto(last)
+		} else {
+			m.vp.Goto(m.vp.VisibleAt(0))
+		}
+		return true
+	}
+	return true
+}
+
+// selectionAtEnd reports whether no shown line lies beyond the selection
+// in the direction (up or down) among the lines held.
+func (m *Model) selectionAtEnd(up bool) bool {
+	n := m.vp.VisibleLen()
+	if n == 0 {
+		return true
+	}
+	if up {
+		return m.vp.VisibleAt(0) == m.vp.Selected()
+	}
+	return m.vp.VisibleAt(n-1) == m.vp.Selected()
 }
 
 // windowTop moves the window to the oldest entry on disk (g).
@@ -232,7 +291,28 @@ func (m *Model) windowTop() {
 	if m.win != nil && m.win.lo > 0 {
 		m.moveWindow(0, 0, 0)
 	}
+	if m.win != nil && m.vp.VisibleLen() == 0 {
+		m.toShownHit(true)
+		return
+	}
 	m.vp.GotoTop()
+}
+
+// toShownHit moves to the first (or last) line shown in the whole log,
+// when a scan of what is shown found one: the window at either end of
+// the log may show nothing through a filter.
+func (m *Model) toShownHit(first bool) {
+	hs := m.scans[scanShown]
+	if hs == nil {
+		return
+	}
+	i := hs.scan.Count() - 1
+	if first {
+		i = 0
+	}
+	if hit, ok := hs.scan.At(i); ok {
+		m.moveWindow(int(hit.Ord)-m.cfg.Buffer/2, int(hit.Ord), hit.Nth)
+	}
 }
 
 // windowBottom moves the window back to the newest entries and follows
@@ -242,6 +322,12 @@ func (m *Model) windowBottom() {
 		m.moveWindow(w.live-m.cfg.Buffer, w.live, 0)
 	}
 	m.vp.Follow()
+	if m.win != nil && m.vp.VisibleLen() == 0 {
+		// Nothing shown among the newest lines: the newest line shown
+		// is further up; new ones that pass still arrive at the
+		// bottom once G is pressed there again.
+		m.toShownHit(false)
+	}
 }
 
 // windowLive takes a batch the stream handed over: its entries are the
@@ -296,4 +382,5 @@ func (m *Model) prune() {
 	if follow {
 		m.vp.Follow()
 	}
+	m.scanKey = "" // the scans' ordinals are the old ones: start again
 }

@@ -81,18 +81,35 @@ func (h *harness) until(what string, cond func() bool) {
 	for !cond() {
 		select {
 		case msg := <-h.results:
-			switch msg := msg.(type) {
-			case nil:
-			case tea.BatchMsg:
-				for _, c := range msg {
-					h.do(c)
-				}
-			default:
-				h.update(msg)
-			}
+			h.deliver(msg)
 		case <-deadline:
 			h.t.Fatalf("%s: not after 10s", what)
 		}
+	}
+}
+
+// drainReady delivers the command results already there.
+func (h *harness) drainReady() {
+	for {
+		select {
+		case msg := <-h.results:
+			h.deliver(msg)
+		default:
+			return
+		}
+	}
+}
+
+// deliver gives one command result to the model.
+func (h *harness) deliver(msg tea.Msg) {
+	switch msg := msg.(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			h.do(c)
+		}
+	default:
+		h.update(msg)
 	}
 }
 
@@ -201,5 +218,76 @@ func TestFileThatLeftRetentionLeavesTheViewWithANotice(t *testing.T) {
 	h.key("j")
 	if got := h.selectedText(); got != "first of exec.log.3" {
 		t.Fatalf("after the notice: %q", got)
+	}
+}
+
+// scanDone reports whether the background scan of kind finished.
+func (h *harness) scanDone(kind scanKind) bool {
+	hs := h.m.scans[kind]
+	if hs == nil {
+		return false
+	}
+	_, _, finished, _ := hs.scan.Progress()
+	return finished
+}
+
+func TestSearchFindsALineOfTheOldestFileOutsideTheLinesHeld(t *testing.T) {
+	dir := t.TempDir()
+	n := fiveFiles(t, dir, 400)
+	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: 300})
+	h.until("the newest line", func() bool { return h.m.win != nil && h.shows(fmt.Sprintf("line %d", n-1)) })
+	h.key("/")
+	h.typeText("first of exec.log")
+	h.key("enter")
+	h.until("the search over the log", func() bool { return h.scanDone(scanSearch) })
+	if c := h.m.scans[scanSearch].scan.Count(); c != 5 {
+		t.Fatalf("%d matches in the log, want 5", c)
+	}
+	// n goes up: exec.log's own first line is 400 lines up, beyond the
+	// 300 held; then each older file's.
+	// The search landed on the nearest match above the newest line,
+	// which the lines held do not have: the search of the log found it.
+	h.until("the landing", func() bool { return h.selectedText() == "first of exec.log" })
+	for _, want := range []string{"first of exec.log.1", "first of exec.log.2", "first of exec.log.3", "first of exec.log.4"} {
+		h.key("n")
+		if got := h.selectedText(); got != want {
+			t.Fatalf("n selects %q, want %q (status %q)", got, want, h.m.status)
+		}
+	}
+	if got := h.m.matchStatus(); got != "1/5" {
+		t.Fatalf("match status %q, want 1/5", got)
+	}
+	h.key("n")
+	if got := h.selectedText(); got != "first of exec.log" || !strings.Contains(h.m.status, "wrapped") {
+		t.Fatalf("n at the oldest match: %q, status %q; want the newest match, wrapped", got, h.m.status)
+	}
+	h.key("N")
+	if got := h.selectedText(); got != "first of exec.log.4" {
+		t.Fatalf("N at the newest match: %q, want to wrap to the oldest", got)
+	}
+}
+
+func TestFilterShowsMatchesFromTheWholeLog(t *testing.T) {
+	dir := t.TempDir()
+	n := fiveFiles(t, dir, 400)
+	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: 300})
+	h.until("the newest line", func() bool { return h.m.win != nil && h.shows(fmt.Sprintf("line %d", n-1)) })
+	h.key("&")
+	h.typeText("first of")
+	h.key("enter")
+	h.until("the filter over the log", func() bool { return h.scanDone(scanShown) })
+	h.key("G")
+	// Going up from the newest line, the filter's lines of every file,
+	// though 300 lines hold at most one of them.
+	var seen []string
+	for i := 0; i < 8; i++ {
+		if t := h.selectedText(); len(seen) == 0 || seen[len(seen)-1] != t {
+			seen = append(seen, t)
+		}
+		h.key("k")
+	}
+	want := []string{"first of exec.log", "first of exec.log.1", "first of exec.log.2", "first of exec.log.3", "first of exec.log.4"}
+	if strings.Join(seen, "|") != strings.Join(want, "|") {
+		t.Fatalf("moving up through the filtered log: %q, want %q", seen, want)
 	}
 }
