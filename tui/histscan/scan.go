@@ -19,8 +19,9 @@ const ChunkEntries = 2048
 type Source interface {
 	// Len is the number of entries now; it only grows.
 	Len() int
-	// Read returns copies of entries [lo, hi), in display order. It is
-	// called from the Scan's goroutine while the viewer uses the Source too.
+	// Read returns copies of entries [lo, hi), in display order. A Scan
+	// calls it from its own reading goroutine, one call at a time, while
+	// the viewer uses the Source too.
 	Read(lo, hi int) ([]engine.Entry, error)
 }
 
