@@ -19,8 +19,9 @@ const ChunkEntries = 2048
 type Source interface {
 	// Len is the number of entries now; it only grows.
 	Len() int
-	// Read returns copies of entries [lo, hi), in display order. It is
-	// called from the Scan's goroutine while the viewer uses the Source too.
+	// Read returns copies of entries [lo, hi), in display order. A Scan
+	// calls it from its own reading goroutine, one call at a time, while
+	// the viewer uses the Source too.
 	Read(lo, hi int) ([]engine.Entry, error)
 }
 
@@ -53,14 +54,34 @@ func Start(ctx context.Context, src Source, keep func(*Line) bool) *Scan {
 func start(ctx context.Context, src Source, keep func(*Line) bool, limit int) *Scan {
 	ctx, cancel := context.WithCancel(ctx)
 	s := &Scan{cancel: cancel, updated: make(chan struct{}, 1), hits: hitSet{limit: limit}}
+	// Known at once, so the viewer can show "0 of N" before the first
+	// chunk is in.
+	s.total = entriesOf(src)
 	go s.run(ctx, src, keep)
 	return s
 }
 
-// run is the Scan's goroutine.
+// chunk is entries [lo, lo+len(entries)) of a Source whose length was
+// total, or the error that ended the reading.
+type chunk struct {
+	lo, total int
+	entries   []engine.Entry
+	err       error
+}
+
+// run is the Scan's goroutine: it builds and judges lines while readAhead
+// reads the next chunk, so a Source whose Read parses files uses a second
+// core. Updated is closed only once both goroutines are done.
 func (s *Scan) run(ctx context.Context, src Source, keep func(*Line) bool) {
 	defer close(s.updated)
-	defer s.cancel()
+	chunks := make(chan chunk, 1)
+	go readAhead(ctx, src, chunks)
+	defer func() {
+		s.cancel()
+		for range chunks {
+			// Wait for readAhead: it ends at its next check of ctx.
+		}
+	}()
 	// The entries read are the Scan's own and never change, and a line
 	// is only looked at once.
 	b := Builder{Share: true}
@@ -71,30 +92,53 @@ func (s *Scan) run(ctx context.Context, src Source, keep func(*Line) bool) {
 		}
 	}
 	done := 0
-	for {
-		if err := ctx.Err(); err != nil {
-			s.finish(err)
+	for c := range chunks {
+		if c.err != nil {
+			s.finish(c.err)
 			return
 		}
+		if err := ctx.Err(); err != nil {
+			break
+		}
+		for i := range c.entries {
+			b.Add(c.lo+i, &c.entries[i], judge)
+		}
+		done = c.lo + len(c.entries)
+		s.publish(fresh, done, c.total)
+		fresh = fresh[:0]
+	}
+	if err := ctx.Err(); err != nil {
+		s.finish(err)
+		return
+	}
+	// Caught up: the lines still open are judged as they are now.
+	b.Flush(judge)
+	s.publish(fresh, done, done)
+	s.finish(nil)
+}
+
+// readAhead reads [0, src.Len()) chunk by chunk into chunks, reading Len
+// again before each, and closes chunks when it has caught up, failed, or
+// ctx ended.
+func readAhead(ctx context.Context, src Source, chunks chan<- chunk) {
+	defer close(chunks)
+	done := 0
+	for ctx.Err() == nil {
 		total := entriesOf(src)
 		if done >= total {
-			b.Flush(judge)
-			s.publish(fresh, done, total)
-			s.finish(nil)
 			return
 		}
 		hi := min(done+ChunkEntries, total)
 		entries, err := readChunk(src, done, hi)
-		if err != nil {
-			s.finish(err)
+		select {
+		case chunks <- chunk{lo: done, total: total, entries: entries, err: err}:
+		case <-ctx.Done():
 			return
 		}
-		for i := range entries {
-			b.Add(done+i, &entries[i], judge)
+		if err != nil {
+			return
 		}
 		done = hi
-		s.publish(fresh, done, total)
-		fresh = fresh[:0]
 	}
 }
 

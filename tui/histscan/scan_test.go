@@ -137,10 +137,12 @@ func TestScanWithNoHits(t *testing.T) {
 func TestScanCancelStopsTheGoroutine(t *testing.T) {
 	entered, gate := make(chan struct{}), make(chan struct{})
 	src := &memSource{entries: numbered(10 * ChunkEntries)}
+	var reads []int
 	src.onRead = func(lo, _ int) {
-		if lo == 0 {
+		reads = append(reads, lo) // only the reading goroutine calls Read
+		if lo == ChunkEntries {
 			close(entered)
-			<-gate // hold the scan in its first chunk
+			<-gate // hold the scan in its second chunk
 		}
 	}
 	s := Start(t.Context(), src, containing("line"))
@@ -151,8 +153,12 @@ func TestScanCancelStopsTheGoroutine(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v, want context.Canceled", err)
 	}
-	// The chunk being read when Cancel came is finished, and no other.
-	if done != ChunkEntries || total != 10*ChunkEntries || s.Count() != ChunkEntries {
+	// The read under way when Cancel came is the last.
+	if !slices.Equal(reads, []int{0, ChunkEntries}) {
+		t.Fatalf("read chunks at %v after Cancel", reads)
+	}
+	// The chunk read after Cancel is not scanned.
+	if done > ChunkEntries || s.Count() != done {
 		t.Fatalf("scanned %d of %d (%d hits) after Cancel", done, total, s.Count())
 	}
 	s.Cancel() // again: harmless
@@ -210,14 +216,16 @@ func TestScanReportsReadErrors(t *testing.T) {
 func TestScanProgressSignalsEachChunk(t *testing.T) {
 	src := &memSource{entries: numbered(3 * ChunkEntries)}
 	step := make(chan struct{})
-	src.onRead = func(lo, _ int) {
-		if lo > 0 {
-			<-step // let the test see each chunk's progress
-		}
+	src.onRead = func(int, int) {
+		<-step // each chunk is read when the test says
 	}
 	s := Start(t.Context(), src, containing("line"))
-	// The last chunk is not held: the scan may have finished by then.
+	if done, total, finished, _ := s.Progress(); done != 0 || total != 3*ChunkEntries || finished {
+		t.Fatalf("at the start: %d/%d finished %v", done, total, finished)
+	}
+	// The last chunk is not checked: the scan may have finished by then.
 	for chunk := 1; chunk <= 2; chunk++ {
+		step <- struct{}{}
 		<-s.Updated()
 		done, total, finished, _ := s.Progress()
 		if done != chunk*ChunkEntries || total != 3*ChunkEntries || finished {
@@ -226,8 +234,8 @@ func TestScanProgressSignalsEachChunk(t *testing.T) {
 		if s.Count() != done {
 			t.Fatalf("after chunk %d: %d hits", chunk, s.Count())
 		}
-		step <- struct{}{}
 	}
+	step <- struct{}{}
 	if done, _, err := wait(t, s); done != 3*ChunkEntries || err != nil || s.Count() != done {
 		t.Fatalf("finished at %d err %v with %d hits", done, err, s.Count())
 	}
