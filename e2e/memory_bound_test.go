@@ -162,7 +162,7 @@ func TestMemoryBoundViewer(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "kernel.log"), bytes.Repeat([]byte{'\n'}, newlines), 0o644); err != nil {
 				t.Fatal(err)
 			}
-		}, `system ✗ 200\.0k`},
+		}, `system ✗ 20\.0k`},
 		{fmt.Sprintf("a sparse kernel.log of %d GiB", sparse>>30), func(dir string) {
 			path := filepath.Join(dir, "kernel.log")
 			if err := os.WriteFile(path, []byte("boot line\n"), 0o644); err != nil {
@@ -174,7 +174,7 @@ func TestMemoryBoundViewer(t *testing.T) {
 		}, `stdout ✓ 1 .*system ✗ 1\b`},
 		{fmt.Sprintf("%d lines of 16 KiB of \\x9b", c1), func(dir string) {
 			writeC1Lines(t, filepath.Join(dir, "exec.log.1"), c1)
-		}, `stdout ✓ (601|1\.\dk) `},
+		}, `entry (601|60,001) of (601|60,001)`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -184,7 +184,7 @@ func TestMemoryBoundViewer(t *testing.T) {
 			p.run(fmt.Sprintf("%s --dir %s", resumecmd.Quote(binary), resumecmd.Quote(dir)))
 			// The full-size files take the engine a while to index (1.3 GB
 			// of records for the C1 lines): wait for the state, long.
-			ready := regexp.MustCompile(`LIVE.*` + tc.ready)
+			ready := regexp.MustCompile(`(?s)LIVE.*` + tc.ready)
 			p.waitUntil(3*time.Minute, "the header of a filled buffer "+tc.ready, func(s string) bool { return ready.MatchString(s) })
 			pid := p.sandtailPID()
 			_, peak := memory(t, pid)

@@ -170,6 +170,14 @@ func (m *Model) matchStatus() string {
 // place among the matches found so far, and how far the search got.
 func (m *Model) logMatchStatus(hs *histScan) string {
 	n := hs.scan.Count()
+	// Lines that arrived after the search of the log got to its end are
+	// matched in the lines held, when those reach the newest entries.
+	done, _, finished, _ := hs.scan.Progress()
+	newer, newerRank := 0, -1
+	if finished && m.win.attached() {
+		newer, newerRank = m.matchesFrom(done)
+	}
+	n += newer
 	more := ""
 	if hs.scan.Capped() {
 		more = "+"
@@ -181,12 +189,37 @@ func (m *Model) logMatchStatus(hs *histScan) string {
 	switch {
 	case n == 0 && more == "":
 		return "no match"
+	case ok && m.vp.IsMatch(m.vp.Selected()) && ord >= done && newerRank >= 0:
+		return fmt.Sprintf("%d/%d%s", n-newer+newerRank+1, n, more)
 	case ok && m.vp.IsMatch(m.vp.Selected()):
 		return fmt.Sprintf("%d/%d%s", hs.scan.Rank(uint32(ord), nth)+1, n, more)
 	case n == 1 && more == "":
 		return "1 match"
 	}
 	return fmt.Sprintf("%d matches%s", n, more)
+}
+
+// matchesFrom counts the matches among the lines held made from entries
+// at or after ord, and returns the selection's place among them (-1 when
+// it is not one).
+func (m *Model) matchesFrom(ord int) (n, rank int) {
+	rank = -1
+	sel := m.vp.Selected()
+	var seqs []uint64
+	for i := m.vp.MatchLen() - 1; i >= 0; i-- {
+		seq := m.vp.MatchAt(i)
+		l := m.vp.Line(seq)
+		if l == nil || l.ord < ord {
+			break
+		}
+		seqs = append(seqs, seq)
+	}
+	for i := range seqs {
+		if seqs[len(seqs)-1-i] == sel {
+			rank = i
+		}
+	}
+	return len(seqs), rank
 }
 
 // joinParts renders parts over the header background and returns the

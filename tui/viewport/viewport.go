@@ -262,6 +262,9 @@ func (v *Viewport[L]) FindBack(found func(seq uint64, l *L) bool) (seq uint64, o
 // MatchLen is the number of shown lines that match the search.
 func (v *Viewport[L]) MatchLen() int { return v.matches.Len() }
 
+// MatchAt returns the i-th matching line (0 is the oldest).
+func (v *Viewport[L]) MatchAt(i int) uint64 { return v.matches.At(i) }
+
 // MatchIndex returns the index of line seq among the matches, or where it
 // would be and false.
 func (v *Viewport[L]) MatchIndex(seq uint64) (int, bool) { return v.matches.Find(seq) }
