@@ -153,6 +153,12 @@ func floor(files []string) int {
 // with records like a busy sandbox's (a few sessions, every source).
 func fullRetention(t testing.TB, root string) string {
 	t.Helper()
+	return fullRetentionSized(t, root, 10<<20)
+}
+
+// fullRetentionSized is fullRetention with files of size bytes.
+func fullRetentionSized(t testing.TB, root string, size int) string {
+	t.Helper()
 	dir := filepath.Join(root, "logs")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -176,7 +182,7 @@ func fullRetention(t testing.TB, root string) string {
 			t.Fatal(err)
 		}
 		w := bufio.NewWriter(f)
-		for n := 0; n < 10<<20; {
+		for n := 0; n < size; {
 			k, _ := w.WriteString(line())
 			n += k
 		}

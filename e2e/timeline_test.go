@@ -291,7 +291,7 @@ func TestMarkOlderThanTheBuffer(t *testing.T) {
 	p.exitStatus()
 
 	q := openPane(t, env, 110, 30, "--dir", dir, "--buffer", "5")
-	q.waitText("line-19", "line 5 of 5")
+	q.waitText("line-19", "entry 23 of 23")
 	q.text("M")
 	q.waitText("Marks (1)", "[older than the lines held] line-03")
 	q.keys("Enter")

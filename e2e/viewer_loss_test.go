@@ -68,9 +68,14 @@ func TestFellBehindSaysWhatWasLost(t *testing.T) {
 	s = p.waitMatch(`gap lost .*rotated away unread`)
 	rows := strings.Split(s, "\n")
 	gap := rowWith(rows, regexp.MustCompile(`gap lost `+regexp.QuoteMeta(said)+` of exec\.log`))
-	// The gap stands between the last line read and the first line of the
-	// oldest file kept: file-0 … file-7 were lost.
-	if gap < 1 || !strings.Contains(rows[gap-1], "seen-last") || gap+1 >= len(rows) || !strings.Contains(rows[gap+1], "file-8-0") {
-		t.Fatalf("want seen-last, a gap line saying %q, file-8-0 in that order:\n%s", said, s)
+	// The gap stands between the last lines read and the first line of
+	// the oldest file kept: file-0 … file-7 were lost. The lines read
+	// before (seen-last) were in files that have left retention since:
+	// a notice stands in their place.
+	if gap < 1 || !strings.Contains(rows[gap-1], "left retention") || gap+1 >= len(rows) || !strings.Contains(rows[gap+1], "file-8-0") {
+		t.Fatalf("want the notice of the lines that left retention, a gap line saying %q, file-8-0 in that order:\n%s", said, s)
+	}
+	if strings.Contains(s, "seen-last") {
+		t.Fatalf("a line of a file no longer on disk is on screen:\n%s", s)
 	}
 }

@@ -495,7 +495,8 @@ func (h *History) Close() error {
 
 // Released is a file the History let go of because it left retention.
 type Released struct {
-	File  string // the path it was opened by
+	File  string // the path it was opened by (it may have been renamed since)
+	Type  string // its file type: "exec.log", "runtime.log"
 	Lines int    // entries of it that were taken out
 }
 
@@ -552,8 +553,8 @@ func (h *History) Prune() (released []Released, remap func(int) int) {
 		pos := Position{Inode: h.files[k].cf.ino, Offset: uint64(h.recEnd(&r))}
 		if _, ok := noted[k]; !ok {
 			noted[k] = h.n
-			n := Entry{Time: r.time(), Source: System, Mark: MarkGap, File: h.ps[r.track].ft.Name,
-				Data: fmt.Appendf(nil, "%s left retention: %d earlier lines of it are no longer on disk", h.files[k].name, counts[k])}
+			n := Entry{Time: r.time(), Source: System, Mark: MarkNotice, File: h.ps[r.track].ft.Name,
+				Data: fmt.Appendf(nil, "%d earlier lines of %s left retention and are no longer on disk", counts[k], h.ps[r.track].ft.Name)}
 			n.Cursor = cur
 			n.Cursor.pos[r.track] = pos
 			m := hrec{n: 1, track: r.track, kind: recMem, off: int64(len(h.mem))}
@@ -567,7 +568,7 @@ func (h *History) Prune() (released []Released, remap func(int) int) {
 		f := h.files[k]
 		f.gone = true
 		f.cf.f.Close()
-		released = append(released, Released{File: f.name, Lines: counts[k]})
+		released = append(released, Released{File: f.name, Type: h.ps[f.track].ft.Name, Lines: counts[k]})
 	}
 	sort.Slice(released, func(a, b int) bool { return released[a].File < released[b].File })
 	total := h.n

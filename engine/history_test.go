@@ -157,7 +157,7 @@ func TestHistoryLetsGoOfFilesThatLeftRetention(t *testing.T) {
 		t.Fatal("the deleted exec.log.4 is not held before Prune: the test shows nothing")
 	}
 	rel, remap := h.Prune()
-	if len(rel) != 1 || rel[0].Lines != 30 || !strings.HasSuffix(rel[0].File, "exec.log.4") {
+	if len(rel) != 1 || rel[0].Lines != 30 || !strings.HasSuffix(rel[0].File, "exec.log.4") || rel[0].Type != "exec.log" {
 		t.Fatalf("released %+v, want exec.log.4 with 30 lines", rel)
 	}
 	if _, d, _ := deletedHeld(t, os.Getpid()); d != 0 {
@@ -167,7 +167,7 @@ func TestHistoryLetsGoOfFilesThatLeftRetention(t *testing.T) {
 		t.Fatalf("Len %d, want %d", got, want)
 	}
 	first, _ := h.Read(0, 2)
-	if first[0].Mark != MarkGap || !strings.Contains(string(first[0].Data), "left retention: 30 earlier lines") {
+	if first[0].Mark != MarkNotice || string(first[0].Data) != "30 earlier lines of exec.log left retention and are no longer on disk" {
 		t.Fatalf("first entry %+v, want the notice", first[0])
 	}
 	if got := lineNumbers(t, first[1:]); got[0] != 30 {

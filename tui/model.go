@@ -66,6 +66,9 @@ type Model struct {
 	scans   [2]*histScan
 	scanSeq int
 	scanKey string
+	// timing notes the moments of the start for a measurement (nil
+	// outside one).
+	timing *timing
 	// curOrd is the History ordinal of the entry being ingested, -1 when
 	// there is none.
 	curOrd int

@@ -101,6 +101,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	m := newModel(ctx, cfg, options{backend: b, colorOK: colorAllowed(cfg.Color), titles: titles})
 	m.strip.tickEvery = time.Second
+	m.timing = &timing{path: os.Getenv(timingEnv)}
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	if titles {
 		// Saved before the program starts and given back after it has

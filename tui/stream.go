@@ -160,6 +160,7 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 	if msg.win != nil {
 		m.win = msg.win
 		m.prevCursor = msg.win.prev
+		m.timing.note("history")
 	}
 	if m.atCursor {
 		m.ingestAtCursor(snap.Entries)

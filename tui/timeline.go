@@ -97,9 +97,10 @@ func (m *Model) positionInfo() string {
 	if m.state == stateLoading || m.fastShown {
 		pos += " so far"
 	}
-	if w := m.win; w != nil && l.ord >= 0 {
-		// The lines held are a window: say where it is in everything
-		// on disk, counted in entries (hidden sources included).
+	if w := m.win; w != nil && l.ord >= 0 && (w.lo > 0 || !w.attached()) {
+		// The lines held are a window on a longer log: say where it is
+		// in everything on disk, counted in entries (hidden sources
+		// included).
 		i, n = l.ord, w.live
 		pos = fmt.Sprintf("entry %s of %s", groupDigits(i+1), groupDigits(n))
 	}

@@ -16,6 +16,9 @@ func (m *Model) View() tea.View {
 		return v
 	}
 	v := tea.NewView(m.screen())
+	if m.vp.VisibleLen() > 0 {
+		m.timing.note("frame")
+	}
 	v.AltScreen = true
 	v.Cursor = m.promptCursor()
 	if m.cfg.Mouse {

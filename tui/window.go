@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"sandtail/engine"
@@ -357,13 +356,11 @@ func (m *Model) prune() {
 	if rel == nil {
 		return
 	}
-	var names []string
-	gone := 0
+	var parts []string
 	for _, r := range rel {
-		names = append(names, filepath.Base(r.File))
-		gone += r.Lines
+		parts = append(parts, fmt.Sprintf("%s lines of %s", groupDigits(r.Lines), r.Type))
 	}
-	m.setStatus(fmt.Sprintf("%s left retention: %s lines are no longer on disk", strings.Join(names, ", "), groupDigits(gone)), false)
+	m.setStatus(strings.Join(parts, ", ")+" left retention and are no longer on disk", false)
 	follow := m.vp.Following()
 	ord, nth, ok := m.selectedOrd()
 	wasAttached := w.attached()

@@ -205,14 +205,14 @@ func TestFileThatLeftRetentionLeavesTheViewWithANotice(t *testing.T) {
 	rotateLog(t, dir)
 	appendFile(t, filepath.Join(dir, "exec.log"), timedRecord(n, "after the rotation\n"))
 	h.until("the line after the rotation", func() bool { return h.shows("after the rotation") })
-	if !strings.Contains(h.m.status, "exec.log.4 left retention: 50 lines") {
+	if h.m.status != "50 lines of exec.log left retention and are no longer on disk" {
 		t.Fatalf("status %q, want the file that left retention", h.m.status)
 	}
 	if h.shows("first of exec.log.4") {
 		t.Fatal("the lines of the file that left retention are still shown")
 	}
 	h.key("g")
-	if got := h.selectedText(); !strings.Contains(got, "exec.log.4 left retention: 50 earlier lines of it are no longer on disk") {
+	if got := h.selectedText(); got != "50 earlier lines of exec.log left retention and are no longer on disk" {
 		t.Fatalf("g selects %q, want the notice", got)
 	}
 	h.key("j")
