@@ -46,6 +46,7 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 		m.skippedLive = 0
 	}
 	m.closeWindow()
+	m.histEarly = false
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.gen = &generation{id: id, ctx: ctx, cancel: cancel}
 	m.snapStart = start
@@ -71,7 +72,7 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 		// comes first, and a tail would cut it off.
 		m.atCursor = true
 		if hb, ok := m.backend.(historyBackend); ok && m.multi == nil {
-			return tea.Batch(closeOld, historyCmd(hb, m.gen, m.cfg.Dir, m.snapshotOptions(start, 0), m.cfg.Buffer, true))
+			return tea.Batch(closeOld, historyCmd(hb, m.gen, m.cfg.Dir, m.snapshotOptions(start, 0), firstWindow(m.cfg.Buffer), true))
 		}
 		return tea.Batch(closeOld, snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, 0), phaseFull))
 	case mode == startSnapshot, m.multi != nil:
@@ -88,6 +89,14 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 			fast.Sources = m.show & m.readSources
 		}
 		m.fastSources = fast.Sources
+		if hb, ok := m.backend.(historyBackend); ok && m.multi == nil {
+			// Everything on disk, as an index, read beside the fast
+			// snapshot on the other core: the buffer holds the newest of
+			// it and the rest is read again on demand.
+			m.histEarly = true
+			return tea.Batch(closeOld, snapshotCmd(m.backend, m.gen, m.cfg.Dir, fast, phaseFast),
+				historyCmd(hb, m.gen, m.cfg.Dir, m.bufferOptions(start), firstWindow(m.cfg.Buffer), false))
+		}
 		return tea.Batch(closeOld, snapshotCmd(m.backend, m.gen, m.cfg.Dir, fast, phaseFast))
 	}
 }
@@ -137,9 +146,15 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 	snap := msg.snap
 	m.openMarks()
 	if msg.phase == phaseFast {
+		if m.win != nil {
+			return nil // the History came first: it holds these lines
+		}
 		m.ingest(snap.Entries)
 		m.fastShown = true
 		m.state = stateLive
+		if m.histEarly {
+			return nil // the History, read beside it, replaces it
+		}
 		if len(snap.Entries) < fastTail && m.fastSources == m.readSources && m.multi == nil {
 			// The fast snapshot already holds everything on disk, and its
 			// end cursor fits the stream (same sources).
@@ -149,7 +164,7 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 		if hb, ok := m.backend.(historyBackend); ok && m.multi == nil {
 			// Everything on disk, as an index: the buffer holds the
 			// newest of it and the rest is read again on demand.
-			return historyCmd(hb, m.gen, m.cfg.Dir, full, m.cfg.Buffer, false)
+			return historyCmd(hb, m.gen, m.cfg.Dir, full, firstWindow(m.cfg.Buffer), false)
 		}
 		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, full, phaseFull)
 	}

@@ -176,8 +176,9 @@ func historyCmd(hb historyBackend, g *generation, dir string, opts engine.Option
 			return snapshotMsg{gen: id, phase: phaseFull, err: err}
 		}
 		// Building the index left its working lists behind: give their
-		// memory back now rather than whenever the collector gets to it.
-		debug.FreeOSMemory()
+		// memory back soon rather than whenever the collector gets to
+		// it, but after the window is on its way.
+		go debug.FreeOSMemory()
 		snap := &engine.Snapshot{Entries: es, End: h.End(), Skipped: h.Skipped()}
 		return snapshotMsg{gen: id, phase: phaseFull, snap: snap, stream: s, win: w}
 	}

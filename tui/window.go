@@ -40,6 +40,11 @@ func (engineBackend) History(ctx context.Context, dir string, opts engine.Option
 	return h, s, nil
 }
 
+// firstWindow is how many entries the first window reads: a few
+// screenfuls, so the whole log is searchable sooner; moving past its
+// edge reads a window of the full size.
+func firstWindow(size int) int { return min(size, 4096) }
+
 // window is where the lines held sit in the History.
 type window struct {
 	h history
