@@ -84,8 +84,11 @@ Print mode:
                        as the program wrote them
 
 Viewer:
-  --buffer N           lines kept for scrolling back (default 200000);
-                       fewer when they would take more than 96 MiB of memory
+  --buffer N           lines held in memory around the screen
+                       (default 20000), at most 32 MiB of them; a local
+                       sandbox's other lines are read again from disk when
+                       scrolled to, several sandboxes and the cloud keep
+                       only these
   --mouse              turn on mouse support (off so tmux can select text)
 
   --version            print the version

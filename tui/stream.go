@@ -106,11 +106,11 @@ func (m *Model) snapshotOptions(start engine.Start, tail int) engine.Options {
 	return engine.Options{Sources: m.readSources, Start: start, Until: m.cfg.Until, Tail: tail, Holder: m.cfg.Holder}
 }
 
-// bufferOptions are the options of a snapshot that fills the buffer: the
-// last --buffer entries, and no more bytes from the end than half what the
-// buffer may hold (held.go): a line held costs more than its bytes in the
-// file (fields, sanitised text), and 200,000 records of 150 bytes still
-// fit.
+// bufferOptions are the options of a snapshot that fills the buffer
+// (where there is no History: several sandboxes): the last --buffer
+// entries, and no more bytes from the end than half what the buffer may
+// hold (held.go): a line held costs more than its bytes in the file
+// (fields, sanitised text), and 20,000 records of 150 bytes still fit.
 func (m *Model) bufferOptions(start engine.Start) engine.Options {
 	opts := m.snapshotOptions(start, m.cfg.Buffer)
 	opts.TailBytes = maxHeldBytes / 2
