@@ -150,7 +150,8 @@ func (m *Model) scanKeep(kind scanKind) func(*histscan.Line) bool {
 	}
 	return func(l *histscan.Line) bool {
 		if l.Mark != engine.MarkNone {
-			return kind == scanShown
+			// Notices show whatever is chosen, as isVisible has it.
+			return search == nil || search.Match(l.Plain)
 		}
 		if !show.Has(l.Source) {
 			return false

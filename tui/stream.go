@@ -103,7 +103,10 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 
 // snapshotOptions are the options of a snapshot of the last tail entries.
 func (m *Model) snapshotOptions(start engine.Start, tail int) engine.Options {
-	return engine.Options{Sources: m.readSources, Start: start, Until: m.cfg.Until, Tail: tail, Holder: m.cfg.Holder}
+	// The follow a full snapshot or the History hands over to takes the
+	// stream's settings with it: the holder's and the disk budget.
+	return engine.Options{Sources: m.readSources, Start: start, Until: m.cfg.Until, Tail: tail,
+		Holder: m.cfg.Holder, HolderRealtime: m.cfg.HolderRealtime, HoldBudget: m.cfg.HoldBudget}
 }
 
 // bufferOptions are the options of a snapshot that fills the buffer
