@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -34,11 +34,13 @@ type History struct {
 	files  []*histFile
 	byFile map[*chainFile]int // the files adopted, by their chain entry
 	byIno  map[uint64]int     // the same, by inode
-	recs   []hrec
+	tr     []histTrack        // per track: its records
+	// order is the track of each record in display order: one byte a
+	// record, the records themselves staying where the index put them.
+	order  []uint8
 	ckpts  []hckpt
 	n      int     // entries
 	mem    []Entry // entries kept whole: notices, lines a rotation split
-	ends   map[histKey]int64
 	ps     []lineParser // per track
 	tracks map[string]int
 	last   Cursor // the cursor after the newest entry appended
@@ -47,39 +49,63 @@ type History struct {
 	closed bool
 }
 
-// hrec is one record of a History: 32 bytes.
-type hrec struct {
-	sec   int64
-	off   int64 // the file offset of the first line; for recMem the index in mem
-	nsec  int32
-	size  uint32 // end - off; sizeHuge when the end is kept in History.ends
-	n     uint16 // entries
-	file  uint16 // index in History.files
-	kind  recKind
-	track uint8
+// histTrack is the records of one file type, in display order among
+// themselves: the snapshot index's blocks, then those appended.
+type histTrack struct {
+	blocks [][]idxRec
+	starts []int // the index of each block's first record
+	n      int
+	files  []int // a record's file (its index in the track) → History.files
 }
+
+// at is record i of the track.
+func (t *histTrack) at(i int) *idxRec {
+	b := sort.Search(len(t.starts), func(k int) bool { return t.starts[k] > i }) - 1
+	return &t.blocks[b][i-t.starts[b]]
+}
+
+// add appends r.
+func (t *histTrack) add(r idxRec) {
+	if k := len(t.blocks); k == 0 || len(t.blocks[k-1]) == cap(t.blocks[k-1]) {
+		t.blocks = append(t.blocks, make([]idxRec, 0, recBlock))
+		t.starts = append(t.starts, t.n)
+	}
+	b := &t.blocks[len(t.blocks)-1]
+	*b = append(*b, r)
+	t.n++
+}
+
+// take makes the track's list l's blocks, without copying them.
+func (t *histTrack) take(l *recList) {
+	for _, b := range l.blocks {
+		if len(b) > 0 {
+			t.blocks = append(t.blocks, b)
+			t.starts = append(t.starts, t.n)
+			t.n += len(b)
+		}
+	}
+	*l = recList{}
+}
+
+// historyRecordBytes bounds what the History holds per record: the
+// index record (idxRec), one byte of display order, a share of a
+// checkpoint. docs/memory.md states it.
+const historyRecordBytes = 43
 
 // recMem is a record whose entry the History keeps whole (History.mem).
 const recMem recKind = 8
-
-// sizeHuge marks a record longer than a uint32 can say (a line of
-// gigabytes): its end is kept aside.
-const sizeHuge = math.MaxUint32
-
-type histKey struct {
-	file int
-	off  int64
-}
 
 // ckptEvery is how many records lie between two checkpoints: a read walks
 // at most this many records from one to where it starts.
 const ckptEvery = 64
 
-// hckpt is the ordinal of the first entry of record k*ckptEvery and the
-// cursor just before it.
+// hckpt is where the walk stands before record k*ckptEvery of the
+// display order: the ordinal of its first entry, the cursor just before
+// it, and the index of the next record of each track.
 type hckpt struct {
 	ord int
 	cur Cursor
+	idx [len(fileTable)]int32
 }
 
 // histFile is a file the History reads from.
@@ -92,10 +118,6 @@ type histFile struct {
 	gone  bool   // released: its records were taken out
 }
 
-func (r *hrec) time() time.Time { return time.Unix(r.sec, int64(r.nsec)).UTC() }
-
-func (r *hrec) setTime(t time.Time) { r.sec, r.nsec = t.Unix(), int32(t.Nanosecond()) }
-
 // OpenHistory indexes what the files hold now (per opts.Start, Sources and
 // Until; Tail is ignored) and returns the History and a stream that goes on
 // exactly after it (a follow when opts.Follow is set), as
@@ -103,7 +125,7 @@ func (r *hrec) setTime(t time.Time) { r.sec, r.nsec = t.Unix(), int32(t.Nanoseco
 func OpenHistory(ctx context.Context, dir string, opts Options) (*History, *Stream, error) {
 	sopts := opts
 	sopts.Tail, sopts.TailBytes = 0, 0
-	h := &History{byFile: map[*chainFile]int{}, byIno: map[uint64]int{}, ends: map[histKey]int64{}, tracks: map[string]int{}}
+	h := &History{byFile: map[*chainFile]int{}, byIno: map[uint64]int{}, tracks: map[string]int{}}
 	sopts.hist = h
 	s, err := Open(ctx, dir, sopts)
 	if err != nil {
@@ -138,12 +160,14 @@ func OpenHistory(ctx context.Context, dir string, opts Options) (*History, *Stre
 	return h, s, nil
 }
 
-// fill lays the snapshot index's records out in time order.
+// fill takes the snapshot index's records over and lays out their
+// display order (time order across the tracks).
 func (h *History) fill(ix *snapIndex, opts Options) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.end, h.last, h.skip = ix.snap.End, ix.snap.End, ix.snap.Skipped
-	fileOf := make([][]int, len(ix.tracks))
+	h.tr = make([]histTrack, len(ix.tracks))
+	total := 0
 	for i, tr := range ix.tracks {
 		p := tr.p
 		// Records skipped again on a read were counted when indexed.
@@ -151,19 +175,15 @@ func (h *History) fill(ix *snapIndex, opts Options) {
 		h.ps = append(h.ps, p)
 		h.tracks[tr.ch.ft.Name] = i
 		for _, sf := range tr.files {
-			fileOf[i] = append(fileOf[i], h.adoptLocked(i, sf.cf, sf.mtime))
+			h.tr[i].files = append(h.tr[i].files, h.adoptLocked(i, sf.cf, sf.mtime))
 		}
-	}
-	total := 0
-	for _, tr := range ix.tracks {
 		total += tr.recs.n
 	}
-	// Sized once: an append-grown list of a million records would copy
-	// itself several times and leave the copies to the collector.
-	h.recs = make([]hrec, 0, total)
+	h.order = make([]uint8, 0, total)
 	h.ckpts = make([]hckpt, 0, total/ckptEvery+1)
 	f := filtersOf(opts)
 	cur := ix.init
+	var idx [len(fileTable)]int32
 	m := newMerger(ix.tracks)
 	for i, r := m.pop(); r != nil; i, r = m.pop() {
 		drop, stop := f.drop(r)
@@ -172,58 +192,61 @@ func (h *History) fill(ix *snapIndex, opts Options) {
 		}
 		tr := ix.tracks[i]
 		var pos Position
-		hr := hrec{n: uint16(r.n), track: uint8(i), kind: r.kind}
-		hr.setTime(r.time())
 		switch r.kind {
-		case recMark:
-			pos = tr.marks[r.off].Cursor.pos[i]
-			hr.kind, hr.off = recMem, int64(len(h.mem))
-			if !drop {
-				h.mem = append(h.mem, tr.marks[r.off])
+		case recMark, recJoined:
+			e := tr.marks
+			if r.kind == recJoined {
+				e = tr.joined
 			}
-		case recJoined:
-			pos = Position{Inode: tr.files[r.file].cf.ino, Offset: uint64(r.end)}
-			hr.kind, hr.off = recMem, int64(len(h.mem))
-			if !drop {
-				h.mem = append(h.mem, tr.joined[r.off])
-			}
+			k := r.off
+			pos = e[k].Cursor.pos[i]
+			r.kind, r.off = recMem, int64(len(h.mem))
+			h.mem = append(h.mem, e[k])
 		default:
 			pos = Position{Inode: tr.files[r.file].cf.ino, Offset: uint64(r.end)}
-			hr.file, hr.off = uint16(fileOf[i][r.file]), r.off
-			h.setSize(&hr, r.end)
 		}
 		if !drop {
-			h.add(hr, cur)
+			// Since drops only records older than every one kept: a
+			// walk from a checkpoint never meets them.
+			h.addOrder(i, int(r.n), cur, idx)
 		}
+		idx[i]++
 		cur.pos[i] = pos
 	}
+	for i, tr := range ix.tracks {
+		h.tr[i].take(&tr.recs)
+		h.tr[i].truncate(int(idx[i])) // past Until: never shown
+	}
 }
 
-// setSize sets r's size from its end, keeping an end past a uint32 aside.
-func (h *History) setSize(r *hrec, end int64) {
-	if size := end - r.off; size < sizeHuge {
-		r.size = uint32(size)
-		return
+// truncate drops the records from i on.
+func (t *histTrack) truncate(i int) {
+	for len(t.blocks) > 0 && t.starts[len(t.starts)-1] >= i {
+		t.blocks, t.starts = t.blocks[:len(t.blocks)-1], t.starts[:len(t.starts)-1]
 	}
-	r.size = sizeHuge
-	h.ends[histKey{int(r.file), r.off}] = end
+	if k := len(t.blocks) - 1; k >= 0 {
+		t.blocks[k] = t.blocks[k][:i-t.starts[k] : i-t.starts[k]]
+	}
+	t.n = min(t.n, i)
 }
 
-// recEnd is the offset just after r.
-func (h *History) recEnd(r *hrec) int64 {
-	if r.size == sizeHuge {
-		return h.ends[histKey{int(r.file), r.off}]
+// addOrder puts the next record of track t, of n entries, at the end of
+// the display order; before is the cursor just before it and idx the
+// index of each track's next record.
+func (h *History) addOrder(t, n int, before Cursor, idx [len(fileTable)]int32) {
+	if len(h.order)%ckptEvery == 0 {
+		h.ckpts = append(h.ckpts, hckpt{ord: h.n, cur: before, idx: idx})
 	}
-	return r.off + int64(r.size)
+	h.order = append(h.order, uint8(t))
+	h.n += n
 }
 
-// add appends r, which comes just after cursor before.
-func (h *History) add(r hrec, before Cursor) {
-	if len(h.recs)%ckptEvery == 0 {
-		h.ckpts = append(h.ckpts, hckpt{ord: h.n, cur: before})
+// counts is the number of records of each track.
+func (h *History) counts() (idx [len(fileTable)]int32) {
+	for i := range h.tr {
+		idx[i] = int32(h.tr[i].n)
 	}
-	h.recs = append(h.recs, r)
-	h.n += int(r.n)
+	return idx
 }
 
 // adoptLocked records cf as a file of track i and returns its index.
@@ -294,19 +317,21 @@ func (h *History) appendOne(e *Entry) {
 	own := e.Cursor.pos[i]
 	prev := h.last.pos[i]
 	h.last = e.Cursor
-	r := hrec{n: 1, track: uint8(i)}
+	r := idxRec{n: 1, end: int64(own.Offset)}
 	r.setTime(e.Time)
 	fi, held := h.byIno[own.Inode]
+	local := -1
+	if held {
+		local = slices.Index(h.tr[i].files, fi)
+	}
 	switch {
-	case e.Mark == MarkNone && held && own.Inode == prev.Inode && own.Offset > prev.Offset && e.Truncated == 0:
-		r.kind, r.file, r.off = recLines, uint16(fi), int64(prev.Offset)
-		h.setSize(&r, int64(own.Offset))
-	case e.Mark == MarkNone && held && e.Truncated > 0 && int64(own.Offset) > int64(h.ps[i].maxEntry)+e.Truncated:
+	case e.Mark == MarkNone && local >= 0 && own.Inode == prev.Inode && own.Offset > prev.Offset && e.Truncated == 0:
+		r.kind, r.file, r.off = recLines, uint16(local), int64(prev.Offset)
+	case e.Mark == MarkNone && local >= 0 && e.Truncated > 0 && int64(own.Offset) > int64(h.ps[i].maxEntry)+e.Truncated:
 		// A line over the cap: it is maxEntry+Truncated bytes and its
 		// '\n', just before its position.
-		r.kind, r.file = recLong, uint16(fi)
+		r.kind, r.file = recLong, uint16(local)
 		r.off = int64(own.Offset) - 1 - int64(h.ps[i].maxEntry) - e.Truncated
-		h.setSize(&r, int64(own.Offset))
 	default:
 		// A notice, or a line whose start is not in its own file (a
 		// rotation split it): kept whole.
@@ -315,7 +340,46 @@ func (h *History) appendOne(e *Entry) {
 		r.kind, r.off = recMem, int64(len(h.mem))
 		h.mem = append(h.mem, c)
 	}
-	h.add(r, before)
+	h.addOrder(i, 1, before, h.counts())
+	h.tr[i].add(r)
+}
+
+// walk is a position in the display order: the next record of each
+// track, the ordinal of the next entry and the cursor before it.
+type walk struct {
+	p   int
+	ord int
+	cur Cursor
+	idx [len(fileTable)]int32
+}
+
+// seek returns the walk at the record that holds entry lo.
+func (h *History) seek(lo int) walk {
+	c := sort.Search(len(h.ckpts), func(k int) bool { return h.ckpts[k].ord > lo }) - 1
+	ck := &h.ckpts[c]
+	w := walk{p: c * ckptEvery, ord: ck.ord, cur: ck.cur, idx: ck.idx}
+	for w.p < len(h.order) {
+		t, r := h.next(&w)
+		if w.ord+int(r.n) > lo {
+			break
+		}
+		w.step(t, r, h.posAfter(t, r))
+	}
+	return w
+}
+
+// next is the record the walk stands at, and its track.
+func (h *History) next(w *walk) (int, *idxRec) {
+	t := int(h.order[w.p])
+	return t, h.tr[t].at(int(w.idx[t]))
+}
+
+// step moves the walk past record r of track t, which ends at pos.
+func (w *walk) step(t int, r *idxRec, pos Position) {
+	w.cur.pos[t] = pos
+	w.ord += int(r.n)
+	w.idx[t]++
+	w.p++
 }
 
 // Read returns entries [lo, hi) (clamped to what there is), each with
@@ -328,30 +392,23 @@ func (h *History) Read(lo, hi int) ([]Entry, error) {
 	if lo >= hi {
 		return nil, nil
 	}
-	c := sort.Search(len(h.ckpts), func(k int) bool { return h.ckpts[k].ord > lo }) - 1
-	ri, ord, cur := c*ckptEvery, h.ckpts[c].ord, h.ckpts[c].cur
-	for ri < len(h.recs) && ord+int(h.recs[ri].n) <= lo {
-		cur.pos[h.recs[ri].track] = h.posAfter(&h.recs[ri])
-		ord += int(h.recs[ri].n)
-		ri++
-	}
+	w := h.seek(lo)
 	rd := histReader{h: h}
 	out := make([]Entry, 0, hi-lo)
 	var arena []byte
-	for ; ri < len(h.recs) && ord < hi; ri++ {
-		r := &h.recs[ri]
-		es, err := rd.entries(r)
+	for w.p < len(h.order) && w.ord < hi {
+		t, r := h.next(&w)
+		es, err := rd.entries(t, r)
 		if err != nil {
 			return nil, err
 		}
 		for k := range es {
-			if ord+k < lo || ord+k >= hi {
-				cur.pos[r.track] = es[k].Cursor.pos[r.track]
+			w.cur.pos[t] = es[k].Cursor.pos[t]
+			if w.ord+k < lo || w.ord+k >= hi {
 				continue
 			}
 			e := es[k]
-			cur.pos[r.track] = e.Cursor.pos[r.track]
-			e.Cursor = cur
+			e.Cursor = w.cur
 			if n := len(e.Data); n > 0 {
 				if cap(arena)-len(arena) < n {
 					arena = make([]byte, 0, max(arenaBlock/4, n))
@@ -362,17 +419,20 @@ func (h *History) Read(lo, hi int) ([]Entry, error) {
 			}
 			out = append(out, e)
 		}
-		ord += int(r.n)
+		w.step(t, r, w.cur.pos[t])
 	}
 	return out, nil
 }
 
-// posAfter is the position of r's track just after r.
-func (h *History) posAfter(r *hrec) Position {
+// fileOf is the History file of record r of track t.
+func (h *History) fileOf(t int, r *idxRec) *histFile { return h.files[h.tr[t].files[r.file]] }
+
+// posAfter is the position of track t just after its record r.
+func (h *History) posAfter(t int, r *idxRec) Position {
 	if r.kind == recMem {
-		return h.mem[r.off].Cursor.pos[r.track]
+		return h.mem[r.off].Cursor.pos[t]
 	}
-	return Position{Inode: h.files[r.file].cf.ino, Offset: uint64(h.recEnd(r))}
+	return Position{Inode: h.fileOf(t, r).cf.ino, Offset: uint64(r.end)}
 }
 
 // histReader reads records again; its buffers serve one Read.
@@ -383,23 +443,22 @@ type histReader struct {
 	tc  timeCache
 }
 
-// entries returns exactly r.n entries for r: what its file holds there,
-// or notices where the file no longer does.
-func (rd *histReader) entries(r *hrec) ([]Entry, error) {
+// entries returns exactly r.n entries for record r of track t: what its
+// file holds there, or notices where the file no longer does.
+func (rd *histReader) entries(t int, r *idxRec) ([]Entry, error) {
 	h := rd.h
 	if r.kind == recMem {
 		return h.mem[r.off : r.off+1], nil
 	}
-	hf := h.files[r.file]
-	p := h.ps[r.track]
-	end := h.recEnd(r)
-	pos := Position{Inode: hf.cf.ino, Offset: uint64(end)}
+	hf := h.fileOf(t, r)
+	p := h.ps[t]
+	pos := Position{Inode: hf.cf.ino, Offset: uint64(r.end)}
 	rd.out = rd.out[:0]
 	var err error
 	if r.kind == recLong {
-		err = rd.long(hf, &p, r, end)
+		err = rd.long(hf, &p, r)
 	} else {
-		err = rd.lines(hf, &p, r.off, end)
+		err = rd.lines(hf, &p, r.off, r.end)
 	}
 	if err != nil {
 		if !errors.Is(err, unix.EBADF) && !errors.Is(err, os.ErrClosed) {
@@ -407,13 +466,13 @@ func (rd *histReader) entries(r *hrec) ([]Entry, error) {
 		}
 		rd.out = rd.out[:0]
 	}
-	t := r.time()
+	tm := r.time()
 	for k := range rd.out {
 		if rd.out[k].Mark == MarkNone {
-			rd.out[k].Time = t
+			rd.out[k].Time = tm
 		}
 	}
-	return rd.fit(r, hf, pos), nil
+	return rd.fit(t, r, hf, pos), nil
 }
 
 // lines parses the whole lines of [off, end).
@@ -438,14 +497,14 @@ func (rd *histReader) lines(hf *histFile, p *lineParser, off, end int64) error {
 }
 
 // long reads a line over the cap again: its head and its tail.
-func (rd *histReader) long(hf *histFile, p *lineParser, r *hrec, end int64) error {
+func (rd *histReader) long(hf *histFile, p *lineParser, r *idxRec) error {
 	head := make([]byte, p.maxEntry)
 	got, err := hf.cf.f.ReadAt(head, r.off)
 	if err != nil && err != io.EOF {
 		return err
 	}
 	head = head[:got]
-	lineEnd := end - 1
+	lineEnd := r.end - 1
 	n := min(int64(truncTailBytes), lineEnd-r.off-int64(p.maxEntry))
 	tail := make([]byte, max(n, 0))
 	if len(tail) > 0 {
@@ -456,22 +515,23 @@ func (rd *histReader) long(hf *histFile, p *lineParser, r *hrec, end int64) erro
 		tail = tail[:got]
 	}
 	dropped := lineEnd - r.off - int64(p.maxEntry)
-	rd.out = p.appendTruncated(rd.out, head, tail, dropped, Position{Inode: hf.cf.ino, Offset: uint64(end)}, hf.mtime)
+	rd.out = p.appendTruncated(rd.out, head, tail, dropped, Position{Inode: hf.cf.ino, Offset: uint64(r.end)}, hf.mtime)
 	return nil
 }
 
-// fit makes the entries read for r exactly r.n: the last ones when more
-// were read, notices for what is missing (a file changed under it).
-func (rd *histReader) fit(r *hrec, hf *histFile, pos Position) []Entry {
+// fit makes the entries read for record r of track t exactly r.n: the
+// last ones when more were read, notices for what is missing (a file
+// changed under it).
+func (rd *histReader) fit(t int, r *idxRec, hf *histFile, pos Position) []Entry {
 	out := rd.out
 	if len(out) > int(r.n) {
 		out = out[len(out)-int(r.n):]
 	}
 	for len(out) < int(r.n) {
-		e := Entry{Time: r.time(), Source: System, Mark: MarkNotice, File: rd.h.ps[r.track].ft.Name,
+		e := Entry{Time: r.time(), Source: System, Mark: MarkNotice, File: rd.h.ps[t].ft.Name,
 			Data: fmt.Appendf(nil, "a line of %s is no longer there to read", hf.name)}
 		e.Cursor.n = rd.h.last.n
-		e.Cursor.pos[r.track] = pos
+		e.Cursor.pos[t] = pos
 		out = append(out, e)
 	}
 	return out
@@ -526,43 +586,64 @@ func (h *History) Prune() (released []Released, remap func(int) int) {
 	if len(gone) == 0 {
 		return nil, nil
 	}
-	counts := map[int]int{}
-	for _, r := range h.recs {
-		if r.kind != recMem && gone[int(r.file)] {
-			counts[int(r.file)] += int(r.n)
-		}
+	// The records in display order, as they are now.
+	type placed struct {
+		t int
+		r idxRec
 	}
-	old, oldCk := h.recs, h.ckpts
-	h.recs, h.ckpts, h.n = make([]hrec, 0, len(old)), nil, 0
+	old := make([]placed, 0, len(h.order))
+	counts := map[int]int{}
+	start := walk{cur: h.ckpts[0].cur, idx: h.ckpts[0].idx}
+	for w := start; w.p < len(h.order); {
+		t, r := h.next(&w)
+		old = append(old, placed{t, *r})
+		if r.kind != recMem {
+			if k := h.tr[t].files[r.file]; gone[k] {
+				counts[k] += int(r.n)
+			}
+		}
+		w.step(t, r, Position{})
+	}
+	fresh := make([]histTrack, len(h.tr))
+	for i := range fresh {
+		fresh[i].files = h.tr[i].files
+	}
+	h.tr, h.order, h.ckpts, h.n = fresh, make([]uint8, 0, len(old)), nil, 0
 	oldStarts, newStarts := make([]int, 0, len(old)), make([]int, 0, len(old))
 	taken := make([]bool, 0, len(old))
 	fileOf := make([]int, 0, len(old))
-	cur, ord := oldCk[0].cur, 0
+	cur, ord := start.cur, 0
 	noted := map[int]int{} // the notice's ordinal, per file
-	for _, r := range old {
+	for _, pr := range old {
+		t, r := pr.t, pr.r
 		oldStarts, newStarts = append(oldStarts, ord), append(newStarts, h.n)
 		ord += int(r.n)
-		k := int(r.file)
-		taken = append(taken, r.kind != recMem && gone[k])
+		k := -1
+		if r.kind != recMem {
+			k = h.tr[t].files[r.file]
+		}
+		taken = append(taken, k >= 0 && gone[k])
 		fileOf = append(fileOf, k)
-		if r.kind == recMem || !gone[k] {
-			h.add(r, cur)
-			cur.pos[r.track] = h.posAfter(&r)
+		if k < 0 || !gone[k] {
+			h.addOrder(t, int(r.n), cur, h.counts())
+			h.tr[t].add(r)
+			cur.pos[t] = h.posAfter(t, &r)
 			continue
 		}
-		pos := Position{Inode: h.files[k].cf.ino, Offset: uint64(h.recEnd(&r))}
+		pos := Position{Inode: h.files[k].cf.ino, Offset: uint64(r.end)}
 		if _, ok := noted[k]; !ok {
 			noted[k] = h.n
-			n := Entry{Time: r.time(), Source: System, Mark: MarkNotice, File: h.ps[r.track].ft.Name,
-				Data: fmt.Appendf(nil, "%d earlier lines of %s left retention and are no longer on disk", counts[k], h.ps[r.track].ft.Name)}
+			n := Entry{Time: r.time(), Source: System, Mark: MarkNotice, File: h.ps[t].ft.Name,
+				Data: fmt.Appendf(nil, "%d earlier lines of %s left retention and are no longer on disk", counts[k], h.ps[t].ft.Name)}
 			n.Cursor = cur
-			n.Cursor.pos[r.track] = pos
-			m := hrec{n: 1, track: r.track, kind: recMem, off: int64(len(h.mem))}
-			m.setTime(r.time())
+			n.Cursor.pos[t] = pos
+			m := idxRec{n: 1, kind: recMem, off: int64(len(h.mem))}
+			m.sec, m.nsec = r.sec, r.nsec
 			h.mem = append(h.mem, n)
-			h.add(m, cur)
+			h.addOrder(t, 1, cur, h.counts())
+			h.tr[t].add(m)
 		}
-		cur.pos[r.track] = pos
+		cur.pos[t] = pos
 	}
 	for k := range gone {
 		f := h.files[k]

@@ -98,9 +98,13 @@ func TestHistoryReadsWhatTheSnapshotHolds(t *testing.T) {
 	}
 }
 
-func TestHistoryRecordIs32Bytes(t *testing.T) {
-	if n := unsafeSizeofHrec(); n > 32 {
-		t.Fatalf("a record takes %d bytes, want at most 32", n)
+// TestHistoryRecordCost keeps what the History holds per record (per
+// line of a file, or per run of lines of one time) in check: the index
+// record, its byte of display order and its share of a checkpoint.
+func TestHistoryRecordCost(t *testing.T) {
+	per := float64(unsafe.Sizeof(idxRec{})) + 1 + float64(unsafe.Sizeof(hckpt{}))/ckptEvery
+	if per > historyRecordBytes {
+		t.Fatalf("a record costs %.1f bytes, want at most %d", per, historyRecordBytes)
 	}
 }
 
@@ -210,5 +214,3 @@ func inodeOf(fi os.FileInfo) uint64 {
 	}
 	return 0
 }
-
-func unsafeSizeofHrec() uintptr { return unsafe.Sizeof(hrec{}) }
