@@ -39,8 +39,8 @@ type History struct {
 	// record, the records themselves staying where the index put them.
 	order  []uint8
 	ckpts  []hckpt
-	n      int     // entries
-	mem    []Entry // entries kept whole: notices, lines a rotation split
+	n      int          // entries
+	mem    []Entry      // entries kept whole: notices, lines a rotation split
 	ps     []lineParser // per track
 	tracks map[string]int
 	last   Cursor // the cursor after the newest entry appended
@@ -225,7 +225,7 @@ func (t *histTrack) truncate(i int) {
 		t.blocks, t.starts = t.blocks[:len(t.blocks)-1], t.starts[:len(t.starts)-1]
 	}
 	if k := len(t.blocks) - 1; k >= 0 {
-		t.blocks[k] = t.blocks[k][:i-t.starts[k] : i-t.starts[k]]
+		t.blocks[k] = t.blocks[k][: i-t.starts[k] : i-t.starts[k]]
 	}
 	t.n = min(t.n, i)
 }
