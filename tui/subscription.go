@@ -162,11 +162,11 @@ func historyCmd(hb historyBackend, g *generation, dir string, opts engine.Option
 		if err != nil {
 			return snapshotMsg{gen: id, phase: phaseFull, err: err}
 		}
-		lo := h.Len() - size
+		lo, anchor := h.Len()-size, h.Len()
 		if fromStart {
-			lo = 0
+			lo, anchor = 0, 0
 		}
-		w, es, err := readWindow(h, lo, size)
+		w, es, err := readWindow(h, lo, size, anchor)
 		if err == nil {
 			err = ctx.Err() // replaced while reading: nobody will read this stream
 		}

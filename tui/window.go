@@ -69,22 +69,80 @@ func (m *Model) closeWindow() {
 // live lines join it.
 func (w *window) attached() bool { return w.hi == w.live }
 
-// readWindow reads the entries [lo, lo+size) of h and the cursor before
-// them.
-func readWindow(h history, lo, size int) (*window, []engine.Entry, error) {
+// windowBytes bounds the bytes of entry data a window reads: entries of
+// long lines make a window of fewer entries, never more memory (the lines
+// made of them may take up to maxHeldBytes once sanitised).
+const windowBytes = maxHeldBytes / 2
+
+// windowChunk is how many entries a window reads at a time.
+const windowChunk = 512
+
+// readWindow reads at most size entries of h from about lo, around the
+// entry anchor (which it always holds when there is one), and no more
+// than windowBytes of their data, shared between the parts before and
+// after anchor as size is; it also reads the cursor before the first.
+func readWindow(h history, lo, size, anchor int) (*window, []engine.Entry, error) {
 	n := h.Len()
 	lo = max(min(lo, n-size), 0)
-	from := max(lo-1, 0)
-	es, err := h.Read(from, lo+size)
-	if err != nil {
-		return nil, nil, err
+	hi := min(lo+size, n)
+	anchor = min(max(anchor, lo), hi)
+	before := int64(0)
+	if hi > lo {
+		before = windowBytes * int64(anchor-lo) / int64(hi-lo)
 	}
-	w := &window{h: h, lo: lo, live: n}
-	if from < lo && len(es) > 0 {
-		w.prev = es[0].Cursor
-		es = es[1:]
+	// Backwards from the anchor, a chunk at a time.
+	var back [][]engine.Entry
+	var used int64
+	start := anchor
+	for start > lo && used < before {
+		from := max(start-windowChunk, lo)
+		es, err := h.Read(from, start)
+		if err != nil {
+			return nil, nil, err
+		}
+		k := len(es)
+		for k > 0 && used < before {
+			k--
+			used += int64(len(es[k].Data))
+		}
+		back = append(back, es[k:])
+		start -= len(es) - k
+		if k > 0 {
+			break
+		}
 	}
-	w.hi = lo + len(es)
+	var es []engine.Entry
+	for i := len(back) - 1; i >= 0; i-- {
+		es = append(es, back[i]...)
+	}
+	// Forwards from it, with what is left (the anchor's entry at least).
+	end := anchor
+	for end < hi && (used < windowBytes || end == anchor) {
+		chunk, err := h.Read(end, min(end+windowChunk, hi))
+		if err != nil {
+			return nil, nil, err
+		}
+		k := 0
+		for k < len(chunk) && (used < windowBytes || end+k == anchor) {
+			used += int64(len(chunk[k].Data))
+			k++
+		}
+		es = append(es, chunk[:k]...)
+		end += k
+		if k < len(chunk) || len(chunk) == 0 {
+			break
+		}
+	}
+	w := &window{h: h, lo: start, hi: end, live: n}
+	if start > 0 {
+		prev, err := h.Read(start-1, start)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(prev) == 1 {
+			w.prev = prev[0].Cursor
+		}
+	}
 	return w, es, nil
 }
 
@@ -95,7 +153,7 @@ func (m *Model) moveWindow(lo int, ord int, nth uint32) bool {
 	if w == nil {
 		return false
 	}
-	nw, es, err := readWindow(w.h, lo, m.cfg.Buffer)
+	nw, es, err := readWindow(w.h, lo, m.cfg.Buffer, ord)
 	if err != nil {
 		m.setStatus(fmt.Sprintf("could not read the log again: %v", err), true)
 		return false
