@@ -139,9 +139,10 @@ func TestMemoryBoundC1Lines(t *testing.T) {
 }
 
 // viewerPeakLimit is the peak resident memory the viewer may use on these
-// files: the memory its buffer's lines may hold (96 MiB), the snapshot
-// that fills it, and the runtime's headroom (docs/memory.md).
-const viewerPeakLimit = 256 << 20
+// files: the memory its window's lines may hold (32 MiB), the entry data
+// a window reads (16 MiB), the index, and the runtime's headroom under its
+// soft limit (docs/memory.md).
+const viewerPeakLimit = 128 << 20
 
 // TestMemoryBoundViewer opens the viewer, with its default buffer, on the
 // hostile files and reads its peak resident memory once the buffer is

@@ -20,11 +20,12 @@ import (
 const maxHeldBytes = 32 << 20
 
 // memoryLimit is the viewer's soft limit on the memory the Go runtime
-// uses: what the buffer may hold, twice, plus the index of a full
-// retention. Without it the collector lets the heap grow to twice what is
-// live, and sanitising a window of long lines leaves that much garbage
-// behind; near the limit it collects sooner.
-const memoryLimit = 2*maxHeldBytes + 64<<20
+// uses: what the buffer may hold, twice, plus room for the index of a
+// full retention (about 33 MiB for 100 MiB of logs). Without it the
+// collector lets the heap grow to twice what is live, and sanitising a
+// window of long lines leaves that much garbage behind; near the limit it
+// collects sooner.
+const memoryLimit = 2*maxHeldBytes + 32<<20
 
 // limitMemory sets memoryLimit, unless GOMEMLIMIT asks for another.
 func limitMemory(getenv func(string) string) {
