@@ -90,7 +90,7 @@ func (t *histTrack) take(l *recList) {
 // historyRecordBytes bounds what the History holds per record: the
 // index record (idxRec), one byte of display order, a share of a
 // checkpoint. docs/memory.md states it.
-const historyRecordBytes = 43
+const historyRecordBytes = 35
 
 // recMem is a record whose entry the History keeps whole (History.mem).
 const recMem recKind = 8

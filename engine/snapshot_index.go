@@ -35,14 +35,16 @@ const (
 	recMark
 )
 
-// idxRec is one record of the index.
+// idxRec is one record of the index: 32 bytes. The viewer's History
+// keeps these for the whole retention, one per line or per run of lines
+// of one time.
 type idxRec struct {
 	sec  int64 // the entries' time: seconds and nanoseconds since the epoch
 	off  int64
 	end  int64 // the position just after the record's last entry
 	nsec int32
-	n    uint32 // entries
 	file uint16 // index of the file in its track
+	n    uint8  // entries (runMaxLines at most)
 	kind recKind
 }
 
@@ -62,7 +64,7 @@ func (r *idxRec) before(o *idxRec) bool {
 const (
 	idxBlock    = 256 << 10
 	runMax      = 64 << 10
-	runMaxLines = 256
+	runMaxLines = 255
 )
 
 // indexFile reads sf's range and appends a record for every line of it.
