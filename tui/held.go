@@ -20,12 +20,13 @@ import (
 const maxHeldBytes = 32 << 20
 
 // memoryLimit is the viewer's soft limit on the memory the Go runtime
-// uses: what the buffer may hold, twice, plus room for the index of a
-// full retention (about 33 MiB for 100 MiB of logs). Without it the
-// collector lets the heap grow to twice what is live, and sanitising a
-// window of long lines leaves that much garbage behind; near the limit it
-// collects sooner.
-const memoryLimit = 2*maxHeldBytes + 32<<20
+// uses. What is live is the window's lines (at most maxHeldBytes), the
+// entry data a window is read from (windowBytes) and the History's index
+// (about 26 MiB for a full retention of 100 MiB of logs). Without a limit
+// the collector lets the heap grow to twice what is live; under it, it
+// collects sooner as the heap nears the limit, and the process stays
+// within about 80 MiB on a full retention.
+const memoryLimit = 64 << 20
 
 // limitMemory sets memoryLimit, unless GOMEMLIMIT asks for another.
 func limitMemory(getenv func(string) string) {

@@ -27,9 +27,11 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"sandtail/cloud"
 	"sandtail/engine"
@@ -102,7 +104,15 @@ func Run(ctx context.Context, cfg Config) error {
 	m := newModel(ctx, cfg, options{backend: b, colorOK: colorAllowed(cfg.Color), titles: titles})
 	m.strip.tickEvery = time.Second
 	m.timing = &timing{path: os.Getenv(timingEnv)}
-	p := tea.NewProgram(m, tea.WithContext(ctx))
+	profile, env, ask := colorProfile(os.Stdout, os.Environ())
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithColorProfile(profile), tea.WithEnvironment(env))
+	if ask != nil {
+		go func() {
+			if better := ask(); better > profile {
+				p.Send(tea.ColorProfileMsg{Profile: better})
+			}
+		}()
+	}
 	if titles {
 		// Saved before the program starts and given back after it has
 		// left the terminal, whichever way it ends.
@@ -123,6 +133,29 @@ func Run(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("terminal: %w", err)
 	}
 	return nil
+}
+
+// colorProfile is the terminal's colour profile as far as the
+// environment and terminfo tell, without asking tmux: colorprofile asks
+// it by running "tmux info" and waiting for it, which the program and its
+// renderer would each do before the first frame (about 10 ms each in
+// tmux). outside is the environment without TMUX, for them. ask, when
+// not nil, is that question, to be asked while the viewer starts: tmux
+// may say it passes 24-bit colour on (Tc or RGB).
+func colorProfile(out *os.File, env []string) (p colorprofile.Profile, outside []string, ask func() colorprofile.Profile) {
+	inTmux := false
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "TMUX=") {
+			inTmux = len(kv) > len("TMUX=")
+			continue
+		}
+		outside = append(outside, kv)
+	}
+	p = colorprofile.Detect(out, outside)
+	if !inTmux || p >= colorprofile.TrueColor || p <= colorprofile.ASCII {
+		return p, outside, nil
+	}
+	return p, outside, func() colorprofile.Profile { return colorprofile.Tmux(env) }
 }
 
 // colorAllowed applies --color and the environment, the same decision print
