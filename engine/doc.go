@@ -82,6 +82,7 @@
 //	snapshot_index.go        the first pass: files read in bounded blocks in parallel, a record per line (or run of lines of one time)
 //	snapshot_emit.go         the second pass: records merged in time order, filtered, lines read again and handed over in batches
 //	snapshot_follow.go       ReadSnapshotFollow, ScanSnapshotFollow: a snapshot and a stream with no gap between them
+//	history.go               History: the index kept for everything on disk, read again by ordinal, appended to by its follow, pruned when files leave retention
 //	holes.go                 sparse files: holes passed over unread (SEEK_DATA; holes_linux.go, holes_other.go)
 //
 // Stream:
@@ -141,6 +142,7 @@
 // Acquired in this order, never the other way round:
 //
 //	Stream.mu → watcher.gate → holderCheck.mu → chain.mu → fileHandle.mu
+//	Stream.mu → watcher.gate → History.mu → fileHandle.mu
 //
 // What each guards, and where it is taken:
 //
@@ -159,6 +161,11 @@
 //   - fileHandle.mu is a RWMutex: reads and fstat read-hold it, Close
 //     write-holds it, so a file closed by its chain is never read through a
 //     reused descriptor.
+//   - History.mu guards a History's records and files. Read read-holds it
+//     while reading the files; Append (from Next, Stream.mu held), adopt
+//     (a track beginning a file) and keep (a chain letting go of a file,
+//     after it released chain.mu) write-hold it; Prune too, and closes
+//     the files it lets go of under it.
 //   - inotifyCounter.mu is a leaf: taken alone, to read and count queued
 //     events; no other lock is taken under it. WatchHub.mu is its
 //     counterpart for a hub, a leaf too; hubMember.run is taken by the hub

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -213,4 +214,78 @@ func inodeOf(fi os.FileInfo) uint64 {
 		return st.Ino
 	}
 	return 0
+}
+
+// TestHistoryOverHostileFiles reads the History of the hostile files the
+// snapshot is checked against (cut lines, long lines, malformed records,
+// rotations that split lines): every range reads what the snapshot holds,
+// with its cursors, and so does what a follow appends of the same lines
+// written live.
+func TestHistoryOverHostileFiles(t *testing.T) {
+	for seed := uint64(1); seed <= 8; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 11))
+		dir := logDir(t)
+		writeRotated(t, rng, dir, "exec.log", hostileLines(rng, true, 300))
+		writeRotated(t, rng, dir, "runtime.log", hostileLines(rng, false, 200))
+		if err := os.WriteFile(filepath.Join(dir, "kernel.log"), []byte(hostileLines(rng, false, 100)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		opts := Options{Sources: AllSources, MaxEntryBytes: 300}
+		snap, err := ReadSnapshot(t.Context(), dir, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, _ := openHistory(t, dir, opts)
+		all, err := h.Read(0, h.Len())
+		if err != nil {
+			t.Fatal(err)
+		}
+		what := fmt.Sprintf("seed %d", seed)
+		sameWholly(t, what, all, snap.Entries)
+		for range 20 {
+			lo := rng.IntN(len(all) + 1)
+			hi := lo + rng.IntN(len(all)-lo+1)
+			part, err := h.Read(lo, hi)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameWholly(t, fmt.Sprintf("%s [%d,%d)", what, lo, hi), part, all[lo:hi])
+		}
+	}
+	// Live: the same kind of lines appended while following, rotations
+	// included, read back from the History as the stream handed them over.
+	rng := rand.New(rand.NewPCG(99, 11))
+	dir := logDir(t)
+	appendFile(t, dir, "exec.log", "")
+	h, s := openHistory(t, dir, Options{Sources: AllSources, MaxEntryBytes: 300, Follow: true})
+	var live []Entry
+	for k := range 4 {
+		body := hostileLines(rng, true, 60)
+		// Whole lines only (a cut line would wait for its end), then a
+		// line to wait for: every line before it was read by then.
+		body = body[:strings.LastIndexByte(body, '\n')+1]
+		endLine := fmt.Sprintf("end %d\n", k)
+		body += execLine(t0.Add(time.Hour), "stdout", 1, endLine)
+		appendFile(t, dir, "exec.log", body)
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+		for len(live) == 0 || string(live[len(live)-1].Data) != endLine {
+			b, err := s.Next(ctx, 1000)
+			if err != nil {
+				t.Fatalf("round %d: %v", k, err)
+			}
+			live = append(live, b...)
+		}
+		cancel()
+		if k < 3 {
+			rotateSeen(t, s, dir)
+		}
+	}
+	got, err := h.Read(h.Len()-len(live), h.Len())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Len() < len(live) {
+		t.Fatalf("History holds %d entries, %d were handed over", h.Len(), len(live))
+	}
+	sameWholly(t, "live", got, live)
 }
