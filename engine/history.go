@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -31,9 +30,8 @@ import (
 // so Prune lets go of it and puts a notice where its lines were.
 type History struct {
 	mu     sync.RWMutex
-	files  []*histFile
-	byFile map[*chainFile]int // the files adopted, by their chain entry
-	byIno  map[uint64]int     // the same, by inode
+	byFile map[*chainFile]*histFile // the files adopted, by their chain entry
+	byIno  map[uint64]*histFile     // the same, by inode
 	tr     []histTrack        // per track: its records
 	// order is the track of each record in display order: one byte a
 	// record, the records themselves staying where the index put them.
@@ -55,7 +53,7 @@ type histTrack struct {
 	blocks [][]idxRec
 	starts []int // the index of each block's first record
 	n      int
-	files  []int // a record's file (its index in the track) → History.files
+	files  []*histFile // a record's file is its index here
 }
 
 // at is record i of the track.
@@ -113,6 +111,7 @@ type histFile struct {
 	cf    *chainFile
 	mtime time.Time
 	track int
+	local int // its index in its track's files
 	name  string // the path it was opened by
 	owned bool   // the History closes it (the chain let go of it)
 	gone  bool   // released: its records were taken out
@@ -125,7 +124,7 @@ type histFile struct {
 func OpenHistory(ctx context.Context, dir string, opts Options) (*History, *Stream, error) {
 	sopts := opts
 	sopts.Tail, sopts.TailBytes = 0, 0
-	h := &History{byFile: map[*chainFile]int{}, byIno: map[uint64]int{}, tracks: map[string]int{}}
+	h := &History{byFile: map[*chainFile]*histFile{}, byIno: map[uint64]*histFile{}, tracks: map[string]int{}}
 	sopts.hist = h
 	s, err := Open(ctx, dir, sopts)
 	if err != nil {
@@ -175,7 +174,8 @@ func (h *History) fill(ix *snapIndex, opts Options) {
 		h.ps = append(h.ps, p)
 		h.tracks[tr.ch.ft.Name] = i
 		for _, sf := range tr.files {
-			h.tr[i].files = append(h.tr[i].files, h.adoptLocked(i, sf.cf, sf.mtime))
+			// In the track's order: a record's file is its index there.
+			h.adoptLocked(i, sf.cf, sf.mtime)
 		}
 		total += tr.recs.n
 	}
@@ -249,16 +249,19 @@ func (h *History) counts() (idx [len(fileTable)]int32) {
 	return idx
 }
 
-// adoptLocked records cf as a file of track i and returns its index.
-func (h *History) adoptLocked(i int, cf *chainFile, mtime time.Time) int {
-	if k, ok := h.byFile[cf]; ok {
-		return k
+// adoptLocked records cf as the next file of track i.
+func (h *History) adoptLocked(i int, cf *chainFile, mtime time.Time) *histFile {
+	if f, ok := h.byFile[cf]; ok {
+		return f
 	}
-	k := len(h.files)
-	h.files = append(h.files, &histFile{cf: cf, mtime: mtime, track: i, name: cf.f.Name()})
-	h.byFile[cf] = k
-	h.byIno[cf.ino] = k
-	return k
+	for len(h.tr) <= i {
+		h.tr = append(h.tr, histTrack{})
+	}
+	f := &histFile{cf: cf, mtime: mtime, track: i, local: len(h.tr[i].files), name: cf.f.Name()}
+	h.tr[i].files = append(h.tr[i].files, f)
+	h.byFile[cf] = f
+	h.byIno[cf.ino] = f
+	return f
 }
 
 // adopt is told by the stream of every file it begins to read, before it
@@ -277,11 +280,11 @@ func (h *History) adopt(i int, cf *chainFile) {
 func (h *History) keep(cf *chainFile) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	k, ok := h.byFile[cf]
+	f, ok := h.byFile[cf]
 	if !ok || h.closed {
 		return false
 	}
-	h.files[k].owned = true
+	f.owned = true
 	return true
 }
 
@@ -319,10 +322,9 @@ func (h *History) appendOne(e *Entry) {
 	h.last = e.Cursor
 	r := idxRec{n: 1, end: int64(own.Offset)}
 	r.setTime(e.Time)
-	fi, held := h.byIno[own.Inode]
 	local := -1
-	if held {
-		local = slices.Index(h.tr[i].files, fi)
+	if f, ok := h.byIno[own.Inode]; ok && f.track == i && !f.gone {
+		local = f.local
 	}
 	switch {
 	case e.Mark == MarkNone && local >= 0 && own.Inode == prev.Inode && own.Offset > prev.Offset && e.Truncated == 0:
@@ -425,7 +427,7 @@ func (h *History) Read(lo, hi int) ([]Entry, error) {
 }
 
 // fileOf is the History file of record r of track t.
-func (h *History) fileOf(t int, r *idxRec) *histFile { return h.files[h.tr[t].files[r.file]] }
+func (h *History) fileOf(t int, r *idxRec) *histFile { return h.tr[t].files[r.file] }
 
 // posAfter is the position of track t just after its record r.
 func (h *History) posAfter(t int, r *idxRec) Position {
@@ -545,9 +547,11 @@ func (h *History) Close() error {
 		return nil
 	}
 	h.closed = true
-	for _, f := range h.files {
-		if f.owned && !f.gone {
-			f.cf.f.Close()
+	for i := range h.tr {
+		for _, f := range h.tr[i].files {
+			if f.owned && !f.gone {
+				f.cf.f.Close()
+			}
 		}
 	}
 	return nil
@@ -557,7 +561,8 @@ func (h *History) Close() error {
 type Released struct {
 	File  string // the path it was opened by (it may have been renamed since)
 	Type  string // its file type: "exec.log", "runtime.log"
-	Lines int    // entries of it that were taken out
+	Inode uint64
+	Lines int // entries of it that were taken out
 }
 
 // Prune lets go of the files the stream is done with that the producer
@@ -573,68 +578,84 @@ func (h *History) Prune() (released []Released, remap func(int) int) {
 		return nil, nil
 	}
 	var st unix.Stat_t
-	gone := map[int]bool{}
-	for k, f := range h.files {
-		if !f.owned || f.gone {
-			continue
+	gone := map[*histFile]bool{}
+	for i := range h.tr {
+		for _, f := range h.tr[i].files {
+			if !f.owned || f.gone {
+				continue
+			}
+			if err := f.cf.f.stat(&st); err == nil && st.Nlink > 0 {
+				continue
+			}
+			gone[f] = true
 		}
-		if err := f.cf.f.stat(&st); err == nil && st.Nlink > 0 {
-			continue
-		}
-		gone[k] = true
 	}
 	if len(gone) == 0 {
 		return nil, nil
 	}
-	// The records in display order, as they are now.
+	// The records in display order, as they are now, with their files.
 	type placed struct {
 		t int
 		r idxRec
+		f *histFile // nil for a record kept whole
 	}
 	old := make([]placed, 0, len(h.order))
-	counts := map[int]int{}
+	counts := map[*histFile]int{}
 	start := walk{cur: h.ckpts[0].cur, idx: h.ckpts[0].idx}
 	for w := start; w.p < len(h.order); {
 		t, r := h.next(&w)
-		old = append(old, placed{t, *r})
+		pr := placed{t: t, r: *r}
 		if r.kind != recMem {
-			if k := h.tr[t].files[r.file]; gone[k] {
-				counts[k] += int(r.n)
+			pr.f = h.tr[t].files[r.file]
+			if gone[pr.f] {
+				counts[pr.f] += int(r.n)
 			}
 		}
+		old = append(old, pr)
 		w.step(t, r, Position{})
 	}
+	// Each track keeps the files not gone, numbered again.
 	fresh := make([]histTrack, len(h.tr))
-	for i := range fresh {
-		fresh[i].files = h.tr[i].files
+	for i := range h.tr {
+		for _, f := range h.tr[i].files {
+			if gone[f] {
+				continue
+			}
+			f.local = len(fresh[i].files)
+			fresh[i].files = append(fresh[i].files, f)
+		}
 	}
+	// Entries kept whole move to a list of their own, with those still
+	// referred to only.
+	oldMem := h.mem
+	h.mem = nil
 	h.tr, h.order, h.ckpts, h.n = fresh, make([]uint8, 0, len(old)), nil, 0
 	oldStarts, newStarts := make([]int, 0, len(old)), make([]int, 0, len(old))
-	taken := make([]bool, 0, len(old))
-	fileOf := make([]int, 0, len(old))
+	takenFrom := make([]*histFile, 0, len(old)) // the gone file of a record taken out
 	cur, ord := start.cur, 0
-	noted := map[int]int{} // the notice's ordinal, per file
+	noted := map[*histFile]int{} // the notice's ordinal, per file
 	for _, pr := range old {
-		t, r := pr.t, pr.r
+		t, r, f := pr.t, pr.r, pr.f
 		oldStarts, newStarts = append(oldStarts, ord), append(newStarts, h.n)
 		ord += int(r.n)
-		k := -1
-		if r.kind != recMem {
-			k = h.tr[t].files[r.file]
-		}
-		taken = append(taken, k >= 0 && gone[k])
-		fileOf = append(fileOf, k)
-		if k < 0 || !gone[k] {
+		if f == nil || !gone[f] {
+			takenFrom = append(takenFrom, nil)
+			if f != nil {
+				r.file = uint16(f.local)
+			} else {
+				r.off, h.mem = int64(len(h.mem)), append(h.mem, oldMem[r.off])
+			}
 			h.addOrder(t, int(r.n), cur, h.counts())
 			h.tr[t].add(r)
 			cur.pos[t] = h.posAfter(t, &r)
 			continue
 		}
-		pos := Position{Inode: h.files[k].cf.ino, Offset: uint64(r.end)}
-		if _, ok := noted[k]; !ok {
-			noted[k] = h.n
+		takenFrom = append(takenFrom, f)
+		pos := Position{Inode: f.cf.ino, Offset: uint64(r.end)}
+		if _, ok := noted[f]; !ok {
+			noted[f] = h.n
 			n := Entry{Time: r.time(), Source: System, Mark: MarkNotice, File: h.ps[t].ft.Name,
-				Data: fmt.Appendf(nil, "%d earlier lines of %s left retention and are no longer on disk", counts[k], h.ps[t].ft.Name)}
+				Data: fmt.Appendf(nil, "%d earlier lines of %s left retention and are no longer on disk", counts[f], h.ps[t].ft.Name)}
 			n.Cursor = cur
 			n.Cursor.pos[t] = pos
 			m := idxRec{n: 1, kind: recMem, off: int64(len(h.mem))}
@@ -645,11 +666,16 @@ func (h *History) Prune() (released []Released, remap func(int) int) {
 		}
 		cur.pos[t] = pos
 	}
-	for k := range gone {
-		f := h.files[k]
+	for f := range gone {
 		f.gone = true
 		f.cf.f.Close()
-		released = append(released, Released{File: f.name, Type: h.ps[f.track].ft.Name, Lines: counts[k]})
+		if h.byFile[f.cf] == f {
+			delete(h.byFile, f.cf)
+		}
+		if h.byIno[f.cf.ino] == f {
+			delete(h.byIno, f.cf.ino)
+		}
+		released = append(released, Released{File: f.name, Type: h.ps[f.track].ft.Name, Inode: f.cf.ino, Lines: counts[f]})
 	}
 	sort.Slice(released, func(a, b int) bool { return released[a].File < released[b].File })
 	total := h.n
@@ -661,8 +687,8 @@ func (h *History) Prune() (released []Released, remap func(int) int) {
 		if i < 0 {
 			return 0
 		}
-		if taken[i] {
-			return noted[fileOf[i]]
+		if f := takenFrom[i]; f != nil {
+			return noted[f]
 		}
 		return min(newStarts[i]+(o-oldStarts[i]), total)
 	}

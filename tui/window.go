@@ -408,6 +408,17 @@ func (m *Model) windowLive(entries []engine.Entry) bool {
 	return true
 }
 
+// holdsAny reports whether a line held was read from one of the files
+// (by inode).
+func (m *Model) holdsAny(inodes map[uint64]bool) bool {
+	for seq := m.vp.First(); seq < m.vp.End(); seq++ {
+		if l := m.vp.Line(seq); l != nil && inodes[l.at.Inode] {
+			return true
+		}
+	}
+	return false
+}
+
 // prune lets the History release files that left retention and moves
 // the window to where its lines are now.
 func (m *Model) prune() {
@@ -424,10 +435,25 @@ func (m *Model) prune() {
 		parts = append(parts, fmt.Sprintf("%s lines of %s", groupDigits(r.Lines), r.Type))
 	}
 	m.setStatus(strings.Join(parts, ", ")+" left retention and are no longer on disk", false)
-	follow := m.vp.Following()
-	ord, nth, ok := m.selectedOrd()
+	gone := map[uint64]bool{}
+	for _, r := range rel {
+		gone[r.Inode] = true
+	}
 	wasAttached := w.attached()
 	w.live = remap(w.live)
+	if !m.holdsAny(gone) {
+		// The lines held stay: their entries only moved.
+		w.lo, w.hi = remap(w.lo), remap(w.hi)
+		for seq := m.vp.First(); seq < m.vp.End(); seq++ {
+			if l := m.vp.Line(seq); l != nil && l.ord >= 0 {
+				l.ord = remap(l.ord)
+			}
+		}
+		m.scanKey = "" // the scans' ordinals are the old ones: start again
+		return
+	}
+	follow := m.vp.Following()
+	ord, nth, ok := m.selectedOrd()
 	if !ok {
 		ord = remap(w.lo)
 	} else {

@@ -291,3 +291,37 @@ func TestFilterShowsMatchesFromTheWholeLog(t *testing.T) {
 		t.Fatalf("moving up through the filtered log: %q, want %q", seen, want)
 	}
 }
+
+func TestFileLeavingRetentionOutsideTheWindowKeepsTheLinesHeld(t *testing.T) {
+	dir := t.TempDir()
+	n := fiveFiles(t, dir, 50)
+	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: 80})
+	h.until("the newest line", func() bool { return h.m.win != nil && h.shows(fmt.Sprintf("line %d", n-1)) })
+	h.key("k", "k")
+	seq := h.m.vp.Selected()
+	rotateLog(t, dir) // exec.log.4 goes: none of its lines is held
+	appendFile(t, filepath.Join(dir, "exec.log"), timedRecord(n, "after the rotation\n"))
+	h.until("the status of the file that left retention", func() bool { return strings.Contains(h.m.status, "left retention") })
+	if h.m.vp.Selected() != seq || h.selectedText() != fmt.Sprintf("line %d", n-3) {
+		t.Fatalf("the selection moved: %q", h.selectedText())
+	}
+	// The lines held know their new places: moving up across the edge
+	// of the window reads the right lines, down to the notice.
+	for want := n - 4; want >= 50; want-- {
+		h.key("k")
+		exp := fmt.Sprintf("line %d", want)
+		if want%50 == 0 {
+			exp = fmt.Sprintf("first of exec.log.%d", 4-want/50)
+			if want/50 == 4 {
+				exp = "first of exec.log"
+			}
+		}
+		if got := h.selectedText(); got != exp {
+			t.Fatalf("moving up: %q, want %q", got, exp)
+		}
+	}
+	h.key("k")
+	if got := h.selectedText(); got != "50 earlier lines of exec.log left retention and are no longer on disk" {
+		t.Fatalf("above the oldest line on disk: %q", got)
+	}
+}
