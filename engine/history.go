@@ -32,7 +32,7 @@ type History struct {
 	mu     sync.RWMutex
 	byFile map[*chainFile]*histFile // the files adopted, by their chain entry
 	byIno  map[uint64]*histFile     // the same, by inode
-	tr     []histTrack        // per track: its records
+	tr     []histTrack              // per track: its records
 	// order is the track of each record in display order: one byte a
 	// record, the records themselves staying where the index put them.
 	order  []uint8
@@ -111,7 +111,7 @@ type histFile struct {
 	cf    *chainFile
 	mtime time.Time
 	track int
-	local int // its index in its track's files
+	local int    // its index in its track's files
 	name  string // the path it was opened by
 	owned bool   // the History closes it (the chain let go of it)
 	gone  bool   // released: its records were taken out

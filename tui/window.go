@@ -408,17 +408,6 @@ func (m *Model) windowLive(entries []engine.Entry) bool {
 	return true
 }
 
-// holdsAny reports whether a line held was read from one of the files
-// (by inode).
-func (m *Model) holdsAny(inodes map[uint64]bool) bool {
-	for seq := m.vp.First(); seq < m.vp.End(); seq++ {
-		if l := m.vp.Line(seq); l != nil && inodes[l.at.Inode] {
-			return true
-		}
-	}
-	return false
-}
-
 // prune lets the History release files that left retention and moves
 // the window to where its lines are now.
 func (m *Model) prune() {
@@ -439,34 +428,54 @@ func (m *Model) prune() {
 	for _, r := range rel {
 		gone[r.Inode] = true
 	}
-	wasAttached := w.attached()
+	wasAttached, whole := w.attached(), w.lo == 0 && w.attached() && w.live <= firstWindow(m.cfg.Buffer)
+	follow := m.vp.Following()
 	w.live = remap(w.live)
-	if !m.holdsAny(gone) {
-		// The lines held stay: their entries only moved.
-		w.lo, w.hi = remap(w.lo), remap(w.hi)
-		for seq := m.vp.First(); seq < m.vp.End(); seq++ {
-			if l := m.vp.Line(seq); l != nil && l.ord >= 0 {
-				l.ord = remap(l.ord)
-			}
+	if whole {
+		// A short log held whole: read it again, the notice in place
+		// of the lines that left.
+		ord, nth, ok := m.selectedOrd()
+		if ok {
+			ord = remap(ord)
 		}
-		m.scanKey = "" // the scans' ordinals are the old ones: start again
+		w.hi = w.live
+		m.moveWindow(0, ord, nth)
+		if follow {
+			m.vp.Follow()
+		}
+		m.scanKey = ""
 		return
 	}
-	follow := m.vp.Following()
-	ord, nth, ok := m.selectedOrd()
-	if !ok {
-		ord = remap(w.lo)
-	} else {
-		ord = remap(ord)
+	// The files that left are the oldest of their kind: their lines held
+	// are at the top of the window. Those and the lines above the last
+	// of them leave; the rest stay, at their entries' new places (what
+	// left above is read again when the view goes back up there).
+	last, found := uint64(0), false
+	for seq := m.vp.First(); seq < m.vp.End(); seq++ {
+		if l := m.vp.Line(seq); l != nil && gone[l.at.Inode] {
+			last, found = seq, true
+		}
 	}
-	lo := remap(w.lo)
-	w.hi = remap(w.hi)
+	for found && m.vp.Len() > 0 && m.vp.First() <= last {
+		m.vp.DropOldest()
+	}
+	m.settle()
+	for seq := m.vp.First(); seq < m.vp.End(); seq++ {
+		if l := m.vp.Line(seq); l != nil && l.ord >= 0 {
+			l.ord = remap(l.ord)
+		}
+	}
+	w.lo, w.hi = remap(w.lo), remap(w.hi)
 	if wasAttached {
 		w.hi = w.live
 	}
-	m.moveWindow(lo, ord, nth)
-	if follow {
-		m.vp.Follow()
+	if m.vp.Len() == 0 {
+		m.moveWindow(w.lo, w.lo, 0)
+		if follow {
+			m.vp.Follow()
+		}
+	} else if l := m.vp.Line(m.vp.First()); l != nil && l.ord >= 0 {
+		w.lo = l.ord
 	}
 	m.scanKey = "" // the scans' ordinals are the old ones: start again
 }

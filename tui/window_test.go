@@ -325,3 +325,31 @@ func TestFileLeavingRetentionOutsideTheWindowKeepsTheLinesHeld(t *testing.T) {
 		t.Fatalf("above the oldest line on disk: %q", got)
 	}
 }
+
+func TestLinesHeldOfAFileThatLeftRetentionLeaveTheWindow(t *testing.T) {
+	dir := t.TempDir()
+	n := fiveFiles(t, dir, 50)
+	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: 230})
+	h.until("the newest line", func() bool { return h.m.win != nil && h.shows(fmt.Sprintf("line %d", n-1)) })
+	if !h.shows("line 30") || h.m.win.lo == 0 {
+		t.Fatalf("the window starts at %d: the test wants it to hold part of exec.log.4, not all of the log", h.m.win.lo)
+	}
+	seq := h.m.vp.Selected()
+	rotateLog(t, dir) // exec.log.4 goes, and its lines held with it
+	appendFile(t, filepath.Join(dir, "exec.log"), timedRecord(n, "after the rotation\n"))
+	h.until("the line after the rotation", func() bool { return h.shows("after the rotation") })
+	if h.shows("line 30") || h.shows("line 49") || !h.shows("first of exec.log.3") {
+		t.Fatal("the lines of the file that left retention are still held, or lines after them are not")
+	}
+	if h.m.vp.Selected() == seq || h.selectedText() != "after the rotation" {
+		t.Fatalf("following: %q selected", h.selectedText())
+	}
+	h.key("g")
+	if got := h.selectedText(); got != "50 earlier lines of exec.log left retention and are no longer on disk" {
+		t.Fatalf("g selects %q, want the notice", got)
+	}
+	h.key("j")
+	if got := h.selectedText(); got != "first of exec.log.3" {
+		t.Fatalf("after the notice: %q", got)
+	}
+}
