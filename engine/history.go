@@ -561,17 +561,16 @@ func (h *History) Close() error {
 type Released struct {
 	File  string // the path it was opened by (it may have been renamed since)
 	Type  string // its file type: "exec.log", "runtime.log"
-	Inode uint64
-	Lines int // entries of it that were taken out
+	Lines int    // entries of it that were taken out
 }
 
 // Prune lets go of the files the stream is done with that the producer
 // deleted (rotated out of retention): holding them would keep their bytes
 // on disk. Their entries are taken out, and a notice takes the place of
 // the first of each. It returns the files let go of and, when there are
-// any, remap, which turns an ordinal from before into the ordinal of the
+// any, moved, which turns an ordinal from before into the ordinal of the
 // same entry now (of the notice, for an entry taken out).
-func (h *History) Prune() (released []Released, remap func(int) int) {
+func (h *History) Prune() (released []Released, moved *Moved) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
@@ -675,21 +674,41 @@ func (h *History) Prune() (released []Released, remap func(int) int) {
 		if h.byIno[f.cf.ino] == f {
 			delete(h.byIno, f.cf.ino)
 		}
-		released = append(released, Released{File: f.name, Type: h.ps[f.track].ft.Name, Inode: f.cf.ino, Lines: counts[f]})
+		released = append(released, Released{File: f.name, Type: h.ps[f.track].ft.Name, Lines: counts[f]})
 	}
 	sort.Slice(released, func(a, b int) bool { return released[a].File < released[b].File })
-	total := h.n
-	return released, func(o int) int {
-		if o >= ord {
-			return o - ord + total
-		}
-		i := sort.SearchInts(oldStarts, o+1) - 1
-		if i < 0 {
-			return 0
-		}
-		if f := takenFrom[i]; f != nil {
-			return noted[f]
-		}
-		return min(newStarts[i]+(o-oldStarts[i]), total)
+	return released, &Moved{oldStarts: oldStarts, newStarts: newStarts, takenFrom: takenFrom, noted: noted, oldTotal: ord, total: h.n}
+}
+
+// Moved says where the entries went when a Prune took some out.
+type Moved struct {
+	oldStarts, newStarts []int // per record before: its first entry's ordinal before and after
+	takenFrom            []*histFile
+	noted                map[*histFile]int
+	oldTotal, total      int
+}
+
+// Ord turns an ordinal from before the Prune into the ordinal of the same
+// entry now; an entry taken out gives the notice that stands for its file.
+func (m *Moved) Ord(o int) int {
+	if o >= m.oldTotal {
+		return o - m.oldTotal + m.total // appended since
 	}
+	i := sort.SearchInts(m.oldStarts, o+1) - 1
+	if i < 0 {
+		return 0
+	}
+	if f := m.takenFrom[i]; f != nil {
+		return m.noted[f]
+	}
+	return min(m.newStarts[i]+(o-m.oldStarts[i]), m.total)
+}
+
+// Gone reports whether the entry at ordinal o (from before) was taken out.
+func (m *Moved) Gone(o int) bool {
+	if o < 0 || o >= m.oldTotal {
+		return false
+	}
+	i := sort.SearchInts(m.oldStarts, o+1) - 1
+	return i >= 0 && m.takenFrom[i] != nil
 }

@@ -167,7 +167,8 @@ func TestHistoryLetsGoOfFilesThatLeftRetention(t *testing.T) {
 	if _, files, _ := deletedHeld(t, os.Getpid()); files == 0 {
 		t.Fatal("the deleted exec.log.4 is not held before Prune: the test shows nothing")
 	}
-	rel, remap := h.Prune()
+	rel, moved := h.Prune()
+	remap := moved.Ord
 	if len(rel) != 1 || rel[0].Lines != 30 || !strings.HasSuffix(rel[0].File, "exec.log.4") || rel[0].Type != "exec.log" {
 		t.Fatalf("released %+v, want exec.log.4 with 30 lines", rel)
 	}
@@ -189,6 +190,9 @@ func TestHistoryLetsGoOfFilesThatLeftRetention(t *testing.T) {
 	}
 	if remap(0) != 0 || remap(29) != 0 || remap(30) != 1 || remap(before) != before-29 {
 		t.Fatalf("remap 0→%d 29→%d 30→%d %d→%d", remap(0), remap(29), remap(30), before, remap(before))
+	}
+	if !moved.Gone(0) || !moved.Gone(29) || moved.Gone(30) || moved.Gone(before) {
+		t.Fatalf("gone 0 %v, 29 %v, 30 %v, %d %v", moved.Gone(0), moved.Gone(29), moved.Gone(30), before, moved.Gone(before))
 	}
 	if rel, _ := h.Prune(); rel != nil {
 		t.Fatalf("a second Prune released %+v", rel)

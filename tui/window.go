@@ -21,7 +21,7 @@ import (
 type history interface {
 	Len() int
 	Read(lo, hi int) ([]engine.Entry, error)
-	Prune() ([]engine.Released, func(int) int)
+	Prune() ([]engine.Released, *engine.Moved)
 	End() engine.Cursor
 	Skipped() int64
 	Close() error
@@ -415,19 +415,16 @@ func (m *Model) prune() {
 	if w == nil {
 		return
 	}
-	rel, remap := w.h.Prune()
+	rel, moved := w.h.Prune()
 	if rel == nil {
 		return
 	}
+	remap := moved.Ord
 	var parts []string
 	for _, r := range rel {
 		parts = append(parts, fmt.Sprintf("%s lines of %s", groupDigits(r.Lines), r.Type))
 	}
 	m.setStatus(strings.Join(parts, ", ")+" left retention and are no longer on disk", false)
-	gone := map[uint64]bool{}
-	for _, r := range rel {
-		gone[r.Inode] = true
-	}
 	wasAttached, whole := w.attached(), w.lo == 0 && w.attached() && w.live <= firstWindow(m.cfg.Buffer)
 	follow := m.vp.Following()
 	w.live = remap(w.live)
@@ -452,7 +449,7 @@ func (m *Model) prune() {
 	// left above is read again when the view goes back up there).
 	last, found := uint64(0), false
 	for seq := m.vp.First(); seq < m.vp.End(); seq++ {
-		if l := m.vp.Line(seq); l != nil && gone[l.at.Inode] {
+		if l := m.vp.Line(seq); l != nil && moved.Gone(l.ord) {
 			last, found = seq, true
 		}
 	}
