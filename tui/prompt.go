@@ -406,6 +406,13 @@ func (m *Model) jumpMatchInLog(dir int) {
 		m.setStatus("no match that way yet: searching the log, "+p, false)
 		return
 	}
+	if done, _, _, _ := hs.scan.Progress(); dir > 0 && done < m.win.live && !m.win.attached() {
+		// Lines arrived after the search of the log was done, and the
+		// window does not hold them: search again, them included.
+		m.scanKey = ""
+		m.setStatus("no match that way yet: searching the lines that arrived since", false)
+		return
+	}
 	i := 0
 	if dir < 0 {
 		i = hs.scan.Count() - 1

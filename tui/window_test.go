@@ -353,3 +353,32 @@ func TestLinesHeldOfAFileThatLeftRetentionLeaveTheWindow(t *testing.T) {
 		t.Fatalf("after the notice: %q", got)
 	}
 }
+
+func TestSearchFindsLinesThatArrivedAfterItWhileAwayFromTheNewest(t *testing.T) {
+	dir := t.TempDir()
+	n := fiveFiles(t, dir, 400)
+	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: 300})
+	h.until("the newest line", func() bool { return h.m.win != nil && h.shows(fmt.Sprintf("line %d", n-1)) })
+	h.key("/")
+	h.typeText("first of exec.log")
+	h.key("enter")
+	h.until("the search over the log", func() bool { return h.scanDone(scanSearch) })
+	h.key("g")
+	appendFile(t, filepath.Join(dir, "exec.log"), timedRecord(n, "first of exec.log, again\n"))
+	h.until("the live line counted", func() bool { return h.m.win.live == n+1 })
+	// N goes down through the matches of the log to the newest...
+	for range 4 {
+		h.key("N")
+	}
+	if got := h.selectedText(); got != "first of exec.log" {
+		t.Fatalf("N: %q", got)
+	}
+	// ...and past it, the line that arrived after the search was done
+	// is searched for and found.
+	h.key("N")
+	h.until("the search of what arrived", func() bool { return h.scanDone(scanSearch) })
+	h.key("N")
+	if got := h.selectedText(); got != "first of exec.log, again" {
+		t.Fatalf("N after the search of what arrived: %q (status %q)", got, h.m.status)
+	}
+}
