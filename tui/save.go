@@ -23,6 +23,7 @@ import (
 	"sandtail/printmode"
 	"sandtail/text/human"
 	"sandtail/text/sanitize"
+	"sandtail/tui/histscan"
 )
 
 // maxSavePath bounds what the save box takes.
@@ -158,6 +159,9 @@ func isJSONPath(path string) bool {
 // startSave copies the shown lines (what the sources, solo, level and
 // filter show now, context included) and writes them in a command.
 func (m *Model) startSave(path string) tea.Cmd {
+	if m.win != nil && !m.contextOn() {
+		return m.startLogSave(path)
+	}
 	lines := m.shownForSave()
 	asJSON := isJSONPath(path)
 	m.setStatus(fmt.Sprintf("saving %d lines to %s…", len(lines), sanitize.Plain(path)), false)
@@ -165,6 +169,101 @@ func (m *Model) startSave(path string) tea.Cmd {
 		n, err := writeSaved(path, lines, asJSON)
 		return savedMsg{path: path, lines: len(lines), bytes: n, json: asJSON, err: err}
 	}
+}
+
+// startLogSave writes what the view shows of the whole log, not only of
+// the lines held: a command reads the History again, builds its lines as
+// the viewer does (histscan.Builder) and keeps those the sources, solo,
+// level and filter show, as the background search does. Context lines
+// (+/-) are worked out on the lines held only: with context on, a save
+// writes the lines held (startSave).
+func (m *Model) startLogSave(path string) tea.Cmd {
+	asJSON := isJSONPath(path)
+	h, keep := m.win.h, m.scanKeep(scanShown)
+	n := m.win.live
+	m.setStatus(fmt.Sprintf("saving what is shown of the whole log (%s entries) to %s…", groupDigits(n), sanitize.Plain(path)), false)
+	return func() tea.Msg {
+		lines, bytes, err := writeLogSaved(path, h, n, keep, asJSON)
+		return savedMsg{path: path, lines: lines, bytes: bytes, json: asJSON, err: err}
+	}
+}
+
+// writeLogSaved writes the lines of entries [0, n) of h that keep takes,
+// in order, through atomicfile as writeSaved does. Lines are written as
+// soon as no older one can still come (the Builder hands a line over when
+// it ends, not when it starts), so what is held is the lines still open.
+func writeLogSaved(path string, h history, n int, keep func(*histscan.Line) bool, asJSON bool) (int, int64, error) {
+	written := 0
+	size, err := writeSavedWith(path, func(put func(*savedLine) error) error {
+		var b histscan.Builder
+		var ready []savedLine
+		var order []struct {
+			ord int
+			nth uint32
+		}
+		take := func(open bool) func(*histscan.Line) {
+			return func(l *histscan.Line) {
+				if !keep(l) {
+					return
+				}
+				ready = append(ready, savedLine{text: l.Text, plain: l.Plain, unixNano: l.Time.UnixNano(),
+					session: l.Session, truncated: l.Truncated, after: l.Cursor, source: l.Source,
+					mark: l.Mark, hasSession: l.HasSession, open: open})
+				order = append(order, struct {
+					ord int
+					nth uint32
+				}{l.Ord, l.Nth})
+			}
+		}
+		// flush writes the lines that start before (ord, nth), in order.
+		flush := func(ord int, nth uint32, all bool) error {
+			idx := make([]int, len(ready))
+			for i := range idx {
+				idx[i] = i
+			}
+			slices.SortFunc(idx, func(a, c int) int {
+				if d := order[a].ord - order[c].ord; d != 0 {
+					return d
+				}
+				return int(order[a].nth) - int(order[c].nth)
+			})
+			var keepR []savedLine
+			var keepO []struct {
+				ord int
+				nth uint32
+			}
+			for _, i := range idx {
+				o := order[i]
+				if all || o.ord < ord || o.ord == ord && o.nth < nth {
+					if err := put(&ready[i]); err != nil {
+						return err
+					}
+					written++
+					continue
+				}
+				keepR, keepO = append(keepR, ready[i]), append(keepO, o)
+			}
+			ready, order = keepR, keepO
+			return nil
+		}
+		closed := take(false)
+		for lo := 0; lo < n; lo += histscan.ChunkEntries {
+			es, err := h.Read(lo, min(lo+histscan.ChunkEntries, n))
+			if err != nil {
+				return err
+			}
+			for i := range es {
+				b.Add(lo+i, &es[i], closed)
+			}
+			ord, nth, open := b.OldestOpen()
+			if err := flush(ord, nth, !open); err != nil {
+				return err
+			}
+		}
+		b.Flush(take(true))
+		return flush(0, 0, true)
+	}, asJSON)
+	return written, size, err
 }
 
 // shownForSave copies the shown lines, oldest first, each with the cursor
@@ -230,6 +329,18 @@ func (m *Model) shownForSave() []savedLine {
 // schema; plain text is each line's sanitised text (what the viewer
 // shows), with "--" between groups of context as grep writes it.
 func writeSaved(path string, lines []savedLine, asJSON bool) (int64, error) {
+	return writeSavedWith(path, func(put func(*savedLine) error) error {
+		for i := range lines {
+			if err := put(&lines[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, asJSON)
+}
+
+// writeSavedWith writes the lines each hands to put, as writeSaved says.
+func writeSavedWith(path string, each func(put func(*savedLine) error) error, asJSON bool) (int64, error) {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real // write through a link, as an editor would
 	}
@@ -239,8 +350,7 @@ func writeSaved(path string, lines []savedLine, asJSON bool) (int64, error) {
 	}
 	return atomicfile.Write(path, mode, func(w *bufio.Writer) error {
 		var buf []byte
-		for i := range lines {
-			l := &lines[i]
+		return each(func(l *savedLine) error {
 			buf = buf[:0]
 			if asJSON {
 				e := engine.Entry{
@@ -260,11 +370,9 @@ func writeSaved(path string, lines []savedLine, asJSON bool) (int64, error) {
 				}
 				buf = append(append(buf, l.plain...), '\n')
 			}
-			if _, err := w.Write(buf); err != nil {
-				return err
-			}
-		}
-		return nil
+			_, err := w.Write(buf)
+			return err
+		})
 	})
 }
 

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -380,5 +381,55 @@ func TestSearchFindsLinesThatArrivedAfterItWhileAwayFromTheNewest(t *testing.T) 
 	h.key("N")
 	if got := h.selectedText(); got != "first of exec.log, again" {
 		t.Fatalf("N after the search of what arrived: %q (status %q)", got, h.m.status)
+	}
+}
+
+func TestSaveWritesWhatIsShownOfTheWholeLog(t *testing.T) {
+	dir := t.TempDir()
+	n := fiveFiles(t, dir, 400)
+	// A line cut across two records, that the save writes whole.
+	appendFile(t, filepath.Join(dir, "exec.log"), timedRecord(n, "cut ")+timedRecord(n+1, "in two\n"))
+	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: 300})
+	h.until("the newest line", func() bool { return h.m.win != nil && h.shows("cut in two") })
+	path := filepath.Join(t.TempDir(), "all.jsonl")
+	saveTo(h, path)
+	h.until("the save", func() bool {
+		return strings.Contains(h.statusText(), "wrote") || strings.Contains(h.statusText(), "could not")
+	})
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	if len(rows) != n+1 {
+		t.Fatalf("saved %d lines of the log's %d (%s)", len(rows), n+1, h.statusText())
+	}
+	all, err := h.m.win.h.Read(0, n+2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range rows {
+		var e struct{ D, Cursor string }
+		if err := json.Unmarshal([]byte(row), &e); err != nil {
+			t.Fatal(err)
+		}
+		want := string(all[i].Data)
+		if i == n {
+			want = "cut in two\n"
+		}
+		if e.D != want || e.Cursor != all[i].Cursor.String() {
+			t.Fatalf("line %d: %q at %s, want %q at %s", i, e.D, e.Cursor, want, all[i].Cursor)
+		}
+	}
+	// A filter: what it shows of the whole log, as text.
+	filterFor(h, "first of")
+	path = filepath.Join(t.TempDir(), "firsts.log")
+	saveTo(h, path)
+	h.until("the save", func() bool {
+		return strings.Contains(h.statusText(), "firsts.log") && strings.Contains(h.statusText(), "wrote")
+	})
+	b, _ = os.ReadFile(path)
+	if want := "first of exec.log.4\nfirst of exec.log.3\nfirst of exec.log.2\nfirst of exec.log.1\nfirst of exec.log\n"; string(b) != want {
+		t.Fatalf("saved\n%s\nwant\n%s", b, want)
 	}
 }

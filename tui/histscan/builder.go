@@ -54,6 +54,9 @@ type Line struct {
 	// Truncated counts the bytes of the line that are not in Text: cut by
 	// the engine (an entry over its size limit) or past MaxLineBytes.
 	Truncated int64
+	// Cursor is the cursor just after the entry that started the line
+	// (what the viewer's save writes for it).
+	Cursor engine.Cursor
 }
 
 // openLine is a line whose '\n' has not come yet. Its text grows in a
@@ -88,13 +91,15 @@ type Builder struct {
 	joiner lines.Joiner
 	open   map[lines.Key]*openLine
 	seq    uint64
-	one    Line // the line of a single piece, reused to spare an allocation
+	one    Line          // the line of a single piece, reused to spare an allocation
+	cur    engine.Cursor // the cursor after the entry being added
 }
 
 // Add cuts entry e, whose ordinal is ord, into pieces and calls emit for
 // every line that closes on the way.
 func (b *Builder) Add(ord int, e *engine.Entry, emit func(*Line)) {
 	var nth uint32
+	b.cur = e.Cursor
 	b.joiner.Split(e, func(p lines.Piece) {
 		b.addPiece(ord, nth, p, emit)
 		if nth < math.MaxUint32 {
@@ -128,6 +133,7 @@ func (b *Builder) addPiece(ord int, nth uint32, p lines.Piece, emit func(*Line))
 		Mark:       p.Mark,
 		Origin:     p.Key.Origin,
 		Truncated:  p.Truncated,
+		Cursor:     b.cur,
 	}
 	if p.End {
 		// The common line of one piece never enters the open map.
@@ -208,6 +214,18 @@ func (b *Builder) Flush(emit func(*Line)) {
 	for _, ol := range open {
 		b.emitOpen(ol, emit)
 	}
+}
+
+// OldestOpen is the place (entry and piece) of the oldest line still
+// open; ok is false when none is. Lines emitted so far that start before
+// it can be put in order: nothing older can come.
+func (b *Builder) OldestOpen() (ord int, nth uint32, ok bool) {
+	for _, ol := range b.open {
+		if !ok || ol.line.Ord < ord || ol.line.Ord == ord && ol.line.Nth < nth {
+			ord, nth, ok = ol.line.Ord, ol.line.Nth, true
+		}
+	}
+	return ord, nth, ok
 }
 
 // OpenLines reports how many lines are open.

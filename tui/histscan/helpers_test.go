@@ -153,7 +153,7 @@ func viewerLines(entries []engine.Entry) []Line {
 			}
 			l := vline{Line: Line{Ord: i, Nth: nth, Time: p.Time, Source: p.Key.Source,
 				Session: p.Key.Session, HasSession: p.Key.HasSession, Mark: p.Mark,
-				Origin: p.Key.Origin, Truncated: p.Truncated}, open: !p.End}
+				Origin: p.Key.Origin, Truncated: p.Truncated, Cursor: entries[i].Cursor}, open: !p.End}
 			setText(&l, capped("", p.Text, &l.Truncated))
 			ring = append(ring, l)
 			if l.open {
