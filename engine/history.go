@@ -712,3 +712,54 @@ func (m *Moved) Gone(o int) bool {
 	i := sort.SearchInts(m.oldStarts, o+1) - 1
 	return i >= 0 && m.takenFrom[i] != nil
 }
+
+// Seek returns the ordinal of the first entry at or after t, Len when
+// every entry is older. Entries are in time order, but for the ones a
+// follow appended out of it (a clock that went back): it finds one place.
+func (h *History) Seek(t time.Time) int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	sec, nsec := t.Unix(), int32(t.Nanosecond())
+	older := func(r *idxRec) bool { return r.sec < sec || r.sec == sec && r.nsec < nsec }
+	at := func(k int) walk {
+		ck := &h.ckpts[k]
+		return walk{p: k * ckptEvery, ord: ck.ord, cur: ck.cur, idx: ck.idx}
+	}
+	c := sort.Search(len(h.ckpts), func(k int) bool {
+		w := at(k)
+		_, r := h.next(&w)
+		return !older(r)
+	}) - 1
+	if c < 0 {
+		return 0
+	}
+	for w := at(c); w.p < len(h.order); {
+		tr, r := h.next(&w)
+		if !older(r) {
+			return w.ord
+		}
+		w.step(tr, r, Position{})
+	}
+	return h.n
+}
+
+// Span is the time of the oldest entry and of the newest; ok is false when
+// there is none.
+func (h *History) Span() (oldest, newest time.Time, ok bool) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	if len(h.order) == 0 {
+		return time.Time{}, time.Time{}, false
+	}
+	ck := &h.ckpts[len(h.ckpts)-1]
+	w := walk{p: (len(h.ckpts) - 1) * ckptEvery, idx: ck.idx}
+	first := walk{idx: h.ckpts[0].idx}
+	_, r0 := h.next(&first)
+	oldest, newest = r0.time(), r0.time()
+	for w.p < len(h.order) {
+		tr, r := h.next(&w)
+		newest = r.time()
+		w.step(tr, r, Position{})
+	}
+	return oldest, newest, true
+}

@@ -299,3 +299,28 @@ func TestHistoryOverHostileFiles(t *testing.T) {
 	}
 	sameWholly(t, "live", got, live)
 }
+
+func TestHistorySeeksByTime(t *testing.T) {
+	dir := logDir(t)
+	n := fullRetention(t, dir, 300)
+	h, _ := openHistory(t, dir, Options{})
+	all, _ := h.Read(0, h.Len())
+	if len(all) != n {
+		t.Fatalf("%d entries, want %d", len(all), n)
+	}
+	for _, i := range []int{0, 1, 63, 64, 65, 700, n - 1} {
+		if got := h.Seek(all[i].Time); got != i {
+			t.Fatalf("Seek(time of entry %d) = %d", i, got)
+		}
+		if got := h.Seek(all[i].Time.Add(-time.Microsecond)); got != i {
+			t.Fatalf("Seek(just before entry %d) = %d", i, got)
+		}
+	}
+	if h.Seek(all[0].Time.Add(-time.Hour)) != 0 || h.Seek(all[n-1].Time.Add(time.Hour)) != n {
+		t.Fatal("Seek outside the history")
+	}
+	oldest, newest, ok := h.Span()
+	if !ok || !oldest.Equal(all[0].Time) || !newest.Equal(all[n-1].Time) {
+		t.Fatalf("Span %v %v %v", oldest, newest, ok)
+	}
+}

@@ -7,6 +7,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"time"
 	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
@@ -99,6 +100,14 @@ func (m *Model) gotoTime(typed string) error {
 			newest = t
 		}
 	}
+	held := "held"
+	if m.win != nil {
+		// The whole log on disk, not only the lines held.
+		if o, nw, ok := m.win.h.Span(); ok {
+			oldest, newest = minTime(oldest, o), maxTime(newest, nw)
+		}
+		held = "on disk"
+	}
 	day := oldest
 	if l := m.vp.Line(m.vp.Selected()); l != nil {
 		day = l.time()
@@ -110,9 +119,12 @@ func (m *Model) gotoTime(typed string) error {
 	show := func(t interface{ Format(string) string }) string { return t.Format(fullTimeLayout) }
 	switch {
 	case want.Before(oldest):
-		return fmt.Errorf("%s is outside the history: before the oldest line held (%s)", show(m.inZone(want)), show(m.inZone(oldest)))
+		return fmt.Errorf("%s is outside the history: before the oldest line %s (%s)", show(m.inZone(want)), held, show(m.inZone(oldest)))
 	case want.After(newest):
 		return fmt.Errorf("%s is outside the history: after the newest line (%s)", show(m.inZone(want)), show(m.inZone(newest)))
+	}
+	if m.windowAtTime(want) {
+		n = m.vp.VisibleLen()
 	}
 	for i := 0; i < n; i++ {
 		seq := m.vp.VisibleAt(i)
@@ -143,4 +155,18 @@ func (m *Model) gotoRow() (string, int) {
 	}
 	s += st.Render(msg)
 	return ansi.Truncate(s, m.width, "") + reset, 1 + ansi.StringWidth(label) + col
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

@@ -310,21 +310,34 @@ func (m *Model) onMarkChosen(a dialog.ActionGoToMark) tea.Cmd {
 		return nil
 	}
 	mk := m.tl.listed[a.Index]
-	if seq, ok := m.heldMarks()[mk.Key()]; ok {
-		l := m.vp.Line(seq)
-		if !m.isVisible(l) {
-			m.show = m.show.With(l.source)
-			m.solo, m.filter, m.filterInvert = nil, nil, false
-			m.vp.Refilter()
-		}
-		m.vp.Goto(seq)
+	if m.gotoHeldMark(mk) {
 		return nil
 	}
 	if !m.onDisk(mk) {
 		m.setStatus("that mark's line is gone: its file left the logs' retention", true)
 		return nil
 	}
+	if m.windowAtTime(mk.Time) && m.gotoHeldMark(mk) {
+		return nil // read where the mark's time is, and found there
+	}
 	return m.printFromMark(mk)
+}
+
+// gotoHeldMark selects the marked line when it is held, showing it
+// whatever the sources, solo and filter hide; it reports whether it is.
+func (m *Model) gotoHeldMark(mk marks.Mark) bool {
+	seq, ok := m.heldMarks()[mk.Key()]
+	if !ok {
+		return false
+	}
+	l := m.vp.Line(seq)
+	if !m.isVisible(l) {
+		m.show = m.show.With(l.source)
+		m.solo, m.filter, m.filterInvert = nil, nil, false
+		m.vp.Refilter()
+	}
+	m.vp.Goto(seq)
+	return true
 }
 
 // printFromMark is what Enter does on a mark whose line is older than the

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"time"
 	"strings"
 
 	"sandtail/engine"
@@ -24,6 +25,8 @@ type history interface {
 	Prune() ([]engine.Released, *engine.Moved)
 	End() engine.Cursor
 	Skipped() int64
+	Seek(t time.Time) int
+	Span() (oldest, newest time.Time, ok bool)
 	Close() error
 }
 
@@ -346,6 +349,20 @@ func (m *Model) selectionAtEnd(up bool) bool {
 		return m.vp.VisibleAt(0) == m.vp.Selected()
 	}
 	return m.vp.VisibleAt(n-1) == m.vp.Selected()
+}
+
+// windowAtTime moves the window to the entries around time t, when the
+// lines held do not reach it; it reports whether it moved.
+func (m *Model) windowAtTime(t time.Time) bool {
+	w := m.win
+	if w == nil {
+		return false
+	}
+	ord := w.h.Seek(t)
+	if ord >= w.lo && ord < w.hi || ord == w.hi && w.attached() {
+		return false
+	}
+	return m.moveWindow(ord-m.cfg.Buffer/2, ord, 0)
 }
 
 // windowTop moves the window to the oldest entry on disk (g).

@@ -433,3 +433,26 @@ func TestSaveWritesWhatIsShownOfTheWholeLog(t *testing.T) {
 		t.Fatalf("saved\n%s\nwant\n%s", b, want)
 	}
 }
+
+func TestGoToTimeAndMarksReachLinesOutsideTheWindow(t *testing.T) {
+	dir := t.TempDir()
+	n := fiveFiles(t, dir, 400)
+	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: 300})
+	h.until("the newest line", func() bool { return h.m.win != nil && h.shows(fmt.Sprintf("line %d", n-1)) })
+	h.key("@")
+	h.typeText("2026-04-30T20:00:00.123Z")
+	h.key("enter")
+	if got := h.selectedText(); got != "line 123" {
+		t.Fatalf("@ selects %q (status %q), want line 123 of exec.log.4", got, h.m.status)
+	}
+	h.key("m")
+	h.key("G")
+	if h.shows("line 123") {
+		t.Fatal("line 123 is still held: the test shows nothing")
+	}
+	h.key("M")
+	h.key("enter")
+	if got := h.selectedText(); got != "line 123" {
+		t.Fatalf("the mark's Enter selects %q (status %q), want line 123", got, h.m.status)
+	}
+}
