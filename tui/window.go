@@ -3,8 +3,8 @@ package tui
 import (
 	"context"
 	"fmt"
-	"time"
 	"strings"
+	"time"
 
 	"sandtail/engine"
 	"sandtail/text/lines"
