@@ -66,9 +66,6 @@ type Model struct {
 	scans   [2]*histScan
 	scanSeq int
 	scanKey string
-	// histEarly is set while the History is read beside the fast
-	// snapshot, which then only paints the first screen.
-	histEarly bool
 	// timing notes the moments of the start for a measurement (nil
 	// outside one).
 	timing *timing

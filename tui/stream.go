@@ -46,7 +46,6 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 		m.skippedLive = 0
 	}
 	m.closeWindow()
-	m.histEarly = false
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.gen = &generation{id: id, ctx: ctx, cancel: cancel}
 	m.snapStart = start
@@ -89,14 +88,8 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 			fast.Sources = m.show & m.readSources
 		}
 		m.fastSources = fast.Sources
-		if hb, ok := m.backend.(historyBackend); ok && m.multi == nil {
-			// Everything on disk, as an index, read beside the fast
-			// snapshot on the other core: the buffer holds the newest of
-			// it and the rest is read again on demand.
-			m.histEarly = true
-			return tea.Batch(closeOld, snapshotCmd(m.backend, m.gen, m.cfg.Dir, fast, phaseFast),
-				historyCmd(hb, m.gen, m.cfg.Dir, m.bufferOptions(start), firstWindow(m.cfg.Buffer), false))
-		}
+		// The History is read after it, not beside it: on two cores its
+		// indexing slowed the first screen by a third (measured).
 		return tea.Batch(closeOld, snapshotCmd(m.backend, m.gen, m.cfg.Dir, fast, phaseFast))
 	}
 }
@@ -149,15 +142,9 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 	snap := msg.snap
 	m.openMarks()
 	if msg.phase == phaseFast {
-		if m.win != nil {
-			return nil // the History came first: it holds these lines
-		}
 		m.ingest(snap.Entries)
 		m.fastShown = true
 		m.state = stateLive
-		if m.histEarly {
-			return nil // the History, read beside it, replaces it
-		}
 		if len(snap.Entries) < fastTail && m.fastSources == m.readSources && m.multi == nil {
 			// The fast snapshot already holds everything on disk, and its
 			// end cursor fits the stream (same sources).
