@@ -126,35 +126,22 @@ func OpenHistory(ctx context.Context, dir string, opts Options) (*History, *Stre
 	sopts.Tail, sopts.TailBytes = 0, 0
 	h := &History{byFile: map[*chainFile]*histFile{}, byIno: map[uint64]*histFile{}, tracks: map[string]int{}}
 	sopts.hist = h
-	s, err := Open(ctx, dir, sopts)
+	s, pts, err := openUnread(ctx, dir, sopts)
 	if err != nil {
 		return nil, nil, err
-	}
-	pts := make([]startPoint, len(s.tracks))
-	for i, t := range s.tracks {
-		pts[i] = startPoint{off: t.off, marks: t.pending}
 	}
 	ix, err := indexSnapshot(ctx, s.chains, pts, sopts)
 	if err != nil {
 		s.Close()
 		return nil, nil, err
 	}
-	// The files before where the stream starts leave the chains below:
-	// the History keeps their descriptors.
+	// The files before where the stream starts leave the chains as it
+	// is set there: the History keeps their descriptors.
 	h.fill(ix, sopts)
-	seen := ix.seen()
-	for i, t := range s.tracks {
-		var pt startPoint
-		if err := t.ch.startAtCursor(&pt, i, ix.snap.End.At(i), false); err != nil {
-			s.Close()
-			h.Close()
-			return nil, nil, err
-		}
-		t.pending = nil
-		t.hist = h
-		t.begin(pt)
-		t.seen = seen[i]
-		s.cur.pos[i] = t.position()
+	if err := s.continueAt(ix.snap.End, ix.seen(), h); err != nil {
+		s.Close()
+		h.Close()
+		return nil, nil, err
 	}
 	return h, s, nil
 }

@@ -234,12 +234,7 @@ func inodeOf(fi os.FileInfo) uint64 {
 func TestHistoryOverHostileFiles(t *testing.T) {
 	for seed := uint64(1); seed <= 8; seed++ {
 		rng := rand.New(rand.NewPCG(seed, 11))
-		dir := logDir(t)
-		writeRotated(t, rng, dir, "exec.log", hostileLines(rng, true, 300))
-		writeRotated(t, rng, dir, "runtime.log", hostileLines(rng, false, 200))
-		if err := os.WriteFile(filepath.Join(dir, "kernel.log"), []byte(hostileLines(rng, false, 100)), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		dir := hostileDir(t, rng)
 		opts := Options{Sources: AllSources, MaxEntryBytes: 300}
 		snap, err := ReadSnapshot(t.Context(), dir, opts)
 		if err != nil {

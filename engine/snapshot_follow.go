@@ -31,31 +31,51 @@ func ScanSnapshotFollow(ctx context.Context, dir string, opts Options, fn func([
 func scanSnapshotFollow(ctx context.Context, dir string, opts Options, fn func([]Entry) error, expect func(int)) (*Snapshot, *Stream, error) {
 	sopts := opts
 	sopts.Tail = 0
-	s, err := Open(ctx, dir, sopts)
+	s, pts, err := openUnread(ctx, dir, sopts)
 	if err != nil {
 		return nil, nil, err
-	}
-	// The tracks have not read anything yet: their start points are the
-	// snapshot's.
-	pts := make([]startPoint, len(s.tracks))
-	for i, t := range s.tracks {
-		pts[i] = startPoint{off: t.off, marks: t.pending}
 	}
 	snap, seen, err := snapshotOf(ctx, s.chains, pts, opts, fn, expect)
 	if err != nil {
 		s.Close()
 		return nil, nil, err
 	}
+	if err := s.continueAt(snap.End, seen, nil); err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return snap, s, nil
+}
+
+// openUnread opens a stream and returns the start point of each of its
+// tracks, which have read nothing yet: where a snapshot that hands over
+// to it starts.
+func openUnread(ctx context.Context, dir string, opts Options) (*Stream, []startPoint, error) {
+	s, err := Open(ctx, dir, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	pts := make([]startPoint, len(s.tracks))
+	for i, t := range s.tracks {
+		pts[i] = startPoint{off: t.off, marks: t.pending}
+	}
+	return s, pts, nil
+}
+
+// continueAt sets every track of s to go on exactly at end, knowing what
+// the snapshot's files told of the rotation (seen); hist, when not nil, is
+// told of every file a track begins to read.
+func (s *Stream) continueAt(end Cursor, seen []rotSeen, hist *History) error {
 	for i, t := range s.tracks {
 		var pt startPoint
-		if err := t.ch.startAtCursor(&pt, i, snap.End.At(i), false); err != nil {
-			s.Close()
-			return nil, nil, err
+		if err := t.ch.startAtCursor(&pt, i, end.At(i), false); err != nil {
+			return err
 		}
 		t.pending = nil
+		t.hist = hist
 		t.begin(pt)
 		t.seen = seen[i]
 		s.cur.pos[i] = t.position()
 	}
-	return snap, s, nil
+	return nil
 }

@@ -118,18 +118,25 @@ func sameEntries(t *testing.T, what string, got, want []Entry) {
 	}
 }
 
+// hostileDir writes a log directory of hostile lines cut at random places:
+// a rotated exec.log and runtime.log, and a kernel.log.
+func hostileDir(t *testing.T, rng *rand.Rand) string {
+	t.Helper()
+	dir := logDir(t)
+	writeRotated(t, rng, dir, "exec.log", hostileLines(rng, true, 300))
+	writeRotated(t, rng, dir, "runtime.log", hostileLines(rng, false, 200))
+	if err := os.WriteFile(filepath.Join(dir, "kernel.log"), []byte(hostileLines(rng, false, 100)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 // TestSnapshotIndexMatchesStream checks the two-pass snapshot against a
 // stream over hostile files cut at random places: the same entries with
 // the same positions, sorted stably, for the whole read and for tails.
 func TestSnapshotIndexMatchesStream(t *testing.T) {
 	for seed := uint64(1); seed <= 12; seed++ {
-		rng := rand.New(rand.NewPCG(seed, 7))
-		dir := logDir(t)
-		writeRotated(t, rng, dir, "exec.log", hostileLines(rng, true, 300))
-		writeRotated(t, rng, dir, "runtime.log", hostileLines(rng, false, 200))
-		if err := os.WriteFile(filepath.Join(dir, "kernel.log"), []byte(hostileLines(rng, false, 100)), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		dir := hostileDir(t, rand.New(rand.NewPCG(seed, 7)))
 		opts := Options{Sources: AllSources, MaxEntryBytes: 300}
 		streamed := readAll(t, mustOpen(t, dir, opts))
 		want := expectedSnapshot(streamed)

@@ -8,7 +8,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"sandtail/engine"
-	"sandtail/text/lines"
 	"sandtail/text/sanitize"
 	"sandtail/tui/dialog"
 )
@@ -325,15 +324,7 @@ func (m *Model) dropFastSnapshot() {
 			keep = &c
 		}
 	}
-	m.vp.Reset()
-	m.cut.Reset()
-	m.counts = [4]int{}
-	m.held = 0
-	m.resetStrip()
-	m.open = map[lines.Key]uint64{}
-	m.joiner = lines.Joiner{}
-	m.prevCursor = engine.Cursor{}
-	m.tl.forgetLines()
+	m.clearLines()
 	if m.multi != nil {
 		m.multi.prev = nil
 	}

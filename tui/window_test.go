@@ -128,11 +128,32 @@ func (h *harness) shows(s string) bool {
 	return ok
 }
 
-func TestTopShowsTheOldestLineOnDiskAndBottomTheNewest(t *testing.T) {
+// openFive writes five exec.log files of per lines and opens the viewer on
+// them with a buffer of buffer lines (0: the default), once it shows the
+// newest line through a History; it returns the directory and the number
+// of lines.
+func openFive(t *testing.T, per, buffer int) (*harness, string, int) {
+	t.Helper()
 	dir := t.TempDir()
-	n := fiveFiles(t, dir, 600)
-	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: 500})
+	n := fiveFiles(t, dir, per)
+	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: buffer})
 	h.until("the newest line", func() bool { return h.m.win != nil && h.shows(fmt.Sprintf("line %d", n-1)) })
+	return h, dir, n
+}
+
+// fiveText is the text of line i of fiveFiles with per lines a file.
+func fiveText(i, per int) string {
+	if i%per != 0 {
+		return fmt.Sprintf("line %d", i)
+	}
+	if k := i / per; k < 4 {
+		return fmt.Sprintf("first of exec.log.%d", 4-k)
+	}
+	return "first of exec.log"
+}
+
+func TestTopShowsTheOldestLineOnDiskAndBottomTheNewest(t *testing.T) {
+	h, dir, n := openFive(t, 600, 500)
 	if h.shows("first of exec.log.4") {
 		t.Fatal("the oldest line is held with a 500-line buffer: the test shows nothing")
 	}
@@ -159,22 +180,12 @@ func TestTopShowsTheOldestLineOnDiskAndBottomTheNewest(t *testing.T) {
 }
 
 func TestScrollingUpPastTheLinesHeldReadsOlderOnes(t *testing.T) {
-	dir := t.TempDir()
-	n := fiveFiles(t, dir, 200)
-	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: 300})
-	h.until("the newest line", func() bool { return h.m.win != nil && h.shows(fmt.Sprintf("line %d", n-1)) })
+	h, _, n := openFive(t, 200, 300)
 	// 1,000 lines on disk, 300 held: one line up at a time, each line
 	// is selected in turn, across the edges of the windows.
 	for want := n - 2; want > 0; want-- {
 		h.key("k")
-		exp := fmt.Sprintf("line %d", want)
-		if want%200 == 0 {
-			exp = fmt.Sprintf("first of exec.log.%d", 4-want/200)
-			if want/200 == 4 {
-				exp = "first of exec.log"
-			}
-		}
-		if got := h.selectedText(); got != exp {
+		if got, exp := h.selectedText(), fiveText(want, 200); got != exp {
 			t.Fatalf("after %d moves up: %q, want %q", n-1-want, got, exp)
 		}
 	}
@@ -198,10 +209,7 @@ func TestScrollingUpPastTheLinesHeldReadsOlderOnes(t *testing.T) {
 }
 
 func TestFileThatLeftRetentionLeavesTheViewWithANotice(t *testing.T) {
-	dir := t.TempDir()
-	n := fiveFiles(t, dir, 50)
-	h := newRealHarness(t, Config{Name: "devbox", Dir: dir})
-	h.until("the newest line", func() bool { return h.m.win != nil && h.shows(fmt.Sprintf("line %d", n-1)) })
+	h, dir, n := openFive(t, 50, 0)
 	// The producer rotates: exec.log.4 is deleted.
 	rotateLog(t, dir)
 	appendFile(t, filepath.Join(dir, "exec.log"), timedRecord(n, "after the rotation\n"))
@@ -233,10 +241,7 @@ func (h *harness) scanDone(kind scanKind) bool {
 }
 
 func TestSearchFindsALineOfTheOldestFileOutsideTheLinesHeld(t *testing.T) {
-	dir := t.TempDir()
-	n := fiveFiles(t, dir, 400)
-	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: 300})
-	h.until("the newest line", func() bool { return h.m.win != nil && h.shows(fmt.Sprintf("line %d", n-1)) })
+	h, _, _ := openFive(t, 400, 300)
 	h.key("/")
 	h.typeText("first of exec.log")
 	h.key("enter")
@@ -269,10 +274,7 @@ func TestSearchFindsALineOfTheOldestFileOutsideTheLinesHeld(t *testing.T) {
 }
 
 func TestFilterShowsMatchesFromTheWholeLog(t *testing.T) {
-	dir := t.TempDir()
-	n := fiveFiles(t, dir, 400)
-	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: 300})
-	h.until("the newest line", func() bool { return h.m.win != nil && h.shows(fmt.Sprintf("line %d", n-1)) })
+	h, _, _ := openFive(t, 400, 300)
 	h.key("&")
 	h.typeText("first of")
 	h.key("enter")
@@ -294,10 +296,7 @@ func TestFilterShowsMatchesFromTheWholeLog(t *testing.T) {
 }
 
 func TestFileLeavingRetentionOutsideTheWindowKeepsTheLinesHeld(t *testing.T) {
-	dir := t.TempDir()
-	n := fiveFiles(t, dir, 50)
-	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: 80})
-	h.until("the newest line", func() bool { return h.m.win != nil && h.shows(fmt.Sprintf("line %d", n-1)) })
+	h, dir, n := openFive(t, 50, 80)
 	h.key("k", "k")
 	seq := h.m.vp.Selected()
 	rotateLog(t, dir) // exec.log.4 goes: none of its lines is held
@@ -310,14 +309,7 @@ func TestFileLeavingRetentionOutsideTheWindowKeepsTheLinesHeld(t *testing.T) {
 	// of the window reads the right lines, down to the notice.
 	for want := n - 4; want >= 50; want-- {
 		h.key("k")
-		exp := fmt.Sprintf("line %d", want)
-		if want%50 == 0 {
-			exp = fmt.Sprintf("first of exec.log.%d", 4-want/50)
-			if want/50 == 4 {
-				exp = "first of exec.log"
-			}
-		}
-		if got := h.selectedText(); got != exp {
+		if got, exp := h.selectedText(), fiveText(want, 50); got != exp {
 			t.Fatalf("moving up: %q, want %q", got, exp)
 		}
 	}
@@ -328,10 +320,7 @@ func TestFileLeavingRetentionOutsideTheWindowKeepsTheLinesHeld(t *testing.T) {
 }
 
 func TestLinesHeldOfAFileThatLeftRetentionLeaveTheWindow(t *testing.T) {
-	dir := t.TempDir()
-	n := fiveFiles(t, dir, 50)
-	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: 230})
-	h.until("the newest line", func() bool { return h.m.win != nil && h.shows(fmt.Sprintf("line %d", n-1)) })
+	h, dir, n := openFive(t, 50, 230)
 	if !h.shows("line 30") || h.m.win.lo == 0 {
 		t.Fatalf("the window starts at %d: the test wants it to hold part of exec.log.4, not all of the log", h.m.win.lo)
 	}
@@ -356,10 +345,7 @@ func TestLinesHeldOfAFileThatLeftRetentionLeaveTheWindow(t *testing.T) {
 }
 
 func TestSearchFindsLinesThatArrivedAfterItWhileAwayFromTheNewest(t *testing.T) {
-	dir := t.TempDir()
-	n := fiveFiles(t, dir, 400)
-	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: 300})
-	h.until("the newest line", func() bool { return h.m.win != nil && h.shows(fmt.Sprintf("line %d", n-1)) })
+	h, dir, n := openFive(t, 400, 300)
 	h.key("/")
 	h.typeText("first of exec.log")
 	h.key("enter")
@@ -435,10 +421,7 @@ func TestSaveWritesWhatIsShownOfTheWholeLog(t *testing.T) {
 }
 
 func TestGoToTimeAndMarksReachLinesOutsideTheWindow(t *testing.T) {
-	dir := t.TempDir()
-	n := fiveFiles(t, dir, 400)
-	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: 300})
-	h.until("the newest line", func() bool { return h.m.win != nil && h.shows(fmt.Sprintf("line %d", n-1)) })
+	h, _, _ := openFive(t, 400, 300)
 	h.key("@")
 	h.typeText("2026-04-30T20:00:00.123Z")
 	h.key("enter")
