@@ -319,3 +319,47 @@ func BenchmarkParseExecLines(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(out)), "entries")
 }
+
+// BenchmarkHistoryOpen indexes the full window for the viewer: what makes
+// the whole log reachable and searchable.
+func BenchmarkHistoryOpen(b *testing.B) {
+	dir := fullWindow(b)
+	b.SetBytes(totalLen(windowBytes(b, dir)))
+	entries := 0
+	for b.Loop() {
+		h, s, err := OpenHistory(context.Background(), dir, Options{Sources: AllSources})
+		if err != nil {
+			b.Fatal(err)
+		}
+		entries = h.Len()
+		s.Close()
+		h.Close()
+	}
+	b.ReportMetric(float64(entries), "entries")
+}
+
+// BenchmarkHistoryRead reads a window of 4,096 entries again, at the
+// oldest, in the middle and at the newest: what moving the viewer's
+// window costs.
+func BenchmarkHistoryRead(b *testing.B) {
+	dir := fullWindow(b)
+	h, s, err := OpenHistory(context.Background(), dir, Options{Sources: AllSources})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close(); h.Close() })
+	n := h.Len()
+	for _, at := range []struct {
+		name string
+		lo   int
+	}{{"oldest", 0}, {"middle", n / 2}, {"newest", n - 4096}} {
+		b.Run(at.name, func(b *testing.B) {
+			for b.Loop() {
+				es, err := h.Read(at.lo, at.lo+4096)
+				if err != nil || len(es) != 4096 {
+					b.Fatalf("%d entries, %v", len(es), err)
+				}
+			}
+		})
+	}
+}
