@@ -114,6 +114,9 @@ func count(tracks []*snapTrack, opts Options) (total, skip int, first time.Time)
 	if opts.TailBytes > 0 {
 		skip = max(skip, bytesSkip(tracks, f, opts.TailBytes, total))
 	}
+	if skip >= total {
+		return total, skip, time.Time{} // none is kept: no need to look
+	}
 	left := skip
 	m = newMerger(tracks)
 	for _, r := m.pop(); r != nil; _, r = m.pop() {
@@ -185,6 +188,12 @@ func emit(ctx context.Context, tracks []*snapTrack, init Cursor, opts Options, f
 	total, skip, _ := count(tracks, opts)
 	if expect != nil {
 		expect(total - skip)
+	}
+	if skip >= total {
+		// Nothing to hand over (a --since past the last entry): walking
+		// the records only to pass over each would cost as much as
+		// counting them did.
+		return ctx.Err()
 	}
 	em := &emitter{ctx: ctx, tracks: tracks, fn: fn, cur: init}
 	em.wins = make([][]window, len(tracks))
@@ -295,11 +304,36 @@ func (em *emitter) record(i int, r *idxRec, from int) error {
 	if err != nil {
 		return err
 	}
-	em.out, _ = p.parseBlockCached(b, 0, r.off, sf.cf.ino, sf.mtime, em.out[:0], 1<<62, &em.tc)
-	sf.kern.timeAs(em.out, r)
-	err = em.add(i, em.out, from)
-	clear(em.out)
-	return err
+	// Parsed straight into the batch, not into em.out to be copied over:
+	// most records are one line, and the copy was a tenth of them.
+	n0 := len(em.batch)
+	em.batch, _ = p.parseBlockCached(b, 0, r.off, sf.cf.ino, sf.mtime, em.batch, 1<<62, &em.tc)
+	sf.kern.timeAs(em.batch[n0:], r)
+	return em.addedInPlace(i, n0, from)
+}
+
+// addedInPlace is add for the entries the batch got from n0 on, made for
+// track i: each gets the cursor up to it, and the first from of them are
+// passed over.
+func (em *emitter) addedInPlace(i, n0, from int) error {
+	kept := n0
+	for k := n0; k < len(em.batch); k++ {
+		em.cur.pos[i] = em.batch[k].Cursor.pos[i]
+		if k-n0 < from {
+			continue
+		}
+		if kept != k {
+			em.batch[kept] = em.batch[k]
+		}
+		em.batch[kept].Cursor = em.cur
+		kept++
+	}
+	clear(em.batch[kept:])
+	em.batch = em.batch[:kept]
+	if len(em.batch) >= emitBatch {
+		return em.flush()
+	}
+	return nil
 }
 
 // longParts reads again the head (the cap's worth) and the tail (what
