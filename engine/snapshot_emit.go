@@ -195,7 +195,10 @@ func emit(ctx context.Context, tracks []*snapTrack, init Cursor, opts Options, f
 		// counting them did.
 		return ctx.Err()
 	}
-	em := &emitter{ctx: ctx, tracks: tracks, fn: fn, cur: init}
+	// The batch is made at its largest (a batch and a record's worth of
+	// lines) at once: grown by appending, its copies cost a fresh process
+	// page faults on new memory.
+	em := &emitter{ctx: ctx, tracks: tracks, fn: fn, cur: init, batch: make([]Entry, 0, emitBatch+runMaxLines)}
 	em.wins = make([][]window, len(tracks))
 	em.parsers = make([]lineParser, len(tracks))
 	for i, tr := range tracks {
