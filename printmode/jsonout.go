@@ -281,19 +281,23 @@ func appendJSONStringAfter(b, s []byte, plain int) []byte {
 }
 
 // plainPrefix returns how many leading bytes of s go into a JSON string as
-// they are (plainJSON), sixteen at a time while it can: most of a log is
-// such bytes, and a byte-at-a-time table lookup was the largest part of
+// they are (plainJSON), thirty-two at a time while it can: most of a log
+// is such bytes, and a byte-at-a-time table lookup was the largest part of
 // writing a snapshot as JSON.
 func plainPrefix(s []byte) int {
 	i := 0
-	for ; len(s)-i >= 16; i += 16 {
-		x, y := binary.LittleEndian.Uint64(s[i:]), binary.LittleEndian.Uint64(s[i+8:])
-		if (badLanes(x)|badLanes(y))&lanes80 != 0 {
+	for ; len(s)-i >= 32; i += 32 {
+		w := s[i : i+32]
+		bad := badLanes(binary.LittleEndian.Uint64(w[0:])) | badLanes(binary.LittleEndian.Uint64(w[8:])) |
+			badLanes(binary.LittleEndian.Uint64(w[16:])) | badLanes(binary.LittleEndian.Uint64(w[24:]))
+		if bad&lanes80 != 0 {
 			break
 		}
 	}
-	if len(s)-i >= 8 && plainWord(binary.LittleEndian.Uint64(s[i:])) {
-		i += 8
+	for ; len(s)-i >= 8; i += 8 {
+		if !plainWord(binary.LittleEndian.Uint64(s[i:])) {
+			break
+		}
 	}
 	for i < len(s) && plainJSON[s[i]] {
 		i++

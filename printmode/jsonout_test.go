@@ -232,7 +232,7 @@ func TestPlainPrefixMatchesTheTable(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	odd := []byte{0x00, 0x1f, '"', '\\', 0x7f, 0x80, 0xc3, 0xff, '\n'}
 	for i := 0; i < 100_000; i++ {
-		s := make([]byte, rng.IntN(70))
+		s := make([]byte, rng.IntN(140))
 		for k := range s {
 			s[k] = byte(0x20 + rng.IntN(0x5f))
 			if rng.IntN(40) == 0 {
