@@ -76,13 +76,20 @@ type filters struct {
 }
 
 func (f *filters) drop(r *idxRec) (drop, stop bool) {
-	if !f.until.IsZero() && !r.time().Before(f.until) {
+	if !f.until.IsZero() && !r.timeBefore(f.until) {
 		return true, true
 	}
-	if !f.since.IsZero() && r.time().Before(f.since) {
+	if !f.since.IsZero() && r.timeBefore(f.since) {
 		return true, false
 	}
 	return false, false
+}
+
+// timeBefore is r.time().Before(t) without making r's time.Time: it is
+// asked of every record, two or three times over.
+func (r *idxRec) timeBefore(t time.Time) bool {
+	sec := t.Unix()
+	return r.sec < sec || r.sec == sec && r.nsec < int32(t.Nanosecond())
 }
 
 func filtersOf(opts Options) filters {
