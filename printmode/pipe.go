@@ -105,8 +105,12 @@ func (q *printPipe) Write(es []engine.Entry) error {
 		}
 	}
 	j := q.cur
-	for i := range es {
-		e := es[i]
+	// The entries are copied at once, then pointed at the copy of their
+	// data: copied one by one, they were most of the pipe's own cost.
+	n0 := len(j.es)
+	j.es = append(j.es, es...)
+	for i := n0; i < len(j.es); i++ {
+		e := &j.es[i]
 		if len(e.Data) > 0 {
 			// A reallocation leaves the entries before it on the old
 			// array, which they keep alive: still theirs.
@@ -114,7 +118,6 @@ func (q *printPipe) Write(es []engine.Entry) error {
 			j.data = append(j.data, e.Data...)
 			e.Data = j.data[start:len(j.data):len(j.data)]
 		}
-		j.es = append(j.es, e)
 	}
 	if len(j.es) >= pipeJobEntries || len(j.data) >= pipeJobData {
 		q.send()
