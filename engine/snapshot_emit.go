@@ -53,6 +53,8 @@ func (m *merger) pop() (int, *idxRec) {
 type window struct {
 	buf []byte
 	off int64
+	// lent is set once its buffer went to another file's window.
+	lent bool
 }
 
 // emitter hands over the snapshot's entries.
@@ -371,6 +373,26 @@ func (em *emitter) longParts(sf *snapFile, r *idxRec, maxEntry int) (head, tail 
 	return head, tail, nil
 }
 
+// idleBuffer takes the buffer of another file's window of track i for
+// file j's first read, when one has a buffer it has not lent before (nil
+// when none has). A track's files are read one after the other, so one
+// buffer serves them all, where a buffer each cost a fresh process a page
+// fault for every 4 KiB of them. A window that lent its buffer and is read
+// again (records out of time order across a rotation) gets one of its
+// own: lending once each bounds the reads it costs. Nothing aliases the
+// windows here: bytes hands the batch over before it refills one.
+func (em *emitter) idleBuffer(i, j int) []byte {
+	for k := range em.wins[i] {
+		w := &em.wins[i][k]
+		if k != j && w.buf != nil && !w.lent {
+			b := w.buf[:0]
+			w.buf, w.off, w.lent = nil, 0, true
+			return b
+		}
+	}
+	return nil
+}
+
 // bytes returns the bytes [from, to) of file j of track i, through its
 // window. A refill hands the batch over first: its entries alias the
 // windows.
@@ -384,6 +406,9 @@ func (em *emitter) bytes(i, j int, from, to int64) ([]byte, error) {
 	}
 	sf := em.tracks[i].files[j]
 	n := max(to-from, min(winSize, sf.size-from))
+	if w.buf == nil {
+		w.buf = em.idleBuffer(i, j)
+	}
 	if int64(cap(w.buf)) < n || cap(w.buf) > 4*winSize && n <= winSize {
 		w.buf = make([]byte, max(n, winSize))
 	}
