@@ -3,6 +3,8 @@ package engine
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -222,13 +224,23 @@ func hasAt(b []byte, p int, s string) bool {
 }
 
 // shortString matches prefix at p followed by a short string without
-// escapes, returning the index of its closing quote.
+// escapes, returning the index of its closing quote. It looks at eight
+// bytes at a time: a byte-at-a-time loop over every record's timestamp was
+// a tenth of decoding it.
 func shortString(b []byte, p int, prefix string) (int, bool) {
 	if !hasAt(b, p, prefix) {
 		return 0, false
 	}
-	end := min(len(b), p+len(prefix)+40)
-	for q := p + len(prefix); q < end; q++ {
+	q := p + len(prefix)
+	end := min(len(b), q+40)
+	for ; end-q >= 8; q += 8 {
+		x := binary.LittleEndian.Uint64(b[q:])
+		if m := zeroLanes(x^('"'*lanes01)) | zeroLanes(x^('\\'*lanes01)); m != 0 {
+			q += bits.TrailingZeros64(m) / 8
+			return q, b[q] == '"'
+		}
+	}
+	for ; q < end; q++ {
 		switch b[q] {
 		case '"':
 			return q, true
@@ -237,6 +249,19 @@ func shortString(b []byte, p int, prefix string) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// Bytes repeated in the eight lanes of a word.
+const (
+	lanes01 = 0x0101010101010101
+	lanes80 = 0x8080808080808080
+)
+
+// zeroLanes sets the high bit of the lanes of v that are zero, and maybe
+// of lanes above the lowest of them (a borrow runs upwards), never below
+// it: its lowest set bit is in the first zero lane.
+func zeroLanes(v uint64) uint64 {
+	return (v - lanes01) &^ v & lanes80
 }
 
 // field decodes the value of one key into r.
@@ -294,17 +319,21 @@ func (d *jsonDecoder) field(key []byte, r *jsonRecord, truncated bool) bool {
 	return d.skipValue(0)
 }
 
-// sourceOf maps the "s" value to a Source without allocating.
+// sourceOf maps the "s" value to a Source without allocating. The names
+// differ in their fourth byte: one comparison picks the only candidate.
 func sourceOf(v []byte) (Source, bool) {
-	switch string(v) {
-	case "stdout":
-		return Stdout, true
-	case "stderr":
-		return Stderr, true
-	case "output":
-		return Output, true
-	case "system":
-		return System, true
+	if len(v) != 6 {
+		return 0, false
+	}
+	switch v[3] {
+	case 'o':
+		return Stdout, string(v) == "stdout"
+	case 'e':
+		return Stderr, string(v) == "stderr"
+	case 'p':
+		return Output, string(v) == "output"
+	case 't':
+		return System, string(v) == "system"
 	}
 	return 0, false
 }

@@ -136,8 +136,8 @@ func fraction(rest []byte) (int, bool) {
 		}
 		nsec = nsec*10 + int(c-'0')
 	}
-	for i := len(rest) - 1; i < 9; i++ {
-		nsec *= 10
-	}
-	return nsec, true
+	return nsec * fractionScale[len(rest)-1], true
 }
+
+// fractionScale[n] turns n digits of a fraction into nanoseconds.
+var fractionScale = [10]int{1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1}

@@ -53,6 +53,8 @@ func (m *merger) pop() (int, *idxRec) {
 type window struct {
 	buf []byte
 	off int64
+	// lent is set once its buffer went to another file's window.
+	lent bool
 }
 
 // emitter hands over the snapshot's entries.
@@ -76,13 +78,20 @@ type filters struct {
 }
 
 func (f *filters) drop(r *idxRec) (drop, stop bool) {
-	if !f.until.IsZero() && !r.time().Before(f.until) {
+	if !f.until.IsZero() && !r.timeBefore(f.until) {
 		return true, true
 	}
-	if !f.since.IsZero() && r.time().Before(f.since) {
+	if !f.since.IsZero() && r.timeBefore(f.since) {
 		return true, false
 	}
 	return false, false
+}
+
+// timeBefore is r.time().Before(t) without making r's time.Time: it is
+// asked of every record, two or three times over.
+func (r *idxRec) timeBefore(t time.Time) bool {
+	sec := t.Unix()
+	return r.sec < sec || r.sec == sec && r.nsec < int32(t.Nanosecond())
 }
 
 func filtersOf(opts Options) filters {
@@ -113,6 +122,9 @@ func count(tracks []*snapTrack, opts Options) (total, skip int, first time.Time)
 	}
 	if opts.TailBytes > 0 {
 		skip = max(skip, bytesSkip(tracks, f, opts.TailBytes, total))
+	}
+	if skip >= total {
+		return total, skip, time.Time{} // none is kept: no need to look
 	}
 	left := skip
 	m = newMerger(tracks)
@@ -186,7 +198,16 @@ func emit(ctx context.Context, tracks []*snapTrack, init Cursor, opts Options, f
 	if expect != nil {
 		expect(total - skip)
 	}
-	em := &emitter{ctx: ctx, tracks: tracks, fn: fn, cur: init}
+	if skip >= total {
+		// Nothing to hand over (a --since past the last entry): walking
+		// the records only to pass over each would cost as much as
+		// counting them did.
+		return ctx.Err()
+	}
+	// The batch is made at its largest (a batch and a record's worth of
+	// lines) at once: grown by appending, its copies cost a fresh process
+	// page faults on new memory.
+	em := &emitter{ctx: ctx, tracks: tracks, fn: fn, cur: init, batch: make([]Entry, 0, emitBatch+runMaxLines)}
 	em.wins = make([][]window, len(tracks))
 	em.parsers = make([]lineParser, len(tracks))
 	for i, tr := range tracks {
@@ -295,11 +316,36 @@ func (em *emitter) record(i int, r *idxRec, from int) error {
 	if err != nil {
 		return err
 	}
-	em.out, _ = p.parseBlockCached(b, 0, r.off, sf.cf.ino, sf.mtime, em.out[:0], 1<<62, &em.tc)
-	sf.kern.timeAs(em.out, r)
-	err = em.add(i, em.out, from)
-	clear(em.out)
-	return err
+	// Parsed straight into the batch, not into em.out to be copied over:
+	// most records are one line, and the copy was a tenth of them.
+	n0 := len(em.batch)
+	em.batch, _ = p.parseBlockCached(b, 0, r.off, sf.cf.ino, sf.mtime, em.batch, 1<<62, &em.tc)
+	sf.kern.timeAs(em.batch[n0:], r)
+	return em.addedInPlace(i, n0, from)
+}
+
+// addedInPlace is add for the entries the batch got from n0 on, made for
+// track i: each gets the cursor up to it, and the first from of them are
+// passed over.
+func (em *emitter) addedInPlace(i, n0, from int) error {
+	kept := n0
+	for k := n0; k < len(em.batch); k++ {
+		em.cur.pos[i] = em.batch[k].Cursor.pos[i]
+		if k-n0 < from {
+			continue
+		}
+		if kept != k {
+			em.batch[kept] = em.batch[k]
+		}
+		em.batch[kept].Cursor = em.cur
+		kept++
+	}
+	clear(em.batch[kept:])
+	em.batch = em.batch[:kept]
+	if len(em.batch) >= emitBatch {
+		return em.flush()
+	}
+	return nil
 }
 
 // longParts reads again the head (the cap's worth) and the tail (what
@@ -327,6 +373,26 @@ func (em *emitter) longParts(sf *snapFile, r *idxRec, maxEntry int) (head, tail 
 	return head, tail, nil
 }
 
+// idleBuffer takes the buffer of another file's window of track i for
+// file j's first read, when one has a buffer it has not lent before (nil
+// when none has). A track's files are read one after the other, so one
+// buffer serves them all, where a buffer each cost a fresh process a page
+// fault for every 4 KiB of them. A window that lent its buffer and is read
+// again (records out of time order across a rotation) gets one of its
+// own: lending once each bounds the reads it costs. Nothing aliases the
+// windows here: bytes hands the batch over before it refills one.
+func (em *emitter) idleBuffer(i, j int) []byte {
+	for k := range em.wins[i] {
+		w := &em.wins[i][k]
+		if k != j && w.buf != nil && !w.lent {
+			b := w.buf[:0]
+			w.buf, w.off, w.lent = nil, 0, true
+			return b
+		}
+	}
+	return nil
+}
+
 // bytes returns the bytes [from, to) of file j of track i, through its
 // window. A refill hands the batch over first: its entries alias the
 // windows.
@@ -340,6 +406,9 @@ func (em *emitter) bytes(i, j int, from, to int64) ([]byte, error) {
 	}
 	sf := em.tracks[i].files[j]
 	n := max(to-from, min(winSize, sf.size-from))
+	if w.buf == nil {
+		w.buf = em.idleBuffer(i, j)
+	}
 	if int64(cap(w.buf)) < n || cap(w.buf) > 4*winSize && n <= winSize {
 		w.buf = make([]byte, max(n, winSize))
 	}

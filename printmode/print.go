@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"time"
 
 	"sandtail/engine"
@@ -160,6 +161,11 @@ func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool)
 	case marked != nil:
 		write = func(es []engine.Entry) error { return p.Write(marked.keep(es)) }
 	}
+	var pipe *printPipe
+	if cfg.JSON && marked == nil && runtime.GOMAXPROCS(0) > 1 {
+		pipe = newPrintPipe(p)
+		write = pipe.Write
+	}
 	if cfg.Follow {
 		// The stream is handed over with the snapshot: it holds every file
 		// of the chain from before the snapshot is read, so however fast the
@@ -168,6 +174,12 @@ func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool)
 		opts.Follow = true
 		opts.Holder, opts.HolderRealtime, opts.HoldBudget = cfg.Holder, cfg.HolderRealtime, cfg.HoldBudget
 		snap, s, err = engine.ScanSnapshotFollow(ctx, cfg.Dir, opts, write)
+		if perr := closePipe(pipe, nil); err == nil && perr != nil {
+			// The last of the snapshot failed to print after the
+			// engine handed it over.
+			s.Close()
+			err = perr
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -175,8 +187,11 @@ func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool)
 			return err
 		}
 		defer s.Close()
-	} else if snap, err = engine.ScanSnapshot(ctx, cfg.Dir, opts, write); err != nil {
-		return err
+	} else {
+		snap, err = engine.ScanSnapshot(ctx, cfg.Dir, opts, write)
+		if err = closePipe(pipe, err); err != nil {
+			return err
+		}
 	}
 	if ring != nil {
 		if err := p.Write(ring.entries()); err != nil {
@@ -230,6 +245,19 @@ func Run(ctx context.Context, cfg Config, stdout, stderr *os.File, outTerm bool)
 			return fmt.Errorf("follow %s: %w", cfg.Dir, err)
 		}
 	}
+}
+
+// closePipe ends pipe (when there is one) once the snapshot is read, so
+// that nothing but this goroutine prints from then on, and returns the
+// snapshot's error or else the pipe's.
+func closePipe(pipe *printPipe, err error) error {
+	if pipe == nil {
+		return err
+	}
+	if perr := pipe.Close(); err == nil {
+		err = perr
+	}
+	return err
 }
 
 // printOptions are the plain printer's settings.
