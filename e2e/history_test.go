@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 
 	"sandtail/resumecmd"
 )
@@ -40,6 +41,20 @@ func markRetention(t *testing.T, dir string) {
 	if err := os.WriteFile(oldest, out, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// runtime.log.4's first line, a second older than anything else.
+	first, err := time.Parse("2006-01-02T15:04:05.000Z", at(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := filepath.Join(dir, "runtime.log.4")
+	rb, err := os.ReadFile(rt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := first.Add(-time.Second).Format("2006-01-02T15:04:05.000Z") + " INFO msb::runtime OLDEST-LINE-OF-RUNTIME-LOG-4\n"
+	if err := os.WriteFile(rt, append([]byte(head), rb...), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	f, err := os.OpenFile(filepath.Join(dir, "exec.log"), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +69,8 @@ func markRetention(t *testing.T, dir string) {
 // settings on a full retention (five exec.log files of 10 MiB, a rotated
 // runtime.log, a kernel.log: far more lines than it holds in memory): g
 // shows the first line of exec.log.4, G goes back to the newest line and
-// follows, and a search finds the line only exec.log.4 holds.
+// follows, a search finds the line only exec.log.4 holds, and with system
+// lines shown g shows the first line of runtime.log.4.
 func TestWholeRetentionIsReachable(t *testing.T) {
 	t.Parallel()
 	p := newPane(t, 120, 30)
@@ -70,5 +86,9 @@ func TestWholeRetentionIsReachable(t *testing.T) {
 	p.text("/NEEDLE-ONLY")
 	p.keys("Enter")
 	p.waitSelected("NEEDLE-ONLY-IN-EXEC-LOG-4", "1/1")
+	// With system lines shown, the oldest line is runtime.log.4's.
+	p.text("4")
+	p.text("g")
+	p.waitSelected("OLDEST-LINE-OF-RUNTIME-LOG-4", "system ✓")
 	p.text("q")
 }
