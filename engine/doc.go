@@ -165,7 +165,8 @@
 //     while reading the files; Append (from Next, Stream.mu held), adopt
 //     (a track beginning a file) and keep (a chain letting go of a file,
 //     after it released chain.mu) write-hold it; Prune too, and closes
-//     the files it lets go of under it.
+//     the files it lets go of under it. The watcher only tries it, at the
+//     end of a look (releaseDeleted): it never waits for a read.
 //   - inotifyCounter.mu is a leaf: taken alone, to read and count queued
 //     events; no other lock is taken under it. WatchHub.mu is its
 //     counterpart for a hub, a leaf too; hubMember.run is taken by the hub

@@ -114,7 +114,10 @@ type histFile struct {
 	local int    // its index in its track's files
 	name  string // the path it was opened by
 	owned bool   // the History closes it (the chain let go of it)
-	gone  bool   // released: its records were taken out
+	// deleted is set when the History closed it because the producer
+	// deleted it (releaseDeleted); Prune then takes its records out.
+	deleted bool
+	gone    bool // released: its records were taken out
 }
 
 // OpenHistory indexes what the files hold now (per opts.Start, Sources and
@@ -536,12 +539,42 @@ func (h *History) Close() error {
 	h.closed = true
 	for i := range h.tr {
 		for _, f := range h.tr[i].files {
-			if f.owned && !f.gone {
+			if f.owned && !f.gone && !f.deleted {
 				f.cf.f.Close()
 			}
 		}
 	}
 	return nil
+}
+
+// releaseDeleted closes the files the History holds that the producer
+// has deleted (rotated out of retention): holding them would keep their
+// bytes alive on disk until the next Prune, which a slow screen delays.
+// Their records stay until Prune takes them out; a read of them meanwhile
+// gives notices. The watcher calls it after every look; when the History
+// is busy (a read under way) it leaves the files to the next look rather
+// than make the watcher wait.
+func (h *History) releaseDeleted() {
+	if !h.mu.TryLock() {
+		return
+	}
+	defer h.mu.Unlock()
+	if h.closed {
+		return
+	}
+	var st unix.Stat_t
+	for i := range h.tr {
+		for _, f := range h.tr[i].files {
+			if !f.owned || f.gone || f.deleted {
+				continue
+			}
+			if err := f.cf.f.stat(&st); err == nil && st.Nlink > 0 {
+				continue
+			}
+			f.deleted = true
+			f.cf.f.Close()
+		}
+	}
 }
 
 // Released is a file the History let go of because it left retention.
@@ -570,8 +603,10 @@ func (h *History) Prune() (released []Released, moved *Moved) {
 			if !f.owned || f.gone {
 				continue
 			}
-			if err := f.cf.f.stat(&st); err == nil && st.Nlink > 0 {
-				continue
+			if !f.deleted {
+				if err := f.cf.f.stat(&st); err == nil && st.Nlink > 0 {
+					continue
+				}
 			}
 			gone[f] = true
 		}
@@ -654,7 +689,9 @@ func (h *History) Prune() (released []Released, moved *Moved) {
 	}
 	for f := range gone {
 		f.gone = true
-		f.cf.f.Close()
+		if !f.deleted {
+			f.cf.f.Close()
+		}
 		if h.byFile[f.cf] == f {
 			delete(h.byFile, f.cf)
 		}

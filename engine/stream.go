@@ -72,6 +72,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Stream, error) {
 	}
 	if s.follow {
 		s.w = newWatcher(dir, chains, opts.PollInterval)
+		s.w.hist = opts.hist
 		s.wake = s.w.wake
 		if opts.Watch != nil {
 			opts.Watch.attach(s.w)

@@ -51,6 +51,9 @@ type watcher struct {
 	// sets it while a holder process looks in its place, to check that
 	// the holder keeps up with what its own watch sees.
 	onLook atomic.Pointer[func()]
+	// hist, when set before start, lets go after every look of the files
+	// it holds that the producer deleted (History.releaseDeleted).
+	hist *History
 	// lookAsked makes the watching goroutine look when interrupted (see
 	// askLook).
 	lookAsked atomic.Bool
@@ -102,6 +105,9 @@ func (w *watcher) look() {
 	}
 	if w.afterLook != nil {
 		w.afterLook()
+	}
+	if w.hist != nil {
+		w.hist.releaseDeleted()
 	}
 	if f := w.onLook.Load(); f != nil {
 		(*f)()
