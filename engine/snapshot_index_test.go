@@ -236,7 +236,8 @@ func TestSnapshotSparseFiles(t *testing.T) {
 // FuzzSnapshotMatchesStream writes fuzzed bytes as exec.log and its
 // rotations (cut at fuzzed places) and as kernel.log, and checks that the
 // snapshot holds what a stream reads, sorted, with the same positions,
-// whole and as a tail by entries and by bytes.
+// whole and as a tail by entries and by bytes, and that the History reads
+// the same.
 func FuzzSnapshotMatchesStream(f *testing.F) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	f.Add([]byte(hostileLines(rng, true, 40)), []byte(hostileLines(rng, false, 20)), uint16(100), uint16(900), 3, int64(700))
@@ -277,5 +278,25 @@ func snapshotAgainstStream(t *testing.T, execData, kernel []byte, cutA, cutB uin
 	sameEntries(t, "tail", part.Entries, want[len(want)-n:])
 	if part.End != snap.End {
 		t.Fatalf("tail End %v, whole End %v", part.End, snap.End)
+	}
+	// The History the viewer keeps reads the same, whole and from any
+	// place between checkpoints, cursors included.
+	opts.Tail, opts.TailBytes = 0, 0
+	h, s, err := OpenHistory(t.Context(), dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.Close(); h.Close() }()
+	all, err := h.Read(0, h.Len())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameWholly(t, "history", all, snap.Entries)
+	if lo := int(cutA) % (len(all) + 1); lo < len(all) {
+		got, err := h.Read(lo, len(all))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameWholly(t, "history from the middle", got, all[lo:])
 	}
 }
