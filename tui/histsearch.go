@@ -7,6 +7,7 @@ import (
 
 	"sandtail/engine"
 	"sandtail/text/level"
+	"sandtail/text/lifecycle"
 	"sandtail/tui/histscan"
 )
 
@@ -22,6 +23,8 @@ type scanKind uint8
 const (
 	scanSearch scanKind = iota // lines shown that match the search
 	scanShown                  // lines shown at all (the filter, sources, solo, level)
+	scanStarts                 // "sandbox started" records: the runs' numbers
+	numScans
 )
 
 // histScan is one background scan and what started it.
@@ -53,8 +56,11 @@ func (m *Model) onScan(msg scanMsg) tea.Cmd {
 	if hs == nil || hs.id != msg.id {
 		return nil
 	}
-	if msg.kind == scanSearch {
+	switch msg.kind {
+	case scanSearch:
 		m.landInLog(hs)
+	case scanStarts:
+		m.numberRuns()
 	}
 	if msg.done {
 		return nil
@@ -95,9 +101,16 @@ func (m *Model) restartScans() tea.Cmd {
 	m.stopScan(scanSearch)
 	m.stopScan(scanShown)
 	if m.win == nil {
+		m.stopScan(scanStarts)
 		return nil
 	}
 	var cmds []tea.Cmd
+	if m.scans[scanStarts] == nil {
+		// The starts depend on the History alone: counted again only
+		// for a new one, or after a prune moved the ordinals (both stop
+		// the count).
+		cmds = append(cmds, m.startScan(scanStarts))
+	}
 	if m.search != nil {
 		cmds = append(cmds, m.startScan(scanSearch))
 	}
@@ -137,6 +150,11 @@ func (m *Model) startScan(kind scanKind) tea.Cmd {
 // and the search ask, over copies of the settings (the scan runs in its
 // own goroutine; a matcher keeps a buffer and is not shared).
 func (m *Model) scanKeep(kind scanKind) func(*histscan.Line) bool {
+	if kind == scanStarts {
+		return func(l *histscan.Line) bool {
+			return l.Source == engine.System && l.Mark == engine.MarkNone && lifecycle.Detect(l.Plain) == lifecycle.Started
+		}
+	}
 	show, minLevel, invert := m.show, m.minLevel, m.filterInvert
 	var solo *soloSession
 	if m.solo != nil {
@@ -214,4 +232,28 @@ func (m *Model) scanProgress(kind scanKind) string {
 		return "0%"
 	}
 	return fmt.Sprintf("%d%%", done*100/total)
+}
+
+// numberRuns numbers the runs of the restart dividers held from the
+// oldest start on disk, once the count of starts reaches the window:
+// without it a window in the middle of the log would number its first
+// run 1.
+func (m *Model) numberRuns() {
+	hs := m.scans[scanStarts]
+	if hs == nil || m.win == nil {
+		return
+	}
+	done, _, _, _ := hs.scan.Progress()
+	if done < m.win.lo {
+		return
+	}
+	runs := uint32(hs.scan.Rank(uint32(m.win.lo), 0))
+	for i := range m.tl.dividers {
+		d := &m.tl.dividers[i]
+		if d.started {
+			runs++
+		}
+		d.run = runs
+	}
+	m.tl.runs = runs
 }

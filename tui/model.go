@@ -63,7 +63,7 @@ type Model struct {
 	// for the search, and for what is shown when a filter, solo or level
 	// hides lines; scanSeq numbers them, scanKey is what they were
 	// started for.
-	scans   [2]*histScan
+	scans   [numScans]*histScan
 	scanSeq int
 	scanKey string
 	// timing notes the moments of the start for a measurement (nil

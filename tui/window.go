@@ -62,6 +62,7 @@ type window struct {
 
 // closeWindow lets go of the History: a new generation reads anew.
 func (m *Model) closeWindow() {
+	m.stopScan(scanStarts)
 	if m.win != nil {
 		m.win.h.Close()
 		m.win = nil
@@ -167,6 +168,7 @@ func (m *Model) moveWindow(lo int, ord int, nth uint32) bool {
 	m.prevCursor = nw.prev
 	m.ingestAt(es, nw.lo)
 	m.syncWindow()
+	m.numberRuns()
 	m.vp.Unfollow()
 	m.vp.SetPaused(true)
 	if seq, ok := m.seqOfOrd(ord, nth); ok {
@@ -458,6 +460,7 @@ func (m *Model) prune() {
 			m.vp.Follow()
 		}
 		m.scanKey = ""
+		m.stopScan(scanStarts)
 		return
 	}
 	// The files that left are the oldest of their kind: their lines held
@@ -492,4 +495,5 @@ func (m *Model) prune() {
 		w.lo = l.ord
 	}
 	m.scanKey = "" // the scans' ordinals are the old ones: start again
+	m.stopScan(scanStarts)
 }

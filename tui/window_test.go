@@ -439,3 +439,33 @@ func TestGoToTimeAndMarksReachLinesOutsideTheWindow(t *testing.T) {
 		t.Fatalf("the mark's Enter selects %q (status %q), want line 123", got, h.m.status)
 	}
 }
+
+func TestRunsAreNumberedFromTheOldestStartOnDisk(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	rec := func(i int, src, d string) {
+		ts := time.Date(2026, 4, 30, 20, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Millisecond)
+		fmt.Fprintf(&b, `{"t":%q,"s":%q,"d":%q,"id":1}`+"\n", ts.Format("2006-01-02T15:04:05.000Z"), src, d)
+	}
+	// Three runs of 300 lines each; the window of 200 holds the third.
+	for run := 0; run < 3; run++ {
+		rec(run*1000, "system", "--- sandbox started ---\n")
+		for i := 1; i <= 300; i++ {
+			rec(run*1000+i, "stdout", fmt.Sprintf("run %d line %d\n", run+1, i))
+		}
+	}
+	appendFile(t, filepath.Join(dir, "exec.log"), b.String())
+	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: 400})
+	h.until("the newest line", func() bool { return h.m.win != nil && h.shows("run 3 line 300") })
+	h.until("the starts counted", func() bool { return h.scanDone(scanStarts) })
+	if h.m.win.lo == 0 || len(h.m.tl.dividers) != 1 {
+		t.Fatalf("window at %d with %d dividers: the test wants the third start only", h.m.win.lo, len(h.m.tl.dividers))
+	}
+	if d := h.m.tl.dividers[0]; d.run != 3 {
+		t.Fatalf("the third run's divider says run %d", d.run)
+	}
+	h.key("g")
+	if d := h.m.tl.dividers[0]; d.run != 1 {
+		t.Fatalf("at the top, the first run's divider says run %d", d.run)
+	}
+}
