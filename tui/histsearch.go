@@ -25,6 +25,10 @@ const (
 	scanShown                  // lines shown at all (the filter, sources, solo, level)
 	scanStarts                 // "sandbox started" records: the runs' numbers
 	numScans
+	// scanBase is not a scan of its own: the test of scanShown without
+	// the filter, for a save with context, which decides the filter's
+	// part itself.
+	scanBase = numScans
 )
 
 // histScan is one background scan and what started it.
@@ -162,6 +166,9 @@ func (m *Model) scanKeep(kind scanKind) func(*histscan.Line) bool {
 		solo = &s
 	}
 	filter := copyMatcher(m.filter)
+	if kind == scanBase {
+		filter = nil
+	}
 	var search *matcher
 	if kind == scanSearch {
 		search = copyMatcher(m.search)

@@ -159,7 +159,7 @@ func isJSONPath(path string) bool {
 // startSave copies the shown lines (what the sources, solo, level and
 // filter show now, context included) and writes them in a command.
 func (m *Model) startSave(path string) tea.Cmd {
-	if m.win != nil && !m.contextOn() {
+	if m.win != nil {
 		return m.startLogSave(path)
 	}
 	lines := m.shownForSave()
@@ -174,27 +174,92 @@ func (m *Model) startSave(path string) tea.Cmd {
 // startLogSave writes what the view shows of the whole log, not only of
 // the lines held: a command reads the History again, builds its lines as
 // the viewer does (histscan.Builder) and keeps those the sources, solo,
-// level and filter show, as the background search does. Context lines
-// (+/-) are worked out on the lines held only: with context on, a save
-// writes the lines held (startSave).
+// level and filter show, as the background search does, with the context
+// around the filter's matches when it is on (+/-).
 func (m *Model) startLogSave(path string) tea.Cmd {
 	asJSON := isJSONPath(path)
 	h, keep := m.win.h, m.scanKeep(scanShown)
+	var around *saveContext
+	if m.contextOn() {
+		keep = m.scanKeep(scanBase)
+		filter, invert := copyMatcher(m.filter), m.filterInvert
+		around = &saveContext{n: m.around.n, hit: func(plain string) bool { return filter.Match(plain) != invert }}
+	}
 	n := m.win.live
 	m.setStatus(fmt.Sprintf("saving what is shown of the whole log (%s entries) to %s…", groupDigits(n), sanitize.Plain(path)), false)
 	return func() tea.Msg {
-		lines, bytes, err := writeLogSaved(path, h, n, keep, asJSON)
+		lines, bytes, err := writeLogSaved(path, h, n, keep, around, asJSON)
 		return savedMsg{path: path, lines: lines, bytes: bytes, json: asJSON, err: err}
 	}
 }
 
+// saveContext picks, from the lines the sources, solo and level show, in
+// order, the filter's matches and the n lines either side of each, as the
+// viewer's context does (tui/context.go): a group that follows hidden
+// lines starts with "--" in text.
+type saveContext struct {
+	n   int
+	hit func(plain string) bool
+
+	recent   []savedLine // the last ≤n lines that may become leading context
+	after    int         // trailing context lines still due
+	hidden   bool        // a line was passed over since the last one written
+	anyShown bool
+}
+
+// take hands l to put when it is shown: a notice, a match (after the
+// lines before it it makes context), or trailing context.
+func (c *saveContext) take(l *savedLine, put func(*savedLine) error) error {
+	if l.mark != engine.MarkNone {
+		return put(l)
+	}
+	if c.hit(l.plain) {
+		lead := c.recent
+		c.recent = nil
+		group := c.anyShown && c.hidden
+		c.after, c.hidden, c.anyShown = c.n, false, true
+		for i := range lead {
+			lead[i].group = group && i == 0
+			if err := put(&lead[i]); err != nil {
+				return err
+			}
+		}
+		l.group = group && len(lead) == 0
+		return put(l)
+	}
+	if c.after > 0 {
+		c.after--
+		return put(l)
+	}
+	if len(c.recent) == c.n {
+		if c.n == 0 {
+			c.hidden = true
+			return nil
+		}
+		c.recent = append(c.recent[:0], c.recent[1:]...)
+		c.hidden = true
+	}
+	c.recent = append(c.recent, *l)
+	return nil
+}
+
 // writeLogSaved writes the lines of entries [0, n) of h that keep takes,
-// in order, through atomicfile as writeSaved does. Lines are written as
-// soon as no older one can still come (the Builder hands a line over when
-// it ends, not when it starts), so what is held is the lines still open.
-func writeLogSaved(path string, h history, n int, keep func(*histscan.Line) bool, asJSON bool) (int, int64, error) {
+// in order, through atomicfile as writeSaved does (through around, when
+// not nil, which keeps the matches and their context). Lines are written
+// as soon as no older one can still come (the Builder hands a line over
+// when it ends, not when it starts), so what is held is the lines still
+// open.
+func writeLogSaved(path string, h history, n int, keep func(*histscan.Line) bool, around *saveContext, asJSON bool) (int, int64, error) {
 	written := 0
-	size, err := writeSavedWith(path, func(put func(*savedLine) error) error {
+	size, err := writeSavedWith(path, func(write func(*savedLine) error) error {
+		emit := func(l *savedLine) error {
+			written++
+			return write(l)
+		}
+		put := emit
+		if around != nil {
+			put = func(l *savedLine) error { return around.take(l, emit) }
+		}
 		var b histscan.Builder
 		var ready []savedLine
 		var order []struct {
@@ -238,7 +303,6 @@ func writeLogSaved(path string, h history, n int, keep func(*histscan.Line) bool
 					if err := put(&ready[i]); err != nil {
 						return err
 					}
-					written++
 					continue
 				}
 				keepR, keepO = append(keepR, ready[i]), append(keepO, o)

@@ -469,3 +469,26 @@ func TestRunsAreNumberedFromTheOldestStartOnDisk(t *testing.T) {
 		t.Fatalf("at the top, the first run's divider says run %d", d.run)
 	}
 }
+
+func TestSaveWithContextOverTheWholeLog(t *testing.T) {
+	h, _, _ := openFive(t, 100, 150)
+	filterFor(h, "first of")
+	h.key("+")
+	path := filepath.Join(t.TempDir(), "around.log")
+	saveTo(h, path)
+	h.until("the save", func() bool { return strings.Contains(h.statusText(), "wrote") || strings.Contains(h.statusText(), "could not") })
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each file's first line with one line either side, groups apart,
+	// from every file though 150 lines are held.
+	want := "first of exec.log.4\nline 1\n--\nline 99\nfirst of exec.log.3\nline 101\n--\nline 199\nfirst of exec.log.2\nline 201\n--\n" +
+		"line 299\nfirst of exec.log.1\nline 301\n--\nline 399\nfirst of exec.log\nline 401\n"
+	if string(b) != want {
+		t.Fatalf("saved\n%s\nwant\n%s", b, want)
+	}
+	if !strings.Contains(h.statusText(), "wrote 14 lines") {
+		t.Fatalf("status %q", h.statusText())
+	}
+}
