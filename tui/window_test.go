@@ -476,7 +476,9 @@ func TestSaveWithContextOverTheWholeLog(t *testing.T) {
 	h.key("+")
 	path := filepath.Join(t.TempDir(), "around.log")
 	saveTo(h, path)
-	h.until("the save", func() bool { return strings.Contains(h.statusText(), "wrote") || strings.Contains(h.statusText(), "could not") })
+	h.until("the save", func() bool {
+		return strings.Contains(h.statusText(), "wrote") || strings.Contains(h.statusText(), "could not")
+	})
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
