@@ -151,8 +151,18 @@ func soloLabel(s *soloSession) string {
 // lines, else how many lines match.
 func (m *Model) matchStatus() string {
 	if hs := m.scans[scanSearch]; hs != nil && m.win != nil {
+		if p := m.scanProgress(scanSearch); p != "" {
+			// Until the search of the log is done, the lines held are
+			// what is known for sure.
+			return m.heldMatchStatus() + " (searching " + p + ")"
+		}
 		return m.logMatchStatus(hs)
 	}
+	return m.heldMatchStatus()
+}
+
+// heldMatchStatus is matchStatus over the lines held.
+func (m *Model) heldMatchStatus() string {
 	n := m.vp.MatchLen()
 	i, ok := m.vp.MatchIndex(m.vp.Selected())
 	switch {
@@ -166,8 +176,8 @@ func (m *Model) matchStatus() string {
 	return fmt.Sprintf("%d/%d", i+1, n)
 }
 
-// logMatchStatus is matchStatus over the whole History: the selection's
-// place among the matches found so far, and how far the search got.
+// logMatchStatus is matchStatus over the whole History, once its search
+// is done: the selection's place among all the matches.
 func (m *Model) logMatchStatus(hs *histScan) string {
 	n := hs.scan.Count()
 	// Lines that arrived after the search of the log got to its end are
@@ -181,9 +191,6 @@ func (m *Model) logMatchStatus(hs *histScan) string {
 	more := ""
 	if hs.scan.Capped() {
 		more = "+"
-	}
-	if p := m.scanProgress(scanSearch); p != "" {
-		more += " (searching " + p + ")"
 	}
 	ord, nth, ok := m.selectedOrd()
 	switch {
