@@ -319,6 +319,10 @@ func (h *History) appendOne(e *Entry) {
 	switch {
 	case e.Mark == MarkNone && local >= 0 && own.Inode == prev.Inode && own.Offset > prev.Offset && e.Truncated == 0:
 		r.kind, r.file, r.off = recLines, uint16(local), int64(prev.Offset)
+	case e.Mark == MarkNone && local >= 0 && own.Inode != prev.Inode && e.Truncated == 0 && h.endedAt(prev, local):
+		// The first line of a file, the one before it read to its end:
+		// the line starts at 0.
+		r.kind, r.file, r.off = recLines, uint16(local), 0
 	case e.Mark == MarkNone && local >= 0 && e.Truncated > 0 && int64(own.Offset) > int64(h.ps[i].maxEntry)+e.Truncated:
 		// A line over the cap: it is maxEntry+Truncated bytes and its
 		// '\n', just before its position.
@@ -326,7 +330,8 @@ func (h *History) appendOne(e *Entry) {
 		r.off = int64(own.Offset) - 1 - int64(h.ps[i].maxEntry) - e.Truncated
 	default:
 		// A notice, or a line whose start is not in its own file (a
-		// rotation split it): kept whole.
+		// rotation split it): kept whole. There is at most one such
+		// line per rotated file, as in a snapshot (snapTrack.joined).
 		c := *e
 		c.Data = append([]byte(nil), e.Data...)
 		r.kind, r.off = recMem, int64(len(h.mem))
@@ -334,6 +339,22 @@ func (h *History) appendOne(e *Entry) {
 	}
 	h.addOrder(i, 1, before, h.counts())
 	h.tr[i].add(r)
+}
+
+// endedAt reports whether p is the end of its file and the file at index
+// next of the same track comes right after it: no part of a line was left
+// before next for it to finish. A track that had read nothing yet has
+// nothing left either.
+func (h *History) endedAt(p Position, next int) bool {
+	if p.Inode == 0 {
+		return next == 0
+	}
+	f, ok := h.byIno[p.Inode]
+	if !ok || f.gone || f.deleted || f.local+1 != next {
+		return false
+	}
+	var st unix.Stat_t
+	return f.cf.f.stat(&st) == nil && st.Size == int64(p.Offset)
 }
 
 // walk is a position in the display order: the next record of each

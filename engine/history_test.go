@@ -134,10 +134,9 @@ func TestHistoryAppendsWhatTheStreamReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameWholly(t, "live", got, live)
-	// Live lines are read again from their files, not kept: only a
-	// file's first line (its start may be in the file before) and the
-	// line a rotation split are kept whole.
-	if len(h.mem) > 5 {
+	// Live lines are read again from their files, not kept: only the
+	// line a rotation split is kept whole.
+	if len(h.mem) > 1 {
 		t.Fatalf("%d of %d live entries are kept in memory", len(h.mem), len(live))
 	}
 	// The files the stream moved past are read through the History's own
