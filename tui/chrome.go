@@ -124,7 +124,7 @@ func (m *Model) statusParts() []part {
 		out = append(out, part{"  level:" + levelLabel(m.minLevel), m.styles.SearchStatus})
 	}
 	if m.search != nil {
-		out = append(out, part{"  /" + queryLabel(m.search) + " " + m.matchStatus(), m.styles.SearchStatus})
+		out = append(out, part{"  /" + queryLabel(m.search) + " " + m.searchInfo, m.styles.SearchStatus})
 	}
 	return out
 }

@@ -66,6 +66,9 @@ type Model struct {
 	scans   [numScans]*histScan
 	scanSeq int
 	scanKey string
+	// searchInfo is the header's match count (matchStatus), worked out
+	// once per event.
+	searchInfo string
 	// timing notes the moments of the start for a measurement (nil
 	// outside one).
 	timing *timing

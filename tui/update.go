@@ -41,6 +41,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = tea.Batch(cmd, m.restartScans())
 	}
 	m.tl.info = m.positionInfo()
+	if m.search != nil {
+		// Counting the matches of lines that arrived after the search of
+		// the log walks them: once per event, not per frame.
+		m.searchInfo = m.matchStatus()
+	}
 	m.sharpenStrip()
 	if m.prompt != nil {
 		// The open box notes cut lines: counting them walks every cut
