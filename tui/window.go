@@ -321,11 +321,13 @@ func (m *Model) crossEdge(delta int) bool {
 	// Nothing shown between the selection and the window's edge: read
 	// on, a window at a time, to the first shown line.
 	for w := m.win; up && w.lo > 0 || !up && !w.attached(); w = m.win {
-		next := w.hi
+		// The next window joins this one: read towards it from its edge
+		// (a window cut short by its bytes would leave a gap otherwise).
 		if up {
-			next = max(w.lo-size, 0)
+			m.moveWindow(w.lo-size, w.lo, 0)
+		} else {
+			m.moveWindow(w.hi, w.hi, 0)
 		}
-		m.moveWindow(next, next, 0)
 		if m.vp.VisibleLen() == 0 {
 			continue
 		}

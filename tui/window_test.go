@@ -494,3 +494,29 @@ func TestSaveWithContextOverTheWholeLog(t *testing.T) {
 		t.Fatalf("status %q", h.statusText())
 	}
 }
+
+func TestMovingPastManyHiddenLinesFindsTheNextShownOne(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := 0; i < 2000; i++ {
+		src, d := "system", fmt.Sprintf("system %d\n", i)
+		if i == 100 || i == 1999 {
+			src, d = "stdout", fmt.Sprintf("shown %d\n", i)
+		}
+		ts := time.Date(2026, 4, 30, 20, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Millisecond)
+		fmt.Fprintf(&b, `{"t":%q,"s":%q,"d":%q,"id":1}`+"\n", ts.Format("2006-01-02T15:04:05.000Z"), src, d)
+	}
+	appendFile(t, filepath.Join(dir, "exec.log"), b.String())
+	h := newRealHarness(t, Config{Name: "devbox", Dir: dir, Buffer: 100})
+	h.until("the newest shown line", func() bool { return h.m.win != nil && h.selectedText() == "shown 1999" })
+	// 1,898 hidden system lines, many windows of 100, lie between the
+	// two shown lines.
+	h.key("k")
+	if got := h.selectedText(); got != "shown 100" {
+		t.Fatalf("up from the newest shown line: %q", got)
+	}
+	h.key("j")
+	if got := h.selectedText(); got != "shown 1999" {
+		t.Fatalf("down again: %q", got)
+	}
+}
