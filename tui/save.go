@@ -261,53 +261,43 @@ func writeLogSaved(path string, h history, n int, keep func(*histscan.Line) bool
 			put = func(l *savedLine) error { return around.take(l, emit) }
 		}
 		var b histscan.Builder
-		var ready []savedLine
-		var order []struct {
-			ord int
-			nth uint32
+		// pending holds the lines handed over but not yet written, with
+		// where they start (entry, piece), to write them in that order.
+		type pending struct {
+			ord  int
+			nth  uint32
+			line savedLine
 		}
+		var ready []pending
 		take := func(open bool) func(*histscan.Line) {
 			return func(l *histscan.Line) {
-				if !keep(l) {
-					return
+				if keep(l) {
+					ready = append(ready, pending{l.Ord, l.Nth, savedLine{text: l.Text, plain: l.Plain,
+						unixNano: l.Time.UnixNano(), session: l.Session, truncated: l.Truncated, after: l.Cursor,
+						source: l.Source, mark: l.Mark, hasSession: l.HasSession, open: open}})
 				}
-				ready = append(ready, savedLine{text: l.Text, plain: l.Plain, unixNano: l.Time.UnixNano(),
-					session: l.Session, truncated: l.Truncated, after: l.Cursor, source: l.Source,
-					mark: l.Mark, hasSession: l.HasSession, open: open})
-				order = append(order, struct {
-					ord int
-					nth uint32
-				}{l.Ord, l.Nth})
 			}
 		}
-		// flush writes the lines that start before (ord, nth), in order.
+		// flush writes, in order, the lines that start before (ord, nth),
+		// or all of them.
 		flush := func(ord int, nth uint32, all bool) error {
-			idx := make([]int, len(ready))
-			for i := range idx {
-				idx[i] = i
-			}
-			slices.SortFunc(idx, func(a, c int) int {
-				if d := order[a].ord - order[c].ord; d != 0 {
+			slices.SortFunc(ready, func(x, y pending) int {
+				if d := x.ord - y.ord; d != 0 {
 					return d
 				}
-				return int(order[a].nth) - int(order[c].nth)
+				return int(x.nth) - int(y.nth)
 			})
-			var keepR []savedLine
-			var keepO []struct {
-				ord int
-				nth uint32
-			}
-			for _, i := range idx {
-				o := order[i]
-				if all || o.ord < ord || o.ord == ord && o.nth < nth {
-					if err := put(&ready[i]); err != nil {
-						return err
-					}
-					continue
+			k := 0
+			for ; k < len(ready); k++ {
+				p := &ready[k]
+				if !all && (p.ord > ord || p.ord == ord && p.nth >= nth) {
+					break
 				}
-				keepR, keepO = append(keepR, ready[i]), append(keepO, o)
+				if err := put(&p.line); err != nil {
+					return err
+				}
 			}
-			ready, order = keepR, keepO
+			ready = append(ready[:0], ready[k:]...)
 			return nil
 		}
 		closed := take(false)
