@@ -84,7 +84,7 @@ func (m *Model) landInLog(hs *histScan) {
 	if !ok {
 		return
 	}
-	m.moveWindow(int(hit.Ord)-m.cfg.Buffer/2, int(hit.Ord), hit.Nth)
+	m.windowAround(int(hit.Ord), hit.Nth)
 	m.landing = nil
 }
 
@@ -219,7 +219,7 @@ func (m *Model) scanJump(kind scanKind, forward bool) bool {
 	if !found {
 		return false
 	}
-	m.moveWindow(int(hit.Ord)-m.cfg.Buffer/2, int(hit.Ord), hit.Nth)
+	m.windowAround(int(hit.Ord), hit.Nth)
 	return true
 }
 

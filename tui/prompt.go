@@ -422,7 +422,7 @@ func (m *Model) jumpMatchInLog(dir int) {
 		m.setStatus("no match for "+m.search.query+" in the whole log", true)
 		return
 	}
-	m.moveWindow(int(hit.Ord)-m.cfg.Buffer/2, int(hit.Ord), hit.Nth)
+	m.windowAround(int(hit.Ord), hit.Nth)
 	m.setStatus("search wrapped around", false)
 }
 

@@ -150,8 +150,15 @@ func readWindow(h history, lo, size, anchor int) (*window, []engine.Entry, error
 	return w, es, nil
 }
 
-// moveWindow replaces the lines held with the window starting at lo and
-// selects the line ref names (by entry and piece), or the nearest one.
+// windowAround reads the window with piece nth of entry ord in its middle,
+// and selects that line.
+func (m *Model) windowAround(ord int, nth uint32) bool {
+	return m.moveWindow(ord-m.cfg.Buffer/2, ord, nth)
+}
+
+// moveWindow replaces the lines held with the window starting at about lo
+// and holding entry ord, and selects the line made from its piece nth, or
+// the nearest one.
 func (m *Model) moveWindow(lo int, ord int, nth uint32) bool {
 	w := m.win
 	if w == nil {
@@ -305,7 +312,7 @@ func (m *Model) crossEdge(delta int) bool {
 	// shown line is.
 	if hs := m.scans[scanShown]; hs != nil {
 		if hit, found := hs.scan.Next(uint32(ord), nth, !up); found && (int(hit.Ord) < m.win.lo || int(hit.Ord) >= m.win.hi) {
-			m.moveWindow(int(hit.Ord)-size/2, int(hit.Ord), hit.Nth)
+			m.windowAround(int(hit.Ord), hit.Nth)
 			return true
 		}
 	}
@@ -366,7 +373,7 @@ func (m *Model) windowAtTime(t time.Time) bool {
 	if ord >= w.lo && ord < w.hi || ord == w.hi && w.attached() {
 		return false
 	}
-	return m.moveWindow(ord-m.cfg.Buffer/2, ord, 0)
+	return m.windowAround(ord, 0)
 }
 
 // windowTop moves the window to the oldest entry on disk (g).
@@ -394,7 +401,7 @@ func (m *Model) toShownHit(first bool) {
 		i = 0
 	}
 	if hit, ok := hs.scan.At(i); ok {
-		m.moveWindow(int(hit.Ord)-m.cfg.Buffer/2, int(hit.Ord), hit.Nth)
+		m.windowAround(int(hit.Ord), hit.Nth)
 	}
 }
 
@@ -415,18 +422,17 @@ func (m *Model) windowBottom() {
 
 // windowLive takes a batch the stream handed over: its entries are the
 // History's next ordinals; they join the lines held when the window
-// reaches the newest entry. It reports whether they did.
-func (m *Model) windowLive(entries []engine.Entry) bool {
+// reaches the newest entry.
+func (m *Model) windowLive(entries []engine.Entry) {
 	w := m.win
 	base := w.live
 	w.live += len(entries)
 	if w.hi != base {
-		return false
+		return
 	}
 	m.ingestAt(entries, base)
 	w.hi = w.live
 	m.syncWindow()
-	return true
 }
 
 // prune lets the History release files that left retention and moves
