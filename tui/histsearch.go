@@ -109,12 +109,6 @@ func (m *Model) restartScans() tea.Cmd {
 		return nil
 	}
 	var cmds []tea.Cmd
-	if m.scans[scanStarts] == nil {
-		// The starts depend on the History alone: counted again only
-		// for a new one, or after a prune moved the ordinals (both stop
-		// the count).
-		cmds = append(cmds, m.startScan(scanStarts))
-	}
 	if m.search != nil {
 		cmds = append(cmds, m.startScan(scanSearch))
 	}
@@ -122,6 +116,19 @@ func (m *Model) restartScans() tea.Cmd {
 		cmds = append(cmds, m.startScan(scanShown))
 	}
 	return tea.Batch(cmds...)
+}
+
+// countStarts starts counting the sandbox starts of the log when restart
+// dividers are held and nothing counts them: their runs are numbered from
+// the oldest start on disk. The count depends on the History alone; a
+// prune, which moves the ordinals, stops it, and it is started again
+// only while dividers are held, so a log being rotated is not read whole
+// after every rotation for nothing.
+func (m *Model) countStarts() tea.Cmd {
+	if m.win == nil || m.scans[scanStarts] != nil || len(m.tl.dividers) == 0 {
+		return nil
+	}
+	return m.startScan(scanStarts)
 }
 
 // scanSettings is what the scans depend on, as one comparable string.

@@ -40,6 +40,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.scanKey = key
 		cmd = tea.Batch(cmd, m.restartScans())
 	}
+	if c := m.countStarts(); c != nil {
+		cmd = tea.Batch(cmd, c)
+	}
 	m.tl.info = m.positionInfo()
 	if m.search != nil {
 		// Counting the matches of lines that arrived after the search of
