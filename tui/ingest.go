@@ -8,6 +8,7 @@ import (
 	"sandtail/engine"
 	"sandtail/text/human"
 	"sandtail/text/level"
+	"sandtail/text/lifecycle"
 	"sandtail/text/lines"
 	"sandtail/text/sanitize"
 )
@@ -20,13 +21,27 @@ func (m *Model) ingest(entries []engine.Entry) { m.ingestAt(entries, -1) }
 // ingestAt is ingest of entries whose History ordinals start at base (-1:
 // not from a History).
 func (m *Model) ingestAt(entries []engine.Entry, base int) {
+	m.ingestOrds(entries, func(i int) int {
+		if base < 0 {
+			return -1
+		}
+		return base + i
+	})
+}
+
+// ingestOrds is ingest of entries whose History ordinals ordOf gives. With
+// a History, an entry of a source not shown is not held, only passed over
+// (the lines after it start from its cursor): showing the source reads
+// the window again (toggleSource), so a hidden source costs no memory.
+func (m *Model) ingestOrds(entries []engine.Entry, ordOf func(i int) int) {
 	m.fitSandboxColumn()
 	for i := range entries {
 		e := &entries[i]
-		m.curOrd = -1
-		if base >= 0 {
-			m.curOrd = base + i
+		if m.win != nil && !holdsSource(m.show, e) {
+			m.prevCursor = e.Cursor
+			continue
 		}
+		m.curOrd = ordOf(i)
 		from := m.prevCursor
 		if m.multi != nil {
 			from = m.multi.prevOf(e.Origin)
@@ -51,6 +66,16 @@ func (m *Model) ingestAt(entries []engine.Entry, base int) {
 		}
 	}
 	m.settle()
+}
+
+// holdsSource reports whether a window holds e with the sources shown:
+// notices and restart records (dividers) always, as isVisible shows them.
+func holdsSource(shown engine.Sources, e *engine.Entry) bool {
+	if e.Mark != engine.MarkNone || shown.Has(e.Source) {
+		return true
+	}
+	return e.Source == engine.System && e.File == "exec.log" && len(e.Data) <= 80 &&
+		lifecycle.Detect(string(e.Data)) != lifecycle.None
 }
 
 // settle brings the viewport and the cut lines up to date after lines

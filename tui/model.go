@@ -59,6 +59,9 @@ type Model struct {
 	// win is where the lines held sit in the History of a local sandbox
 	// (window.go); nil without one.
 	win *window
+	// winOrds are the ordinals of the first window's entries, until it
+	// is ingested.
+	winOrds []int
 	// scans search the whole History in the background (histsearch.go):
 	// for the search, and for what is shown when a filter, solo or level
 	// hides lines; scanSeq numbers them, scanKey is what they were

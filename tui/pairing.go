@@ -25,7 +25,7 @@ func (m *Model) ingestAtCursor(entries []engine.Entry) {
 	m.prevCursor = m.snapStart.Cursor
 	base := m.vp.End()
 	if m.win != nil {
-		m.ingestAt(entries, m.win.lo)
+		m.ingestWindow(entries)
 	} else {
 		m.ingest(entries)
 	}

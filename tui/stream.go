@@ -70,7 +70,7 @@ func (m *Model) startGeneration(start engine.Start, mode startMode) tea.Cmd {
 		// comes first, and a tail would cut it off.
 		m.atCursor = true
 		if hb, ok := m.backend.(historyBackend); ok && m.multi == nil {
-			return tea.Batch(closeOld, historyCmd(hb, m.gen, m.cfg.Dir, m.snapshotOptions(start, 0), firstWindow(m.cfg.Buffer), true))
+			return tea.Batch(closeOld, historyCmd(hb, m.gen, m.cfg.Dir, m.snapshotOptions(start, 0), firstWindow(m.cfg.Buffer), true, m.show))
 		}
 		return tea.Batch(closeOld, snapshotCmd(m.backend, m.gen, m.cfg.Dir, m.snapshotOptions(start, 0), phaseFull))
 	case mode == startSnapshot, m.multi != nil:
@@ -153,7 +153,7 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 		if hb, ok := m.backend.(historyBackend); ok && m.multi == nil {
 			// Everything on disk, as an index: the buffer holds the
 			// newest of it and the rest is read again on demand.
-			return historyCmd(hb, m.gen, m.cfg.Dir, full, firstWindow(m.cfg.Buffer), false)
+			return historyCmd(hb, m.gen, m.cfg.Dir, full, firstWindow(m.cfg.Buffer), false, m.show)
 		}
 		return snapshotCmd(m.backend, m.gen, m.cfg.Dir, full, phaseFull)
 	}
@@ -163,6 +163,7 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 	}
 	if msg.win != nil {
 		m.win = msg.win
+		m.winOrds = msg.ords
 		m.prevCursor = msg.win.prev
 		m.timing.note("history")
 	}
@@ -171,7 +172,7 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 		return m.afterFullSnapshot(snap, msg.stream)
 	}
 	if m.win != nil {
-		m.ingestAt(snap.Entries, m.win.lo)
+		m.ingestWindow(snap.Entries)
 		m.syncWindow()
 	} else {
 		m.ingest(snap.Entries)

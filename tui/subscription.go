@@ -47,9 +47,10 @@ type snapshotMsg struct {
 	// stream continues exactly at snap.End (full snapshots only).
 	stream entryStream
 	// win, when set, says where snap's entries sit in the History the
-	// stream appends to (window.go).
-	win *window
-	err error
+	// stream appends to (window.go), and ords are their ordinals.
+	win  *window
+	ords []int
+	err  error
 }
 
 // openedMsg delivers a stream opened for generation gen.
@@ -152,9 +153,10 @@ func (g *guardedStream) close() {
 }
 
 // historyCmd opens the History of a local sandbox and its follow stream
-// in the background, and reads the window of size entries at its end, or
-// at its start when fromStart is set (a cursor start).
-func historyCmd(hb historyBackend, g *generation, dir string, opts engine.Options, size int, fromStart bool) tea.Cmd {
+// in the background, and reads the window of size entries of the sources
+// shown at its end, or at its start when fromStart is set (a cursor
+// start).
+func historyCmd(hb historyBackend, g *generation, dir string, opts engine.Options, size int, fromStart bool, shown engine.Sources) tea.Cmd {
 	ctx, id := g.ctx, g.id
 	opts.Follow = true
 	return func() tea.Msg {
@@ -166,7 +168,7 @@ func historyCmd(hb historyBackend, g *generation, dir string, opts engine.Option
 		if fromStart {
 			lo, anchor = 0, 0
 		}
-		w, es, err := readWindow(h, lo, size, anchor)
+		w, es, ords, err := readWindow(h, lo, size, anchor, shown)
 		if err == nil {
 			err = ctx.Err() // replaced while reading: nobody will read this stream
 		}
@@ -180,7 +182,7 @@ func historyCmd(hb historyBackend, g *generation, dir string, opts engine.Option
 		// it, but after the window is on its way.
 		go debug.FreeOSMemory()
 		snap := &engine.Snapshot{Entries: es, End: h.End(), Skipped: h.Skipped()}
-		return snapshotMsg{gen: id, phase: phaseFull, snap: snap, stream: s, win: w}
+		return snapshotMsg{gen: id, phase: phaseFull, snap: snap, stream: s, win: w, ords: ords}
 	}
 }
 

@@ -330,6 +330,11 @@ func (m *Model) toggleSource(src engine.Source) {
 	} else {
 		m.show = m.show.With(src)
 	}
+	if m.win != nil {
+		// A window holds the sources shown only: read it again.
+		m.rereadWindow()
+		return
+	}
 	m.refilter()
 }
 

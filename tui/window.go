@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -81,73 +82,113 @@ const windowBytes = maxHeldBytes / 2
 // windowChunk is how many entries a window reads at a time.
 const windowChunk = 512
 
-// readWindow reads at most size entries of h from about lo, around the
-// entry anchor (which it always holds when there is one), and no more
-// than windowBytes of their data, shared between the parts before and
-// after anchor as size is; it also reads the cursor before the first.
-func readWindow(h history, lo, size, anchor int) (*window, []engine.Entry, error) {
+// readWindow reads a window of h: at most size entries of the sources
+// shown (and notices) around entry anchor, which it holds when there is
+// one, asked for as [lo, lo+size), and no more than windowBytes of their
+// data, shared between the parts before and after anchor as size is.
+// Entries of other sources are read past, as far as it takes: of each run
+// of them only the last is kept, without its data, for its cursor. ords
+// are the ordinals of the entries returned.
+func readWindow(h history, lo, size, anchor int, shown engine.Sources) (*window, []engine.Entry, []int, error) {
 	n := h.Len()
 	lo = max(min(lo, n-size), 0)
-	hi := min(lo+size, n)
-	anchor = min(max(anchor, lo), hi)
+	anchor = min(max(anchor, lo), min(lo+size, n))
+	wantBefore := anchor - lo
 	before := int64(0)
-	if hi > lo {
-		before = windowBytes * int64(anchor-lo) / int64(hi-lo)
+	if size > 0 {
+		before = windowBytes * int64(wantBefore) / int64(size)
 	}
-	// Backwards from the anchor, a chunk at a time.
-	var back [][]engine.Entry
-	var used int64
-	start := anchor
-	for start > lo && used < before {
-		from := max(start-windowChunk, lo)
-		es, err := h.Read(from, start)
-		if err != nil {
-			return nil, nil, err
-		}
-		k := len(es)
-		for k > 0 && used < before {
-			k--
-			used += int64(len(es[k].Data))
-		}
-		back = append(back, es[k:])
-		start -= len(es) - k
-		if k > 0 {
-			break
-		}
-	}
+	var w window
 	var es []engine.Entry
-	for i := len(back) - 1; i >= 0; i-- {
-		es = append(es, back[i]...)
+	var ords []int
+	// take adds entry e (ordinal o) when it is held; of the others it
+	// keeps the last of a run, for the cursor. It reports whether e
+	// counts towards the window.
+	take := func(e engine.Entry, o int) bool {
+		held := holdsSource(shown, &e)
+		if !held {
+			e.Data = nil
+			if k := len(es) - 1; k >= 0 && !holdsSource(shown, &es[k]) {
+				es[k], ords[k] = e, o
+				return false
+			}
+		}
+		es, ords = append(es, e), append(ords, o)
+		return held
 	}
-	// Forwards from it, with what is left (the anchor's entry at least).
-	end := anchor
-	for end < hi && (used < windowBytes || end == anchor) {
-		chunk, err := h.Read(end, min(end+windowChunk, hi))
+	// Backwards from the anchor, a chunk at a time, then put in order.
+	start, got := anchor, 0
+	var used int64
+	for start > 0 && got < wantBefore && used < before {
+		from := max(start-windowChunk, 0)
+		chunk, err := h.Read(from, start)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
+		}
+		for k := len(chunk) - 1; k >= 0 && got < wantBefore && used < before; k-- {
+			if take(chunk[k], from+k) {
+				got++
+				used += int64(len(chunk[k].Data))
+			}
+			start = from + k
+		}
+	}
+	slices.Reverse(es)
+	slices.Reverse(ords)
+	// Forwards from it, with what is left (the anchor's entry at least).
+	end, got := anchor, 0
+	for end < n && (got < size-wantBefore && used < windowBytes || end == anchor) {
+		chunk, err := h.Read(end, min(end+windowChunk, n))
+		if err != nil {
+			return nil, nil, nil, err
 		}
 		k := 0
-		for k < len(chunk) && (used < windowBytes || end+k == anchor) {
-			used += int64(len(chunk[k].Data))
-			k++
+		for ; k < len(chunk) && (got < size-wantBefore && used < windowBytes || end+k == anchor); k++ {
+			if take(chunk[k], end+k) {
+				got++
+				used += int64(len(chunk[k].Data))
+			}
 		}
-		es = append(es, chunk[:k]...)
 		end += k
 		if k < len(chunk) || len(chunk) == 0 {
 			break
 		}
 	}
-	w := &window{h: h, lo: start, hi: end, live: n}
+	w = window{h: h, lo: start, hi: end, live: n}
 	if start > 0 {
 		prev, err := h.Read(start-1, start)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if len(prev) == 1 {
 			w.prev = prev[0].Cursor
 		}
 	}
-	return w, es, nil
+	return &w, es, ords, nil
+}
+
+// rereadWindow reads the window again where it is, keeping the selected
+// line (or following): after the sources shown changed.
+func (m *Model) rereadWindow() {
+	w := m.win
+	if m.vp.Following() {
+		m.moveWindow(w.live-m.cfg.Buffer, w.live, 0)
+		m.vp.Follow()
+		return
+	}
+	ord, nth, ok := m.selectedOrd()
+	if !ok {
+		ord, nth = w.lo, 0
+	}
+	m.moveWindow(w.lo, ord, nth)
+}
+
+// ingestWindow ingests the first window the History came with, at the
+// ordinals read with it.
+func (m *Model) ingestWindow(entries []engine.Entry) {
+	ords := m.winOrds
+	m.winOrds = nil
+	m.ingestOrds(entries, func(i int) int { return ords[i] })
 }
 
 // windowAround reads the window with piece nth of entry ord in its middle,
@@ -164,7 +205,7 @@ func (m *Model) moveWindow(lo int, ord int, nth uint32) bool {
 	if w == nil {
 		return false
 	}
-	nw, es, err := readWindow(w.h, lo, m.cfg.Buffer, ord)
+	nw, es, ords, err := readWindow(w.h, lo, m.cfg.Buffer, ord, m.show)
 	if err != nil {
 		m.setStatus(fmt.Sprintf("could not read the log again: %v", err), true)
 		return false
@@ -173,7 +214,7 @@ func (m *Model) moveWindow(lo int, ord int, nth uint32) bool {
 	m.clearLines()
 	m.win = nw
 	m.prevCursor = nw.prev
-	m.ingestAt(es, nw.lo)
+	m.ingestOrds(es, func(i int) int { return ords[i] })
 	m.syncWindow()
 	m.numberRuns()
 	m.vp.Unfollow()

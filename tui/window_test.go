@@ -12,6 +12,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"sandtail/engine"
 	"sandtail/theme"
 )
 
@@ -518,5 +519,38 @@ func TestMovingPastManyHiddenLinesFindsTheNextShownOne(t *testing.T) {
 	h.key("j")
 	if got := h.selectedText(); got != "shown 1999" {
 		t.Fatalf("down again: %q", got)
+	}
+}
+
+func TestWindowHoldsTheSourcesShownOnly(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := 0; i < 12000; i++ {
+		src, d := "stdout", fmt.Sprintf("shown %d\n", i)
+		if i >= 500 {
+			src, d = "system", fmt.Sprintf("system %d\n", i) // the newest 11,500: hidden
+		}
+		ts := time.Date(2026, 4, 30, 20, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Millisecond)
+		fmt.Fprintf(&b, `{"t":%q,"s":%q,"d":%q,"id":1}`+"\n", ts.Format("2006-01-02T15:04:05.000Z"), src, d)
+	}
+	appendFile(t, filepath.Join(dir, "exec.log"), b.String())
+	h := newRealHarness(t, Config{Name: "devbox", Dir: dir})
+	// The first window (4,096 entries) would hold hidden lines only if it
+	// counted them: it reaches back to the shown ones.
+	h.until("the History's window", func() bool { return h.m.win != nil })
+	if got := h.selectedText(); got != "shown 499" {
+		t.Fatalf("the newest shown line is not selected: %q (%d lines held)", got, h.m.vp.Len())
+	}
+	if n := h.m.counts[engine.System]; n != 0 {
+		t.Fatalf("%d hidden system lines held", n)
+	}
+	// Shown, they are read.
+	h.key("4")
+	if got := h.selectedText(); got != "system 11999" || h.m.counts[engine.System] == 0 {
+		t.Fatalf("with system shown: %q selected, %d system lines held", got, h.m.counts[engine.System])
+	}
+	h.key("4")
+	if got := h.selectedText(); got != "shown 499" || h.m.counts[engine.System] != 0 {
+		t.Fatalf("system hidden again: %q selected, %d system lines held", got, h.m.counts[engine.System])
 	}
 }
