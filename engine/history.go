@@ -399,21 +399,52 @@ func (w *walk) step(t int, r *idxRec, pos Position) {
 // the cursor just after it, their Data their own. It may be called from
 // any goroutine. A line whose file was released reads as a notice.
 func (h *History) Read(lo, hi int) ([]Entry, error) {
+	es, _, err := h.ReadSources(lo, hi, AllSources)
+	return es, err
+}
+
+// ReadSources is Read of the entries of the file types that can hold
+// sources of want: the records of the others (runtime.log and kernel.log
+// hold system lines only) are passed over without being read, each run of
+// them handed over as one entry with no data that stands for the last of
+// them (its cursor is after them all; it is a System entry of their file
+// type). Notices are always read. ords are the ordinals of the entries
+// handed over. Entries of a file type read are handed over whatever
+// their source.
+func (h *History) ReadSources(lo, hi int, want Sources) ([]Entry, []int, error) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	lo, hi = max(lo, 0), min(hi, h.n)
 	if lo >= hi {
-		return nil, nil
+		return nil, nil, nil
 	}
 	w := h.seek(lo)
 	rd := histReader{h: h}
 	out := make([]Entry, 0, hi-lo)
+	ords := make([]int, 0, hi-lo)
 	var arena []byte
+	skipped := -1 // the track of the run passed over, -1 when none
+	passed := func(t int) {
+		// One entry for the run: after its last record.
+		out = append(out, Entry{Source: System, File: h.ps[t].ft.Name, Cursor: w.cur})
+		ords = append(ords, min(w.ord, hi)-1)
+	}
 	for w.p < len(h.order) && w.ord < hi {
 		t, r := h.next(&w)
+		if r.kind != recMem && want&h.ps[t].ft.Produces == 0 {
+			if w.ord+int(r.n) > lo {
+				skipped = t
+			}
+			w.step(t, r, h.posAfter(t, r))
+			continue
+		}
+		if skipped >= 0 {
+			passed(skipped)
+			skipped = -1
+		}
 		es, err := rd.entries(t, r)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for k := range es {
 			w.cur.pos[t] = es[k].Cursor.pos[t]
@@ -431,10 +462,14 @@ func (h *History) Read(lo, hi int) ([]Entry, error) {
 				e.Data = arena[at:len(arena):len(arena)]
 			}
 			out = append(out, e)
+			ords = append(ords, w.ord+k)
 		}
 		w.step(t, r, w.cur.pos[t])
 	}
-	return out, nil
+	if skipped >= 0 {
+		passed(skipped)
+	}
+	return out, ords, nil
 }
 
 // fileOf is the History file of record r of track t.

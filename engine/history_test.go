@@ -345,3 +345,33 @@ func TestHistoryLetsGoOfDeletedFilesWithoutPrune(t *testing.T) {
 		t.Fatalf("Prune released %+v", rel)
 	}
 }
+
+func TestHistoryReadsSourcesPassingOverFileTypesNotWanted(t *testing.T) {
+	dir := logDir(t)
+	fullRetention(t, dir, 200)
+	h, _ := openHistory(t, dir, Options{Sources: AllSources})
+	all, err := h.Read(0, h.Len())
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, ords, err := h.ReadSources(0, h.Len(), DefaultSources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != len(ords) || len(es) >= len(all) {
+		t.Fatalf("%d entries, %d ordinals, of %d", len(es), len(ords), len(all))
+	}
+	for i, e := range es {
+		w := all[ords[i]]
+		if e.File == "exec.log" {
+			// Read as Read reads it.
+			sameWholly(t, fmt.Sprintf("entry %d", ords[i]), es[i:i+1], all[ords[i]:ords[i]+1])
+			continue
+		}
+		// A run of runtime.log or kernel.log lines passed over: its last
+		// entry's cursor, no data.
+		if len(e.Data) != 0 || e.Cursor != w.Cursor || e.File != w.File || i+1 < len(es) && ords[i+1] != ords[i]+1 {
+			t.Fatalf("entry %d stands for a run badly: %+v, the run's last is %+v", ords[i], e, w)
+		}
+	}
+}

@@ -23,6 +23,7 @@ import (
 type history interface {
 	Len() int
 	Read(lo, hi int) ([]engine.Entry, error)
+	ReadSources(lo, hi int, want engine.Sources) ([]engine.Entry, []int, error)
 	Prune() ([]engine.Released, *engine.Moved)
 	End() engine.Cursor
 	Skipped() int64
@@ -121,16 +122,20 @@ func readWindow(h history, lo, size, anchor int, shown engine.Sources) (*window,
 	var used int64
 	for start > 0 && got < wantBefore && used < before {
 		from := max(start-windowChunk, 0)
-		chunk, err := h.Read(from, start)
+		chunk, at, err := h.ReadSources(from, start, shown)
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		for k := len(chunk) - 1; k >= 0 && got < wantBefore && used < before; k-- {
-			if take(chunk[k], from+k) {
+		k := len(chunk) - 1
+		for ; k >= 0 && got < wantBefore && used < before; k-- {
+			if take(chunk[k], at[k]) {
 				got++
 				used += int64(len(chunk[k].Data))
 			}
-			start = from + k
+			start = at[k]
+		}
+		if k < 0 {
+			start = from // a run passed over stands for all of it
 		}
 	}
 	slices.Reverse(es)
@@ -138,21 +143,23 @@ func readWindow(h history, lo, size, anchor int, shown engine.Sources) (*window,
 	// Forwards from it, with what is left (the anchor's entry at least).
 	end, got := anchor, 0
 	for end < n && (got < size-wantBefore && used < windowBytes || end == anchor) {
-		chunk, err := h.Read(end, min(end+windowChunk, n))
+		hi := min(end+windowChunk, n)
+		chunk, at, err := h.ReadSources(end, hi, shown)
 		if err != nil {
 			return nil, nil, nil, err
 		}
 		k := 0
-		for ; k < len(chunk) && (got < size-wantBefore && used < windowBytes || end+k == anchor); k++ {
-			if take(chunk[k], end+k) {
+		for ; k < len(chunk) && (got < size-wantBefore && used < windowBytes || at[k] == anchor); k++ {
+			if take(chunk[k], at[k]) {
 				got++
 				used += int64(len(chunk[k].Data))
 			}
+			end = at[k] + 1
 		}
-		end += k
 		if k < len(chunk) || len(chunk) == 0 {
 			break
 		}
+		end = hi
 	}
 	w = window{h: h, lo: start, hi: end, live: n}
 	if start > 0 {
